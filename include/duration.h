@@ -1,0 +1,20 @@
+/* duration.h - virtual time: microseconds since the scenario's start. */
+#ifndef TCPSIM_DURATION_H
+#define TCPSIM_DURATION_H
+
+#include <stdint.h>
+
+typedef uint64_t usec_t;
+
+#define USEC_PER_MS 1000ull
+#define USEC_PER_SEC 1000000ull
+
+/* Parses "250ms", "1.5s", "2min", "40us" or a bare "0". Returns 0, or -1 for a
+ * missing or unknown unit, a negative or malformed number, or an overflow. */
+int duration_parse(const char *text, usec_t *out);
+
+/* Seconds with three decimals when the time is whole milliseconds ("1.050"),
+ * six otherwise ("1.050250"). out must hold 32 bytes. */
+void time_format(usec_t t, char out[32]);
+
+#endif

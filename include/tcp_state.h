@@ -1,0 +1,37 @@
+/* tcp_state.h - the eleven states of RFC 9293 section 3.3.2.
+ *
+ * The order follows OpenBSD's tcp_fsm.h so that state questions are comparisons:
+ * every state >= TCPS_ESTABLISHED is synchronized (section 3.5), every state
+ * >= TCPS_SYN_RECEIVED has received a SYN, and the states after CLOSE_WAIT have
+ * sent a FIN. */
+#ifndef TCPSIM_TCP_STATE_H
+#define TCPSIM_TCP_STATE_H
+
+#include <stdbool.h>
+
+enum tcp_state {
+	TCPS_CLOSED = 0,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RECEIVED,
+	TCPS_ESTABLISHED,
+	TCPS_CLOSE_WAIT,
+	TCPS_FIN_WAIT_1,   /* states from here on have sent a FIN */
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_FIN_WAIT_2,
+	TCPS_TIME_WAIT,
+};
+#define TCP_NSTATES 11
+
+static inline bool tcps_synchronized(enum tcp_state s) { return s >= TCPS_ESTABLISHED; }
+static inline bool tcps_have_sent_fin(enum tcp_state s) { return s >= TCPS_FIN_WAIT_1; }
+
+/* The contract's spelling: "SYN_RECEIVED", "FIN_WAIT_1", ... */
+const char *tcp_state_name(enum tcp_state s);
+/* Accepts the contract's names and, case-insensitively, the RFC's hyphenated
+ * names, SYN_RCVD, and Linux's SYN_RECV, FIN_WAIT1, FIN_WAIT2.
+ * Returns 0 and sets *out, or -1 for a name that is no state. */
+int tcp_state_parse(const char *name, enum tcp_state *out);
+
+#endif

@@ -1,0 +1,108 @@
+/* trace.h - every observable thing in a run is a trace event.
+ *
+ * The simulator (and, later, the replay) emits events; the sinks attached to
+ * the trace (JSON-lines writer, pcap writer, the in-memory log that the ladder,
+ * the graphs and the expectation check read) consume them in order. Nothing
+ * downstream of the trace knows a TCB. */
+#ifndef TCPSIM_TRACE_H
+#define TCPSIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "duration.h"
+#include "scenario.h"
+#include "segment.h"
+#include "tcp_state.h"
+
+enum trace_type {
+	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT
+};
+
+enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
+
+enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2 };
+enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
+
+/* A name the trace speaks of: "client", "server", "client#3". */
+struct trace_endpoint {
+	char name[32];
+	uint32_t ip;
+	uint16_t port;
+	uint32_t isn;
+};
+
+struct trace_event {
+	enum trace_type type;
+	usec_t t_us;
+	int endpoint;                 /* call, state, timer, data: index in trace.endpoints */
+	union {
+		struct {
+			const char *name;
+			const char *summary;   /* may be NULL */
+			uint64_t seed;
+			const char *profile;
+		} scenario;
+		struct {
+			enum user_call call;
+			uint64_t bytes;        /* send */
+		} call;
+		struct {
+			enum tcp_state from, to;
+			const char *cause;     /* "rcv SYN", "close", "timeout 2MSL" */
+			const char *arc;       /* "T15" */
+		} state;
+		struct {
+			int src, dst;          /* endpoint indexes */
+			enum seg_event event;
+			bool forged;           /* put on the link by `inject` */
+			struct segment seg;    /* seg.data valid during the callback only */
+		} segment;
+		struct {
+			enum timer_kind timer;
+			enum timer_event event;
+			usec_t due;            /* set: when it will fire */
+		} timer;
+		struct {
+			uint64_t bytes;
+			const uint8_t *data;   /* valid during the callback only */
+		} data;
+		struct {
+			bool ok;
+			const char *const *failures;
+			size_t n_failures;
+		} result;
+	} u;
+};
+
+struct trace;
+
+struct trace_sink {
+	void (*event)(void *ctx, const struct trace *tr, const struct trace_event *ev);
+	void *ctx;
+};
+
+#define TRACE_MAX_SINKS 8
+
+struct trace {
+	struct trace_endpoint *endpoints;
+	size_t n_endpoints, cap_endpoints;
+	struct trace_sink sinks[TRACE_MAX_SINKS];
+	size_t n_sinks;
+};
+
+void trace_init(struct trace *tr);
+void trace_free(struct trace *tr);
+/* Returns the new endpoint's index, or -1 when out of memory. */
+int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t port, uint32_t isn);
+/* Returns the index of the endpoint named name, or -1. */
+int trace_find_endpoint(const struct trace *tr, const char *name);
+void trace_add_sink(struct trace *tr, struct trace_sink sink);
+/* Hands ev to every sink, in the order they were added. */
+void trace_emit(struct trace *tr, const struct trace_event *ev);
+
+const char *seg_event_name(enum seg_event e);
+const char *timer_kind_name(enum timer_kind k);
+const char *timer_event_name(enum timer_event e);
+
+#endif
