@@ -46,6 +46,7 @@ struct trace_event {
 		struct {
 			enum user_call call;
 			uint64_t bytes;        /* send */
+			const char *error;     /* NULL, or why the call failed */
 		} call;
 		struct {
 			enum tcp_state from, to;

@@ -7,6 +7,7 @@
 #ifndef TCPSIM_TRACE_LOG_H
 #define TCPSIM_TRACE_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "segline.h"
 #include "trace.h"
@@ -18,11 +19,18 @@ struct trace_log {
 	char *summary;               /* from the scenario event, owned */
 	char *name;
 	char *profile;
+	bool out_of_memory;          /* an event could not be kept: the log is incomplete */
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
 void trace_log_free(struct trace_log *log);
 struct trace_sink trace_log_sink(struct trace_log *log);
+
+/* Which events are sends that the link dropped: a SEGEV_SEND followed later by
+ * a SEGEV_DROP of the same segment (src, dst, seq, ack, flags, len), each drop
+ * paired with the latest unpaired matching send before it. Returns an array of
+ * log->n flags (the caller frees it), or NULL when out of memory. */
+bool *trace_log_dropped(const struct trace_log *log);
 
 /* Relative sequence numbers as tcpdump prints them. Each endpoint's base is
  * its configured ISN, replaced by the SEQ of every SYN it sends (a new

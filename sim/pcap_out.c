@@ -1,0 +1,199 @@
+/* pcap_out.c - the capture file: every segment put on the wire, as IPv4/TCP
+ * packets in a libpcap file of link type RAW (LINKTYPE_RAW, 101).
+ *
+ * The IPv4 identification of each packet comes from a counter per source
+ * address, starting at 1, so the same run gives the same bytes. The counters
+ * live in an open-addressing hash table: a run may have many clients, each
+ * with its own address. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pcap/pcap.h>
+#include "packet.h"
+#include "pcap_out.h"
+
+#define PCAP_OUT_SNAPLEN 65535
+#define IP_ID_TABLE_MIN 64
+
+struct ip_id_slot {
+	uint32_t ip;
+	uint16_t next_id;
+	bool used;
+};
+
+struct pcap_out {
+	pcap_t *pcap;
+	pcap_dumper_t *dumper;
+	struct ip_id_slot *ids;
+	size_t ids_cap;                /* a power of two */
+	size_t ids_used;
+	char error[160];               /* the first failure, reported at close */
+	uint8_t packet[PACKET_MAX];
+};
+
+/* Copies msg into the caller's err buffer (when there is one). */
+static void set_error(char *err, size_t errlen, const char *msg)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
+}
+
+/* Remembers the first thing that went wrong while writing; later ones are
+ * consequences of it or less interesting. */
+static void note_error(struct pcap_out *po, const char *msg)
+{
+	if (!po->error[0])
+		snprintf(po->error, sizeof(po->error), "%s", msg);
+}
+
+/* Creates path (truncating it) as a pcap file of link type RAW. Returns the
+ * writer, or NULL with a message in err. */
+struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
+{
+	struct pcap_out *po = calloc(1, sizeof(*po));
+	char msg[PCAP_ERRBUF_SIZE + 64];
+
+	if (!po) {
+		set_error(err, errlen, "out of memory");
+		return NULL;
+	}
+	po->pcap = pcap_open_dead(DLT_RAW, PCAP_OUT_SNAPLEN);
+	if (!po->pcap) {
+		set_error(err, errlen, "pcap_open_dead failed");
+		free(po);
+		return NULL;
+	}
+	po->dumper = pcap_dump_open(po->pcap, path);
+	if (!po->dumper) {
+		snprintf(msg, sizeof(msg), "%s", pcap_geterr(po->pcap));
+		set_error(err, errlen, msg);
+		pcap_close(po->pcap);
+		free(po);
+		return NULL;
+	}
+	return po;
+}
+
+/* The start of ip's probe sequence, before masking with the table size:
+ * Fibonacci hashing, so that addresses differing only in their low bits
+ * spread over the table. */
+static size_t ip_hash(uint32_t ip)
+{
+	return (size_t)((ip * 2654435769u) >> 8);
+}
+
+/* Doubles the counter table (or makes its first one). Returns 0, or -1 when
+ * out of memory (the old table is kept). */
+static int ip_ids_grow(struct pcap_out *po)
+{
+	size_t cap = po->ids_cap ? po->ids_cap * 2 : IP_ID_TABLE_MIN;
+	struct ip_id_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < po->ids_cap; i++) {
+		size_t j;
+
+		if (!po->ids[i].used)
+			continue;
+		for (j = ip_hash(po->ids[i].ip) & (cap - 1); slots[j].used; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = po->ids[i];
+	}
+	free(po->ids);
+	po->ids = slots;
+	po->ids_cap = cap;
+	return 0;
+}
+
+/* The IPv4 identification for the next packet from src_ip: 1 for its first
+ * packet, then one more for each (wrapping at 16 bits). Returns 0 and sets
+ * *id, or -1 when out of memory. */
+static int ip_id_next(struct pcap_out *po, uint32_t src_ip, uint16_t *id)
+{
+	size_t j;
+
+	if ((po->ids_used + 1) * 2 > po->ids_cap && ip_ids_grow(po) < 0)
+		return -1;
+	for (j = ip_hash(src_ip) & (po->ids_cap - 1); po->ids[j].used; j = (j + 1) & (po->ids_cap - 1)) {
+		if (po->ids[j].ip == src_ip) {
+			*id = po->ids[j].next_id++;
+			return 0;
+		}
+	}
+	po->ids[j].used = true;
+	po->ids[j].ip = src_ip;
+	po->ids[j].next_id = 2;
+	po->ids_used++;
+	*id = 1;
+	return 0;
+}
+
+/* The sink: dumps each SEGEV_SEND segment (forged ones included) at its
+ * virtual time; every other event is ignored. A segment that cannot be
+ * written is remembered and reported by pcap_out_close. */
+static void pcap_out_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
+{
+	struct pcap_out *po = ctx;
+	const struct segment *seg;
+	struct pcap_pkthdr hdr;
+	uint16_t ip_id;
+	size_t n;
+
+	if (ev->type != TRACE_SEGMENT || ev->u.segment.event != SEGEV_SEND)
+		return;
+	seg = &ev->u.segment.seg;
+	if (ip_id_next(po, seg->src_ip, &ip_id) < 0) {
+		note_error(po, "out of memory");
+		return;
+	}
+	n = packet_encode(seg, ip_id, po->packet, sizeof(po->packet));
+	if (n == 0) {
+		note_error(po, "segment too large for an IPv4 packet");
+		return;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.ts.tv_sec = (time_t)(ev->t_us / USEC_PER_SEC);
+	hdr.ts.tv_usec = (suseconds_t)(ev->t_us % USEC_PER_SEC);
+	hdr.caplen = (bpf_u_int32)n;
+	hdr.len = (bpf_u_int32)n;
+	pcap_dump((u_char *)po->dumper, &hdr, po->packet);
+}
+
+/* The trace sink that writes into po. */
+struct trace_sink pcap_out_sink(struct pcap_out *po)
+{
+	struct trace_sink sink = { .event = pcap_out_event, .ctx = po };
+
+	return sink;
+}
+
+/* Flushes and closes the file and frees po (NULL is allowed). Returns 0, or
+ * -1 with a message in err when a segment could not be written or the file
+ * had a write error. */
+int pcap_out_close(struct pcap_out *po, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (!po)
+		return 0;
+	errno = 0;
+	if (pcap_dump_flush(po->dumper) < 0 || ferror(pcap_dump_file(po->dumper))) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "writing the capture file: %s",
+			 errno ? strerror(errno) : "write error");
+		note_error(po, msg);
+	}
+	if (po->error[0]) {
+		set_error(err, errlen, po->error);
+		rc = -1;
+	}
+	pcap_dump_close(po->dumper);
+	pcap_close(po->pcap);
+	free(po->ids);
+	free(po);
+	return rc;
+}

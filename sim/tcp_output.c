@@ -1,0 +1,148 @@
+/* tcp_output.c - building and sending segments; RFC 6298's RTT estimate. */
+#include "seq.h"
+#include "stack.h"
+#include "tcp.h"
+
+static uint16_t window_field(const struct tcb *tcb)
+{
+	return (uint16_t)(tcb->rcv_wnd > 65535 ? 65535 : tcb->rcv_wnd);
+}
+
+static void send_segment(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags,
+			 const uint8_t *data, uint32_t len)
+{
+	struct segment s = {
+		.src_ip = tcb->local_ip, .dst_ip = tcb->remote_ip,
+		.src_port = tcb->local_port, .dst_port = tcb->remote_port,
+		.seq = seq, .ack = (flags & TH_ACK) ? ack : 0,
+		.win = window_field(tcb), .flags = flags,
+		.len = len, .data = data,
+	};
+	/* Section 3.7.1: a SYN carries our MSS. */
+	if (flags & TH_SYN)
+		s.mss = (uint16_t)st->params->mss;
+	stack_output(st, tcb->ep, &s);
+}
+
+void tcp_send_control(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	send_segment(st, tcb, seq, ack, flags, NULL, 0);
+}
+
+/* The sequence number just past the data the application has queued. */
+static uint32_t data_end(const struct tcb *tcb)
+{
+	return tcb->snd_buf_seq + tcb->snd.len;
+}
+
+static void start_rtt_timing(struct stack *st, struct tcb *tcb, uint32_t end)
+{
+	if (tcb->rtt_timing)
+		return;
+	tcb->rtt_timing = true;
+	tcb->rtt_seq = end;
+	tcb->rtt_start = st->now;
+}
+
+/* RFC 6298 (5.1): start the timer when sending something that occupies
+ * sequence space, if it is not running. */
+static void arm_rto(struct stack *st, struct tcb *tcb)
+{
+	if (!tcb->timer_on[TIMER_RTO])
+		tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
+}
+
+/* Sends data from seq on (at most one MSS, at most up to `limit`) with the
+ * FIN when it reaches the FIN's place. Returns the sequence space used. */
+static uint32_t send_data_at(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t limit)
+{
+	uint32_t n = seq_lt(seq, limit) ? limit - seq : 0;
+	if (n > tcb->snd_mss)
+		n = tcb->snd_mss;
+	uint8_t flags = TH_ACK;
+	uint32_t end = seq + n;
+	if (n && end == data_end(tcb))
+		flags |= TH_PSH;
+	if (tcb->fin_queued && end == data_end(tcb))
+		flags |= TH_FIN;
+	const uint8_t *p = n ? tcb->snd.data + (seq - tcb->snd_buf_seq) : NULL;
+	if (!n && !(flags & TH_FIN))
+		return 0;
+	send_segment(st, tcb, seq, tcb->rcv_nxt, flags, p, n);
+	return n + ((flags & TH_FIN) ? 1u : 0u);
+}
+
+void tcp_output(struct stack *st, struct tcb *tcb)
+{
+	/* Data and FIN go out only once the connection is synchronized;
+	 * a FIN may also leave SYN-RECEIVED (T10). */
+	bool may_send = tcps_synchronized(tcb->state) ||
+			(tcb->state == TCPS_SYN_RECEIVED && tcb->fin_queued);
+	while (may_send && tcb->state != TCPS_TIME_WAIT) {
+		uint32_t wnd_edge = tcb->snd_una + tcb->snd_wnd;
+		uint32_t limit = data_end(tcb);
+		if (seq_lt(wnd_edge, limit))
+			limit = seq_gt(wnd_edge, tcb->snd_nxt) ? wnd_edge : tcb->snd_nxt;
+		bool fin_due = tcb->fin_queued && !tcb->fin_sent && tcb->snd_nxt == data_end(tcb);
+		if (!seq_lt(tcb->snd_nxt, limit) && !fin_due)
+			break;
+		uint32_t seq = tcb->snd_nxt;
+		uint32_t used = send_data_at(st, tcb, seq, limit);
+		if (!used)
+			break;
+		if (tcb->fin_queued && seq + used == data_end(tcb) + 1) {
+			tcb->fin_sent = true;
+			tcb->fin_seq = data_end(tcb);
+		}
+		tcb->snd_nxt = seq + used;
+		if (seq_gt(tcb->snd_nxt, tcb->snd_max)) {
+			tcb->snd_max = tcb->snd_nxt;
+			start_rtt_timing(st, tcb, tcb->snd_nxt);
+		}
+		arm_rto(st, tcb);
+		tcb->ack_now = false;
+	}
+	if (tcb->ack_now) {
+		tcb->ack_now = false;
+		tcp_send_control(st, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
+	}
+}
+
+void tcp_retransmit_front(struct stack *st, struct tcb *tcb)
+{
+	st->n_retransmits++;
+	tcb->rtt_timing = false;           /* Karn: no sample from a retransmission */
+	if (tcb->state == TCPS_SYN_SENT) {
+		tcp_send_control(st, tcb, tcb->iss, 0, TH_SYN);
+		return;
+	}
+	if (tcb->state == TCPS_SYN_RECEIVED && tcb->snd_una == tcb->iss) {
+		tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+		return;
+	}
+	send_data_at(st, tcb, tcb->snd_una, seq_lt(tcb->snd_max, data_end(tcb)) ? tcb->snd_max : data_end(tcb));
+}
+
+void tcp_rtt_sample(struct stack *st, struct tcb *tcb, usec_t r)
+{
+	const struct tcp_params *p = st->params;
+	if (!tcb->have_rtt) {
+		/* (2.2) */
+		tcb->srtt = r;
+		tcb->rttvar = r / 2;
+		tcb->have_rtt = true;
+	} else {
+		/* (2.3): RTTVAR first, with the old SRTT; beta 1/4, alpha 1/8. */
+		usec_t diff = tcb->srtt > r ? tcb->srtt - r : r - tcb->srtt;
+		tcb->rttvar = (3 * tcb->rttvar + diff) / 4;
+		tcb->srtt = (7 * tcb->srtt + r) / 8;
+	}
+	/* G, the clock granularity, is the virtual clock's 1 us. */
+	usec_t var = 4 * tcb->rttvar > 1 ? 4 * tcb->rttvar : 1;
+	usec_t rto = tcb->srtt + var;
+	if (rto < p->rto_min)
+		rto = p->rto_min;                  /* (2.4) */
+	if (rto > p->rto_max)
+		rto = p->rto_max;                  /* (2.5) */
+	tcb->rto = rto;
+}

@@ -1,0 +1,85 @@
+/* tcp_tcb.c - the one place a TCB changes state, and its timers. */
+#include "stack.h"
+#include "tcp.h"
+
+static void emit_timer(struct stack *st, struct tcb *tcb, enum timer_kind k, enum timer_event what, usec_t due)
+{
+	struct trace_event ev = { .type = TRACE_TIMER, .t_us = st->now, .endpoint = tcb->ep };
+	ev.u.timer.timer = k;
+	ev.u.timer.event = what;
+	ev.u.timer.due = due;
+	trace_emit(st->trace, &ev);
+}
+
+/* Timers are cancelled lazily: the queued event carries the generation it was
+ * set with, and a fire whose generation is stale is ignored (sim.c). */
+void tcb_timer_set(struct stack *st, struct tcb *tcb, enum timer_kind k, usec_t after)
+{
+	usec_t due = st->now + after;
+	tcb->timer_gen[k]++;
+	tcb->timer_on[k] = true;
+	tcb->timer_due[k] = due;
+	if (eventq_push(st->q, due, EV_TIMER, tcb->id, (uint32_t)k, tcb->timer_gen[k]) < 0)
+		st->oom = true;
+	emit_timer(st, tcb, k, TIMER_SET, due);
+}
+
+void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k)
+{
+	if (!tcb->timer_on[k])
+		return;
+	tcb->timer_gen[k]++;
+	tcb->timer_on[k] = false;
+	emit_timer(st, tcb, k, TIMER_CANCEL, 0);
+}
+
+void tcb_timers_cancel_all(struct stack *st, struct tcb *tcb)
+{
+	for (int k = 0; k < 3; k++)
+		tcb_timer_cancel(st, tcb, (enum timer_kind)k);
+}
+
+void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const char *cause, const char *arc)
+{
+	enum tcp_state from = tcb->state;
+	tcb->state = to;
+	st->eps[tcb->ep].shown = to;
+
+	struct trace_event ev = { .type = TRACE_STATE, .t_us = st->now, .endpoint = tcb->ep };
+	ev.u.state.from = from;
+	ev.u.state.to = to;
+	ev.u.state.cause = cause;
+	ev.u.state.arc = arc;
+	trace_emit(st->trace, &ev);
+
+	switch (to) {
+	case TCPS_CLOSED:
+		/* "delete the TCB" */
+		tcb_timers_cancel_all(st, tcb);
+		stack_tcb_release(st, tcb);
+		break;
+	case TCPS_LISTEN:
+		/* A passive connection returning to LISTEN (T11, T23): as with
+		 * sockets, the connection is gone and the listener remains. */
+		if (!tcb->listener) {
+			tcb_timers_cancel_all(st, tcb);
+			stack_tcb_release(st, tcb);
+		}
+		break;
+	case TCPS_TIME_WAIT:
+		/* Section 3.10.7.4, eighth step: "start the time-wait timer, turn
+		 * off the other timers". */
+		tcb_timer_cancel(st, tcb, TIMER_RTO);
+		tcb_timer_cancel(st, tcb, TIMER_FIN_WAIT_2);
+		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
+		break;
+	case TCPS_FIN_WAIT_2:
+		/* No RFC timer here; the linux profile bounds an orphaned
+		 * FIN-WAIT-2 with tcp_fin_timeout (T31). */
+		if (st->params->fin_wait_2_timeout)
+			tcb_timer_set(st, tcb, TIMER_FIN_WAIT_2, st->params->fin_wait_2_timeout);
+		break;
+	default:
+		break;
+	}
+}

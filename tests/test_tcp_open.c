@@ -1,0 +1,167 @@
+/* test_tcp_open.c - opening: the three-way handshake from both sides,
+ * simultaneous open, and the answers of LISTEN and SYN-SENT. */
+#include "tcp_script.h"
+
+static void test_passive_open(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	CU_ASSERT_EQUAL(script_listen(&s, SERVER), TCP_OK);
+	STATE(&s, SERVER, TCPS_LISTEN, "T01");
+	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
+	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
+	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
+	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
+	/* The listener is still there, as a socket's is. */
+	CU_ASSERT_PTR_NOT_NULL(stack_tcb(&s.st, s.st.eps[SERVER].listener));
+	script_free(&s);
+}
+
+static void test_active_open(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	CU_ASSERT_EQUAL(script_connect(&s, CLIENT), TCP_OK);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, "T02");
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
+	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
+	script_free(&s);
+}
+
+/* Figure 7: both SYNs cross; each side answers SYN,ACK and the other's
+ * SYN,ACK completes it (N1, T28). */
+static void test_simultaneous_open(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_SYN, 0, 0, 0);
+	SENT(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	STATE(&s, CLIENT, TCPS_SYN_RECEIVED, "T07");
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T28");
+	NOTHING_SENT(&s);
+	script_free(&s);
+}
+
+/* S05: an ACK for something never sent draws <SEQ=SEG.ACK><CTL=RST>. */
+static void test_syn_sent_bad_ack(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 77, 0);
+	SENT(&s, CLIENT, TH_RST, 77, 0, 0);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, NULL);
+	script_free(&s);
+}
+
+/* T25: RST,ACK acknowledging our SYN: connection refused. */
+static void test_refused(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	script_recv_abs(&s, CLIENT, TH_RST | TH_ACK, 0, CLIENT_ISN + 1, 0, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T25");
+	script_free(&s);
+}
+
+/* T33: a RST without ACK in SYN-SENT is dropped. */
+static void test_syn_sent_rst_without_ack(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_RST, 0, 0, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, "T02");
+	script_free(&s);
+}
+
+/* S02: a SYN to a port with no listener: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+static void test_closed_port(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
+	SENT_ABS(&s, SERVER, TH_RST | TH_ACK, 0, CLIENT_ISN + 1, 0);
+	/* T41: a RST to a closed port is discarded. */
+	RECV(&s, SERVER, TH_RST, 0, 0, 0);
+	NOTHING_SENT(&s);
+	script_free(&s);
+}
+
+/* S03 and T32: LISTEN resets an ACK, ignores a RST. */
+static void test_listen_answers(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_listen(&s, SERVER);
+	RECV(&s, SERVER, TH_ACK, 5, 77, 0);
+	SENT(&s, SERVER, TH_RST, 77, 0, 0);
+	RECV(&s, SERVER, TH_RST, 5, 0, 0);
+	RECV(&s, SERVER, TH_FIN, 5, 0, 0);           /* S04 */
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_LISTEN, "T01");
+	script_free(&s);
+}
+
+/* RFC 6298: SYN retransmitted at 1, 3, 7 s...; the rfc9293 profile gives up
+ * after 8 retransmissions (SYNs at 0 1 3 7 15 31 63 123 183, give-up at 243). */
+static void test_syn_backoff_and_give_up(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	usec_t sends[] = { 1, 3, 7, 15, 31, 63, 123, 183 };
+	for (int i = 0; i < 8; i++) {
+		script_advance(&s, sends[i] * USEC_PER_SEC - s.st.now - 1);
+		NOTHING_SENT(&s);
+		script_advance(&s, 1);
+		SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+		STATE(&s, CLIENT, TCPS_SYN_SENT, NULL);
+	}
+	script_advance(&s, 243 * USEC_PER_SEC - s.st.now - 1);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, NULL);
+	script_advance(&s, 1);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T53a");
+	NOTHING_SENT(&s);
+	script_free(&s);
+}
+
+/* The linux profile: 6 retries, connect fails after 127 s. */
+static void test_linux_syn_give_up(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_connect(&s, CLIENT);
+	script_advance(&s, 127 * USEC_PER_SEC - 1);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, NULL);
+	script_advance(&s, 1);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T53a");
+	CU_ASSERT_EQUAL(s.n_out, 7);
+	script_free(&s);
+}
+
+TCPSIM_SUITE(tcp_open,
+	{ "passive open: LISTEN, SYN-RECEIVED, ESTABLISHED", test_passive_open },
+	{ "active open: SYN-SENT, ESTABLISHED", test_active_open },
+	{ "simultaneous open completes on the crossing SYN,ACK (T28)", test_simultaneous_open },
+	{ "SYN-SENT resets an unacceptable ACK (S05)", test_syn_sent_bad_ack },
+	{ "RST,ACK in SYN-SENT: refused (T25)", test_refused },
+	{ "RST without ACK in SYN-SENT is dropped (T33)", test_syn_sent_rst_without_ack },
+	{ "closed port answers RST,ACK (S02) and ignores RST (T41)", test_closed_port },
+	{ "LISTEN resets an ACK (S03), ignores RST (T32) and FIN (S04)", test_listen_answers },
+	{ "SYN backoff 1,2,4..60 s and give-up at 243 s (rfc9293)", test_syn_backoff_and_give_up },
+	{ "linux profile gives up a SYN after 127 s", test_linux_syn_give_up })
