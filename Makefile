@@ -6,7 +6,12 @@ CC ?= cc
 BUILD ?= build
 SAN ?=
 PKGS := libpcap yaml-0.1 libgvc libcgraph
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell tools/deps.sh >&2 && echo ok)
+ifneq ($(DEPS_OK),ok)
+$(error tools/deps.sh could not install the Debian packages tcpsim needs)
+endif
+endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
