@@ -1,7 +1,6 @@
 /* duration.c - durations with a unit ("250ms", "1.5s") and the time format
  * the ladder and the segment lines print ("1.050"). */
 #include <inttypes.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "duration.h"

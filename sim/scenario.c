@@ -70,6 +70,7 @@ void tcp_params_resolve(enum profile profile, const struct tcp_overrides *ov, st
 		out->window = ov->v.window;
 }
 
+/* "rfc9293" or "linux", as the profile is written in a scenario. */
 const char *profile_name(enum profile p)
 {
 	switch (p) {
@@ -79,6 +80,7 @@ const char *profile_name(enum profile p)
 	return "?";
 }
 
+/* "client" or "server". */
 const char *role_name(enum role r)
 {
 	switch (r) {
@@ -88,6 +90,7 @@ const char *role_name(enum role r)
 	return "?";
 }
 
+/* The call as the trace and the timeline write it: "listen", "send", ... */
 const char *user_call_name(enum user_call c)
 {
 	switch (c) {

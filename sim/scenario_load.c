@@ -42,11 +42,13 @@ typedef int (*pair_fn)(struct loader *ld, const char *key, yaml_node_t *knode,
 
 /* ---- messages ---------------------------------------------------------- */
 
+/* libyaml's 0-based mark as a 1-based position. */
 static struct src_pos pos_of_mark(yaml_mark_t m)
 {
 	return (struct src_pos){ .line = (int)m.line + 1, .col = (int)m.column + 1 };
 }
 
+/* Where a node starts; 1:1 for no node. */
 static struct src_pos node_pos(const yaml_node_t *n)
 {
 	return n ? pos_of_mark(n->start_mark) : (struct src_pos){ 1, 1 };
@@ -71,6 +73,7 @@ static int vfail_at(struct loader *ld, struct src_pos pos, const char *fmt, va_l
 	return -1;
 }
 
+/* An error at pos; always returns -1. */
 static int fail_at(struct loader *ld, struct src_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int fail_at(struct loader *ld, struct src_pos pos, const char *fmt, ...)
@@ -96,6 +99,7 @@ static int fail(struct loader *ld, const yaml_node_t *node, const char *fmt, ...
 	return -1;
 }
 
+/* Out of memory while reading node. */
 static int fail_oom(struct loader *ld, const yaml_node_t *node)
 {
 	return fail(ld, node, "out of memory");
@@ -130,16 +134,19 @@ static const char *shown(const yaml_node_t *n, char *buf)
 
 /* ---- nodes ------------------------------------------------------------- */
 
+/* The node with libyaml's id, or NULL. */
 static yaml_node_t *node_at(struct loader *ld, int id)
 {
 	return yaml_document_get_node(ld->doc, id);
 }
 
+/* A scalar: a string, a number, a name. */
 static bool is_scalar(const yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE;
 }
 
+/* The scalar's bytes (NUL-terminated by libyaml). */
 static const char *scalar_text(const yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
@@ -165,6 +172,7 @@ static bool key_seen_before(struct loader *ld, const yaml_node_t *map, const yam
 	return false;
 }
 
+/* True when s is one of the NULL-terminated list. */
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; *list; list++)
@@ -219,11 +227,13 @@ static int expect_list(struct loader *ld, yaml_node_t *n, const char *what, cons
 	return 0;
 }
 
+/* How many items a sequence node holds. */
 static size_t list_len(const yaml_node_t *n)
 {
 	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
+/* The i-th item of a sequence node. */
 static yaml_node_t *list_item(struct loader *ld, const yaml_node_t *n, size_t i)
 {
 	return node_at(ld, n->data.sequence.items.start[i]);
@@ -272,6 +282,7 @@ static int get_uint(struct loader *ld, const char *key, yaml_node_t *n,
 	return 0;
 }
 
+/* get_uint() into a 32-bit field. */
 static int get_u32(struct loader *ld, const char *key, yaml_node_t *n,
 		   uint32_t min, uint32_t max, uint32_t *out)
 {
@@ -283,6 +294,7 @@ static int get_u32(struct loader *ld, const char *key, yaml_node_t *n,
 	return 0;
 }
 
+/* get_uint() into an int field; min >= 0. */
 static int get_int(struct loader *ld, const char *key, yaml_node_t *n, int min, int max, int *out)
 {
 	uint64_t v;
@@ -360,6 +372,7 @@ static int parse_probability(const char *s, double *out)
 	return 0;
 }
 
+/* A probability, 0..1. */
 static int get_probability(struct loader *ld, const char *key, yaml_node_t *n, double *out)
 {
 	if (!is_text(n) || parse_probability(scalar_text(n), out) < 0)
@@ -385,6 +398,7 @@ static int get_choice(struct loader *ld, const char *key, yaml_node_t *n,
 
 static const char *const role_names[] = { "client", "server", NULL };
 
+/* client or server. */
 static int get_role(struct loader *ld, const char *key, yaml_node_t *n, enum role *out)
 {
 	int i;
@@ -410,6 +424,7 @@ static int get_ipv4(struct loader *ld, const char *key, yaml_node_t *n, uint32_t
 	return 0;
 }
 
+/* Flags in tcpdump's letters ("S.", "R", "none"). */
 static int get_flags(struct loader *ld, const char *key, yaml_node_t *n, uint8_t *out)
 {
 	if (!is_text(n) || tcp_flags_parse(scalar_text(n), out) < 0)
@@ -418,6 +433,7 @@ static int get_flags(struct loader *ld, const char *key, yaml_node_t *n, uint8_t
 	return 0;
 }
 
+/* "CLOSED, LISTEN, ..." into buf, for messages. */
 static const char *all_state_names(char *buf, size_t cap)
 {
 	size_t len = 0;
@@ -429,6 +445,7 @@ static const char *all_state_names(char *buf, size_t cap)
 	return buf;
 }
 
+/* A state name in any spelling tcp_state_parse() takes. */
 static int get_state(struct loader *ld, yaml_node_t *n, enum tcp_state *out)
 {
 	char list[200];
@@ -680,6 +697,8 @@ struct entry_nodes {
 	yaml_node_t *data_key, *data;
 };
 
+/* One key of a timeline entry, remembered for load_entry(); ctx is the
+ * struct entry_nodes. */
 static int entry_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
 {
 	struct entry_nodes *en = ctx;
@@ -708,6 +727,7 @@ struct inject_ctx {
 	yaml_node_t *from, *flags, *len_key, *data_key;
 };
 
+/* One key of inject: {...}; ctx is the struct inject_ctx. */
 static int inject_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
 {
 	struct inject_ctx *ic = ctx;
@@ -833,6 +853,7 @@ static int load_entry(struct loader *ld, yaml_node_t *n, struct timeline_entry *
 	return load_inject(ld, en.call, &e->inject);
 }
 
+/* `timeline:`, a list of entries kept in file order. */
 static int load_timeline(struct loader *ld, yaml_node_t *n)
 {
 	struct scenario *sc = ld->sc;
@@ -948,6 +969,7 @@ static int final_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_n
 	return get_u32(ld, key, v, 0, UINT32_MAX, &ex->final[s]);
 }
 
+/* One key of `expect:`; ctx is the struct expect. */
 static int expect_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
 {
 	struct expect *ex = ctx;
@@ -971,6 +993,7 @@ static const char *const top_keys[] = {
 	"expect", NULL,
 };
 
+/* One key of the top-level mapping. */
 static int top_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
 {
 	static const char *const profiles[] = { "rfc9293", "linux", NULL };
@@ -1283,6 +1306,8 @@ static int load_scenario(struct loader *ld)
 	return 0;
 }
 
+/* Read, check nesting, load the document, walk it; on error free what was
+ * filled in and leave *sc zeroed. */
 int scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen)
 {
 	struct loader ld = { .path = path, .sc = sc, .err = err, .errlen = errlen };

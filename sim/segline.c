@@ -45,6 +45,7 @@ static int seg_fail(struct seg_parser *p, size_t col, const char *fmt, ...)
 	return -1;
 }
 
+/* Moves past whitespace. */
 static void skip_space(struct seg_parser *p)
 {
 	while (p->text[p->pos] && isspace((unsigned char)p->text[p->pos]))
@@ -277,6 +278,7 @@ static int parse_head(struct seg_parser *p, struct seg_line *out)
 	return 0;
 }
 
+/* The whole line; on error *err_col is the offset of the bad token. */
 int seg_line_parse(const char *text, struct seg_line *out, int *err_col, char *err, size_t errlen)
 {
 	struct seg_parser p = {
@@ -310,6 +312,7 @@ static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 		*len += (size_t)n;
 }
 
+/* Every field present, in the notation's order, cut to cap bytes. */
 void seg_line_format(const struct seg_line *l, char *buf, size_t cap)
 {
 	char tbuf[32], fbuf[8];
@@ -336,6 +339,7 @@ void seg_line_format(const struct seg_line *l, char *buf, size_t cap)
 		append(buf, cap, &len, " dropped");
 }
 
+/* Names and flags always; other fields only when want has them; time never. */
 bool seg_line_matches(const struct seg_line *want, const struct seg_line *got)
 {
 	if (strcmp(want->src, got->src) != 0 || strcmp(want->dst, got->dst) != 0)

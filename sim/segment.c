@@ -2,17 +2,18 @@
 #include <string.h>
 #include "segment.h"
 
-/* The letters in the order they are written; ACK (".") always comes last. */
+/* The letters in the order tcpdump writes them (print-tcp.c's
+ * tcp_flag_values): "S.", "FP.", "R.", a SYN,ACK,FIN is "FS.". */
 static const struct {
 	uint8_t bit;
 	char letter;
 } flag_letters[] = {
-	{ TH_SYN, 'S' },
 	{ TH_FIN, 'F' },
-	{ TH_PSH, 'P' },
+	{ TH_SYN, 'S' },
 	{ TH_RST, 'R' },
-	{ TH_URG, 'U' },
+	{ TH_PSH, 'P' },
 	{ TH_ACK, '.' },
+	{ TH_URG, 'U' },
 };
 #define N_FLAG_LETTERS (sizeof(flag_letters) / sizeof(flag_letters[0]))
 

@@ -80,6 +80,7 @@ static void input_listen(struct stack *st, struct tcb *listener, const struct se
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->snd_max = tcb->iss + 1;
 	tcb->snd_buf_seq = tcb->iss + 1;
+	tcb->recover = tcb->iss;                /* no timeout yet: nothing to resend per ACK */
 	tcb->snd_wnd = tcb->max_snd_wnd = seg->win;
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_mss = seg->mss ? seg->mss : 536;
@@ -460,10 +461,13 @@ static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment 
 }
 
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
- * before RCV.NXT and its FIN lies at or after RCV.NXT. */
+ * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
+ * trimmed off with text beyond the window as receive_text() does (section
+ * 3.10.7.4 first step, "idealized segment ... including SYN and FIN"). */
 static bool fin_in_sequence(const struct tcb *tcb, const struct segment *seg, uint32_t seq)
 {
-	return (seg->flags & TH_FIN) && seq_le(seq, tcb->rcv_nxt) && seq_ge(seq + seg->len, tcb->rcv_nxt);
+	return (seg->flags & TH_FIN) && seq_le(seq, tcb->rcv_nxt) && seq_ge(seq + seg->len, tcb->rcv_nxt) &&
+	       !seq_gt(seq + seg->len, tcb->rcv_nxt + tcb->rcv_wnd);
 }
 
 static void input_synchronized(struct stack *st, struct tcb *tcb, const struct segment *seg)
@@ -488,7 +492,9 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	 * the ACK of step 1 (S08). */
 	if (tcb->state == TCPS_SYN_RECEIVED && (flags & TH_SYN) && !(flags & (TH_ACK | TH_RST)) &&
 	    seq == tcb->irs && st->profile == PROFILE_LINUX) {
-		tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+		/* A retransmission: RFC 6298 section 3 (Karn), no RTT sample
+		 * from the ACK that follows. */
+		tcp_retransmit_front(st, tcb);
 		return;
 	}
 	/* T29 (MAY-2), linux profile: a new SYN beyond RCV.NXT ends TIME-WAIT
@@ -581,6 +587,13 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	if (tcb->state == TCPS_CLOSE_WAIT)
 		return;
 	receive_text(st, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, fin_arc);
+	/* U06 after T26: the CLOSE queued in SYN-RECEIVED is processed once
+	 * ESTABLISHED was passed, here on the way to CLOSE-WAIT (section
+	 * 3.10.4: "queue for processing after entering ESTABLISHED state"). */
+	if (tcb->close_deferred && tcb->state == TCPS_CLOSE_WAIT) {
+		tcb->close_deferred = false;
+		tcp_close(st, tcb);
+	}
 }
 
 /* ---- dispatch ----------------------------------------------------------- */

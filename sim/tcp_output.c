@@ -116,7 +116,10 @@ void tcp_retransmit_front(struct stack *st, struct tcb *tcb)
 		tcp_send_control(st, tcb, tcb->iss, 0, TH_SYN);
 		return;
 	}
-	if (tcb->state == TCPS_SYN_RECEIVED && tcb->snd_una == tcb->iss) {
+	/* Our SYN is unacknowledged: it is the front of the queue, also in
+	 * FIN-WAIT-1 after a CLOSE in SYN-RECEIVED (T10). RFC 9293 section
+	 * 3.10.8: "send the segment at the front of the retransmission queue". */
+	if (tcb->snd_una == tcb->iss) {
 		tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 		return;
 	}

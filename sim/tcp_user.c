@@ -61,6 +61,9 @@ static void send_syn(struct stack *st, struct tcb *tcb, const char *cause, const
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->snd_max = tcb->iss + 1;
 	tcb->snd_buf_seq = tcb->iss + 1;
+	/* No timeout yet: nothing to resend per ACK (a zero `recover` lies
+	 * "after" any ISS of 2^31 or more in sequence space). */
+	tcb->recover = tcb->iss;
 	tcb_set_state(st, tcb, TCPS_SYN_SENT, cause, arc);
 	tcp_send_control(st, tcb, tcb->iss, 0, TH_SYN);
 	tcb->rtt_timing = true;

@@ -80,9 +80,9 @@ static void test_flags_format(void)
 		{ TH_FIN | TH_PSH | TH_ACK, "FP." },
 		{ TH_RST, "R" },
 		{ TH_RST | TH_ACK, "R." },
-		{ TH_SYN | TH_FIN | TH_ACK, "SF." },
-		{ TH_URG | TH_ACK, "U." },
-		{ TH_SYN | TH_FIN | TH_PSH | TH_RST | TH_URG | TH_ACK, "SFPRU." },
+		{ TH_SYN | TH_FIN | TH_ACK, "FS." },
+		{ TH_URG | TH_ACK, ".U" },
+		{ TH_SYN | TH_FIN | TH_PSH | TH_RST | TH_URG | TH_ACK, "FSRP.U" },
 		{ 0, "none" },
 		{ 0xc0 | TH_SYN, "S" },   /* ECE/CWR are not written */
 	};
