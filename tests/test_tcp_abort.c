@@ -70,7 +70,7 @@ static void test_abort_in_listen_sends_nothing(void)
 	}
 }
 
-/* T43: ABORT in SYN-SENT sends no RST and stops the SYN retransmissions. */
+/* T43: ABORT in SYN-SENT (section 3.10.5) sends no RST and stops the SYN retransmissions. */
 static void test_abort_in_syn_sent_sends_nothing(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -85,7 +85,7 @@ static void test_abort_in_syn_sent_sends_nothing(void)
 	}
 }
 
-/* T49: ABORT in CLOSING: "respond with ok", no RST, no more FINs. */
+/* T49: ABORT in CLOSING: "respond with ok" (section 3.10.5), no RST or FIN. */
 static void test_abort_in_closing_sends_nothing(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -102,7 +102,7 @@ static void test_abort_in_closing_sends_nothing(void)
 	}
 }
 
-/* T50: ABORT in LAST-ACK sends nothing and stops the FIN retransmissions. */
+/* T50: ABORT in LAST-ACK sends nothing, stops the FIN resends (3.10.5). */
 static void test_abort_in_last_ack_sends_nothing(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -119,7 +119,7 @@ static void test_abort_in_last_ack_sends_nothing(void)
 	}
 }
 
-/* T51: ABORT in TIME-WAIT sends nothing; the 2MSL timer goes with the TCB. */
+/* T51: ABORT in TIME-WAIT sends nothing; the 2MSL timer goes too (3.10.5). */
 static void test_abort_in_time_wait_sends_nothing(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -140,8 +140,8 @@ static void test_abort_in_time_wait_sends_nothing(void)
 
 /* ---- the states that send a reset ------------------------------------------ */
 
-/* T44: ABORT in passive SYN-RECEIVED: <SEQ=SND.NXT><CTL=RST> = seq 1; linux
- * R. 1 ack 1. The listener stays. */
+/* T44: ABORT in passive SYN-RECEIVED: <SEQ=SND.NXT><CTL=RST> = seq 1 (section
+ * 3.10.5); linux R. 1 ack 1. The listener stays. */
 static void test_abort_in_syn_received_sends_rst(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -165,7 +165,7 @@ static void test_abort_in_syn_received_sends_rst(void)
 	}
 }
 
-/* T44 after a simultaneous open (active SYN-RECEIVED): RST seq 1 as well. */
+/* T44 after a simultaneous open (active SYN-RECEIVED): RST seq 1 (3.10.5). */
 static void test_abort_in_active_syn_received_sends_rst(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -185,7 +185,7 @@ static void test_abort_in_active_syn_received_sends_rst(void)
 	}
 }
 
-/* T45: ABORT in ESTABLISHED: RST at SND.NXT. */
+/* T45: ABORT in ESTABLISHED: RST at SND.NXT (section 3.10.5). */
 static void test_abort_in_established_sends_rst(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -203,7 +203,7 @@ static void test_abort_in_established_sends_rst(void)
 }
 
 /* T45 with data in flight: SND.NXT is past the unacknowledged data, and the
- * data is not retransmitted ("flush all queues"). */
+ * data is not retransmitted (section 3.10.5, "flush all queues"). */
 static void test_abort_with_data_in_flight_uses_snd_nxt(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -224,7 +224,7 @@ static void test_abort_with_data_in_flight_uses_snd_nxt(void)
 	}
 }
 
-/* T46: ABORT in FIN-WAIT-1: SND.NXT already counts our FIN (seq 2). */
+/* T46: ABORT in FIN-WAIT-1: SND.NXT already counts our FIN, seq 2 (3.10.5). */
 static void test_abort_in_fin_wait_1_sends_rst_past_fin(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -241,7 +241,7 @@ static void test_abort_in_fin_wait_1_sends_rst_past_fin(void)
 	}
 }
 
-/* T47: ABORT in FIN-WAIT-2: RST seq 2; the linux FIN-WAIT-2 timer goes too. */
+/* T47: ABORT in FIN-WAIT-2: RST seq 2 (3.10.5); the linux FIN-WAIT-2 timer goes. */
 static void test_abort_in_fin_wait_2_sends_rst(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -262,7 +262,7 @@ static void test_abort_in_fin_wait_2_sends_rst(void)
 	}
 }
 
-/* T48: ABORT in CLOSE-WAIT: RST seq 1 (the linux RST,ACK acks the FIN). */
+/* T48: ABORT in CLOSE-WAIT: RST seq 1 (3.10.5); linux's RST,ACK acks the FIN. */
 static void test_abort_in_close_wait_sends_rst(void)
 {
 	for (int i = 0; i < 2; i++) {

@@ -35,6 +35,14 @@ static void expect_arcs(struct script *s, int ep, const char *want, const char *
 }
 #define ARCS(s, ep, want) expect_arcs(s, ep, want, __FILE__, __LINE__)
 
+/* The endpoint's TCB, which must exist: the test stops here otherwise. */
+static struct tcb *must_tcb(struct script *s, int ep)
+{
+	struct tcb *t = script_tcb(s, ep);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	return t;
+}
+
 /* The client through T02 and T08: SYN out, SYN,ACK in, ACK out. */
 static void client_established(struct script *s)
 {
@@ -304,7 +312,7 @@ static void test_syn_ack_fin_in_syn_sent_goes_to_close_wait(void)
 	NOTHING_SENT(&s);
 	STATE(&s, CLIENT, TCPS_CLOSE_WAIT, "T27");
 	ARCS(&s, CLIENT, "T02 T27");
-	CU_ASSERT_EQUAL(script_tcb(&s, CLIENT)->rcv_nxt, SERVER_ISN + 2);
+	CU_ASSERT_EQUAL(must_tcb(&s, CLIENT)->rcv_nxt, SERVER_ISN + 2);
 	script_free(&s);
 }
 
@@ -363,7 +371,7 @@ static void test_retransmitted_fin_in_close_wait_is_acked(void)
 	script_free(&s);
 }
 
-/* S15: the same in LAST-ACK; the ACK carries SND.NXT past our FIN. */
+/* S15: the same in LAST-ACK (section 3.10.7.4); the ACK's SEQ is past our FIN. */
 static void test_retransmitted_fin_in_last_ack_is_acked(void)
 {
 	struct script s;
@@ -378,7 +386,7 @@ static void test_retransmitted_fin_in_last_ack_is_acked(void)
 	script_free(&s);
 }
 
-/* S15: the same in CLOSING. */
+/* S15: the same in CLOSING (section 3.10.7.4 first and eighth steps). */
 static void test_retransmitted_fin_in_closing_is_acked(void)
 {
 	struct script s;
@@ -437,7 +445,7 @@ static void test_send_after_close_is_closing_error(void)
 	script_free(&s);
 }
 
-/* U04: SEND in CLOSING and LAST-ACK is "connection closing" as well. */
+/* U04: SEND in CLOSING and LAST-ACK is "connection closing" (section 3.10.2). */
 static void test_send_in_closing_and_last_ack_is_closing_error(void)
 {
 	struct script s;
@@ -479,7 +487,7 @@ static void test_close_twice_sends_no_second_fin(void)
 	script_free(&s);
 }
 
-/* U05 in CLOSING. */
+/* U05: CLOSE in CLOSING is "connection closing" (section 3.10.4). */
 static void test_close_in_closing_is_closing_error(void)
 {
 	struct script s;

@@ -13,6 +13,14 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* The endpoint's TCB, which must exist: the test stops here otherwise. */
+static struct tcb *must_tcb(struct script *s, int ep)
+{
+	struct tcb *t = script_tcb(s, ep);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	return t;
+}
+
 /* The peer sends ep a segment, relative numbers, with a window and an MSS
  * option (0: none). */
 static void recv_opt(struct script *s, int ep, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
@@ -145,7 +153,7 @@ static void test_send_respects_peer_window(void)
 	NOTHING_SENT(&s);
 	recv_opt(&s, CLIENT, TH_ACK, 1, 10001, 0, 4000, 0);
 	NOTHING_SENT(&s);
-	CU_ASSERT_FALSE(script_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
+	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
 	script_free(&s);
 }
 
@@ -165,7 +173,7 @@ static void test_window_update_without_new_ack_opens_window(void)
 	script_free(&s);
 }
 
-/* PSH marks the end of what the application has handed over, per SEND. */
+/* Section 3.9.1.2: PSH marks the end of what one SEND handed over. */
 static void test_psh_on_last_segment_of_each_send(void)
 {
 	struct script s;
@@ -239,7 +247,7 @@ static void test_send_in_syn_sent_is_queued(void)
 	script_free(&s);
 }
 
-/* U03: SEND in SYN-RECEIVED is queued until the ACK of our SYN. */
+/* U03: SEND in SYN-RECEIVED is queued until the ACK of our SYN (3.10.2). */
 static void test_send_in_syn_received_is_queued(void)
 {
 	struct script s;
@@ -298,7 +306,7 @@ static void test_out_of_order_data_held_until_gap_fills(void)
 	SENT(&s, SERVER, TH_ACK, 1, 301, 0);
 	NOTHING_SENT(&s);
 	CU_ASSERT_EQUAL(s.delivered[SERVER], 300);
-	CU_ASSERT_PTR_NULL(script_tcb(&s, SERVER)->ooo);
+	CU_ASSERT_PTR_NULL(must_tcb(&s, SERVER)->ooo);
 	script_free(&s);
 }
 
@@ -467,7 +475,7 @@ static void test_after_timeout_one_segment_per_ack(void)
 	NOTHING_SENT(&s);
 	RECV(&s, CLIENT, TH_ACK, 1, 6001, 0);
 	NOTHING_SENT(&s);
-	CU_ASSERT_FALSE(script_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
+	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
 	script_free(&s);
 }
 

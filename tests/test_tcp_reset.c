@@ -151,7 +151,7 @@ static void test_rst_in_established_closes(void)
 	script_free(&s);
 }
 
-/* T35: RST in FIN-WAIT-1; no FIN retransmission follows. */
+/* T35: RST in FIN-WAIT-1 (section 3.10.7.4 second step); no FIN resend. */
 static void test_rst_in_fin_wait_1_closes(void)
 {
 	struct script s;
@@ -161,7 +161,7 @@ static void test_rst_in_fin_wait_1_closes(void)
 	script_free(&s);
 }
 
-/* T36: RST in FIN-WAIT-2. */
+/* T36: RST in FIN-WAIT-2 (section 3.10.7.4 second step). */
 static void test_rst_in_fin_wait_2_closes(void)
 {
 	struct script s;
@@ -171,7 +171,7 @@ static void test_rst_in_fin_wait_2_closes(void)
 	script_free(&s);
 }
 
-/* T37: RST in CLOSE-WAIT must match RCV.NXT past the FIN. */
+/* T37: RST in CLOSE-WAIT must match RCV.NXT past the FIN (section 3.10.7.4). */
 static void test_rst_in_close_wait_closes(void)
 {
 	struct script s;
@@ -185,7 +185,7 @@ static void test_rst_in_close_wait_closes(void)
 	script_free(&s);
 }
 
-/* T38: RST in CLOSING: "enter the CLOSED state, delete the TCB". */
+/* T38: RST in CLOSING: "enter the CLOSED state, delete the TCB" (3.10.7.4). */
 static void test_rst_in_closing_closes(void)
 {
 	struct script s;
@@ -195,7 +195,7 @@ static void test_rst_in_closing_closes(void)
 	script_free(&s);
 }
 
-/* T39: RST in LAST-ACK. */
+/* T39: RST in LAST-ACK (section 3.10.7.4 second step). */
 static void test_rst_in_last_ack_closes(void)
 {
 	struct script s;
@@ -261,7 +261,7 @@ static void test_inexact_rst_in_window_draws_challenge_ack(void)
 	script_free(&s);
 }
 
-/* S11 in TIME-WAIT: the challenge ACK carries SND.NXT past our FIN. */
+/* S11 in TIME-WAIT (RFC 5961 3.2): the challenge ACK's SEQ is past our FIN. */
 static void test_inexact_rst_in_time_wait_draws_challenge_ack(void)
 {
 	struct script s;
@@ -320,7 +320,7 @@ static void test_syn_in_synchronized_state_draws_challenge_ack(void)
 	script_free(&s);
 }
 
-/* S12 in FIN-WAIT-2 and TIME-WAIT (rfc9293: no MAY-2 reopen, T29). */
+/* S12 in FIN-WAIT-2 and TIME-WAIT (RFC 5961 4.2; rfc9293: no MAY-2 reopen). */
 static void test_syn_in_closing_states_draws_challenge_ack(void)
 {
 	struct script s;
@@ -451,7 +451,7 @@ static void test_unacceptable_segment_draws_ack(void)
 }
 
 /* S09 with a zero receive window: only SEQ = RCV.NXT is acceptable, and text
- * never is (Table 6). */
+ * never is (section 3.10.7.4 first step, Table 6). */
 static void test_zero_window_accepts_only_empty_segment_at_rcv_nxt(void)
 {
 	struct script s;
@@ -487,8 +487,8 @@ static void test_bad_ack_in_syn_received_draws_rst(void)
 	script_free(&s);
 }
 
-/* S08: a retransmitted SYN in SYN-RECEIVED fails Table 6 (SEQ = RCV.NXT-1):
- * the rfc9293 profile answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+/* S08: a retransmitted SYN in SYN-RECEIVED fails Table 6 (SEQ = RCV.NXT-1,
+ * section 3.10.7.4 first step): the rfc9293 profile answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
 static void test_retransmitted_syn_in_syn_received_draws_ack(void)
 {
 	struct script s;
@@ -543,7 +543,7 @@ static void test_old_duplicate_syn_recovery(void)
 	script_advance(&s, 100 * USEC_PER_MS);
 	script_recv_abs(&s, SERVER, TH_SYN, CLIENT_ISN, 0, 0, 65535);
 	struct tcb *srv = script_tcb(&s, SERVER);
-	CU_ASSERT_FATAL(srv != NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
 	SENT_ABS(&s, SERVER, TH_SYN | TH_ACK, srv->iss, CLIENT_ISN + 1, 0);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
 	script_recv_abs(&s, CLIENT, TH_SYN | TH_ACK, srv->iss, CLIENT_ISN + 1, 0, 65535);

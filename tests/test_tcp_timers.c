@@ -12,6 +12,14 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* The endpoint's TCB, which must exist: the test stops here otherwise. */
+static struct tcb *must_tcb(struct script *s, int ep)
+{
+	struct tcb *t = script_tcb(s, ep);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	return t;
+}
+
 /* The client through the handshake with a round trip of rtt. */
 static void client_established(struct script *s, usec_t rtt)
 {
@@ -83,12 +91,12 @@ static void test_time_wait_is_240s_in_rfc9293(void)
 	script_advance(&s, 7 * SEC);
 	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
-	CU_ASSERT_EQUAL(script_tcb(&s, CLIENT)->timer_due[TIMER_TIME_WAIT], s.st.now + 240 * SEC);
+	CU_ASSERT_EQUAL(must_tcb(&s, CLIENT)->timer_due[TIMER_TIME_WAIT], s.st.now + 240 * SEC);
 	time_wait_lasts(&s, 240 * SEC);
 	script_free(&s);
 }
 
-/* T21: the linux profile's TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s. */
+/* T21: the linux profile's TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s (section 3.10.8). */
 static void test_time_wait_is_60s_in_linux(void)
 {
 	struct script s;
@@ -98,8 +106,8 @@ static void test_time_wait_is_60s_in_linux(void)
 	script_free(&s);
 }
 
-/* T21 with `msl` overridden: TIME-WAIT is 2*msl, unless `time_wait` is
- * given, in either profile (tcp_params_resolve). */
+/* T21 with `msl` overridden: TIME-WAIT is 2*msl (section 3.6.1 MUST-13), unless
+ * `time_wait` is given, in either profile (tcp_params_resolve). */
 static void test_time_wait_follows_msl_override(void)
 {
 	struct tcp_overrides ov = { 0 };
@@ -154,7 +162,7 @@ static void test_retransmitted_fin_restarts_time_wait(void)
 	script_free(&s);
 }
 
-/* S16 in the linux profile: 60 s after the retransmitted FIN. */
+/* S16 in the linux profile: 60 s after the retransmitted FIN (section 3.10.7.4). */
 static void test_retransmitted_fin_restarts_time_wait_linux(void)
 {
 	struct script s;
@@ -196,7 +204,7 @@ static void test_fin_retransmitted_in_last_ack(void)
 	script_free(&s);
 }
 
-/* T52d: the FIN in FIN-WAIT-1 is resent at 1 s and 3 s. */
+/* T52d: the FIN in FIN-WAIT-1 is resent at 1 s and 3 s (3.10.8, RFC 6298 5.5). */
 static void test_fin_retransmitted_in_fin_wait_1(void)
 {
 	struct script s;
@@ -219,7 +227,7 @@ static void test_fin_retransmitted_in_fin_wait_1(void)
 	script_free(&s);
 }
 
-/* T52e: the FIN in CLOSING is resent; the ACK of it ends CLOSING (T19). */
+/* T52e: the FIN in CLOSING is resent (section 3.10.8); its ACK gives T19. */
 static void test_fin_retransmitted_in_closing(void)
 {
 	struct script s;
@@ -259,7 +267,7 @@ static void test_syn_ack_retransmitted(void)
 	script_free(&s);
 }
 
-/* T53a: the linux profile gives a SYN,ACK up after tcp_synack_retries = 5:
+/* T53a (section 3.8.3): the linux profile gives a SYN,ACK up after 5 retries:
  * SYN,ACKs at 0 1 3 7 15 31 s, the connection closed at 63 s; the listener
  * stays. */
 static void test_syn_ack_give_up_linux(void)
@@ -337,7 +345,7 @@ static void test_data_give_up_default_rfc9293(void)
 	script_free(&s);
 }
 
-/* T53b for a FIN in FIN-WAIT-1. */
+/* T53b for a FIN in FIN-WAIT-1 (section 3.8.3, R2). */
 static void test_fin_give_up_after_retries(void)
 {
 	struct script s;
@@ -362,7 +370,7 @@ static void test_fin_give_up_after_retries(void)
 /* ---- FIN-WAIT-2 ---------------------------------------------------------- */
 
 /* T31: the linux profile closes FIN-WAIT-2 after tcp_fin_timeout = 60 s,
- * silently. */
+ * silently (no RFC 9293 timer; reference section 4.4). */
 static void test_fin_wait_2_timeout_linux(void)
 {
 	struct script s;
@@ -386,7 +394,7 @@ static void test_fin_wait_2_stays_in_rfc9293(void)
 	script_advance(&s, 3600 * SEC);
 	NOTHING_SENT(&s);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_2, "T14");
-	CU_ASSERT_FALSE(script_tcb(&s, CLIENT)->timer_on[TIMER_FIN_WAIT_2]);
+	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_FIN_WAIT_2]);
 	script_free(&s);
 }
 
@@ -416,7 +424,7 @@ static void test_first_rtt_sample_clamped_to_rto_min(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 100 * MS);
-	struct tcb *t = script_tcb(&s, CLIENT);
+	struct tcb *t = must_tcb(&s, CLIENT);
 	CU_ASSERT_TRUE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->srtt, 100 * MS);
 	CU_ASSERT_EQUAL(t->rttvar, 50 * MS);
@@ -426,7 +434,7 @@ static void test_first_rtt_sample_clamped_to_rto_min(void)
 	/* The linux profile's TCP_RTO_MIN is 200 ms: 3 * 10 ms becomes 200 ms. */
 	script_init(&s, PROFILE_LINUX);
 	client_established(&s, 10 * MS);
-	t = script_tcb(&s, CLIENT);
+	t = must_tcb(&s, CLIENT);
 	CU_ASSERT_EQUAL(t->srtt, 10 * MS);
 	CU_ASSERT_EQUAL(t->rto, 200 * MS);
 	script_free(&s);
@@ -441,7 +449,7 @@ static void test_rtt_samples_give_exact_rto(void)
 	s.params.rto_min = 100 * MS;
 	/* The server's SYN,ACK is acked 100 ms later: 100 + 4*50 = 300 ms. */
 	server_established(&s, 100 * MS);
-	struct tcb *t = script_tcb(&s, SERVER);
+	struct tcb *t = must_tcb(&s, SERVER);
 	CU_ASSERT_EQUAL(t->srtt, 100000);
 	CU_ASSERT_EQUAL(t->rttvar, 50000);
 	CU_ASSERT_EQUAL(t->rto, 300000);
@@ -480,7 +488,7 @@ static void test_karn_no_sample_from_retransmitted_data(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 100 * MS);
-	struct tcb *t = script_tcb(&s, CLIENT);
+	struct tcb *t = must_tcb(&s, CLIENT);
 	usec_t t0 = s.st.now;
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
@@ -519,7 +527,7 @@ static void test_karn_no_sample_after_syn_ack_resent_for_syn(void)
 	script_advance(&s, 100 * MS);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
-	struct tcb *t = script_tcb(&s, SERVER);
+	struct tcb *t = must_tcb(&s, SERVER);
 	CU_ASSERT_FALSE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->rto, 1 * SEC);
 	script_free(&s);
@@ -532,7 +540,7 @@ static void test_backoff_doubles_up_to_rto_max(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 0);
-	struct tcb *t = script_tcb(&s, CLIENT);
+	struct tcb *t = must_tcb(&s, CLIENT);
 	CU_ASSERT_EQUAL(t->rto, 1 * SEC);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
@@ -549,7 +557,7 @@ static void test_backoff_doubles_up_to_rto_max(void)
 	/* linux: from the 200 ms minimum, doubling to the 120 s cap. */
 	script_init(&s, PROFILE_LINUX);
 	client_established(&s, 0);
-	t = script_tcb(&s, CLIENT);
+	t = must_tcb(&s, CLIENT);
 	CU_ASSERT_EQUAL(t->rto, 200 * MS);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
@@ -577,7 +585,7 @@ static void test_rto_is_3s_after_retransmitted_syn(void)
 	script_advance(&s, 100 * MS);
 	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
-	struct tcb *t = script_tcb(&s, CLIENT);
+	struct tcb *t = must_tcb(&s, CLIENT);
 	CU_ASSERT_FALSE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->rto, 3 * SEC);
 	usec_t t0 = s.st.now;
@@ -601,7 +609,7 @@ static void test_rto_is_3s_after_retransmitted_syn_ack(void)
 	script_advance(&s, 1 * SEC);
 	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
-	struct tcb *t = script_tcb(&s, SERVER);
+	struct tcb *t = must_tcb(&s, SERVER);
 	CU_ASSERT_FALSE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->rto, 3 * SEC);
 	script_free(&s);
@@ -621,13 +629,13 @@ static void test_ack_restarts_and_stops_rto(void)
 	advance_to(&s, t0 + 500 * MS);
 	RECV(&s, CLIENT, TH_ACK, 1, 1461, 0);
 	NOTHING_SENT(&s);
-	CU_ASSERT_EQUAL(script_tcb(&s, CLIENT)->rto, 1 * SEC);
+	CU_ASSERT_EQUAL(must_tcb(&s, CLIENT)->rto, 1 * SEC);
 	advance_to(&s, t0 + 1500 * MS - 1);
 	NOTHING_SENT(&s);
 	script_advance(&s, 1);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1461, 1, 540);
 	RECV(&s, CLIENT, TH_ACK, 1, 2001, 0);
-	CU_ASSERT_FALSE(script_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
+	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
 	script_advance(&s, 600 * SEC);
 	NOTHING_SENT(&s);
 	script_free(&s);
