@@ -60,7 +60,7 @@ $(BUILD)/tcpsim_tests: $(TEST_OBJS) $(BUILD)/libtcpsim.a
 run: $(BUILD)/tcpsim
 	$(BUILD)/tcpsim run scenarios/simultaneous_close.yaml -o out
 	@echo
-	@echo "Files written to out/: simultaneous_close.pcap (open it in Wireshark), .trace.jsonl, .states.dot/.svg, .ladder.svg"
+	@echo "Written: out/simultaneous_close.pcap (open it in Wireshark) and out/simultaneous_close.trace.jsonl"
 
 # Unit tests (CUnit), then every shipped scenario against its own `expect`,
 # then every pcap through tshark's checksum and malformed-frame checks.
