@@ -33,6 +33,7 @@ struct tcp_params {
 	int synack_retries;          /* SYN-ACK retransmissions before giving up */
 	int retries;                 /* data/FIN retransmissions before giving up (R2) */
 	usec_t fin_wait_2_timeout;   /* 0: none */
+	usec_t user_timeout;         /* 0: none (section 3.9.1.1's USER TIMEOUT) */
 	uint32_t mss;
 	uint32_t window;
 };
@@ -41,6 +42,7 @@ struct tcp_params {
 struct tcp_overrides {
 	bool has_rto_initial, has_rto_min, has_rto_max, has_msl, has_time_wait;
 	bool has_syn_retries, has_retries, has_fin_wait_2_timeout, has_mss, has_window;
+	bool has_user_timeout;
 	struct tcp_params v;
 };
 
@@ -93,6 +95,7 @@ struct endpoint_spec {
 	uint16_t port;
 	uint32_t isn;
 	bool on_eof_close;           /* the app closes once it has read the peer's FIN */
+	bool half_duplex;            /* after CLOSE, arriving data is answered by RST (T30) */
 	uint32_t count;              /* clients: how many (default 1) */
 	usec_t every;                /* clients: timeline shift between two clients */
 	uint32_t backlog;            /* server: connections not yet accepted; 0: no limit */

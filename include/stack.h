@@ -26,6 +26,7 @@ struct endpoint {
 	uint32_t last_isn;            /* the ISN of the latest SYN it sent (for inject) */
 	uint32_t n_connections;
 	bool on_eof_close;
+	bool half_duplex;             /* its TCBs answer data after CLOSE with RST (T30) */
 	uint32_t listener;            /* tcb id or NO_TCB */
 	uint32_t conn;                /* tcb id or NO_TCB */
 	int peer;                     /* the endpoint `connect` and `inject` aim at */

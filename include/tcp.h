@@ -77,9 +77,10 @@ struct tcb {
 	bool syn_retransmitted;       /* RFC 6298 (5.7) */
 	uint32_t recover;             /* after a timeout: resend one segment per ACK up to here */
 
-	usec_t timer_due[3];
-	uint32_t timer_gen[3];
-	bool timer_on[3];
+	usec_t timer_due[TIMER_KINDS];
+	uint32_t timer_gen[TIMER_KINDS];
+	bool timer_on[TIMER_KINDS];
+	bool half_duplex;             /* after CLOSE, arriving data draws a RST (T30) */
 };
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */
@@ -92,6 +93,9 @@ void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const c
 void tcb_timer_set(struct stack *st, struct tcb *tcb, enum timer_kind k, usec_t after);
 void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k);
 void tcb_timers_cancel_all(struct stack *st, struct tcb *tcb);
+/* A row of the state table that keeps the state (S01..S18, T32, T33, T41,
+ * T52a-f): emits an `arc` trace event for endpoint ep. */
+void tcp_note_arc(struct stack *st, int ep, enum tcp_state state, const char *arc, const char *cause);
 
 /* tcp_user.c: user calls, section 3.10.1-3.10.5 ---------------------------
  * Each returns 0, or a negative error whose text tcp_error_text() gives

@@ -16,12 +16,14 @@
 #include "tcp_state.h"
 
 enum trace_type {
-	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT
+	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT,
+	TRACE_ARC,        /* a row of the state table that changes no state (S01, T32, T52a, ...) */
 };
 
 enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
 
-enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2 };
+enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER };
+#define TIMER_KINDS 4
 enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
 
 /* A name the trace speaks of: "client", "server", "client#3". */
@@ -68,6 +70,11 @@ struct trace_event {
 			uint64_t bytes;
 			const uint8_t *data;   /* valid during the callback only */
 		} data;
+		struct {
+			enum tcp_state state;  /* the state it happened in (and stays in) */
+			const char *arc;       /* "S11" */
+			const char *cause;     /* "rcv RST in window" */
+		} arc;
 		struct {
 			bool ok;
 			const char *const *failures;

@@ -197,6 +197,19 @@ static void put_state(struct json_out *jo, const struct trace *tr, const struct 
 	}
 }
 
+/* {"endpoint","state","arc","cause"}: a table row that changes no state. */
+static void put_arc(struct json_out *jo, const struct trace *tr, const struct trace_event *ev)
+{
+	PUT_LIT(jo, ",\"endpoint\":");
+	put_endpoint(jo, tr, ev->endpoint);
+	PUT_LIT(jo, ",\"state\":");
+	put_str(jo, tcp_state_name(ev->u.arc.state));
+	PUT_LIT(jo, ",\"arc\":");
+	put_str(jo, ev->u.arc.arc);
+	PUT_LIT(jo, ",\"cause\":");
+	put_str(jo, ev->u.arc.cause);
+}
+
 static void put_segment(struct json_out *jo, const struct trace *tr, const struct trace_event *ev)
 {
 	const struct segment *seg = &ev->u.segment.seg;
@@ -298,6 +311,10 @@ static void json_out_event(void *ctx, const struct trace *tr, const struct trace
 	case TRACE_RESULT:
 		PUT_LIT(jo, ",\"type\":\"result\"");
 		put_result(jo, ev);
+		break;
+	case TRACE_ARC:
+		PUT_LIT(jo, ",\"type\":\"arc\"");
+		put_arc(jo, tr, ev);
 		break;
 	default:
 		PUT_LIT(jo, ",\"type\":null");

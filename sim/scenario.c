@@ -64,6 +64,8 @@ void tcp_params_resolve(enum profile profile, const struct tcp_overrides *ov, st
 		out->retries = ov->v.retries;
 	if (ov->has_fin_wait_2_timeout)
 		out->fin_wait_2_timeout = ov->v.fin_wait_2_timeout;
+	if (ov->has_user_timeout)
+		out->user_timeout = ov->v.user_timeout;
 	if (ov->has_mss)
 		out->mss = ov->v.mss;
 	if (ov->has_window)

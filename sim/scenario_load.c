@@ -460,7 +460,7 @@ static int get_state(struct loader *ld, yaml_node_t *n, enum tcp_state *out)
 
 static const char *const tcp_keys[] = {
 	"rto_initial", "rto_min", "rto_max", "msl", "time_wait", "syn_retries", "retries",
-	"fin_wait_2_timeout", "mss", "window", NULL,
+	"fin_wait_2_timeout", "user_timeout", "mss", "window", NULL,
 };
 
 /* One key of `tcp:` into the overrides; ctx is the struct tcp_overrides. */
@@ -501,6 +501,10 @@ static int tcp_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_nod
 	if (strcmp(key, "fin_wait_2_timeout") == 0) {
 		ov->has_fin_wait_2_timeout = true;
 		return get_duration(ld, key, v, &ov->v.fin_wait_2_timeout);
+	}
+	if (strcmp(key, "user_timeout") == 0) {
+		ov->has_user_timeout = true;
+		return get_duration(ld, key, v, &ov->v.user_timeout);
 	}
 	if (strcmp(key, "mss") == 0) {
 		ov->has_mss = true;
@@ -630,7 +634,7 @@ static int load_link(struct loader *ld, yaml_node_t *n)
 /* ---- endpoints: -------------------------------------------------------- */
 
 static const char *const endpoint_keys[] = {
-	"ip", "port", "isn", "on_eof", "count", "every", "backlog", NULL,
+	"ip", "port", "isn", "on_eof", "half_duplex", "count", "every", "backlog", NULL,
 };
 
 /* One key of endpoints.client or endpoints.server; ctx points to the role. */
@@ -659,6 +663,13 @@ static int endpoint_pair(struct loader *ld, const char *key, yaml_node_t *k, yam
 		if (get_choice(ld, key, v, on_eof_values, &i) < 0)
 			return -1;
 		ep->on_eof_close = i == 1;
+		return 0;
+	}
+	if (strcmp(key, "half_duplex") == 0) {
+		static const char *const bools[] = { "false", "true", NULL };
+		if (get_choice(ld, key, v, bools, &i) < 0)
+			return -1;
+		ep->half_duplex = i == 1;
 		return 0;
 	}
 	if (strcmp(key, "backlog") == 0) {

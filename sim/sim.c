@@ -39,6 +39,8 @@ static int add_endpoints(struct engine *e)
 						 sp->on_eof_close) < 0)
 			return -1;
 	}
+	for (int r = 0; r < NROLES; r++)
+		e->st.eps[r].half_duplex = sc->ep[r].half_duplex;
 	e->st.eps[ROLE_CLIENT].peer = ROLE_SERVER;
 	e->st.eps[ROLE_SERVER].peer = ROLE_CLIENT;
 	return 0;

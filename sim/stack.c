@@ -208,7 +208,7 @@ static struct tcb *tcb_alloc(struct stack *st)
 		memset(&st->tcbs[id], 0, sizeof st->tcbs[id]);
 	}
 	struct tcb *tcb = &st->tcbs[id];
-	uint32_t gen = tcb->gen + 1, tg[3];
+	uint32_t gen = tcb->gen + 1, tg[TIMER_KINDS];
 	memcpy(tg, tcb->timer_gen, sizeof tg);
 	memset(tcb, 0, sizeof *tcb);
 	memcpy(tcb->timer_gen, tg, sizeof tg);
@@ -257,6 +257,7 @@ struct tcb *stack_tcb_new(struct stack *st, int ep)
 		return NULL;
 	const struct endpoint *e = &st->eps[ep];
 	tcb->ep = ep;
+	tcb->half_duplex = e->half_duplex;
 	tcb->local_ip = e->ip;
 	tcb->local_port = e->port;
 	if (e->peer >= 0) {
@@ -273,6 +274,7 @@ struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, cons
 	if (!tcb)
 		return NULL;
 	tcb->ep = ep;
+	tcb->half_duplex = listener->half_duplex;
 	tcb->state = TCPS_LISTEN;
 	tcb->local_ip = syn->dst_ip;
 	tcb->local_port = syn->dst_port;

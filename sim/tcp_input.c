@@ -36,8 +36,14 @@ static void send_reset_reply(struct stack *st, int ep, const struct segment *seg
  * S02)." */
 void tcp_input_closed(struct stack *st, int ep, const struct segment *seg)
 {
-	if (seg->flags & TH_RST)
+	if (seg->flags & TH_RST) {
+		tcp_note_arc(st, ep, TCPS_CLOSED, "T41", "rcv RST, no connection");
 		return;
+	}
+	if (seg->flags & TH_ACK)
+		tcp_note_arc(st, ep, TCPS_CLOSED, "S01", "rcv ACK, no connection");
+	else
+		tcp_note_arc(st, ep, TCPS_CLOSED, "S02", "rcv segment, no connection");
 	send_reset_reply(st, ep, seg);
 }
 
@@ -54,19 +60,24 @@ static void input_listen(struct stack *st, struct tcb *listener, const struct se
 {
 	/* First, check for a RST: "An incoming RST segment could not be valid
 	 * ... it should be ignored" (T32). */
-	if (seg->flags & TH_RST)
+	if (seg->flags & TH_RST) {
+		tcp_note_arc(st, listener->ep, TCPS_LISTEN, "T32", "rcv RST");
 		return;
+	}
 	/* Second, check for an ACK: "Any acknowledgment is bad if it arrives
 	 * on a connection still in the LISTEN state. An acceptable reset
 	 * segment should be formed for any arriving ACK-bearing segment"
 	 * (S03). */
 	if (seg->flags & TH_ACK) {
+		tcp_note_arc(st, listener->ep, TCPS_LISTEN, "S03", "rcv ACK");
 		send_reset_reply(st, listener->ep, seg);
 		return;
 	}
 	/* Fourth, other text or control: "drop the segment and return" (S04). */
-	if (!(seg->flags & TH_SYN))
+	if (!(seg->flags & TH_SYN)) {
+		tcp_note_arc(st, listener->ep, TCPS_LISTEN, "S04", "rcv segment without SYN");
 		return;
+	}
 	/* Third, check for a SYN (T04). As with sockets, the listener stays
 	 * in LISTEN and a copy of it becomes the connection. Text on the SYN
 	 * is not kept (docs/decisions.md). */
@@ -245,8 +256,12 @@ static void input_syn_sent(struct stack *st, struct tcb *tcb, const struct segme
 	 * send a reset (unless the RST bit is set, if so drop the segment and
 	 * return)" (S05). */
 	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
-		if (!(seg->flags & TH_RST))
-			send_reset_reply(st, tcb->ep, seg);
+		if (seg->flags & TH_RST) {
+			tcp_note_arc(st, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
+			return;
+		}
+		tcp_note_arc(st, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
+		send_reset_reply(st, tcb->ep, seg);
 		return;
 	}
 	/* Second, check the RST bit: "If the ACK was acceptable, then signal
@@ -256,12 +271,16 @@ static void input_syn_sent(struct stack *st, struct tcb *tcb, const struct segme
 	if (seg->flags & TH_RST) {
 		if (ack)
 			tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T25");
+		else
+			tcp_note_arc(st, tcb->ep, tcb->state, "T33", "rcv RST without ACK");
 		return;
 	}
 	/* Fifth: "If neither of the SYN or RST bits is set, then drop the
 	 * segment and return" (S06). */
-	if (!(seg->flags & TH_SYN))
+	if (!(seg->flags & TH_SYN)) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S06", "rcv segment without SYN");
 		return;
+	}
 	/* Fourth, check the SYN bit. */
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1;
@@ -321,8 +340,21 @@ static void unacceptable(struct stack *st, struct tcb *tcb, const struct segment
 	/* "If an incoming segment is not acceptable, an acknowledgment should
 	 * be sent in reply (unless the RST bit is set, if so drop the segment
 	 * and return)" (S09, S10, S15). */
-	if (seg->flags & TH_RST)
+	if (seg->flags & TH_RST) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S10", "rcv RST outside the window");
 		return;
+	}
+	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
+	bool fin_received = tcb->state == TCPS_CLOSE_WAIT || tcb->state == TCPS_CLOSING ||
+			    tcb->state == TCPS_LAST_ACK;
+	if (tcb->state == TCPS_TIME_WAIT && retransmitted_fin)
+		tcp_note_arc(st, tcb->ep, tcb->state, "S16", "rcv FIN again");
+	else if (fin_received && retransmitted_fin)
+		tcp_note_arc(st, tcb->ep, tcb->state, "S15", "rcv FIN again");
+	else if (tcb->state == TCPS_SYN_RECEIVED && (seg->flags & TH_SYN) && seg->seq == tcb->irs)
+		tcp_note_arc(st, tcb->ep, tcb->state, "S08", "rcv SYN again");
+	else
+		tcp_note_arc(st, tcb->ep, tcb->state, "S09", "rcv unacceptable segment");
 	send_ack_now(st, tcb);
 	if (tcb->state != TCPS_TIME_WAIT)
 		return;
@@ -332,7 +364,6 @@ static void unacceptable(struct stack *st, struct tcb *tcb, const struct segment
 	 * we follow the fifth step's intent (N3). The linux profile restarts
 	 * the timer for any ACK-bearing segment, as tcp_timewait_state_process
 	 * does. */
-	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
 	if (retransmitted_fin || (st->profile == PROFILE_LINUX && (seg->flags & TH_ACK)))
 		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
 }
@@ -348,6 +379,7 @@ static bool check_rst(struct stack *st, struct tcb *tcb, const struct segment *s
 	 * receive window, TCP endpoints MUST send an acknowledgment (challenge
 	 * ACK)" (S11). Out-of-window resets were dropped in step 1 (S10). */
 	if (seg->seq != tcb->rcv_nxt) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S11", "rcv RST in window, not at RCV.NXT");
 		send_ack_now(st, tcb);
 		return true;
 	}
@@ -382,10 +414,12 @@ static bool check_syn(struct stack *st, struct tcb *tcb, const struct segment *s
 	/* "If the SYN bit is set, irrespective of the sequence number, TCP
 	 * endpoints MUST send a challenge ACK" (S12); a passive SYN-RECEIVED
 	 * returns to LISTEN instead (T23). */
-	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive)
+	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive) {
 		tcb_set_state(st, tcb, TCPS_LISTEN, "rcv SYN", "T23");
-	else
+	} else {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S12", "rcv SYN");
 		send_ack_now(st, tcb);
+	}
 	return true;
 }
 
@@ -401,6 +435,7 @@ static bool ack_in_syn_received(struct stack *st, struct tcb *tcb, const struct 
 	 * segment acknowledgment is not acceptable, form a reset segment
 	 * <SEQ=SEG.ACK><CTL=RST> and send it" (S07). */
 	if (!(seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_nxt))) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
 		send_reset_reply(st, tcb->ep, seg);
 		return false;
 	}
@@ -424,9 +459,15 @@ static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment 
 	 * SEG.ACK =< SND.NXT; "If SEG.ACK > SND.NXT then send an ACK, drop
 	 * the segment, and return" (S13). */
 	if (seq_gt(seg->ack, tcb->snd_nxt) || seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S13", "rcv ACK of something not sent");
 		send_ack_now(st, tcb);
 		return false;
 	}
+	/* S14: a duplicate ACK, SEG.ACK =< SND.UNA, of a segment that carries
+	 * nothing else while data is outstanding, or an old one. */
+	if (seg->len == 0 && !(seg->flags & (TH_FIN | TH_SYN)) &&
+	    (seq_lt(seg->ack, tcb->snd_una) || (seg->ack == tcb->snd_una && tcb->snd_una != tcb->snd_max)))
+		tcp_note_arc(st, tcb->ep, tcb->state, "S14", "rcv duplicate ACK");
 	if (seq_lt(tcb->snd_una, seg->ack)) {
 		/* New data acknowledged: "SND.UNA <- SEG.ACK", RFC 6298 (5.2),
 		 * (5.3), and Karn's sample. */
@@ -437,10 +478,12 @@ static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment 
 		sndbuf_ack(tcb, seg->ack);
 		tcb->snd_una = seg->ack;
 		tcb->rtx_count = 0;
-		if (tcb->snd_una == tcb->snd_max)
+		if (tcb->snd_una == tcb->snd_max) {
 			tcb_timer_cancel(st, tcb, TIMER_RTO);
-		else
+		} else {
+			tcb_timer_cancel(st, tcb, TIMER_USER);   /* data got through */
 			tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
+		}
 		/* After a timeout, resend one segment per ACK until everything
 		 * sent before the timeout is acknowledged (docs/decisions.md). */
 		if (seq_lt(tcb->snd_una, tcb->recover) && seq_lt(tcb->snd_una, tcb->snd_max))
@@ -494,6 +537,7 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	    seq == tcb->irs && st->profile == PROFILE_LINUX) {
 		/* A retransmission: RFC 6298 section 3 (Karn), no RTT sample
 		 * from the ACK that follows. */
+		tcp_note_arc(st, tcb->ep, tcb->state, "S08", "rcv SYN again");
 		tcp_retransmit_front(st, tcb);
 		return;
 	}
@@ -522,8 +566,10 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 		return;
 	/* Fifth, the ACK field: "if the ACK bit is off, drop the segment and
 	 * return" (S18). */
-	if (!(s.flags & TH_ACK))
+	if (!(s.flags & TH_ACK)) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S18", "rcv segment without ACK");
 		return;
+	}
 	bool fin_now = fin_in_sequence(tcb, &s, s.seq);
 	const char *fin_arc = NULL;
 	switch (tcb->state) {
@@ -564,6 +610,8 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 			return;
 		if (our_fin_acked(tcb))
 			tcb_set_state(st, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
+		else
+			tcp_note_arc(st, tcb->ep, tcb->state, "S17", "rcv ACK not covering our FIN");
 		return;
 	case TCPS_LAST_ACK:
 		/* "If our FIN is now acknowledged, delete the TCB, enter the
@@ -586,6 +634,17 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	 * and TIME-WAIT text "should not occur": it is ignored. */
 	if (tcb->state == TCPS_CLOSE_WAIT)
 		return;
+	/* T30, MAY-1 and SHLD-3: an endpoint with a half-duplex close cannot
+	 * read after its CLOSE, so new data then "SHOULD send a RST to show
+	 * that data was lost". */
+	if (tcb->half_duplex && tcb->fin_queued && s.len && seq_gt(s.seq + s.len, tcb->rcv_nxt)) {
+		if (st->profile == PROFILE_LINUX)
+			tcp_send_control(st, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_RST | TH_ACK);
+		else
+			tcp_send_control(st, tcb, tcb->snd_nxt, 0, TH_RST);
+		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv data after close", "T30");
+		return;
+	}
 	receive_text(st, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, fin_arc);
 	/* U06 after T26: the CLOSE queued in SYN-RECEIVED is processed once
 	 * ESTABLISHED was passed, here on the way to CLOSE-WAIT (section

@@ -22,6 +22,10 @@ void tcb_timer_set(struct stack *st, struct tcb *tcb, enum timer_kind k, usec_t 
 	if (eventq_push(st->q, due, EV_TIMER, tcb->id, (uint32_t)k, tcb->timer_gen[k]) < 0)
 		st->oom = true;
 	emit_timer(st, tcb, k, TIMER_SET, due);
+	/* The user timeout runs while something is unacknowledged: it
+	 * starts with the retransmission timer and stops with it. */
+	if (k == TIMER_RTO && st->params->user_timeout && !tcb->timer_on[TIMER_USER])
+		tcb_timer_set(st, tcb, TIMER_USER, st->params->user_timeout);
 }
 
 void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k)
@@ -31,12 +35,23 @@ void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k)
 	tcb->timer_gen[k]++;
 	tcb->timer_on[k] = false;
 	emit_timer(st, tcb, k, TIMER_CANCEL, 0);
+	if (k == TIMER_RTO)
+		tcb_timer_cancel(st, tcb, TIMER_USER);
 }
 
 void tcb_timers_cancel_all(struct stack *st, struct tcb *tcb)
 {
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < TIMER_KINDS; k++)
 		tcb_timer_cancel(st, tcb, (enum timer_kind)k);
+}
+
+void tcp_note_arc(struct stack *st, int ep, enum tcp_state state, const char *arc, const char *cause)
+{
+	struct trace_event ev = { .type = TRACE_ARC, .t_us = st->now, .endpoint = ep };
+	ev.u.arc.state = state;
+	ev.u.arc.arc = arc;
+	ev.u.arc.cause = cause;
+	trace_emit(st->trace, &ev);
 }
 
 void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const char *cause, const char *arc)

@@ -23,6 +23,13 @@ static void rto_expired(struct stack *st, struct tcb *tcb)
 			tcb_set_state(st, tcb, TCPS_CLOSED, "timeout R2", "T53b");
 		return;
 	}
+	static const char *const arc[TCP_NSTATES] = {
+		[TCPS_SYN_SENT] = "T52a", [TCPS_SYN_RECEIVED] = "T52b", [TCPS_ESTABLISHED] = "T52c",
+		[TCPS_CLOSE_WAIT] = "T52c", [TCPS_FIN_WAIT_1] = "T52d", [TCPS_CLOSING] = "T52e",
+		[TCPS_LAST_ACK] = "T52f",
+	};
+	if (arc[tcb->state])
+		tcp_note_arc(st, tcb->ep, tcb->state, arc[tcb->state], "timeout RTO");
 	tcb->rtx_count++;
 	if (handshake)
 		tcb->syn_retransmitted = true;
@@ -48,6 +55,13 @@ void tcp_timeout(struct stack *st, struct tcb *tcb, enum timer_kind k)
 		/* The linux profile's tcp_fin_timeout for an orphaned
 		 * FIN-WAIT-2 (T31); the RFC has no such timer. */
 		tcb_set_state(st, tcb, TCPS_CLOSED, "timeout FIN_WAIT_2", "T31");
+		break;
+	case TIMER_USER:
+		/* "USER TIMEOUT: For any state if the user timeout expires,
+		 * flush all queues, signal the user 'error: connection aborted
+		 * due to user timeout' ..., delete the TCB, enter the CLOSED
+		 * state" (T54). */
+		tcb_set_state(st, tcb, TCPS_CLOSED, "timeout user", "T54");
 		break;
 	}
 }

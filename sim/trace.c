@@ -61,8 +61,8 @@ const char *seg_event_name(enum seg_event e)
 
 const char *timer_kind_name(enum timer_kind k)
 {
-	static const char *const names[] = { "rto", "time_wait", "fin_wait_2" };
-	return (unsigned)k < 3 ? names[k] : "?";
+	static const char *const names[] = { "rto", "time_wait", "fin_wait_2", "user" };
+	return (unsigned)k < TIMER_KINDS ? names[k] : "?";
 }
 
 const char *timer_event_name(enum timer_event e)

@@ -75,6 +75,10 @@ static int copy_strings(struct trace_event *ev)
 	case TRACE_SEGMENT:
 		ev->u.segment.seg.data = NULL;
 		break;
+	case TRACE_ARC:
+		ev->u.arc.arc = dup_or_null(ev->u.arc.arc, &failed);
+		ev->u.arc.cause = dup_or_null(ev->u.arc.cause, &failed);
+		break;
 	case TRACE_DATA:
 		ev->u.data.data = NULL;
 		break;

@@ -616,7 +616,7 @@ static const struct bad_case {
 	{ "until:\n", "1:7: until must be a duration with a unit (us, ms, s, min) such as 250ms, not an empty value" },
 	/* tcp: */
 	{ "tcp: 5\n", "1:6: tcp must be a mapping of keys, not 5" },
-	{ "tcp:\n  rto: 1s\n", "2:3: unknown key 'rto' in tcp (expected rto_initial, rto_min, rto_max, msl, time_wait, syn_retries, retries, fin_wait_2_timeout, mss, window)" },
+	{ "tcp:\n  rto: 1s\n", "2:3: unknown key 'rto' in tcp (expected rto_initial, rto_min, rto_max, msl, time_wait, syn_retries, retries, fin_wait_2_timeout, user_timeout, mss, window)" },
 	{ "tcp: { msl: 5 }\n", "1:13: msl must be a duration with a unit (us, ms, s, min) such as 250ms, not 5" },
 	{ "tcp: { msl: 2 min }\n", "1:13: msl must be a duration with a unit" },
 	{ "tcp: { time_wait: 1h }\n", "1:19: time_wait must be a duration with a unit" },
@@ -673,7 +673,7 @@ static const struct bad_case {
 	{ "endpoints: { server: { backlog: 0 } }\n", "1:33: backlog must be an integer between 1 and 65535, not 0" },
 	{ "endpoints: { client: { every: soon } }\n", "1:31: every must be a duration with a unit" },
 	{ "endpoints: { server: { on_eof: exit } }\n", "1:32: on_eof must be one of none, close, not exit" },
-	{ "endpoints: { client: { mac: x } }\n", "1:24: unknown key 'mac' in endpoints.client (expected ip, port, isn, on_eof, count, every, backlog)" },
+	{ "endpoints: { client: { mac: x } }\n", "1:24: unknown key 'mac' in endpoints.client (expected ip, port, isn, on_eof, half_duplex, count, every, backlog)" },
 	{ "endpoints:\n  client: { ip: 10.0.0.2, port: 80 }\n", "2:33: the client and the server have the same address 10.0.0.2:80" },
 	{ "endpoints:\n  server: { ip: 10.0.0.1, port: 40000 }\n  client: {}\n", "2:33: the client and the server have the same address 10.0.0.1:40000" },
 	/* timeline: */
