@@ -35,7 +35,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: all run check check-unit check-scenarios check-pcap check-asan install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -72,12 +72,23 @@ check-scenarios: $(BUILD)/tcpsim
 
 check-pcap: check-scenarios
 	tools/check_pcap.sh $(BUILD)/out
+	tools/check_pcap.sh --no-analysis-warnings $(BUILD)/out/clean
+
+# Every row of the state table is traversed by a shipped scenario, and the
+# traces, counted independently, agree with `tcpsim coverage`.
+check-coverage: check-scenarios
+	tools/check_coverage.py $(BUILD)/tcpsim $(BUILD)/out $(SCENARIOS)
+	$(BUILD)/tcpsim coverage $(SCENARIOS) | tail -1
 
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-asan
+check: check-unit check-scenarios check-pcap check-coverage check-asan
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
+
+# The pages derived from the code and the scenarios.
+docs: $(BUILD)/tcpsim
+	tools/gen_docs.sh $(BUILD)/tcpsim
 
 install: $(BUILD)/tcpsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
