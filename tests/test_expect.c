@@ -5,18 +5,10 @@
 #include <string.h>
 #include "expect.h"
 #include "testing.h"
+#include "trace_fixture.h"
 
-#define MS(x) ((usec_t)(x) * USEC_PER_MS)
 #define MAX_LINES 16
 
-/* In test_trace_log.c. */
-void fixture_init(struct trace *tr, struct trace_log *log);
-void fixture_free(struct trace *tr, struct trace_log *log);
-void fixture_state(struct trace *tr, usec_t t, int ep, enum tcp_state from, enum tcp_state to,
-		   const char *cause);
-void fixture_segment(struct trace *tr, usec_t t, int src, int dst, enum seg_event e,
-		     uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len);
-void fixture_simultaneous_close(struct trace *tr, struct trace_log *log);
 
 static const enum tcp_state client_states[] = {
 	TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_CLOSING,

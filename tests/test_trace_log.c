@@ -6,21 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testing.h"
+#include "trace_fixture.h"
 #include "trace_log.h"
 
 #define CLIENT_IP 0x0a000001u   /* 10.0.0.1 */
 #define SERVER_IP 0x0a000002u   /* 10.0.0.2 */
-#define MS(x) ((usec_t)(x) * USEC_PER_MS)
 
 /* A trace with client 10.0.0.1:40000 (ISN 1000) and server 10.0.0.2:80
  * (ISN 5000), a trace_log attached. */
-void fixture_init(struct trace *tr, struct trace_log *log);
-void fixture_free(struct trace *tr, struct trace_log *log);
-void fixture_state(struct trace *tr, usec_t t, int ep, enum tcp_state from, enum tcp_state to,
-		   const char *cause);
-void fixture_segment(struct trace *tr, usec_t t, int src, int dst, enum seg_event e,
-		     uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len);
-void fixture_simultaneous_close(struct trace *tr, struct trace_log *log);
 
 void fixture_init(struct trace *tr, struct trace_log *log)
 {
