@@ -25,6 +25,8 @@ struct endpoint {
 	uint32_t isn;                 /* configured ISN: the first connection's */
 	uint32_t last_isn;            /* the ISN of the latest SYN it sent (for inject) */
 	uint32_t n_connections;
+	bool iss_floor_set;           /* T29: the next ISS must be at least iss_floor */
+	uint32_t iss_floor;
 	bool on_eof_close;
 	bool half_duplex;             /* its TCBs answer data after CLOSE with RST (T30) */
 	uint32_t listener;            /* tcb id or NO_TCB */

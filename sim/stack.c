@@ -1,6 +1,7 @@
 /* stack.c - endpoints, the TCB pool and demultiplexing. */
 #include <stdlib.h>
 #include <string.h>
+#include "seq.h"
 #include "stack.h"
 
 /* ---- hash table: linear probing, backward-shift deletion --------------- */
@@ -305,6 +306,9 @@ uint32_t stack_choose_iss(struct stack *st, int ep)
 {
 	struct endpoint *e = &st->eps[ep];
 	uint32_t iss = e->n_connections++ ? e->isn + (uint32_t)(st->now / 4) : e->isn;
+	if (e->iss_floor_set && seq_lt(iss, e->iss_floor))
+		iss = e->iss_floor;
+	e->iss_floor_set = false;
 	e->last_isn = iss;
 	return iss;
 }

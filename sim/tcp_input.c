@@ -546,6 +546,12 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	if (tcb->state == TCPS_TIME_WAIT && st->profile == PROFILE_LINUX && (flags & TH_SYN) &&
 	    !(flags & (TH_ACK | TH_RST)) && seq_gt(seq, tcb->rcv_nxt) &&
 	    stack_tcb(st, st->eps[tcb->ep].listener)) {
+		/* MAY-2 (1): the new connection's ISS must be "larger than
+		 * the largest sequence number it used on the previous
+		 * connection incarnation"; Linux takes SND.NXT + 65535 + 2
+		 * (tcp_timewait_state_process). */
+		st->eps[tcb->ep].iss_floor_set = true;
+		st->eps[tcb->ep].iss_floor = tcb->snd_nxt + 65535 + 2;
 		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv SYN", "T29");
 		stack_segment_arrives(st, seg);
 		return;
@@ -582,11 +588,6 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 		}
 		if (!process_ack(st, tcb, &s))
 			return;
-		if (tcb->close_deferred) {
-			/* U06: the CLOSE queued in SYN-RECEIVED. */
-			tcb->close_deferred = false;
-			tcp_close(st, tcb);
-		}
 		break;
 	case TCPS_ESTABLISHED:
 	case TCPS_CLOSE_WAIT:
@@ -646,10 +647,11 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 		return;
 	}
 	receive_text(st, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, fin_arc);
-	/* U06 after T26: the CLOSE queued in SYN-RECEIVED is processed once
-	 * ESTABLISHED was passed, here on the way to CLOSE-WAIT (section
-	 * 3.10.4: "queue for processing after entering ESTABLISHED state"). */
-	if (tcb->close_deferred && tcb->state == TCPS_CLOSE_WAIT) {
+	/* U06: the CLOSE queued in SYN-RECEIVED runs once ESTABLISHED was
+	 * reached (section 3.10.4: "queue for processing after entering
+	 * ESTABLISHED state"), after this segment's text and FIN, so that its
+	 * FIN acknowledges them. */
+	if (tcb->close_deferred && (tcb->state == TCPS_ESTABLISHED || tcb->state == TCPS_CLOSE_WAIT)) {
 		tcb->close_deferred = false;
 		tcp_close(st, tcb);
 	}

@@ -277,6 +277,55 @@ static void test_deferred_close_runs_after_fin_completes_handshake(void)
 	script_free(&s);
 }
 
+/* U06: the queued CLOSE runs after the text of the segment that completes
+ * the handshake, so its FIN acknowledges that text (one segment, not a FIN
+ * with a stale ACK followed by an ACK). */
+static void test_deferred_close_acks_the_text_that_completes_handshake(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	server_syn_received(&s);
+	script_send(&s, SERVER, 2);
+	CU_ASSERT_EQUAL(script_close(&s, SERVER), TCP_OK);
+	NOTHING_SENT(&s);
+	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 5);
+	SENT(&s, SERVER, TH_FIN | TH_PSH | TH_ACK, 1, 6, 2);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_FIN_WAIT_1, "T12");
+	CU_ASSERT_EQUAL(s.delivered[SERVER], 5);
+	script_free(&s);
+}
+
+/* T29, MAY-2 (1): a SYN that reopens TIME-WAIT gets an ISS above every
+ * sequence number of the old incarnation (Linux: SND.NXT + 65535 + 2), even
+ * when the ISN clock has not moved past them. */
+static void test_reopen_from_time_wait_iss_above_old_incarnation(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_listen(&s, SERVER);
+	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
+	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
+	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
+	script_send(&s, SERVER, 60000);
+	RECV(&s, SERVER, TH_ACK, 1, 60001, 0);
+	script_close(&s, SERVER);
+	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 60002, 0);
+	STATE(&s, SERVER, TCPS_TIME_WAIT, "T16");
+	s.next_out = s.n_out;
+	uint32_t old_snd_nxt = SERVER_ISN + 60002;
+	/* A new SYN beyond RCV.NXT, 10 ms in: the clock alone would give
+	 * 5000 + 2500, far below the old SND.NXT. */
+	script_advance(&s, 10 * USEC_PER_MS);
+	script_recv_abs(&s, SERVER, TH_SYN, CLIENT_ISN + 100000, 0, 0, 65535);
+	CU_ASSERT_EQUAL_FATAL(s.n_out, s.next_out + 1);
+	const struct segment *syn_ack = &s.out[s.next_out];
+	CU_ASSERT_EQUAL(syn_ack->flags, TH_SYN | TH_ACK);
+	CU_ASSERT_EQUAL(syn_ack->seq, old_snd_nxt + 65535 + 2);
+	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
+	script_free(&s);
+}
+
 /* T26: a FIN carrying the ACK of our SYN: SYN-RECEIVED to CLOSE-WAIT in one
  * state event (RFC 9293 section 3.10.7.4 fifth+eighth steps). */
 static void test_fin_completes_handshake(void)
@@ -537,6 +586,10 @@ static void test_calls_without_connection_are_noconn_error(void)
 }
 
 TCPSIM_SUITE(tcp_close,
+	{ "U06: deferred CLOSE's FIN acks the text that completed the handshake",
+	  test_deferred_close_acks_the_text_that_completes_handshake },
+	{ "T29: reopened ISS above the old incarnation's SND.NXT",
+	  test_reopen_from_time_wait_iss_above_old_incarnation },
 	{ "active close: T12 T14 T17 T21", test_active_close_passes_fin_wait_and_time_wait },
 	{ "passive close: T13 T18 T20", test_passive_close_passes_close_wait_and_last_ack },
 	{ "simultaneous close: T15 T19 T21", test_simultaneous_close_passes_closing },
