@@ -361,10 +361,8 @@ static void unacceptable(struct stack *st, struct tcb *tcb, const struct segment
 	/* TIME-WAIT: "The only thing that can arrive in this state is a
 	 * retransmission of the remote FIN. Acknowledge it, and restart the 2
 	 * MSL timeout" (S16). Literally step 1 would reject that FIN first;
-	 * we follow the fifth step's intent (N3). The linux profile restarts
-	 * the timer for any ACK-bearing segment, as tcp_timewait_state_process
-	 * does. */
-	if (retransmitted_fin || (st->profile == PROFILE_LINUX && (seg->flags & TH_ACK)))
+	 * we follow the fifth step's intent (N3). */
+	if (retransmitted_fin)
 		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
 }
 
@@ -513,6 +511,48 @@ static bool fin_in_sequence(const struct tcb *tcb, const struct segment *seg, ui
 	       !seq_gt(seq + seg->len, tcb->rcv_nxt + tcb->rcv_wnd);
 }
 
+/* TIME-WAIT in the linux profile, as tcp_timewait_state_process() handles
+ * it (the kernel replaces the socket by a mini-socket with rules of its own):
+ *  - a segment at RCV.NXT that is a RST ends TIME-WAIT (T40, tcp_rfc1337=0),
+ *    a bare ACK there restarts the timer and draws no answer;
+ *  - a SYN (no ACK, no RST) beyond RCV.NXT goes to the endpoint's listener,
+ *    if it has one (T29, MAY-2);
+ *  - any other segment but a RST is ACKed, and restarts the timer when it
+ *    carries an ACK (S16 for the peer's FIN again, S09 otherwise);
+ *  - any other RST is dropped silently (S10). */
+static void input_time_wait_linux(struct stack *st, struct tcb *tcb, const struct segment *seg)
+{
+	bool rst = seg->flags & TH_RST;
+	if (seg->seq == tcb->rcv_nxt && (rst || seg_seqlen(seg) == 0)) {
+		if (rst)
+			tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T40");
+		else
+			tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
+		return;
+	}
+	if ((seg->flags & TH_SYN) && !(seg->flags & (TH_ACK | TH_RST)) && seq_gt(seg->seq, tcb->rcv_nxt) &&
+	    stack_tcb(st, st->eps[tcb->ep].listener)) {
+		/* MAY-2 (1): the new connection's ISS must be "larger than
+		 * the largest sequence number it used on the previous
+		 * connection incarnation"; Linux takes SND.NXT + 65535 + 2. */
+		st->eps[tcb->ep].iss_floor_set = true;
+		st->eps[tcb->ep].iss_floor = tcb->snd_nxt + 65535 + 2;
+		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv SYN", "T29");
+		stack_segment_arrives(st, seg);
+		return;
+	}
+	if (rst) {
+		tcp_note_arc(st, tcb->ep, tcb->state, "S10", "rcv RST not at RCV.NXT");
+		return;
+	}
+	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
+	tcp_note_arc(st, tcb->ep, tcb->state, retransmitted_fin ? "S16" : "S09",
+		     retransmitted_fin ? "rcv FIN again" : "rcv unacceptable segment");
+	if (seg->flags & TH_ACK)
+		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
+	send_ack_now(st, tcb);
+}
+
 static void input_synchronized(struct stack *st, struct tcb *tcb, const struct segment *seg)
 {
 	uint32_t seq = seg->seq;
@@ -541,19 +581,8 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 		tcp_retransmit_front(st, tcb);
 		return;
 	}
-	/* T29 (MAY-2), linux profile: a new SYN beyond RCV.NXT ends TIME-WAIT
-	 * and goes to the endpoint's listener, if it has one. */
-	if (tcb->state == TCPS_TIME_WAIT && st->profile == PROFILE_LINUX && (flags & TH_SYN) &&
-	    !(flags & (TH_ACK | TH_RST)) && seq_gt(seq, tcb->rcv_nxt) &&
-	    stack_tcb(st, st->eps[tcb->ep].listener)) {
-		/* MAY-2 (1): the new connection's ISS must be "larger than
-		 * the largest sequence number it used on the previous
-		 * connection incarnation"; Linux takes SND.NXT + 65535 + 2
-		 * (tcp_timewait_state_process). */
-		st->eps[tcb->ep].iss_floor_set = true;
-		st->eps[tcb->ep].iss_floor = tcb->snd_nxt + 65535 + 2;
-		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv SYN", "T29");
-		stack_segment_arrives(st, seg);
+	if (tcb->state == TCPS_TIME_WAIT && st->profile == PROFILE_LINUX) {
+		input_time_wait_linux(st, tcb, seg);
 		return;
 	}
 
@@ -639,8 +668,10 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	 * read after its CLOSE, so new data then "SHOULD send a RST to show
 	 * that data was lost". */
 	if (tcb->half_duplex && tcb->fin_queued && s.len && seq_gt(s.seq + s.len, tcb->rcv_nxt)) {
+		/* Linux answers the segment itself (tcp_rcv_state_process
+		 * returns 1 and tcp_v4_send_reset replies <SEQ=SEG.ACK>). */
 		if (st->profile == PROFILE_LINUX)
-			tcp_send_control(st, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_RST | TH_ACK);
+			send_reset_reply(st, tcb->ep, seg);
 		else
 			tcp_send_control(st, tcb, tcb->snd_nxt, 0, TH_RST);
 		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv data after close", "T30");

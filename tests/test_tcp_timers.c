@@ -641,7 +641,73 @@ static void test_ack_restarts_and_stops_rto(void)
 	script_free(&s);
 }
 
+/* The client, linux profile, in TIME-WAIT at t = 0 via T16: our FIN is
+ * 1:1, theirs 1:1, both ACKed. */
+static void linux_client_in_time_wait(struct script *s)
+{
+	script_init(s, PROFILE_LINUX);
+	script_connect(s, CLIENT);
+	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	script_close(s, CLIENT);
+	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	STATE(s, CLIENT, TCPS_TIME_WAIT, "T16");
+	s->next_out = s->n_out;
+}
+
+/* linux profile (tcp_timewait_state_process): an in-window bare ACK in
+ * TIME-WAIT restarts the 60 s timer and draws no answer. */
+static void test_linux_time_wait_bare_ack_restarts_timer(void)
+{
+	struct script s;
+	linux_client_in_time_wait(&s);
+	script_advance(&s, 10 * USEC_PER_SEC);
+	RECV(&s, CLIENT, TH_ACK, 2, 2, 0);
+	NOTHING_SENT(&s);
+	script_advance(&s, 60 * USEC_PER_SEC - 1);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, NULL);
+	script_advance(&s, 1);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
+	script_free(&s);
+}
+
+/* linux profile: a RST in TIME-WAIT that is not at RCV.NXT is dropped
+ * silently, not answered by a challenge ACK. */
+static void test_linux_time_wait_inexact_rst_dropped(void)
+{
+	struct script s;
+	linux_client_in_time_wait(&s);
+	RECV(&s, CLIENT, TH_RST, 5, 0, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, NULL);
+	RECV(&s, CLIENT, TH_RST, 2, 0, 0);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T40");
+	script_free(&s);
+}
+
+/* T30 in the linux profile: the reset answers the offending segment,
+ * <SEQ=SEG.ACK><CTL=RST>, as tcp_v4_send_reset does. */
+static void test_linux_half_duplex_reset_answers_segment(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	s.st.eps[CLIENT].half_duplex = true;
+	script_connect(&s, CLIENT);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	script_close(&s, CLIENT);
+	s.next_out = s.n_out;
+	RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 10);        /* does not ACK our FIN */
+	SENT(&s, CLIENT, TH_RST, 1, 0, 0);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T30");
+	script_free(&s);
+}
+
 TCPSIM_SUITE(tcp_timers,
+	{ "linux TIME-WAIT: in-window bare ACK restarts the timer, no answer",
+	  test_linux_time_wait_bare_ack_restarts_timer },
+	{ "linux TIME-WAIT: inexact RST dropped, exact RST ends it",
+	  test_linux_time_wait_inexact_rst_dropped },
+	{ "linux T30: the reset answers the segment <SEQ=SEG.ACK>",
+	  test_linux_half_duplex_reset_answers_segment },
 	{ "TIME-WAIT is 240 s in rfc9293 (T21)", test_time_wait_is_240s_in_rfc9293 },
 	{ "TIME-WAIT is 60 s in linux (T21)", test_time_wait_is_60s_in_linux },
 	{ "TIME-WAIT follows msl and time_wait overrides (T21)", test_time_wait_follows_msl_override },
