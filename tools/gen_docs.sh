@@ -3,9 +3,11 @@
 # scenarios: docs/state-table.md (the state table with the scenarios that
 # traverse each row) and docs/scenarios.md (each scenario's summary and its
 # ladder as a handout table).
-#   tools/gen_docs.sh TCPSIM
+#   tools/gen_docs.sh TCPSIM            write them
+#   tools/gen_docs.sh TCPSIM --check    fail when docs/ is not up to date
 set -eu
 tcpsim=$1
+mode=${2:-write}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -48,6 +50,17 @@ HEAD
 	done
 } > "$tmp/scenarios.md"
 
+if [ "$mode" = --check ]; then
+	stale=0
+	for f in state-table.md scenarios.md; do
+		if ! cmp -s "$tmp/$f" "docs/$f"; then
+			echo "docs/$f is out of date: run make docs" >&2
+			stale=1
+		fi
+	done
+	[ "$stale" -eq 0 ] && echo "docs: docs/state-table.md and docs/scenarios.md are up to date"
+	exit "$stale"
+fi
 mv "$tmp/state-table.md" docs/state-table.md
 mv "$tmp/scenarios.md" docs/scenarios.md
 echo "docs: wrote docs/state-table.md and docs/scenarios.md"
