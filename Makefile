@@ -78,12 +78,14 @@ check-pcap: check-scenarios
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
 	tools/check_coverage.py $(BUILD)/tcpsim $(BUILD)/out $(SCENARIOS)
-	$(BUILD)/tcpsim coverage $(SCENARIOS) | tail -1
+	@$(BUILD)/tcpsim coverage $(SCENARIOS) > $(BUILD)/coverage.txt || { grep 'NOT COVERED' $(BUILD)/coverage.txt; tail -1 $(BUILD)/coverage.txt; exit 1; }
+	@tail -1 $(BUILD)/coverage.txt
+	tools/gen_docs.sh $(BUILD)/tcpsim --check
 
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-asan
+check: check-unit check-scenarios check-pcap check-coverage check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.
@@ -97,3 +99,52 @@ install: $(BUILD)/tcpsim
 
 clean:
 	rm -rf build out
+
+# ---- fuzzing ------------------------------------------------------------------
+# libFuzzer targets in tests/fuzz/, built with clang, ASan and UBSan from the
+# sim/*.c sources except main.c (never the tests/*.c runner). Each run first
+# replays tests/fuzz/regressions/TARGET/ (past crashes), then fuzzes a fresh
+# copy of the seed corpus tests/fuzz/corpus/TARGET/ in build/fuzz/corpus/.
+# A crash stops make and leaves its input in build/fuzz/crashes/.
+#   make fuzz [FUZZ_SECONDS=60]   each target for FUZZ_SECONDS
+#   make check-fuzz               each target for 10 s (part of make check)
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+FUZZ_TARGETS := scenario packet
+FUZZ_MAX_LEN_scenario := 8192
+FUZZ_MAX_LEN_packet := 2048
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-Iinclude $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJS := $(SIM_SRCS:sim/%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+.PHONY: fuzz check-fuzz fuzz-build
+.SECONDARY: $(FUZZ_OBJS)
+
+$(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) | $(FUZZ_DIR)/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -DTCPSIM_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(FUZZ_DIR)/obj:
+	mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard include/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+# $(call fuzz_run,TARGET,SECONDS)
+define fuzz_run
+	rm -rf $(FUZZ_DIR)/corpus/$(1) && mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/crashes
+	cp tests/fuzz/corpus/$(1)/* $(FUZZ_DIR)/corpus/$(1)/
+	set -- tests/fuzz/regressions/$(1)/*; if [ -f "$$1" ]; then $(FUZZ_DIR)/fuzz_$(1) "$$@"; fi
+	$(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(2) -max_len=$(FUZZ_MAX_LEN_$(1)) -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)- $(FUZZ_DIR)/corpus/$(1)
+
+endef
+
+fuzz: $(FUZZ_BINS)
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),$(FUZZ_SECONDS)))
+
+check-fuzz: $(FUZZ_BINS)
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),10))

@@ -34,6 +34,9 @@ struct trace_endpoint {
 	uint32_t isn;
 };
 
+/* Strings an event points to: the causes, arcs and errors are string
+ * literals (static storage) that a sink may keep; payloads (seg.data,
+ * data.data) and result failures are valid during the callback only. */
 struct trace_event {
 	enum trace_type type;
 	usec_t t_us;

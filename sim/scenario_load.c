@@ -34,6 +34,11 @@ struct loader {
 	/* Remembered for the checks that need the whole file. */
 	yaml_node_t *rto_min_node, *rto_max_node;
 	yaml_node_t *ip_node[NROLES], *port_node[NROLES];
+	/* libyaml ends a last line that has no line break with one of its
+	 * own: a mark at end_mark (a line past the last) is shown at end_pos,
+	 * just past the last line's last character. */
+	bool has_end_fix;
+	struct src_pos end_mark, end_pos;
 };
 
 /* The handler for one key of a mapping; key is its text. */
@@ -69,6 +74,8 @@ static int vfail_at(struct loader *ld, struct src_pos pos, const char *fmt, va_l
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	sanitize(msg);
+	if (ld->has_end_fix && pos.line == ld->end_mark.line && pos.col == ld->end_mark.col)
+		pos = ld->end_pos;
 	snprintf(ld->err, ld->errlen, "%s:%d:%d: %s", ld->path, pos.line, pos.col, msg);
 	return -1;
 }
@@ -1210,6 +1217,44 @@ static int yaml_error(struct loader *ld, const yaml_parser_t *parser, const char
 	return fail_at(ld, pos, "YAML syntax error: %s", problem);
 }
 
+/* The length of the line break that ends just before buf[i]: LF, CR, or
+ * UTF-8's NEL, LS and PS, which libyaml counts too; 0 for none. */
+static size_t break_before(const char *buf, size_t i)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+
+	if (i >= 1 && (b[i - 1] == '\n' || b[i - 1] == '\r'))
+		return 1;
+	if (i >= 2 && b[i - 2] == 0xc2 && b[i - 1] == 0x85)
+		return 2;
+	if (i >= 3 && b[i - 3] == 0xe2 && b[i - 2] == 0x80 && (b[i - 1] == 0xa8 || b[i - 1] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* With a parser that has read all of a UTF-8 input: when the last line has
+ * no line break, libyaml's final mark is on the line after it; remember
+ * where that line really ends (see struct loader). */
+static void note_end(struct loader *ld, const yaml_parser_t *parser, const char *buf, size_t len)
+{
+	/* At the end the reader holds one NUL of its own, nothing else. */
+	bool all_read = parser->eof &&
+			(parser->unread == 0 || (parser->unread == 1 && !*parser->buffer.pointer));
+	size_t start = len;
+
+	if (!all_read || parser->encoding != YAML_UTF8_ENCODING || parser->mark.column != 0 ||
+	    parser->mark.line == 0 || len == 0 || break_before(buf, len))
+		return;
+	while (start > 0 && !break_before(buf, start))
+		start--;
+	if (start == 0 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		start = 3;                          /* the BOM takes no column */
+	ld->has_end_fix = true;
+	ld->end_mark = pos_of_mark(parser->mark);
+	ld->end_pos = offset_pos(buf + start, len - start, len - start);
+	ld->end_pos.line = ld->end_mark.line - 1;
+}
+
 /* A first pass over the events: syntax errors, and nesting past NESTING_MAX
  * (no scenario needs more than five levels), before libyaml builds nodes. */
 static int check_nesting(struct loader *ld, const char *buf, size_t len)
@@ -1224,6 +1269,7 @@ static int check_nesting(struct loader *ld, const char *buf, size_t len)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	while (!done && rc == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
+			note_end(ld, &parser, buf, len);
 			rc = yaml_error(ld, &parser, buf, len);
 			break;
 		}
@@ -1237,6 +1283,8 @@ static int check_nesting(struct loader *ld, const char *buf, size_t len)
 		done = ev.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&ev);
 	}
+	if (done)
+		note_end(ld, &parser, buf, len);
 	yaml_parser_delete(&parser);
 	return rc;
 }

@@ -19,11 +19,6 @@ static void free_event_strings(struct trace_event *ev)
 		free((char *)ev->u.scenario.name);
 		free((char *)ev->u.scenario.summary);
 		free((char *)ev->u.scenario.profile);
-	} else if (ev->type == TRACE_CALL) {
-		free((char *)ev->u.call.error);
-	} else if (ev->type == TRACE_STATE) {
-		free((char *)ev->u.state.cause);
-		free((char *)ev->u.state.arc);
 	}
 }
 
@@ -65,19 +60,8 @@ static int copy_strings(struct trace_event *ev)
 		ev->u.scenario.summary = dup_or_null(ev->u.scenario.summary, &failed);
 		ev->u.scenario.profile = dup_or_null(ev->u.scenario.profile, &failed);
 		break;
-	case TRACE_CALL:
-		ev->u.call.error = dup_or_null(ev->u.call.error, &failed);
-		break;
-	case TRACE_STATE:
-		ev->u.state.cause = dup_or_null(ev->u.state.cause, &failed);
-		ev->u.state.arc = dup_or_null(ev->u.state.arc, &failed);
-		break;
 	case TRACE_SEGMENT:
 		ev->u.segment.seg.data = NULL;
-		break;
-	case TRACE_ARC:
-		ev->u.arc.arc = dup_or_null(ev->u.arc.arc, &failed);
-		ev->u.arc.cause = dup_or_null(ev->u.arc.cause, &failed);
 		break;
 	case TRACE_DATA:
 		ev->u.data.data = NULL;

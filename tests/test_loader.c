@@ -846,6 +846,34 @@ static void test_shuffled_pieces(void)
 	}
 }
 
+/* libyaml ends a last line that has no line break with one of its own, so
+ * an error at the very end pointed at a line past the last (found by
+ * tests/fuzz/fuzz_scenario.c): it is shown just past the last character. */
+static void test_error_at_end_without_newline(void)
+{
+	static const struct {
+		const char *yaml, *error;
+	} cases[] = {
+		{ "timeline: [a", "1:13: YAML syntax error: did not find expected ',' or ']'" },
+		{ "timeline: [a\n", "2:1: YAML syntax error: did not find expected ',' or ']'" },
+		{ "summary: x\r\ntimeline: [\xc3\xa9", "2:13: YAML syntax error" },
+		{ "summary: x\nlink: { delay: 1s", "2:18: YAML syntax error: did not find expected ',' or '}'" },
+		{ "\xef\xbb\xbf" "a: [b", "1:6: YAML syntax error" },
+		{ "x: 1\xc2\x85y: [", "2:5: YAML syntax error" },
+		{ "a: [b\xc2\x85", "2:1: YAML syntax error" },
+	};
+	char err[600];
+	struct scenario sc;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *want = cases[i].error;
+		CU_ASSERT_EQUAL(load_text(cases[i].yaml, &sc, err, sizeof(err)), -1);
+		CU_ASSERT_EQUAL(strncmp(err, want, strlen(want)), 0);
+		if (strncmp(err, want, strlen(want)) != 0)
+			fprintf(stderr, "\n  case %zu:\n    want %s\n    got  %s\n", i, want, err);
+	}
+}
+
 TCPSIM_SUITE(loader,
 	{ "a file with only a summary gets every default", test_defaults },
 	{ "the contract's simultaneous close, plus until", test_simultaneous_close },
@@ -862,4 +890,5 @@ TCPSIM_SUITE(loader,
 	{ "unreadable files: cannot read", test_unreadable_files },
 	{ "binary junk is an error, never a crash", test_binary_junk },
 	{ "deep nesting is refused quickly", test_deep_nesting },
-	{ "random mixes of valid pieces", test_shuffled_pieces })
+	{ "random mixes of valid pieces", test_shuffled_pieces },
+	{ "an error at the end of a last line without a line break", test_error_at_end_without_newline })
