@@ -20,26 +20,7 @@
 #define MIDDLE_MAX 2048
 #define STATE_MIN_WIDTH 13
 
-enum side { LEFT = 0, RIGHT = 1 };
-enum row_kind { ROW_INITIAL, ROW_STATE, ROW_SEGMENT };
-
-struct row {
-	enum row_kind kind;
-	usec_t t;
-	int side;                    /* state: whose; segment: the sender's */
-	enum tcp_state state[2];     /* initial: both; state: [side] */
-	const char *cause;           /* state: may be NULL */
-	bool forged;                 /* segment */
-	struct seg_line line;        /* segment, dropped marked */
-};
-
-struct ladder {
-	const struct trace_log *log;
-	int ep[2];                   /* the client's and the server's index, -1: none */
-	size_t left_out;             /* endpoints not shown */
-	struct row *rows;
-	size_t n_rows;
-};
+enum side { LEFT = LADDER_LEFT, RIGHT = LADDER_RIGHT };
 
 /* The first endpoint whose name starts with prefix, -1 when none does. */
 static int find_prefixed(const struct trace *tr, const char *prefix)
@@ -100,19 +81,20 @@ static enum tcp_state initial_state(const struct trace_log *log, int i)
  * server, a segment one of them sent to the other). */
 static void add_row(struct ladder *lad, const struct trace_event *ev, const struct seg_line *line)
 {
-	struct row *r = &lad->rows[lad->n_rows];
+	struct ladder_row *r = &lad->rows[lad->n_rows];
 
 	memset(r, 0, sizeof *r);
 	r->t = ev->t_us;
+	r->ev = (size_t)(ev - lad->log->ev);
 	if (ev->type == TRACE_STATE) {
-		r->kind = ROW_STATE;
+		r->kind = LADDER_ROW_STATE;
 		r->side = side_of(lad, ev->endpoint);
 		if (r->side < 0)
 			return;
 		r->state[r->side] = ev->u.state.to;
 		r->cause = ev->u.state.cause;
 	} else {
-		r->kind = ROW_SEGMENT;
+		r->kind = LADDER_ROW_SEGMENT;
 		r->side = side_of(lad, ev->u.segment.src);
 		if (r->side < 0 || side_of(lad, ev->u.segment.dst) != 1 - r->side)
 			return;
@@ -126,10 +108,10 @@ static void add_row(struct ladder *lad, const struct trace_event *ev, const stru
 /* The first row: both endpoints' initial states. */
 static void add_initial_row(struct ladder *lad)
 {
-	struct row *r = &lad->rows[lad->n_rows++];
+	struct ladder_row *r = &lad->rows[lad->n_rows++];
 
 	memset(r, 0, sizeof *r);
-	r->kind = ROW_INITIAL;
+	r->kind = LADDER_ROW_INITIAL;
 	for (int s = LEFT; s <= RIGHT; s++)
 		r->state[s] = initial_state(lad->log, lad->ep[s]);
 }
@@ -155,7 +137,7 @@ static void build_rows(struct ladder *lad, struct seg_numbering *nb, const bool 
 
 /* Reads the log into lad. Returns -1 when out of memory or when the log is
  * incomplete. */
-static int ladder_build(struct ladder *lad, const struct trace_log *log)
+int ladder_build(struct ladder *lad, const struct trace_log *log)
 {
 	const struct trace *tr = log->trace;
 	struct seg_numbering nb;
@@ -183,14 +165,14 @@ static int ladder_build(struct ladder *lad, const struct trace_log *log)
 }
 
 /* Frees what ladder_build allocated (safe after a failed build). */
-static void ladder_free(struct ladder *lad)
+void ladder_free(struct ladder *lad)
 {
 	free(lad->rows);
 	lad->rows = NULL;
 }
 
 /* The name heading a side's column. */
-static const char *side_name(const struct ladder *lad, int side)
+const char *ladder_side_name(const struct ladder *lad, int side)
 {
 	int i = lad->ep[side];
 
@@ -207,21 +189,21 @@ static bool cause_shown(const char *cause)
 }
 
 /* What a side's state column holds on row r ("" for nothing). */
-static void state_cell(const struct row *r, int side, char *buf, size_t cap)
+void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t cap)
 {
 	buf[0] = '\0';
-	if (r->kind == ROW_INITIAL)
+	if (r->kind == LADDER_ROW_INITIAL)
 		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
-	else if (r->kind == ROW_STATE && r->side == side && cause_shown(r->cause))
+	else if (r->kind == LADDER_ROW_STATE && r->side == side && cause_shown(r->cause))
 		snprintf(buf, cap, "%s (%s)", tcp_state_name(r->state[side]), r->cause);
-	else if (r->kind == ROW_STATE && r->side == side)
+	else if (r->kind == LADDER_ROW_STATE && r->side == side)
 		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
-	else if (r->kind == ROW_SEGMENT && r->side == side && r->forged)
+	else if (r->kind == LADDER_ROW_SEGMENT && r->side == side && r->forged)
 		snprintf(buf, cap, "(forged)");
 }
 
 /* The segment in the notation, without its time. */
-static void segment_label(const struct row *r, char *buf, size_t cap)
+static void segment_label(const struct ladder_row *r, char *buf, size_t cap)
 {
 	seg_line_format(&r->line, buf, cap);
 }
@@ -241,20 +223,20 @@ static void measure(const struct ladder *lad, struct widths *w)
 	w->state[LEFT] = w->state[RIGHT] = STATE_MIN_WIDTH;
 	w->label = 0;
 	for (size_t k = 0; k < lad->n_rows; k++) {
-		const struct row *r = &lad->rows[k];
+		const struct ladder_row *r = &lad->rows[k];
 		for (int s = LEFT; s <= RIGHT; s++) {
-			state_cell(r, s, buf, sizeof buf);
+			ladder_state_cell(r, s, buf, sizeof buf);
 			if (strlen(buf) > w->state[s])
 				w->state[s] = strlen(buf);
 		}
-		if (r->kind == ROW_SEGMENT) {
+		if (r->kind == LADDER_ROW_SEGMENT) {
 			segment_label(r, buf, sizeof buf);
 			if (strlen(buf) > w->label)
 				w->label = strlen(buf);
 		}
 	}
-	if (strlen(side_name(lad, LEFT)) > w->state[LEFT])
-		w->state[LEFT] = strlen(side_name(lad, LEFT));
+	if (strlen(ladder_side_name(lad, LEFT)) > w->state[LEFT])
+		w->state[LEFT] = strlen(ladder_side_name(lad, LEFT));
 }
 
 /* Appends n copies of the UTF-8 string s to buf (of cap bytes, holding len). */
@@ -271,7 +253,7 @@ static size_t append_repeat(char *buf, size_t cap, size_t len, const char *s, si
 /* The middle column of a segment row, `cols` columns wide: the label and an
  * arrow stretched to reach the receiver's column ("label ───▶", "◀─── label"),
  * with a cross instead of the head when the link dropped it. */
-static void text_arrow(const struct row *r, size_t cols, char *buf, size_t cap)
+static void text_arrow(const struct ladder_row *r, size_t cols, char *buf, size_t cap)
 {
 	char label[LABEL_MAX];
 	const char *head;
@@ -313,19 +295,19 @@ static void text_line(FILE *out, const char *time, const char *cells[3], const s
 }
 
 /* Writes row r as a text line. */
-static void text_row(FILE *out, const struct row *r, const size_t width[3])
+static void text_row(FILE *out, const struct ladder_row *r, const size_t width[3])
 {
 	char time[32], left[LABEL_MAX], right[LABEL_MAX], middle[MIDDLE_MAX] = "";
 	const char *cells[3] = { left, middle, right };
 	size_t cols[3];
 
 	time_format(r->t, time);
-	state_cell(r, LEFT, left, sizeof left);
-	state_cell(r, RIGHT, right, sizeof right);
-	if (r->kind == ROW_SEGMENT)
+	ladder_state_cell(r, LEFT, left, sizeof left);
+	ladder_state_cell(r, RIGHT, right, sizeof right);
+	if (r->kind == LADDER_ROW_SEGMENT)
 		text_arrow(r, width[1], middle, sizeof middle);
 	cols[0] = strlen(left);
-	cols[1] = r->kind == ROW_SEGMENT ? width[1] : 0;
+	cols[1] = r->kind == LADDER_ROW_SEGMENT ? width[1] : 0;
 	cols[2] = strlen(right);
 	text_line(out, time, cells, cols, width);
 }
@@ -367,9 +349,9 @@ int ladder_write_text(FILE *out, const struct trace_log *log)
 	if (width[1] < strlen("segment"))
 		width[1] = strlen("segment");
 	width[2] = w.state[RIGHT];
-	head[0] = side_name(&lad, LEFT);
+	head[0] = ladder_side_name(&lad, LEFT);
 	head[1] = "segment";
-	head[2] = side_name(&lad, RIGHT);
+	head[2] = ladder_side_name(&lad, RIGHT);
 	for (int i = 0; i < 3; i++)
 		head_cols[i] = strlen(head[i]);
 	text_title(out, log);
@@ -435,7 +417,7 @@ static void md_code(FILE *out, const char *s)
 }
 
 /* The label without "SRC > DST ": the arrow already says who sends. */
-static const char *without_endpoints(const struct row *r, const char *label)
+const char *ladder_without_endpoints(const struct ladder_row *r, const char *label)
 {
 	size_t ls = strlen(r->line.src), ld = strlen(r->line.dst);
 
@@ -447,13 +429,13 @@ static const char *without_endpoints(const struct row *r, const char *label)
 
 /* The segment cell: `S 0:0(0) ...` ──▶ or ◀── `S. 0:0(0) ...`, a cross for
  * a drop. */
-static void md_arrow(FILE *out, const struct row *r)
+static void md_arrow(FILE *out, const struct ladder_row *r)
 {
 	char label[LABEL_MAX];
 	const char *text;
 
 	segment_label(r, label, sizeof label);
-	text = without_endpoints(r, label);
+	text = ladder_without_endpoints(r, label);
 	if (r->side == LEFT) {
 		md_code(out, text);
 		fputs(r->line.dropped ? " ──✕" : " ──▶", out);
@@ -464,19 +446,19 @@ static void md_arrow(FILE *out, const struct row *r)
 }
 
 /* Writes row r as a table row. */
-static void md_row(FILE *out, const struct row *r)
+static void md_row(FILE *out, const struct ladder_row *r)
 {
 	char time[32], cell[LABEL_MAX];
 
 	time_format(r->t, time);
 	fprintf(out, "| %s | ", time);
-	state_cell(r, LEFT, cell, sizeof cell);
+	ladder_state_cell(r, LEFT, cell, sizeof cell);
 	md_text(out, cell);
 	fputs(" | ", out);
-	if (r->kind == ROW_SEGMENT)
+	if (r->kind == LADDER_ROW_SEGMENT)
 		md_arrow(out, r);
 	fputs(" | ", out);
-	state_cell(r, RIGHT, cell, sizeof cell);
+	ladder_state_cell(r, RIGHT, cell, sizeof cell);
 	md_text(out, cell);
 	fputs(" |\n", out);
 }
@@ -509,9 +491,9 @@ int ladder_write_markdown(FILE *out, const struct trace_log *log)
 	}
 	md_title(out, log);
 	fputs("| time | ", out);
-	md_text(out, side_name(&lad, LEFT));
+	md_text(out, ladder_side_name(&lad, LEFT));
 	fputs(" | segment | ", out);
-	md_text(out, side_name(&lad, RIGHT));
+	md_text(out, ladder_side_name(&lad, RIGHT));
 	fputs(" |\n|---:|---|:---:|---|\n", out);
 	for (size_t k = 0; k < lad.n_rows; k++)
 		md_row(out, &lad.rows[k]);

@@ -1,0 +1,69 @@
+/* cli.h - what the tcpsim commands share: options, exit codes, loading the
+ * scenarios, output files written whole or not at all. */
+#ifndef TCPSIM_CLI_H
+#define TCPSIM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "graph.h"
+#include "scenario.h"
+#include "sim.h"
+
+#define EXIT_EXPECT 1
+#define EXIT_USAGE 2
+#define EXIT_ENV 3
+
+/* The options a command accepts (a bit set for cli_parse). */
+enum cli_opt {
+	CLI_OUTPUT = 1 << 0,     /* -o DIR */
+	CLI_SEED = 1 << 1,       /* --seed N */
+	CLI_PROFILE = 1 << 2,    /* --profile rfc9293|linux */
+	CLI_FORMAT = 1 << 3,     /* --format F (each command checks F) */
+	CLI_QUIET = 1 << 4,      /* -q */
+	CLI_NO_FILES = 1 << 5,   /* --no-trace, --no-pcap, --no-graphs */
+	CLI_LADDER = 1 << 6,     /* --ladder */
+	CLI_ENDPOINT = 1 << 7,   /* --endpoint client|server */
+};
+
+struct cli_opts {
+	const char *out_dir;         /* default "out" */
+	struct sim_options sim;
+	const char *format;          /* NULL: the command's default */
+	bool quiet, no_trace, no_pcap, no_graphs, ladder;
+	enum graph_side side;
+	int first_arg, n_args;       /* the operands: argv[first_arg ...] */
+};
+
+/* Parses argv (argv[0] is the command's name) allowing the options in
+ * `allowed`; `help` is printed for --help (then exit 0). Returns 0, or
+ * EXIT_USAGE after printing the problem. */
+int cli_parse(int argc, char **argv, unsigned allowed, const char *help, struct cli_opts *o);
+/* Prints "tcpsim CMD: msg" and the usage; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *msg);
+
+/* Loads every scenario before anything runs, printing each error as
+ * FILE:LINE:COL: message. Returns NULL (after printing) when one is bad or
+ * memory ran out; *status is then EXIT_USAGE or EXIT_ENV. */
+struct scenario *cli_load_all(int n, char **paths, int *status);
+void cli_free_all(int n, struct scenario *scs);
+
+/* mkdir -p. Returns 0, or -1 with a message. */
+int cli_make_dirs(const char *path, char *err, size_t errlen);
+
+/* An output file is written under a temporary name and renamed into place
+ * once complete: an interrupted run never leaves a half-written file. */
+struct out_file {
+	char final[4096];
+	char tmp[4096];
+};
+void out_file_names(struct out_file *f, const char *dir, const char *base, const char *ext);
+int out_file_commit(const struct out_file *f, char *err, size_t errlen);
+
+extern const char cli_usage_text[];
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+
+#endif

@@ -1,0 +1,210 @@
+/* cli.c - option parsing and file handling shared by the commands. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+
+const char cli_usage_text[] =
+	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
+	"                       [--format text|markdown|json|summary] [-q] [--no-trace] [--no-pcap] [--no-graphs]\n"
+	"       tcpsim check    SCENARIO.yaml...\n"
+	"       tcpsim replay   SCENARIO.yaml... [-o DIR]\n"
+	"       tcpsim compare  SCENARIO.yaml... [-o DIR]\n"
+	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder] [--endpoint client|server]\n"
+	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown]\n"
+	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [-o DIR]\n"
+	"       tcpsim --help | tcpsim COMMAND --help | tcpsim --version\n";
+
+int cli_usage_error(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "tcpsim %s: %s\n%s", cmd, msg, cli_usage_text);
+	return EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum {
+	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_GRAPHS, OPT_HELP,
+	OPT_LADDER, OPT_ENDPOINT,
+};
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+	{ "no-pcap", no_argument, NULL, OPT_NO_PCAP },
+	{ "no-graphs", no_argument, NULL, OPT_NO_GRAPHS },
+	{ "ladder", no_argument, NULL, OPT_LADDER },
+	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ 0, 0, 0, 0 },
+};
+
+/* The bit of enum cli_opt an option belongs to. */
+static unsigned option_bit(int c)
+{
+	switch (c) {
+	case 'o': return CLI_OUTPUT;
+	case OPT_SEED: return CLI_SEED;
+	case OPT_PROFILE: return CLI_PROFILE;
+	case OPT_FORMAT: return CLI_FORMAT;
+	case 'q': return CLI_QUIET;
+	case OPT_NO_TRACE: case OPT_NO_PCAP: case OPT_NO_GRAPHS: return CLI_NO_FILES;
+	case OPT_LADDER: return CLI_LADDER;
+	case OPT_ENDPOINT: return CLI_ENDPOINT;
+	default: return 0;
+	}
+}
+
+/* Applies one option's value. Returns 0, or a message. */
+static const char *apply_option(int c, const char *arg, struct cli_opts *o)
+{
+	switch (c) {
+	case 'o': o->out_dir = arg; break;
+	case OPT_SEED:
+		if (parse_u64(arg, &o->sim.seed) < 0)
+			return "--seed needs a non-negative integer";
+		o->sim.has_seed = true;
+		break;
+	case OPT_PROFILE:
+		if (strcmp(arg, "rfc9293") == 0)
+			o->sim.profile = PROFILE_RFC9293;
+		else if (strcmp(arg, "linux") == 0)
+			o->sim.profile = PROFILE_LINUX;
+		else
+			return "--profile is rfc9293 or linux";
+		o->sim.has_profile = true;
+		break;
+	case OPT_FORMAT: o->format = arg; break;
+	case 'q': o->quiet = true; break;
+	case OPT_NO_TRACE: o->no_trace = true; break;
+	case OPT_NO_PCAP: o->no_pcap = true; break;
+	case OPT_NO_GRAPHS: o->no_graphs = true; break;
+	case OPT_LADDER: o->ladder = true; break;
+	case OPT_ENDPOINT:
+		if (strcmp(arg, "client") == 0)
+			o->side = GRAPH_CLIENT;
+		else if (strcmp(arg, "server") == 0)
+			o->side = GRAPH_SERVER;
+		else
+			return "--endpoint is client or server";
+		break;
+	}
+	return NULL;
+}
+
+int cli_parse(int argc, char **argv, unsigned allowed, const char *help, struct cli_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->out_dir = "out";
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:q", long_options, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(help, stdout);
+			exit(0);
+		}
+		char msg[160];
+		if (c == '?' || c == ':' || !(option_bit(c) & allowed)) {
+			snprintf(msg, sizeof msg, c == ':' ? "%s needs a value" : "unknown option %s",
+				 argv[optind - 1]);
+			return cli_usage_error(argv[0], msg);
+		}
+		const char *bad = apply_option(c, optarg, o);
+		if (bad)
+			return cli_usage_error(argv[0], bad);
+	}
+	o->first_arg = optind;
+	o->n_args = argc - optind;
+	return 0;
+}
+
+struct scenario *cli_load_all(int n, char **paths, int *status)
+{
+	struct scenario *scs = calloc(n > 0 ? (size_t)n : 1, sizeof *scs);
+	if (!scs) {
+		fprintf(stderr, "tcpsim: out of memory\n");
+		*status = EXIT_ENV;
+		return NULL;
+	}
+	int bad = 0;
+	for (int i = 0; i < n; i++) {
+		char err[1024];
+		if (scenario_load(paths[i], &scs[i], err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			memset(&scs[i], 0, sizeof scs[i]);
+			bad++;
+		}
+	}
+	if (bad) {
+		cli_free_all(n, scs);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	return scs;
+}
+
+void cli_free_all(int n, struct scenario *scs)
+{
+	for (int i = 0; scs && i < n; i++)
+		scenario_free(&scs[i]);
+	free(scs);
+}
+
+int cli_make_dirs(const char *path, char *err, size_t errlen)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	for (char *p = buf + 1;; p++) {
+		char c = *p;
+		if (c == '/' || c == '\0') {
+			*p = '\0';
+			if (mkdir(buf, 0777) < 0 && errno != EEXIST) {
+				snprintf(err, errlen, "%s: cannot create: %s", buf, strerror(errno));
+				return -1;
+			}
+			*p = c;
+		}
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
+void out_file_names(struct out_file *f, const char *dir, const char *base, const char *ext)
+{
+	snprintf(f->final, sizeof f->final, "%s/%s%s", dir, base, ext);
+	snprintf(f->tmp, sizeof f->tmp, "%s/.%s%s.tmp", dir, base, ext);
+}
+
+int out_file_commit(const struct out_file *f, char *err, size_t errlen)
+{
+	if (rename(f->tmp, f->final) < 0) {
+		snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
+		unlink(f->tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,261 @@
+/* cmd_run.c - `tcpsim run`: run scenarios, print the ladder, write the
+ * files, check `expect`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "expect.h"
+#include "graph.h"
+#include "json_out.h"
+#include "ladder.h"
+#include "pcap_out.h"
+#include "trace_log.h"
+
+static const char run_help[] =
+	"usage: tcpsim run SCENARIO.yaml... [options]\n"
+	"\n"
+	"Runs each scenario in the simulator, prints the exchange as a ladder, writes\n"
+	"DIR/NAME.trace.jsonl, DIR/NAME.pcap, DIR/NAME.states.dot, DIR/NAME.states.svg\n"
+	"and DIR/NAME.ladder.svg, and checks the scenario's `expect`.\n"
+	"\n"
+	"  -o, --output DIR     where the files go (default ./out)\n"
+	"      --seed N         overrides the scenario's seed\n"
+	"      --profile P      rfc9293 or linux: the timer defaults (overrides the scenario's)\n"
+	"      --format F       text (the ladder, default), markdown (a handout table),\n"
+	"                       json (the trace lines), summary (totals; the default for\n"
+	"                       scenarios with more than one client)\n"
+	"  -q, --quiet          print nothing but failures\n"
+	"      --no-trace       do not write NAME.trace.jsonl\n"
+	"      --no-pcap        do not write NAME.pcap\n"
+	"      --no-graphs      do not write the pictures\n"
+	"\n"
+	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
+	"2 bad input or usage (FILE:LINE:COL: message; nothing is written), 3 a file\n"
+	"could not be written.\n";
+
+enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY };
+
+static void print_summary(FILE *out, const struct scenario *sc, const struct sim_stats *s,
+			  const struct expect_result *res)
+{
+	fprintf(out, "%s: %llu events, %llu segments sent (%llu dropped, %llu duplicated), "
+		     "%llu retransmissions, ended at %.6f s%s: %s\n",
+		sc->name, (unsigned long long)s->events, (unsigned long long)s->segments_sent,
+		(unsigned long long)s->segments_dropped, (unsigned long long)s->segments_duplicated,
+		(unsigned long long)s->retransmissions, (double)s->end_us / 1e6,
+		s->stopped_by_until ? " (until)" : "", res->n_failures ? "FAILED" : "ok");
+}
+
+/* The pictures of a run: the state diagram as DOT and SVG, the ladder. */
+static int write_graphs(const struct scenario *sc, const struct cli_opts *o, const struct trace_log *log,
+			char *err, size_t errlen)
+{
+	char path[4096];
+	static const struct {
+		const char *ext, *format;
+		bool ladder;
+	} files[] = {
+		{ ".states.dot", "dot", false },
+		{ ".states.svg", "svg", false },
+		{ ".ladder.svg", "svg", true },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s%s", o->out_dir, sc->base, files[i].ext);
+		int rc = files[i].ladder ?
+			graph_ladder_write(log, GRAPH_BOTH, files[i].format, path, err, errlen) :
+			graph_states_write(log, GRAPH_BOTH, NULL, files[i].format, path, err, errlen);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs one scenario and writes its files. Returns 0 (expectations held),
+ * EXIT_EXPECT, or -1 with err set (an I/O error or out of memory). */
+static int run_one(const struct scenario *sc, const struct cli_opts *o, enum format fmt, char *err, size_t errlen)
+{
+	struct trace tr;
+	struct trace_log log;
+	struct json_out *jo = NULL, *so = NULL;
+	struct pcap_out *po = NULL;
+	FILE *jf = NULL;
+	struct out_file jfile, pfile;
+	struct sim_stats stats;
+	struct expect_result res = { 0 };
+	int rc = -1;
+
+	trace_init(&tr);
+	trace_log_init(&log, &tr);
+	trace_add_sink(&tr, trace_log_sink(&log));
+	out_file_names(&jfile, o->out_dir, sc->base, ".trace.jsonl");
+	out_file_names(&pfile, o->out_dir, sc->base, ".pcap");
+	if (!o->no_trace) {
+		if (!(jf = fopen(jfile.tmp, "w"))) {
+			snprintf(err, errlen, "%s: %s", jfile.final, strerror(errno));
+			goto out;
+		}
+		if (!(jo = json_out_new(jf)))
+			goto oom;
+		trace_add_sink(&tr, json_out_sink(jo));
+	}
+	if (!o->no_pcap) {
+		if (!(po = pcap_out_open(pfile.tmp, err, errlen)))
+			goto out;
+		trace_add_sink(&tr, pcap_out_sink(po));
+	}
+	if (!o->quiet && fmt == FMT_JSON) {
+		if (!(so = json_out_new(stdout)))
+			goto oom;
+		trace_add_sink(&tr, json_out_sink(so));
+	}
+	if (sim_run(sc, &o->sim, &tr, &stats, err, errlen) < 0)
+		goto out;
+	if (expect_check(sc, &log, &res) < 0)
+		goto oom;
+	struct trace_event rev = { .type = TRACE_RESULT, .t_us = stats.end_us, .endpoint = -1 };
+	rev.u.result.ok = res.n_failures == 0;
+	rev.u.result.failures = (const char *const *)res.failures;
+	rev.u.result.n_failures = res.n_failures;
+	trace_emit(&tr, &rev);
+	if (so) {
+		json_out_finish(so);
+		so = NULL;
+	}
+	if (jo) {
+		int bad = json_out_finish(jo);
+		jo = NULL;
+		bad |= fclose(jf);
+		jf = NULL;
+		if (bad) {
+			snprintf(err, errlen, "%s: write failed", jfile.final);
+			goto out;
+		}
+		if (out_file_commit(&jfile, err, errlen) < 0)
+			goto out;
+	}
+	if (po) {
+		int bad = pcap_out_close(po, err, errlen);
+		po = NULL;
+		if (bad || out_file_commit(&pfile, err, errlen) < 0)
+			goto out;
+	}
+	if (!o->no_graphs && write_graphs(sc, o, &log, err, errlen) < 0)
+		goto out;
+
+	if (!o->quiet) {
+		if (fmt == FMT_TEXT)
+			ladder_write_text(stdout, &log);
+		else if (fmt == FMT_MARKDOWN)
+			ladder_write_markdown(stdout, &log);
+		if (fmt != FMT_JSON)
+			print_summary(stdout, sc, &stats, &res);
+	}
+	for (size_t i = 0; i < res.n_failures; i++)
+		fprintf(o->quiet || fmt == FMT_JSON ? stderr : stdout, "%s: %s\n", sc->path, res.failures[i]);
+	rc = res.n_failures ? EXIT_EXPECT : 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "%s: out of memory", sc->path);
+out:
+	if (so)
+		json_out_finish(so);
+	if (jo)
+		json_out_finish(jo);
+	if (jf)
+		fclose(jf);
+	if (po) {
+		char e2[256];
+		pcap_out_close(po, e2, sizeof e2);
+	}
+	if (rc < 0) {
+		unlink(jfile.tmp);
+		unlink(pfile.tmp);
+	}
+	expect_result_free(&res);
+	trace_log_free(&log);
+	trace_free(&tr);
+	fflush(stdout);
+	return rc;
+}
+
+static int parse_format(const char *s, enum format *fmt)
+{
+	static const char *const names[] = { "text", "markdown", "json", "summary" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*fmt = (enum format)i;
+			return 0;
+		}
+	return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_FORMAT | CLI_QUIET | CLI_NO_FILES,
+			   run_help, &o);
+	if (rc)
+		return rc;
+	enum format fmt = FMT_TEXT;
+	if (o.format && parse_format(o.format, &fmt) < 0)
+		return cli_usage_error(argv[0], "--format is text, markdown, json or summary");
+	if (o.n_args == 0)
+		return cli_usage_error(argv[0], "no scenario given");
+	int n = o.n_args, status = 0;
+	struct scenario *scs = cli_load_all(n, argv + o.first_arg, &status);
+	if (!scs)
+		return status;
+	char err[1024];
+	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "tcpsim: %s\n", err);
+		cli_free_all(n, scs);
+		return EXIT_ENV;
+	}
+	for (int i = 0; i < n; i++) {
+		enum format f = fmt;
+		if (!o.format && scs[i].ep[ROLE_CLIENT].count > 1)
+			f = FMT_SUMMARY;
+		int r = run_one(&scs[i], &o, f, err, sizeof err);
+		if (r < 0) {
+			fprintf(stderr, "tcpsim: %s\n", err);
+			status = EXIT_ENV;
+		} else if (r == EXIT_EXPECT && status == 0) {
+			status = EXIT_EXPECT;
+		}
+		if (i + 1 < n && !o.quiet && f != FMT_JSON)
+			putchar('\n');
+	}
+	cli_free_all(n, scs);
+	return status;
+}
+
+static const char check_help[] =
+	"usage: tcpsim check SCENARIO.yaml...\n"
+	"\n"
+	"Validates the scenarios without running them. Exit 0 when all are valid,\n"
+	"2 otherwise, with one FILE:LINE:COL: message per error.\n";
+
+int cmd_check(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv, 0, check_help, &o);
+	if (rc)
+		return rc;
+	if (o.n_args == 0)
+		return cli_usage_error(argv[0], "no scenario given");
+	int bad = 0;
+	for (int i = o.first_arg; i < argc; i++) {
+		struct scenario sc;
+		char err[1024];
+		if (scenario_load(argv[i], &sc, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			bad++;
+			continue;
+		}
+		printf("%s: ok\n", argv[i]);
+		scenario_free(&sc);
+	}
+	return bad ? EXIT_USAGE : 0;
+}
