@@ -41,6 +41,7 @@
 #include <unistd.h>
 #include <gvc.h>
 #include "graph.h"
+#include "graph_render.h"
 #include "ladder.h"
 
 #define PITCH_PT 20.0           /* the least distance between two labels of a column */
@@ -1085,94 +1086,6 @@ static void layout_free(struct layout *L)
 
 /* ---- rendering ------------------------------------------------------------ */
 
-/* The Graphviz renderer for a format, NULL when the format is not one. */
-static const char *renderer(const char *format)
-{
-	if (!format)
-		return NULL;
-	if (strcmp(format, "svg") == 0 || strcmp(format, "dot") == 0)
-		return format;
-	if (strcmp(format, "png") == 0)
-		return "png:cairo";
-	if (strcmp(format, "pdf") == 0)
-		return "pdf:cairo";
-	return NULL;
-}
-
-/* Cairo stamps a PDF with the time it was made; the same trace must give
- * the same bytes, so the stamp becomes the epoch (same length: the offsets
- * in the file stay right). */
-static void pdf_fix_date(char *buf, size_t len)
-{
-	static const char key[] = "/CreationDate (D:";
-	static const char epoch[] = "19700101000000Z)";
-	char *p = memmem(buf, len, key, strlen(key));
-
-	if (!p)
-		return;
-	p += strlen(key);
-	if ((size_t)(p - buf) + strlen(epoch) <= len && p[strlen(epoch) - 1] == ')')
-		memcpy(p, epoch, strlen(epoch));
-}
-
-/* Writes len bytes of buf to a temporary file beside the file (".NAME.PID.tmp",
- * mode 0666 less the umask), then renames it over the file; the temporary
- * file is removed on failure. Returns 0, or -1 with a message. */
-static int write_atomically(const char *file, const char *buf, size_t len, char *err,
-			    size_t errlen)
-{
-	const char *slash = strrchr(file, '/');
-	int dirlen = slash ? (int)(slash - file + 1) : 0;
-	char tmp[4096];
-	int fd, saved;
-
-	if (snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", dirlen, file, file + dirlen,
-		     (long)getpid()) >= (int)sizeof tmp) {
-		snprintf(err, errlen, "%s: path too long", file);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", file, strerror(errno));
-		return -1;
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, buf + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		off += (size_t)w;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, file) == 0)
-		return 0;
-	fd = -1;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	snprintf(err, errlen, "%s: cannot write: %s", file, strerror(saved));
-	return -1;
-}
-
-/* The Graphviz context, one for the life of the process: Graphviz 2.43's
- * pango text layout keeps a pointer to the last font name it measured, which
- * belongs to the context that measured it, so freeing a context makes the
- * next layout, in any context, read freed memory. */
-static GVC_t *context(void)
-{
-	static GVC_t *gvc;
-
-	if (!gvc)
-		gvc = gvContext();
-	return gvc;
-}
-
 /* Frees g's layout. Graphviz 2.43's nop layout leaves its node list
  * allocated (neato frees it only after a layout of its own), so it goes
  * here; gvFreeLayout does not touch it. */
@@ -1186,7 +1099,7 @@ static void free_layout(GVC_t *gvc, Agraph_t *g)
 /* Lays g out (positions kept) and renders it in format to the file. */
 static int render(Agraph_t *g, const char *format, const char *file, char *err, size_t errlen)
 {
-	GVC_t *gvc = context();
+	GVC_t *gvc = graph_gvc();
 	char *buf = NULL;
 	unsigned int len = 0;
 	int rc = -1;
@@ -1201,12 +1114,12 @@ static int render(Agraph_t *g, const char *format, const char *file, char *err, 
 		snprintf(err, errlen, "Graphviz could not lay out the ladder");
 		return -1;
 	}
-	if (gvRenderData(gvc, g, renderer(format), &buf, &len) != 0 || !buf) {
+	if (gvRenderData(gvc, g, graph_renderer(format), &buf, &len) != 0 || !buf) {
 		snprintf(err, errlen, "Graphviz could not render %s", format);
 	} else {
 		if (strcmp(format, "pdf") == 0)
-			pdf_fix_date(buf, len);
-		rc = write_atomically(file, buf, len, err, errlen);
+			graph_pdf_fix_date(buf, len);
+		rc = graph_write_file(file, buf, len, err, errlen);
 	}
 	if (buf)
 		gvFreeRenderData(buf);
@@ -1222,7 +1135,7 @@ int graph_ladder_write(const struct trace_log *log, enum graph_side side, const 
 	Agraph_t *g = NULL;
 	int level, rc = -1;
 
-	if (!renderer(format)) {
+	if (!graph_renderer(format)) {
 		snprintf(err, errlen, "unknown format \"%s\" (svg, png, pdf or dot)",
 			 format ? format : "");
 		return -1;

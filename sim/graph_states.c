@@ -40,6 +40,7 @@
 #include <graphviz/gvc.h>
 #include "arcs.h"
 #include "graph.h"
+#include "graph_render.h"
 
 #define COLOUR_CLIENT "#0072B2"      /* Okabe-Ito blue */
 #define COLOUR_SERVER "#E69F00"      /* Okabe-Ito orange */
@@ -772,46 +773,6 @@ static int write_dot(Agraph_t *g, char **data, size_t *len)
 	return 0;
 }
 
-/* The Graphviz context, made once and kept for the life of the process:
- * Graphviz 2.43's pango text layout keeps a pointer to the last font name
- * it measured, which belongs to the context that measured it, so freeing a
- * context makes the next layout, in any context, read freed memory. */
-static GVC_t *context(void)
-{
-	static GVC_t *gvc;
-
-	if (!gvc)
-		gvc = gvContext();
-	return gvc;
-}
-
-/* The renderer for a format: cairo's for png and pdf, whatever else is
- * installed (gd). */
-static const char *renderer(const char *format)
-{
-	if (strcmp(format, "png") == 0)
-		return "png:cairo";
-	if (strcmp(format, "pdf") == 0)
-		return "pdf:cairo";
-	return format;
-}
-
-/* Cairo stamps a PDF with the time it was made; the same trace must give
- * the same bytes, so the stamp becomes the epoch (same length: the offsets
- * in the file stay right). */
-static void pdf_fix_date(char *buf, size_t len)
-{
-	static const char key[] = "/CreationDate (D:";
-	static const char epoch[] = "19700101000000Z)";
-	char *p = memmem(buf, len, key, strlen(key));
-
-	if (!p)
-		return;
-	p += strlen(key);
-	if ((size_t)(p - buf) + strlen(epoch) <= len && p[strlen(epoch) - 1] == ')')
-		memcpy(p, epoch, strlen(epoch));
-}
-
 /* ---- the spacing: the first that leaves nothing overlapping ------------- */
 
 /* Row and column gaps (inches) to try, in turn: dot keeps nodes and labels
@@ -962,7 +923,7 @@ struct candidate {
 static void drop_candidate(struct candidate *c)
 {
 	if (c->g) {
-		gvFreeLayout(context(), c->g);
+		gvFreeLayout(graph_gvc(), c->g);
 		agclose(c->g);
 	}
 	free(c->dot);
@@ -979,7 +940,7 @@ static int try_spacing(struct picture *p, size_t i, struct candidate *c)
 	if (write_dot(p->g, &c->dot, &c->len) < 0)
 		return -1;
 	c->g = agmemread(c->dot);
-	if (!c->g || gvLayout(context(), c->g, "dot") != 0) {
+	if (!c->g || gvLayout(graph_gvc(), c->g, "dot") != 0) {
 		if (c->g)
 			agclose(c->g);
 		c->g = NULL;
@@ -1016,7 +977,7 @@ static int choose_spacing(struct picture *p, struct candidate *best)
  * are exactly what `dot -Tsvg NAME.states.dot` gives. */
 static int render(struct candidate *c, const char *format, char **data, size_t *len)
 {
-	GVC_t *gvc = context();
+	GVC_t *gvc = graph_gvc();
 	Agraph_t *g = c->g;
 	char *out = NULL;
 	unsigned int n = 0;
@@ -1032,11 +993,11 @@ static int render(struct candidate *c, const char *format, char **data, size_t *
 			return -1;
 		}
 	}
-	if (gvRenderData(gvc, g, renderer(format), &out, &n) == 0 && out && (*data = malloc(n ? n : 1))) {
+	if (gvRenderData(gvc, g, graph_renderer(format), &out, &n) == 0 && out && (*data = malloc(n ? n : 1))) {
 		memcpy(*data, out, n);
 		*len = n;
 		if (strcmp(format, "pdf") == 0)
-			pdf_fix_date(*data, n);
+			graph_pdf_fix_date(*data, n);
 		rc = 0;
 	}
 	if (out)
@@ -1046,49 +1007,6 @@ static int render(struct candidate *c, const char *format, char **data, size_t *
 		agclose(g);
 	}
 	return rc;
-}
-
-/* Writes len bytes to path through a temporary file beside it, renamed
- * into place on success and removed on failure. */
-static int write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-	char tmp[4096];
-	int fd, saved;
-
-	if (snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", (int)dirlen, path, path + dirlen,
-		     (long)getpid()) >= (int)sizeof tmp) {
-		snprintf(err, errlen, "%s: cannot write: path too long", path);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		goto fail;
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			goto fail_fd;
-		off += (size_t)w;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail_fd;
-	}
-	if (rename(tmp, path) == 0)
-		return 0;
-	fd = -1;
-fail_fd:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-fail:
-	snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-	return -1;
 }
 
 static bool known_format(const char *format)
@@ -1112,7 +1030,7 @@ static int produce(struct picture *p, enum graph_side side, const char *title, c
 		snprintf(err, errlen, "state diagram: out of memory");
 		return -1;
 	}
-	if (!context() || choose_spacing(p, &c) < 0) {
+	if (!graph_gvc() || choose_spacing(p, &c) < 0) {
 		snprintf(err, errlen, "state diagram: Graphviz cannot lay it out%s%s",
 			 gv_msg.text[0] ? ": " : "", gv_msg.text);
 		return -1;
@@ -1156,7 +1074,7 @@ int graph_states_write(const struct trace_log *log, enum graph_side side, const 
 		agclose(p.g);
 	free(p.arcs);
 	if (rc == 0)
-		rc = write_file(path, data, len, err, errlen);
+		rc = graph_write_file(path, data, len, err, errlen);
 	free(data);
 	return rc;
 }
