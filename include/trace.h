@@ -108,6 +108,10 @@ void trace_free(struct trace *tr);
 int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t port, uint32_t isn);
 /* Returns the index of the endpoint named name, or -1. */
 int trace_find_endpoint(const struct trace *tr, const char *name);
+/* The two endpoints a two-party picture shows: the client ("client", else
+ * the first "client#K") and its server (the peer by name, "server#K" for
+ * "client#K", else "server", else the first "server#K"); -1 when none. */
+void trace_pick_pair(const struct trace *tr, int *client, int *server);
 void trace_add_sink(struct trace *tr, struct trace_sink sink);
 /* Hands ev to every sink, in the order they were added. */
 void trace_emit(struct trace *tr, const struct trace_event *ev);

@@ -150,36 +150,14 @@ static const char *const side_text[N_SIDES] = { "white", "black" };  /* on the b
 
 /* ---- which endpoints -------------------------------------------------- */
 
-/* The first endpoint whose name starts with prefix, -1 when none does. */
-static int find_prefixed(const struct trace *tr, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (strncmp(tr->endpoints[i].name, prefix, n) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* The client shown ("client", else the first "client#K") and its server
  * (the peer by name, else "server", else the first "server#K"), as the
  * ladder picks them; side leaves one out. */
 static void pick_endpoints(struct picture *p, enum graph_side side)
 {
-	const struct trace *tr = p->log->trace;
-	char name[sizeof tr->endpoints[0].name + 8];
-	int c = trace_find_endpoint(tr, "client"), s = -1;
+	int c, s;
 
-	if (c < 0)
-		c = find_prefixed(tr, "client");
-	if (c >= 0) {
-		snprintf(name, sizeof name, "server%s", tr->endpoints[c].name + strlen("client"));
-		s = trace_find_endpoint(tr, name);
-	}
-	if (s < 0)
-		s = trace_find_endpoint(tr, "server");
-	if (s < 0)
-		s = find_prefixed(tr, "server");
+	trace_pick_pair(p->log->trace, &c, &s);
 	p->ep[CLIENT] = side == GRAPH_SERVER ? -1 : c;
 	p->ep[SERVER] = side == GRAPH_CLIENT ? -1 : s;
 }

@@ -22,42 +22,6 @@
 
 enum side { LEFT = LADDER_LEFT, RIGHT = LADDER_RIGHT };
 
-/* The first endpoint whose name starts with prefix, -1 when none does. */
-static int find_prefixed(const struct trace *tr, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (strncmp(tr->endpoints[i].name, prefix, n) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* The client shown: "client", else the first "client...". */
-static int find_client(const struct trace *tr)
-{
-	int i = trace_find_endpoint(tr, "client");
-
-	return i >= 0 ? i : find_prefixed(tr, "client");
-}
-
-/* The server shown: the client's peer by name ("server#3" for "client#3"),
- * else "server", else the first "server...". */
-static int find_server(const struct trace *tr, int client)
-{
-	char name[sizeof tr->endpoints[0].name + 8];
-	int i;
-
-	if (client >= 0) {
-		snprintf(name, sizeof name, "server%s", tr->endpoints[client].name + strlen("client"));
-		i = trace_find_endpoint(tr, name);
-		if (i >= 0)
-			return i;
-	}
-	i = trace_find_endpoint(tr, "server");
-	return i >= 0 ? i : find_prefixed(tr, "server");
-}
-
 /* Which side endpoint i is on, -1 when it is not shown. */
 static int side_of(const struct ladder *lad, int i)
 {
@@ -147,8 +111,7 @@ int ladder_build(struct ladder *lad, const struct trace_log *log)
 	if (!tr || log->out_of_memory)
 		return -1;
 	lad->log = log;
-	lad->ep[LEFT] = find_client(tr);
-	lad->ep[RIGHT] = find_server(tr, lad->ep[LEFT]);
+	trace_pick_pair(tr, &lad->ep[LEFT], &lad->ep[RIGHT]);
 	lad->left_out = tr->n_endpoints - (lad->ep[LEFT] >= 0) - (lad->ep[RIGHT] >= 0);
 	lad->rows = calloc(log->n + 1, sizeof *lad->rows);
 	if (!lad->rows)

@@ -1,4 +1,5 @@
 /* trace.c - the trace: endpoint names and the sinks events go to. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "trace.h"
@@ -39,6 +40,34 @@ int trace_find_endpoint(const struct trace *tr, const char *name)
 		if (strcmp(tr->endpoints[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* The first endpoint whose name starts with prefix, -1 when none does. */
+static int find_prefixed(const struct trace *tr, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (size_t i = 0; i < tr->n_endpoints; i++)
+		if (strncmp(tr->endpoints[i].name, prefix, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+void trace_pick_pair(const struct trace *tr, int *client, int *server)
+{
+	char name[sizeof tr->endpoints[0].name + 8];
+	int c = trace_find_endpoint(tr, "client"), s = -1;
+	if (c < 0)
+		c = find_prefixed(tr, "client");
+	if (c >= 0) {
+		snprintf(name, sizeof name, "server%s", tr->endpoints[c].name + strlen("client"));
+		s = trace_find_endpoint(tr, name);
+	}
+	if (s < 0)
+		s = trace_find_endpoint(tr, "server");
+	if (s < 0)
+		s = find_prefixed(tr, "server");
+	*client = c;
+	*server = s;
 }
 
 void trace_add_sink(struct trace *tr, struct trace_sink sink)
