@@ -253,7 +253,9 @@ static int check_role(const struct scenario *sc, const struct trace_log *log, en
 }
 
 /* Every segment a TCP sent (SEGEV_SEND, in trace order) as a line, absolute
- * time, dropped ones marked. Returns -1 when out of memory. */
+ * time, dropped ones marked. Forged segments (inject) are not a TCP's: the
+ * contract's list leaves them out, as it leaves out the link's duplicates.
+ * Returns -1 when out of memory. */
 static int actual_segments(const struct trace_log *log, struct seg_line **out, size_t *n)
 {
 	struct seg_numbering nb;
@@ -269,7 +271,7 @@ static int actual_segments(const struct trace_log *log, struct seg_line **out, s
 	}
 	for (size_t k = 0; k < log->n; k++) {
 		const struct trace_event *ev = &log->ev[k];
-		if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND)
+		if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND && !ev->u.segment.forged)
 			seg_numbering_line(&nb, log->trace, ev, dropped[k], &(*out)[count++]);
 	}
 	seg_numbering_free(&nb);

@@ -122,6 +122,28 @@ static void test_contract_expectations_hold(void)
 	check_simclose(&fs, NULL, 0);
 }
 
+/* The contract's list is the segments a TCP sent: a forged one (inject) is
+ * not among them, wherever it stands. */
+static void test_forged_segments_not_listed(void)
+{
+	struct fixture_scenario fs;
+	struct trace tr;
+	struct trace_log log;
+
+	fs_contract(&fs);
+	fixture_simultaneous_close(&tr, &log);
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = MS(500), .endpoint = 0 };
+	ev.u.segment.src = 0;
+	ev.u.segment.dst = 1;
+	ev.u.segment.event = SEGEV_SEND;
+	ev.u.segment.forged = true;
+	ev.u.segment.seg.flags = TH_RST;
+	ev.u.segment.seg.seq = 1005;
+	trace_emit(&tr, &ev);
+	assert_failures(&fs.sc, &log, NULL, 0);
+	fixture_free(&tr, &log);
+}
+
 static void test_wrong_states(void)
 {
 	static const enum tcp_state client[] = {
@@ -447,6 +469,7 @@ static void test_no_such_endpoint(void)
 }
 
 TCPSIM_SUITE(expect,
+	{ "forged segments are not in the list of segments sent", test_forged_segments_not_listed },
 	{ "the contract's expectations hold", test_contract_expectations_hold },
 	{ "wrong states: expected vs got, first difference", test_wrong_states },
 	{ "wrong ack and win: the line, the actual line", test_wrong_ack },
