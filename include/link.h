@@ -21,6 +21,8 @@ struct flight {
 	struct segment seg;
 	uint8_t *buf;
 	uint32_t cap;
+	uint8_t *raw;                 /* link_send_raw: the packet's own bytes, owned by the slot */
+	uint32_t raw_len, raw_cap;    /* raw_len 0: none (put on by link_send) */
 	int src_ep, dst_ep;
 	bool forged;
 	uint32_t next_free;           /* free list link, when unused */
@@ -49,6 +51,14 @@ void link_free(struct link *l);
  * or -1 when out of memory. */
 int link_send(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep,
 	      const struct segment *seg, bool forged);
+
+/* link_send, also keeping a copy of the packet seg was decoded from
+ * (raw_len bytes at raw), which the flight carries as raw/raw_len until it is
+ * released: the replay forwards the kernel's own bytes, options included.
+ * Events, decisions and PRNG draws are exactly link_send's. Returns 0, or -1
+ * when out of memory. */
+int link_send_raw(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep,
+		  const struct segment *seg, bool forged, const uint8_t *raw, uint32_t raw_len);
 
 /* The arrival event of `slot`: emits the deliver event and returns the
  * segment, valid until link_release(slot). */

@@ -21,8 +21,10 @@ int link_init(struct link *l, const struct link_params *p, struct rng *rng, stru
 
 void link_free(struct link *l)
 {
-	for (uint32_t i = 0; i < l->n_slots; i++)
+	for (uint32_t i = 0; i < l->n_slots; i++) {
 		free(l->slots[i].buf);
+		free(l->slots[i].raw);
+	}
 	free(l->slots);
 	free(l->drop_seen);
 	memset(l, 0, sizeof *l);
@@ -98,10 +100,22 @@ static void emit_segment(struct link *l, usec_t now, enum seg_event what, const 
 	trace_emit(l->trace, &ev);
 }
 
-/* Copies seg (and its payload) into a slot. */
-static int flight_fill(struct link *l, uint32_t slot, int src_ep, int dst_ep, const struct segment *seg, bool forged)
+/* Copies seg (and its payload) into a slot, and the raw packet when there is
+ * one (raw_len 0: none). */
+static int flight_fill(struct link *l, uint32_t slot, int src_ep, int dst_ep, const struct segment *seg, bool forged,
+		       const uint8_t *raw, uint32_t raw_len)
 {
 	struct flight *f = &l->slots[slot];
+	if (raw_len > f->raw_cap) {
+		uint8_t *r = realloc(f->raw, raw_len);
+		if (!r)
+			return -1;
+		f->raw = r;
+		f->raw_cap = raw_len;
+	}
+	if (raw_len)
+		memcpy(f->raw, raw, raw_len);
+	f->raw_len = raw_len;
 	if (seg->len > f->cap) {
 		uint8_t *b = realloc(f->buf, seg->len);
 		if (!b)
@@ -124,12 +138,13 @@ static int flight_fill(struct link *l, uint32_t slot, int src_ep, int dst_ep, co
 	return 0;
 }
 
-int link_send(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep,
-	      const struct segment *seg, bool forged)
+/* link_send and link_send_raw: raw_len 0 means no raw packet. */
+static int send_common(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep,
+		       const struct segment *seg, bool forged, const uint8_t *raw, uint32_t raw_len)
 {
 	const struct link_dir *d = &l->params->dir[from];
 	uint32_t slot;
-	if (slot_get(l, &slot) < 0 || flight_fill(l, slot, src_ep, dst_ep, seg, forged) < 0)
+	if (slot_get(l, &slot) < 0 || flight_fill(l, slot, src_ep, dst_ep, seg, forged, raw, raw_len) < 0)
 		return -1;
 	struct flight *f = &l->slots[slot];
 	l->n_sent++;
@@ -160,6 +175,18 @@ int link_send(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep
 			return -1;
 	}
 	return 0;
+}
+
+int link_send(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep,
+	      const struct segment *seg, bool forged)
+{
+	return send_common(l, now, from, src_ep, dst_ep, seg, forged, NULL, 0);
+}
+
+int link_send_raw(struct link *l, usec_t now, enum role from, int src_ep, int dst_ep,
+		  const struct segment *seg, bool forged, const uint8_t *raw, uint32_t raw_len)
+{
+	return send_common(l, now, from, src_ep, dst_ep, seg, forged, raw, raw_len);
 }
 
 const struct flight *link_arrive(struct link *l, usec_t now, uint32_t slot)
