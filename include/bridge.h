@@ -90,6 +90,13 @@ usec_t bridge_now(const struct bridge *b);
  * the TUN refuses is counted (write_errors), not an error of the call. */
 int bridge_poll(struct bridge *b, int timeout_ms);
 
+/* Puts a forged segment (the scenario's `inject`) on the link now, as sent
+ * by role `from` from endpoint src_ep to dst_ep: the link emits its events
+ * (forged: true) and the arrival is written, re-encoded by packet_encode, into
+ * the TUN of the side its destination address is on. Returns 0, or -1 when
+ * out of memory. */
+int bridge_inject(struct bridge *b, enum role from, int src_ep, int dst_ep, const struct segment *seg);
+
 /* Microseconds until the next scheduled arrival (0 when one is due), or -1
  * when nothing is in flight. */
 int64_t bridge_next_due(const struct bridge *b);

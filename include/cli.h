@@ -65,5 +65,6 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

@@ -247,6 +247,11 @@ int bridge_poll(struct bridge *b, int timeout_ms)
 	return total + run_arrivals(b);
 }
 
+int bridge_inject(struct bridge *b, enum role from, int src_ep, int dst_ep, const struct segment *seg)
+{
+	return link_send(&b->link, bridge_now(b), from, src_ep, dst_ep, seg, true);
+}
+
 void bridge_stats(const struct bridge *b, struct bridge_stats *out)
 {
 	*out = b->st;
