@@ -66,5 +66,6 @@ int cmd_check(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "scenario.h"
+#include "trace.h"
 
 struct replay_stats {
 	uint64_t segments_sent, segments_dropped, states;
@@ -35,5 +36,10 @@ void replay_install_signals(void);
  * with the reason in err (nothing written then). */
 int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct replay_stats *st,
 	       char *err, size_t errlen);
+
+/* Adds sink to the trace of every later replay_run (after its own sinks);
+ * a sink with no event function removes it. For `compare`, which reads the
+ * kernel's trace: the sink's trace argument lives during the run only. */
+void replay_tap(struct trace_sink sink);
 
 #endif

@@ -124,6 +124,7 @@ struct scenario {
 	char *summary;               /* may be NULL */
 	uint64_t seed;               /* default 1 */
 	enum profile profile;        /* default rfc9293 */
+	bool has_profile;            /* `profile:` was given */
 	struct tcp_overrides tcp;
 	struct link_params link;
 	struct endpoint_spec ep[NROLES];

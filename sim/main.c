@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 		{ "coverage", cmd_coverage },
 		{ "graph", cmd_graph },
 		{ "replay", cmd_replay },
+		{ "compare", cmd_compare },
 	};
 	if (argc < 2) {
 		fputs(cli_usage_text, stderr);
@@ -41,7 +42,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "compare") || !strcmp(cmd, "sweep"))
+	if (!strcmp(cmd, "sweep"))
 		return cmd_later(cmd);
 	fprintf(stderr, "tcpsim: unknown command '%s'\n%s", cmd, cli_usage_text);
 	return EXIT_USAGE;

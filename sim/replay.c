@@ -47,6 +47,7 @@ static struct hosts g_hosts = HOSTS_INIT;
 static volatile sig_atomic_t g_ks_fd = -1;
 static char g_instance[512];
 static char g_tmp[2][4096];           /* the output files' temporary names */
+static struct trace_sink g_tap;       /* replay_tap's sink, or none */
 
 struct sock {
 	int fd;                       /* -1: none */
@@ -721,6 +722,11 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct rep
 		st->stopped_by_until ? " (until)" : st->quiet_end ? " (quiet)" : "");
 }
 
+void replay_tap(struct trace_sink sink)
+{
+	g_tap = sink;
+}
+
 int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct replay_stats *st,
 	       char *err, size_t errlen)
 {
@@ -771,6 +777,8 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	if (!(po = pcap_out_open(pfile.tmp, err, errlen)))
 		goto out;
 	trace_add_sink(&r->tr, pcap_out_sink(po));
+	if (g_tap.event)
+		trace_add_sink(&r->tr, g_tap);
 
 	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
 	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) < 0)

@@ -1031,6 +1031,7 @@ static int top_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_nod
 		if (get_choice(ld, key, v, profiles, &i) < 0)
 			return -1;
 		sc->profile = (enum profile)i;
+		sc->has_profile = true;
 		return 0;
 	}
 	if (strcmp(key, "tcp") == 0)

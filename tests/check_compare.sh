@@ -1,0 +1,64 @@
+#!/bin/bash
+# tests/check_compare.sh TCPSIM OUTDIR
+#
+# Runs `tcpsim compare` (simulator, linux profile, against the replay on the
+# machine's own kernel) on eight shipped scenarios; each must exit 0 (every
+# difference known, docs/linux-differences.md) and write NAME.compare.md. For
+# simultaneous_close the kernel column must show both endpoints going through
+# CLOSING and TIME_WAIT as the simulator does. Then no tcpsim- namespace may
+# be left. Skips, saying why, without root or /dev/net/tun.
+set -u -o pipefail
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 TCPSIM OUTDIR" >&2
+	exit 2
+fi
+tcpsim=$1
+out=$2
+if [ "$(id -u)" != 0 ]; then
+	echo "check_compare: skipped: not root"
+	exit 0
+fi
+if [ ! -c /dev/net/tun ]; then
+	echo "check_compare: skipped: no /dev/net/tun"
+	exit 0
+fi
+rm -rf "$out" && mkdir -p "$out" || exit 1
+scenarios="normal_open_close simultaneous_close connection_refused lost_syn
+	simultaneous_open half_close lost_final_ack abort"
+bad=0
+for s in $scenarios; do
+	"$tcpsim" compare -o "$out" "scenarios/$s.yaml" > "$out/$s.out" 2>&1
+	rc=$?
+	if [ $rc -eq 3 ]; then
+		echo "check_compare: skipped: tcpsim compare says the machine cannot replay (exit 3): $(head -1 "$out/$s.out")"
+		exit 0
+	fi
+	if [ $rc -ne 0 ]; then
+		echo "check_compare: tcpsim compare scenarios/$s.yaml exited $rc:" >&2
+		grep -E '^!|: [0-9]+ known' "$out/$s.out" >&2
+		bad=1
+	elif [ ! -s "$out/$s.compare.md" ]; then
+		echo "check_compare: $s: no $s.compare.md" >&2
+		bad=1
+	fi
+done
+
+# simultaneous_close: in both states tables, CLOSING and TIME_WAIT on both sides.
+for ep in client server; do
+	for st in FIN_WAIT_1 CLOSING TIME_WAIT; do
+		if ! sed -n "/^$ep states\$/,/^\$/p" "$out/simultaneous_close.out" |
+			grep -Eq "^  [0-9.]+ $st +\| [0-9.]+ $st\$"; then
+			echo "check_compare: simultaneous_close: $ep: $st not on both sides" >&2
+			bad=1
+		fi
+	done
+done
+
+left=$(ip netns list 2>/dev/null | grep -c '^tcpsim-')
+if [ "$left" -ne 0 ]; then
+	echo "check_compare: $left tcpsim- namespaces left behind" >&2
+	bad=1
+fi
+[ $bad -eq 0 ] || exit 1
+echo "check_compare: 8 scenarios compared with Linux, no unexpected difference"
