@@ -878,7 +878,41 @@ static void test_cleanup(void)
 	CU_ASSERT_EQUAL(rmdir(tmpdir), 0);
 }
 
+/* Both ends take T07 (SYN_SENT -> SYN_RECEIVED, one rank) and then T09:
+ * Graphviz 2.43's dot crashed laying out the two labelled twins. */
+static void test_both_ends_t07_then_t09_draws(void)
+{
+	static const char *const arcs[] = { "T02", "T07", "T09" };
+	static const enum tcp_state path[] = { TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED };
+	struct trace tr;
+	struct trace_log log;
+	char err[256], file[] = "/tmp/tcpsim_t07_XXXXXX";
+	int fd = mkstemp(file);
+
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	close(fd);
+	trace_init(&tr);
+	trace_log_init(&log, &tr);
+	trace_add_sink(&tr, trace_log_sink(&log));
+	trace_add_endpoint(&tr, "client", 0x0a000001, 40000, 1000);
+	trace_add_endpoint(&tr, "server", 0x0a000002, 80, 5000);
+	for (int ep = 0; ep < 2; ep++)
+		for (int i = 0; i < 3; i++) {
+			struct trace_event ev = { .type = TRACE_STATE, .t_us = (usec_t)i, .endpoint = ep };
+			ev.u.state.from = path[i];
+			ev.u.state.to = path[i + 1];
+			ev.u.state.cause = "test";
+			ev.u.state.arc = arcs[i];
+			trace_emit(&tr, &ev);
+		}
+	CU_ASSERT_EQUAL(graph_states_write(&log, GRAPH_BOTH, NULL, "svg", file, err, sizeof err), 0);
+	unlink(file);
+	trace_log_free(&log);
+	trace_free(&tr);
+}
+
 TCPSIM_SUITE(graph_states,
+	{ "both ends taking T07 then T09 draws (Graphviz crash)", test_both_ends_t07_then_t09_draws },
 	     { "plain diagram: the 11 states, a second CLOSED, exactly Figure 5's arcs", test_plain_states_and_arcs },
 	     { "plain diagram: arcs between the right states, in the RFC's words; title escaped", test_plain_labels },
 	     { "fixture: each endpoint's path in trace order, in its colour and style; the rest grey", test_fixture_paths },
