@@ -63,6 +63,9 @@ struct trace_event {
 			enum seg_event event;
 			bool forged;           /* put on the link by `inject` */
 			struct segment seg;    /* seg.data valid during the callback only */
+			const uint8_t *raw;    /* the packet as it was on the wire (replay), or NULL;
+						  valid during the callback only */
+			uint32_t raw_len;
 		} segment;
 		struct {
 			enum timer_kind timer;

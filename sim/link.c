@@ -97,6 +97,8 @@ static void emit_segment(struct link *l, usec_t now, enum seg_event what, const 
 	ev.u.segment.event = what;
 	ev.u.segment.forged = f->forged;
 	ev.u.segment.seg = f->seg;
+	ev.u.segment.raw = f->raw_len ? f->raw : NULL;
+	ev.u.segment.raw_len = f->raw_len;
 	trace_emit(l->trace, &ev);
 }
 

@@ -145,6 +145,13 @@ static void pcap_out_event(void *ctx, const struct trace *tr, const struct trace
 	if (ev->type != TRACE_SEGMENT || ev->u.segment.event != SEGEV_SEND)
 		return;
 	seg = &ev->u.segment.seg;
+	if (ev->u.segment.raw && ev->u.segment.raw_len <= sizeof(po->packet)) {
+		/* The replay's packets as the kernels sent them, options and
+		 * IP ID included. */
+		n = ev->u.segment.raw_len;
+		memcpy(po->packet, ev->u.segment.raw, n);
+		goto dump;
+	}
 	if (ip_id_next(po, seg->src_ip, &ip_id) < 0) {
 		note_error(po, "out of memory");
 		return;
@@ -154,6 +161,7 @@ static void pcap_out_event(void *ctx, const struct trace *tr, const struct trace
 		note_error(po, "segment too large for an IPv4 packet");
 		return;
 	}
+dump:
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.ts.tv_sec = (time_t)(ev->t_us / USEC_PER_SEC);
 	hdr.ts.tv_usec = (suseconds_t)(ev->t_us % USEC_PER_SEC);

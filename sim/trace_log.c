@@ -62,6 +62,8 @@ static int copy_strings(struct trace_event *ev)
 		break;
 	case TRACE_SEGMENT:
 		ev->u.segment.seg.data = NULL;
+		ev->u.segment.raw = NULL;
+		ev->u.segment.raw_len = 0;
 		break;
 	case TRACE_DATA:
 		ev->u.data.data = NULL;

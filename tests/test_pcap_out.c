@@ -219,6 +219,38 @@ static void test_ip_id_per_source(void)
 	remove(path);
 }
 
+/* A segment that carries the packet as it was on the wire (the replay's)
+ * is written byte for byte: the kernels' options and IP IDs survive. */
+static void test_raw_bytes_written_as_is(void)
+{
+	char path[64], err[256] = "", errbuf[PCAP_ERRBUF_SIZE];
+	uint8_t raw[PACKET_MAX];
+	struct trace tr;
+	struct segment s = client_seg(TH_SYN, 1000, 0, 1460, 0, NULL);
+	size_t n = packet_encode(&s, 4242, raw, sizeof raw);
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+
+	CU_ASSERT_FATAL(n > 0);
+	make_trace(&tr);
+	temp_path(path);
+	struct pcap_out *po = pcap_out_open(path, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(po);
+	struct trace_sink sink = pcap_out_sink(po);
+	struct trace_event ev = seg_event(7, 0, SEGEV_SEND, false, s);
+	ev.u.segment.raw = raw;
+	ev.u.segment.raw_len = (uint32_t)n;
+	sink.event(sink.ctx, &tr, &ev);
+	CU_ASSERT_EQUAL(pcap_out_close(po, err, sizeof(err)), 0);
+	pcap_t *p = pcap_open_offline(path, errbuf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL_FATAL(pcap_next_ex(p, &hdr, &data), 1);
+	CU_ASSERT_EQUAL(hdr->caplen, n);
+	CU_ASSERT_EQUAL(memcmp(data, raw, n), 0);     /* IP ID 4242, not the writer's 1 */
+	pcap_close(p);
+	remove(path);
+}
+
 static void test_open_fails(void)
 {
 	char err[256] = "";
@@ -284,6 +316,7 @@ static void test_write_error_reported(void)
 }
 
 TCPSIM_SUITE(pcap_out,
+	{ "raw packet bytes are written as they were", test_raw_bytes_written_as_is },
 	{ "write, read back: link type, count, times, bytes", test_write_and_read_back },
 	{ "IP ID counts per source address", test_ip_id_per_source },
 	{ "open reports an uncreatable file", test_open_fails },
