@@ -31,6 +31,7 @@
 #include "hosts.h"
 #include "json_out.h"
 #include "kstate.h"
+#include "graph.h"
 #include "ladder.h"
 #include "pcap_out.h"
 #include "replay.h"
@@ -831,6 +832,14 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	bad = pcap_out_close(po, err, errlen);
 	po = NULL;
 	if (bad || out_file_commit(&jfile, err, errlen) < 0 || out_file_commit(&pfile, err, errlen) < 0)
+		goto out;
+	/* The same pictures as a run's, drawn from the kernels' trace. */
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.kernel.states.svg", out_dir, sc->base);
+	if (graph_states_write(&r->log, GRAPH_BOTH, NULL, "svg", path, err, errlen) < 0)
+		goto out;
+	snprintf(path, sizeof path, "%s/%s.kernel.ladder.svg", out_dir, sc->base);
+	if (graph_ladder_write(&r->log, GRAPH_BOTH, "svg", path, err, errlen) < 0)
 		goto out;
 	if (out) {
 		ladder_write_text(out, &r->log);

@@ -313,6 +313,14 @@ if [ -n "$left" ]; then
 		"(tcpsim replay --cleanup removes them)" >&2
 	exit 1
 fi
+for s in $scenarios; do
+	for pic in states ladder; do
+		if [ ! -s "$out/$s.kernel.$pic.svg" ]; then
+			echo "check_replay: $s: no $s.kernel.$pic.svg" >&2
+			exit 1
+		fi
+	done
+done
 tools/check_pcap.sh "$out" || exit 1
 n=$(echo $scenarios | wc -w)
 echo "check_replay: $n scenarios replayed on Linux in $(( (end - start) / 1000000 )) ms, kernel states as expected"
