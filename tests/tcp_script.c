@@ -225,3 +225,28 @@ void script_expect_state(struct script *s, int ep, enum tcp_state want, const ch
 	}
 	pass(file, line);
 }
+
+void script_client_established(struct script *s)
+{
+	CU_ASSERT_EQUAL(script_connect(s, CLIENT), TCP_OK);
+	SENT(s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
+	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
+}
+
+void script_server_syn_received(struct script *s)
+{
+	CU_ASSERT_EQUAL(script_listen(s, SERVER), TCP_OK);
+	RECV(s, SERVER, TH_SYN, 0, 0, 0);
+	SENT(s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
+	STATE(s, SERVER, TCPS_SYN_RECEIVED, "T04");
+}
+
+void script_server_established(struct script *s)
+{
+	script_server_syn_received(s);
+	RECV(s, SERVER, TH_ACK, 1, 1, 0);
+	NOTHING_SENT(s);
+	STATE(s, SERVER, TCPS_ESTABLISHED, "T09");
+}

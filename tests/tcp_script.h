@@ -66,6 +66,13 @@ void script_recv(struct script *s, int ep, uint8_t flags, uint32_t seq, uint32_t
 /* The same with absolute numbers and a window. */
 void script_recv_abs(struct script *s, int ep, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len, uint16_t win);
 
+/* Common openings, checked segment by segment: the client through T02 and
+ * T08 (SYN out, SYN,ACK in, ACK out); the server through T01 and T04 (SYN
+ * in, SYN,ACK out); and on through T09 (the ACK of its SYN, nothing sent). */
+void script_client_established(struct script *s);
+void script_server_syn_received(struct script *s);
+void script_server_established(struct script *s);
+
 /* Runs the timers due within `us` from now. */
 void script_advance(struct script *s, usec_t us);
 

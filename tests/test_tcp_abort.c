@@ -13,18 +13,9 @@ static const enum profile profiles[] = { PROFILE_RFC9293, PROFILE_LINUX };
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void client_established(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_connect(s, CLIENT), TCP_OK);
-	SENT(s, CLIENT, TH_SYN, 0, 0, 0);
-	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
-	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
-	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
-}
-
 static void client_fin_wait_1(struct script *s)
 {
-	client_established(s);
+	script_client_established(s);
 	script_close(s, CLIENT);
 	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	STATE(s, CLIENT, TCPS_FIN_WAIT_1, "T12");
@@ -32,7 +23,7 @@ static void client_fin_wait_1(struct script *s)
 
 static void client_close_wait(struct script *s)
 {
-	client_established(s);
+	script_client_established(s);
 	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(s, CLIENT, TH_ACK, 1, 2, 0);
 	STATE(s, CLIENT, TCPS_CLOSE_WAIT, "T13");
@@ -191,7 +182,7 @@ static void test_abort_in_established_sends_rst(void)
 	for (int i = 0; i < 2; i++) {
 		struct script s;
 		script_init(&s, profiles[i]);
-		client_established(&s);
+		script_client_established(&s);
 		CU_ASSERT_EQUAL(script_abort(&s, CLIENT), TCP_OK);
 		if (profiles[i] == PROFILE_LINUX)
 			SENT(&s, CLIENT, TH_RST | TH_ACK, 1, 1, 0);
@@ -209,7 +200,7 @@ static void test_abort_with_data_in_flight_uses_snd_nxt(void)
 	for (int i = 0; i < 2; i++) {
 		struct script s;
 		script_init(&s, profiles[i]);
-		client_established(&s);
+		script_client_established(&s);
 		script_send(&s, CLIENT, 100);
 		SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 		RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 30);
@@ -285,7 +276,7 @@ static void test_after_abort_segments_get_closed_answer(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	script_abort(&s, CLIENT);
 	SENT(&s, CLIENT, TH_RST, 1, 0, 0);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 10);

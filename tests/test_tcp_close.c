@@ -43,38 +43,10 @@ static struct tcb *must_tcb(struct script *s, int ep)
 	return t;
 }
 
-/* The client through T02 and T08: SYN out, SYN,ACK in, ACK out. */
-static void client_established(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_connect(s, CLIENT), TCP_OK);
-	SENT(s, CLIENT, TH_SYN, 0, 0, 0);
-	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
-	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
-	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
-}
-
-/* The server through T01 and T04: SYN in, SYN,ACK out. */
-static void server_syn_received(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_listen(s, SERVER), TCP_OK);
-	RECV(s, SERVER, TH_SYN, 0, 0, 0);
-	SENT(s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
-	STATE(s, SERVER, TCPS_SYN_RECEIVED, "T04");
-}
-
-/* ... and T09: the ACK of the SYN. */
-static void server_established(struct script *s)
-{
-	server_syn_received(s);
-	RECV(s, SERVER, TH_ACK, 1, 1, 0);
-	NOTHING_SENT(s);
-	STATE(s, SERVER, TCPS_ESTABLISHED, "T09");
-}
-
 /* The client in CLOSING: both FINs crossed (T12, T15). */
 static void client_closing(struct script *s)
 {
-	client_established(s);
+	script_client_established(s);
 	CU_ASSERT_EQUAL(script_close(s, CLIENT), TCP_OK);
 	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
@@ -85,7 +57,7 @@ static void client_closing(struct script *s)
 /* The server in LAST-ACK (T13, T18). */
 static void server_last_ack(struct script *s)
 {
-	server_established(s);
+	script_server_established(s);
 	RECV(s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(s, SERVER, TH_ACK, 1, 2, 0);
 	CU_ASSERT_EQUAL(script_close(s, SERVER), TCP_OK);
@@ -100,7 +72,7 @@ static void test_active_close_passes_fin_wait_and_time_wait(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	CU_ASSERT_EQUAL(script_close(&s, CLIENT), TCP_OK);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_1, "T12");
@@ -125,7 +97,7 @@ static void test_passive_close_passes_close_wait_and_last_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
 	STATE(&s, SERVER, TCPS_CLOSE_WAIT, "T13");
@@ -164,7 +136,7 @@ static void test_fin_ack_in_fin_wait_1_goes_straight_to_time_wait(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	script_close(&s, CLIENT);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	int mark = s.n_states;
@@ -189,7 +161,7 @@ static void test_close_in_syn_received_sends_fin(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	CU_ASSERT_EQUAL(script_close(&s, SERVER), TCP_OK);
 	SENT(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	NOTHING_SENT(&s);
@@ -215,7 +187,7 @@ static void test_close_in_syn_received_then_rto_resends_syn_ack_first(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	script_close(&s, SERVER);
 	SENT(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	script_advance(&s, 1 * SEC - 1);
@@ -238,7 +210,7 @@ static void test_close_in_syn_received_with_data_is_deferred(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	CU_ASSERT_EQUAL(script_send(&s, SERVER, 100), TCP_OK);
 	CU_ASSERT_EQUAL(script_close(&s, SERVER), TCP_OK);
 	NOTHING_SENT(&s);
@@ -263,7 +235,7 @@ static void test_deferred_close_runs_after_fin_completes_handshake(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	script_send(&s, SERVER, 100);
 	CU_ASSERT_EQUAL(script_close(&s, SERVER), TCP_OK);
 	NOTHING_SENT(&s);
@@ -284,7 +256,7 @@ static void test_deferred_close_acks_the_text_that_completes_handshake(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	script_send(&s, SERVER, 2);
 	CU_ASSERT_EQUAL(script_close(&s, SERVER), TCP_OK);
 	NOTHING_SENT(&s);
@@ -332,7 +304,7 @@ static void test_fin_completes_handshake(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	int mark = s.n_states;
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
@@ -408,7 +380,7 @@ static void test_retransmitted_fin_in_close_wait_is_acked(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
 	int mark = s.n_states;
@@ -476,7 +448,7 @@ static void test_send_after_close_is_closing_error(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	script_close(&s, CLIENT);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, 10), TCP_ERR_CLOSING);
@@ -513,7 +485,7 @@ static void test_close_twice_sends_no_second_fin(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	CU_ASSERT_EQUAL(script_close(&s, CLIENT), TCP_OK);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	CU_ASSERT_EQUAL(script_close(&s, CLIENT), TCP_ERR_CLOSING);

@@ -41,15 +41,6 @@ static void recv_opt(struct script *s, int ep, uint8_t flags, uint32_t seq, uint
 	stack_segment_arrives(&s->st, &g);
 }
 
-static void client_established(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_connect(s, CLIENT), TCP_OK);
-	SENT(s, CLIENT, TH_SYN, 0, 0, 0);
-	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
-	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
-	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
-}
-
 /* The client through a handshake whose SYN,ACK offers window win. */
 static void client_established_win(struct script *s, uint16_t win)
 {
@@ -58,21 +49,6 @@ static void client_established_win(struct script *s, uint16_t win)
 	recv_opt(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, win, 1460);
 	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
 	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
-}
-
-static void server_syn_received(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_listen(s, SERVER), TCP_OK);
-	RECV(s, SERVER, TH_SYN, 0, 0, 0);
-	SENT(s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
-	STATE(s, SERVER, TCPS_SYN_RECEIVED, "T04");
-}
-
-static void server_established(struct script *s)
-{
-	server_syn_received(s);
-	RECV(s, SERVER, TH_ACK, 1, 1, 0);
-	STATE(s, SERVER, TCPS_ESTABLISHED, "T09");
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -178,7 +154,7 @@ static void test_psh_on_last_segment_of_each_send(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 	script_send(&s, CLIENT, 1500);
@@ -215,7 +191,7 @@ static void test_send_in_close_wait(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
 	CU_ASSERT_EQUAL(script_send(&s, SERVER, 100), TCP_OK);
@@ -252,7 +228,7 @@ static void test_send_in_syn_received_is_queued(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	CU_ASSERT_EQUAL(script_send(&s, SERVER, 100), TCP_OK);
 	NOTHING_SENT(&s);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
@@ -270,7 +246,7 @@ static void test_in_order_data_is_delivered(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 101, 0);
 	CU_ASSERT_EQUAL(s.delivered[SERVER], 100);
@@ -282,7 +258,7 @@ static void test_in_order_data_is_delivered(void)
 	/* Text on the ACK that completes the handshake is delivered as well. */
 	script_free(&s);
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 20);
 	SENT(&s, SERVER, TH_ACK, 1, 21, 0);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
@@ -296,7 +272,7 @@ static void test_out_of_order_data_held_until_gap_fills(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 201, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	RECV(&s, SERVER, TH_ACK, 101, 1, 100);
@@ -316,7 +292,7 @@ static void test_out_of_order_fin_counts_when_gap_fills(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_FIN | TH_PSH | TH_ACK, 101, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
@@ -334,7 +310,7 @@ static void test_duplicate_data_acked_not_delivered_twice(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 101, 0);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 100);
@@ -362,7 +338,7 @@ static void test_data_beyond_window_is_trimmed(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 1000;
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 1500);
 	SENT(&s, SERVER, TH_ACK, 1, 1001, 0);
 	CU_ASSERT_EQUAL(s.delivered[SERVER], 1000);
@@ -387,7 +363,7 @@ static void test_fin_trimmed_by_window_in_syn_received(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 1000;
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_FIN | TH_PSH | TH_ACK, 1, 1, 1500);
 	SENT(&s, SERVER, TH_ACK, 1, 1001, 0);
 	NOTHING_SENT(&s);
@@ -406,7 +382,7 @@ static void test_fin_trimmed_by_window_in_fin_wait_1(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 1000;
-	client_established(&s);
+	script_client_established(&s);
 	script_close(&s, CLIENT);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_FIN | TH_PSH | TH_ACK, 1, 2, 1500);
@@ -425,7 +401,7 @@ static void test_rto_resends_earliest_unacked_segment(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	script_send(&s, CLIENT, 3000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);
 	SENT(&s, CLIENT, TH_ACK, 1461, 1, 1460);
@@ -449,7 +425,7 @@ static void test_after_timeout_one_segment_per_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	script_send(&s, CLIENT, 3000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);
 	SENT(&s, CLIENT, TH_ACK, 1461, 1, 1460);

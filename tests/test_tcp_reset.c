@@ -12,34 +12,10 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void client_established(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_connect(s, CLIENT), TCP_OK);
-	SENT(s, CLIENT, TH_SYN, 0, 0, 0);
-	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
-	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
-	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
-}
-
-static void server_syn_received(struct script *s)
-{
-	CU_ASSERT_EQUAL(script_listen(s, SERVER), TCP_OK);
-	RECV(s, SERVER, TH_SYN, 0, 0, 0);
-	SENT(s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
-	STATE(s, SERVER, TCPS_SYN_RECEIVED, "T04");
-}
-
-static void server_established(struct script *s)
-{
-	server_syn_received(s);
-	RECV(s, SERVER, TH_ACK, 1, 1, 0);
-	STATE(s, SERVER, TCPS_ESTABLISHED, "T09");
-}
-
 /* The client in FIN-WAIT-1: our FIN (seq 1) is out. */
 static void client_fin_wait_1(struct script *s)
 {
-	client_established(s);
+	script_client_established(s);
 	script_close(s, CLIENT);
 	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	STATE(s, CLIENT, TCPS_FIN_WAIT_1, "T12");
@@ -55,7 +31,7 @@ static void client_fin_wait_2(struct script *s)
 /* The client in CLOSE-WAIT: RCV.NXT is 2. */
 static void client_close_wait(struct script *s)
 {
-	client_established(s);
+	script_client_established(s);
 	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(s, CLIENT, TH_ACK, 1, 2, 0);
 	STATE(s, CLIENT, TCPS_CLOSE_WAIT, "T13");
@@ -105,7 +81,7 @@ static void test_rst_in_passive_syn_received_returns_to_listen(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_RST, 1, 0, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_LISTEN, "T11");
@@ -139,10 +115,10 @@ static void test_rst_in_established_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	rst_closes_client(&s, 1, "T34");
 	/* The server side too, with its listener left alone. */
-	server_established(&s);
+	script_server_established(&s);
 	RECV(&s, SERVER, TH_RST, 1, 0, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_CLOSED, "T34");
@@ -245,7 +221,7 @@ static void test_inexact_rst_in_window_draws_challenge_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_RST, 100, 0, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	NOTHING_SENT(&s);
@@ -254,7 +230,7 @@ static void test_inexact_rst_in_window_draws_challenge_ack(void)
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
 	/* In SYN-RECEIVED as well (RFC 9293 applies 5961 there too). */
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_RST, 10, 0, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
@@ -279,7 +255,7 @@ static void test_rst_outside_window_is_dropped(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_RST, 65536, 0, 0);        /* RCV.NXT + RCV.WND */
 	RECV(&s, CLIENT, TH_RST, 65536 + 10, 0, 0);
 	RECV(&s, CLIENT, TH_RST, 0, 0, 0);            /* before RCV.NXT */
@@ -295,7 +271,7 @@ static void test_rst_with_zero_window_still_resets(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 0;
-	client_established(&s);
+	script_client_established(&s);
 	rst_closes_client(&s, 1, "T34");
 	script_free(&s);
 }
@@ -306,7 +282,7 @@ static void test_syn_in_synchronized_state_draws_challenge_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_SYN, 100, 0, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_SYN, 1, 0, 0);            /* at RCV.NXT */
@@ -361,7 +337,7 @@ static void test_syn_in_passive_syn_received_returns_to_listen(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_SYN, 50, 0, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_LISTEN, "T23");
@@ -377,7 +353,7 @@ static void test_ack_beyond_snd_nxt_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_ACK, 1, 100, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 2, 10);
@@ -397,7 +373,7 @@ static void test_ack_below_max_window_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);                       /* MAX.SND.WND 65535 */
+	script_client_established(&s);                       /* MAX.SND.WND 65535 */
 	RECV(&s, CLIENT, TH_ACK, 1, (uint32_t)(1 - 65535), 0);
 	NOTHING_SENT(&s);
 	RECV(&s, CLIENT, TH_ACK, 1, (uint32_t)(1 - 65536), 0);
@@ -412,7 +388,7 @@ static void test_segment_without_ack_is_dropped(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_PSH, 1, 0, 10);
 	RECV(&s, CLIENT, TH_FIN, 1, 0, 0);
 	RECV(&s, CLIENT, 0, 1, 0, 0);
@@ -420,7 +396,7 @@ static void test_segment_without_ack_is_dropped(void)
 	CU_ASSERT_EQUAL(s.delivered[CLIENT], 0);
 	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
 	/* In SYN-RECEIVED too: it does not complete the handshake. */
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_PSH, 1, 0, 10);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
@@ -433,7 +409,7 @@ static void test_unacceptable_segment_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 70000, 1, 10);     /* beyond the window */
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_ACK, 65536, 1, 0);               /* empty, at the edge */
@@ -443,7 +419,7 @@ static void test_unacceptable_segment_draws_ack(void)
 	NOTHING_SENT(&s);
 	CU_ASSERT_EQUAL(s.delivered[CLIENT], 0);
 	/* SYN-RECEIVED answers the same way. */
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_ACK, 70000, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
@@ -457,7 +433,7 @@ static void test_zero_window_accepts_only_empty_segment_at_rcv_nxt(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 0;
-	client_established(&s);
+	script_client_established(&s);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 10);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_ACK, 2, 1, 0);
@@ -474,7 +450,7 @@ static void test_bad_ack_in_syn_received_draws_rst(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_ACK, 1, 77, 0);           /* beyond SND.NXT */
 	SENT(&s, SERVER, TH_RST, 77, 0, 0);
 	RECV(&s, SERVER, TH_ACK, 1, 0, 0);            /* = SND.UNA: acks nothing */
@@ -493,7 +469,7 @@ static void test_retransmitted_syn_in_syn_received_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	NOTHING_SENT(&s);
@@ -506,7 +482,7 @@ static void test_retransmitted_syn_in_syn_received_linux_resends_syn_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	server_syn_received(&s);
+	script_server_syn_received(&s);
 	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
 	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
 	NOTHING_SENT(&s);
