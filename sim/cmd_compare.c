@@ -131,7 +131,6 @@ out:
 int cmd_compare(int argc, char **argv)
 {
 	struct cli_opts o;
-	char why[1024];
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_QUIET, compare_help, &o);
 
 	if (rc)
@@ -139,20 +138,9 @@ int cmd_compare(int argc, char **argv)
 	if (o.n_args == 0)
 		return cli_usage_error(argv[0], "no scenario given");
 	int n = o.n_args, status = 0;
-	struct scenario *scs = cli_load_all(n, argv + o.first_arg, &status);
+	struct scenario *scs = cli_replay_setup("compare", &o, argv, &status);
 	if (!scs)
 		return status;
-	if (!replay_available(why, sizeof(why))) {
-		fprintf(stderr, "tcpsim compare: %s\n", why);
-		cli_free_all(n, scs);
-		return EXIT_ENV;
-	}
-	if (cli_make_dirs(o.out_dir, why, sizeof(why)) < 0) {
-		fprintf(stderr, "tcpsim compare: %s\n", why);
-		cli_free_all(n, scs);
-		return EXIT_ENV;
-	}
-	replay_install_signals();
 	for (int i = 0; i < n; i++) {
 		int r = compare_one(&scs[i], &o);
 		if (r > status)

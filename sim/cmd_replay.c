@@ -22,6 +22,24 @@ static const char replay_help[] =
 	"Exit status: 0 replayed, 2 bad input or usage, 3 the machine lacks root,\n"
 	"/dev/net/tun or the tracepoint (said in one line), or a replay failed.\n";
 
+struct scenario *cli_replay_setup(const char *cmd, const struct cli_opts *o, char **argv, int *status)
+{
+	char why[1024];
+	int n = o->n_args;
+	struct scenario *scs = cli_load_all(n, argv + o->first_arg, status);
+
+	if (!scs)
+		return NULL;
+	if (!replay_available(why, sizeof(why)) || cli_make_dirs(o->out_dir, why, sizeof(why)) < 0) {
+		fprintf(stderr, "tcpsim %s: %s\n", cmd, why);
+		cli_free_all(n, scs);
+		*status = EXIT_ENV;
+		return NULL;
+	}
+	replay_install_signals();
+	return scs;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	char why[1024];
@@ -44,20 +62,9 @@ int cmd_replay(int argc, char **argv)
 	if (o.n_args == 0)
 		return cli_usage_error(argv[0], "no scenario given");
 	int n = o.n_args, status = 0;
-	struct scenario *scs = cli_load_all(n, argv + o.first_arg, &status);
+	struct scenario *scs = cli_replay_setup("replay", &o, argv, &status);
 	if (!scs)
 		return status;
-	if (!replay_available(why, sizeof(why))) {
-		fprintf(stderr, "tcpsim replay: %s\n", why);
-		cli_free_all(n, scs);
-		return EXIT_ENV;
-	}
-	if (cli_make_dirs(o.out_dir, why, sizeof(why)) < 0) {
-		fprintf(stderr, "tcpsim replay: %s\n", why);
-		cli_free_all(n, scs);
-		return EXIT_ENV;
-	}
-	replay_install_signals();
 	for (int i = 0; i < n; i++) {
 		struct replay_stats st;
 		if (replay_run(&scs[i], o.out_dir, o.quiet ? NULL : stdout, &st, why, sizeof(why)) < 0) {
