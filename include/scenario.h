@@ -141,6 +141,19 @@ struct scenario {
 int scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen);
 void scenario_free(struct scenario *sc);
 
+/* A KEY=VALUE setting applied on top of the file before anything is checked
+ * (`sweep --set`): KEY a dotted path of mapping keys ("link.loss",
+ * "tcp.rto_min", "endpoints.client.count"), VALUE a YAML scalar; a missing
+ * mapping on the path is created. The value is then checked like the file's. */
+struct scenario_setting {
+	const char *key;
+	const char *value;
+};
+/* scenario_load() with settings applied. A setting whose path crosses a
+ * non-mapping is an error "KEY: ..." in err. */
+int scenario_load_with(const char *path, const struct scenario_setting *set, size_t n_set,
+		       struct scenario *sc, char *err, size_t errlen);
+
 /* The profile's defaults with the overrides applied. */
 void tcp_params_resolve(enum profile profile, const struct tcp_overrides *ov, struct tcp_params *out);
 

@@ -26,9 +26,13 @@ enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER };
 #define TIMER_KINDS 4
 enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
 
-/* A name the trace speaks of: "client", "server", "client#3". */
+/* A name the trace speaks of: "client", "server", "client#3". The name is
+ * `name` alone when instance is 0, else "name#instance"; trace_endpoint_name()
+ * spells it. name has static storage (a literal): a million endpoints cost
+ * no strings. */
 struct trace_endpoint {
-	char name[32];
+	const char *name;
+	uint32_t instance;
 	uint32_t ip;
 	uint16_t port;
 	uint32_t isn;
@@ -107,8 +111,17 @@ struct trace {
 
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);
-/* Returns the new endpoint's index, or -1 when out of memory. */
-int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t port, uint32_t isn);
+/* Returns the new endpoint's index, or -1 when out of memory. name must have
+ * static storage; instance 0 names it `name`, k > 0 "name#k". */
+int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, uint32_t ip, uint16_t port,
+		       uint32_t isn);
+static inline int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t port, uint32_t isn)
+{
+	return trace_add_instance(tr, name, 0, ip, port, isn);
+}
+#define TRACE_NAME_MAX 32
+/* Endpoint i's name ("server#3") in buf, which it returns; "?" for no endpoint. */
+const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NAME_MAX]);
 /* Returns the index of the endpoint named name, or -1. */
 int trace_find_endpoint(const struct trace *tr, const char *name);
 /* The two endpoints a two-party picture shows: the client ("client", else

@@ -15,7 +15,8 @@ void trace_free(struct trace *tr)
 	memset(tr, 0, sizeof *tr);
 }
 
-int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t port, uint32_t isn)
+int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, uint32_t ip, uint16_t port,
+		       uint32_t isn)
 {
 	if (tr->n_endpoints == tr->cap_endpoints) {
 		size_t cap = tr->cap_endpoints ? tr->cap_endpoints * 2 : 8;
@@ -27,17 +28,30 @@ int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t
 	}
 	struct trace_endpoint *ep = &tr->endpoints[tr->n_endpoints];
 	memset(ep, 0, sizeof *ep);
-	strncpy(ep->name, name, sizeof ep->name - 1);
+	ep->name = name;
+	ep->instance = instance;
 	ep->ip = ip;
 	ep->port = port;
 	ep->isn = isn;
 	return (int)tr->n_endpoints++;
 }
 
+const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NAME_MAX])
+{
+	if (i < 0 || (size_t)i >= tr->n_endpoints || !tr->endpoints[i].name)
+		snprintf(buf, TRACE_NAME_MAX, "?");
+	else if (tr->endpoints[i].instance)
+		snprintf(buf, TRACE_NAME_MAX, "%s#%u", tr->endpoints[i].name, tr->endpoints[i].instance);
+	else
+		snprintf(buf, TRACE_NAME_MAX, "%s", tr->endpoints[i].name);
+	return buf;
+}
+
 int trace_find_endpoint(const struct trace *tr, const char *name)
 {
+	char buf[TRACE_NAME_MAX];
 	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (strcmp(tr->endpoints[i].name, name) == 0)
+		if (strcmp(trace_endpoint_name(tr, (int)i, buf), name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -46,20 +60,21 @@ int trace_find_endpoint(const struct trace *tr, const char *name)
 static int find_prefixed(const struct trace *tr, const char *prefix)
 {
 	size_t n = strlen(prefix);
+	char buf[TRACE_NAME_MAX];
 	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (strncmp(tr->endpoints[i].name, prefix, n) == 0)
+		if (strncmp(trace_endpoint_name(tr, (int)i, buf), prefix, n) == 0)
 			return (int)i;
 	return -1;
 }
 
 void trace_pick_pair(const struct trace *tr, int *client, int *server)
 {
-	char name[sizeof tr->endpoints[0].name + 8];
+	char name[TRACE_NAME_MAX + 8], cbuf[TRACE_NAME_MAX];
 	int c = trace_find_endpoint(tr, "client"), s = -1;
 	if (c < 0)
 		c = find_prefixed(tr, "client");
 	if (c >= 0) {
-		snprintf(name, sizeof name, "server%s", tr->endpoints[c].name + strlen("client"));
+		snprintf(name, sizeof name, "server%s", trace_endpoint_name(tr, c, cbuf) + strlen("client"));
 		s = trace_find_endpoint(tr, name);
 	}
 	if (s < 0)
