@@ -115,9 +115,9 @@ void trace_free(struct trace *tr);
  * static storage; instance 0 names it `name`, k > 0 "name#k". */
 int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, uint32_t ip, uint16_t port,
 		       uint32_t isn);
-static inline int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip, uint16_t port, uint32_t isn)
+static inline int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip_, uint16_t port_, uint32_t isn_)
 {
-	return trace_add_instance(tr, name, 0, ip, port, isn);
+	return trace_add_instance(tr, name, 0, ip_, port_, isn_);
 }
 #define TRACE_NAME_MAX 32
 /* Endpoint i's name ("server#3") in buf, which it returns; "?" for no endpoint. */
