@@ -1,8 +1,18 @@
-/* eventq.h - the event queue: a binary min-heap ordered by (time, order).
+/* eventq.h - the event queue, ordered by (time, order).
  *
  * `order` is a counter stamped when the event is scheduled, so events due at
  * one instant run in the order they were scheduled: the contract's tie-break.
- * Events are stored by value in one array that only grows: no allocation per
+ *
+ * Three structures keep every operation cheap however many connections a run
+ * holds (a discrete-event program is as fast as its queue):
+ *  - a binary min-heap for events in general;
+ *  - FIFO lanes for sources whose due times only grow (the link's arrivals
+ *    with a fixed delay, TIME_WAIT expiries with a fixed 2MSL): O(1) each; an
+ *    event pushed to a lane earlier than the lane's last one goes to the heap;
+ *  - timers (EV_TIMER) are keyed by (tcb id, timer kind): setting a timer
+ *    moves its one heap entry and cancelling removes it, so the heap holds
+ *    live timers only, never the stale ones of connections long closed.
+ * Events are stored by value in arrays that only grow: no allocation per
  * event in the steady state. */
 #ifndef TCPSIM_EVENTQ_H
 #define TCPSIM_EVENTQ_H
@@ -13,11 +23,17 @@
 #include "duration.h"
 
 enum ev_kind {
-	EV_TIMELINE,      /* a = timeline entry index, b = client instance */
+	EV_TIMELINE,      /* a = timeline entry index, b = client instance (0: not a client's) */
 	EV_ARRIVAL,       /* a = link flight slot */
-	EV_TIMER,         /* a = tcb id, b = timer kind, gen = the timer's generation */
-	EV_APP_CLOSE,     /* a = tcb id, gen = tcb generation: the app closes on EOF */
+	EV_TIMER,         /* a = tcb id, b = timer kind (< EVQ_TIMER_KINDS), gen = the timer's generation */
+	EV_TW_EXPIRE,     /* a = time-wait record id, gen = its generation */
 };
+
+#define EVQ_TIMER_KINDS 4
+#define EVQ_LANES 3
+/* The lanes: TIME_WAIT expiries, then the arrivals of each direction
+ * (EVQ_LANE_ARRIVAL + the sender's role). */
+enum { EVQ_LANE_TIME_WAIT = 0, EVQ_LANE_ARRIVAL = 1 };
 
 struct event {
 	usec_t at;
@@ -28,19 +44,46 @@ struct event {
 	uint32_t gen;
 };
 
+struct evq_lane {
+	struct event *v;              /* a ring: v[head .. head+n) modulo cap */
+	size_t head, n, cap;
+};
+
 struct eventq {
 	struct event *heap;
 	size_t n, cap;
 	uint64_t next_order;
+	struct evq_lane lane[EVQ_LANES];
+	uint32_t *timer_pos;          /* heap index + 1 of timer (a, b), 0: not queued */
+	size_t n_timer_pos;
 };
 
 void eventq_init(struct eventq *q);
 void eventq_free(struct eventq *q);
-/* Schedules an event; returns 0, or -1 when out of memory. */
+/* Schedules an event on the heap; returns 0, or -1 when out of memory. */
 int eventq_push(struct eventq *q, usec_t at, enum ev_kind kind, uint32_t a, uint32_t b, uint32_t gen);
+/* Schedules an event with an order stamp taken earlier (eventq_reserve). */
+int eventq_push_order(struct eventq *q, usec_t at, uint64_t order, enum ev_kind kind, uint32_t a, uint32_t b,
+		      uint32_t gen);
+/* Reserves n order stamps, the first of which it returns: events pushed
+ * later with them run as if they had been scheduled now. */
+uint64_t eventq_reserve(struct eventq *q, uint64_t n);
+/* Schedules an event on a FIFO lane (the heap when `at` is earlier than the
+ * lane's last event). */
+int eventq_push_lane(struct eventq *q, int lane, usec_t at, enum ev_kind kind, uint32_t a, uint32_t b, uint32_t gen);
+/* eventq_push_lane() with an order stamp taken earlier (eventq_reserve). */
+int eventq_push_lane_order(struct eventq *q, int lane, usec_t at, uint64_t order, enum ev_kind kind, uint32_t a,
+			   uint32_t b, uint32_t gen);
+/* Sets timer (tcb, kind) to fire at `at` (an EV_TIMER event with gen),
+ * replacing the timer's queued event if it has one. */
+int eventq_timer_set(struct eventq *q, uint32_t tcb, uint32_t kind, usec_t at, uint32_t gen);
+/* Removes timer (tcb, kind)'s queued event, if any. */
+void eventq_timer_cancel(struct eventq *q, uint32_t tcb, uint32_t kind);
 /* Removes the earliest event into *out; false when the queue is empty. */
 bool eventq_pop(struct eventq *q, struct event *out);
 /* The earliest event, or NULL. */
 const struct event *eventq_peek(const struct eventq *q);
+/* How many events are queued. */
+size_t eventq_size(const struct eventq *q);
 
 #endif

@@ -3,6 +3,7 @@
 #define TCPSIM_EXPECT_H
 
 #include <stddef.h>
+#include "trace.h"
 #include "scenario.h"
 #include "trace_log.h"
 
@@ -11,12 +12,31 @@ struct expect_result {
 	size_t n_failures;
 };
 
-/* Compares states per endpoint (the sequence: the first state event's `from`,
- * then each `to`, with a `from` inserted where it differs from the previous
- * `to`), delivered bytes (sum of data events), segments (every SEGEV_SEND, a
- * dropped one marked) and final states. Returns 0 (the result may hold
+/* Compares, from the log, states per endpoint (the sequence: the first state
+ * event's `from`, then each `to`, with a `from` inserted where it differs from
+ * the previous `to`) and delivered bytes (sum of data events) for a run of
+ * one client, and segments (every SEGEV_SEND, a dropped one marked). The
+ * rest streams (expect_stream below). Returns 0 (the result may hold
  * failures), -1 when out of memory. */
 int expect_check(const struct scenario *sc, const struct trace_log *log, struct expect_result *res);
 void expect_result_free(struct expect_result *res);
+/* Appends a failure: text (malloc'd, owned from now on), or a formatted one.
+ * Return -1 when out of memory. */
+int expect_result_add(struct expect_result *res, char *text);
+int expect_result_addf(struct expect_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The checks that stream (expect_stream.c): expect.final for every run, and,
+ * for a run of several clients, each client#K's and server#K's states and
+ * delivered bytes, a few bytes per endpoint. Attach the sink before the run,
+ * call finish after it; failures are appended to res. */
+struct expect_stream;
+struct expect_stream *expect_stream_new(const struct scenario *sc, const struct trace *tr);
+struct trace_sink expect_stream_sink(struct expect_stream *x);
+int expect_stream_finish(struct expect_stream *x, struct expect_result *res);
+void expect_stream_free(struct expect_stream *x);
+/* The state expect.final counts a connection in: the client's, unless the
+ * client is CLOSED, then its server side's (so a connection is CLOSED when
+ * both ends are, and in TIME_WAIT when either end still is). */
+enum tcp_state expect_connection_state(enum tcp_state client, enum tcp_state server);
 
 #endif

@@ -32,6 +32,7 @@ struct ladder_row {
 struct ladder {
 	const struct trace_log *log;
 	int ep[2];                   /* the client's and the server's index, -1: none */
+	char name[2][TRACE_NAME_MAX];    /* their names */
 	size_t left_out;             /* endpoints not shown */
 	struct ladder_row *rows;
 	size_t n_rows;

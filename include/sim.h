@@ -25,6 +25,7 @@ struct sim_stats {
 	uint64_t events;
 	uint64_t segments_sent, segments_dropped, segments_duplicated;
 	uint64_t retransmissions;
+	uint64_t host_drops;         /* SYNs a full listen queue discarded */
 	bool stopped_by_until;
 };
 

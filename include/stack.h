@@ -32,15 +32,41 @@ struct endpoint {
 	uint32_t listener;            /* tcb id or NO_TCB */
 	uint32_t conn;                /* tcb id or NO_TCB */
 	int peer;                     /* the endpoint `connect` and `inject` aim at */
+	int twin;                     /* a client#K: its server side server#K, which owns the
+					 connection the listener accepts from it; else -1 */
 	enum tcp_state shown;         /* the last state the trace gave it */
 	uint64_t delivered;
 };
 
+/* A connection in TIME_WAIT shrinks to this record between events (as Linux
+ * keeps a small inet_timewait_sock): what the state's segment processing and
+ * its 2MSL timer need. A segment, a call or the timer for it turns it back
+ * into a TCB for the event (stack_tw_inflate), and stack_settle() shrinks it
+ * again if it is still in TIME_WAIT. */
+struct tw_rec {
+	uint32_t local_ip, remote_ip;
+	uint16_t local_port, remote_port;
+	int32_t ep;
+	uint32_t iss, irs, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+	uint32_t rcv_nxt, rcv_wnd, fin_seq;
+	usec_t due;                   /* the 2MSL timer */
+	uint32_t gen;                 /* bumped when its queued expiry goes stale */
+	uint32_t timer_gen;           /* the TCB's time-wait timer generation */
+	uint8_t passive, half_duplex, fin_sent, peer_fin;
+	uint32_t next_free;
+};
+/* An id in the connection map or endpoint.conn with this bit names a record. */
+#define TW_BIT 0x80000000u
+
 /* An open-addressing hash table from a 64-bit key to a 32-bit value. */
+struct hslot {
+	uint64_t key;
+	uint32_t val;
+};
 struct hmap {
-	uint64_t *keys;
-	uint32_t *vals;
+	struct hslot *slots;          /* key and value side by side: one cache line per probe */
 	uint32_t cap, n;              /* cap a power of two */
+	bool by_address;              /* keys are ip:port: neighbours stay neighbours */
 };
 
 struct stack {
@@ -52,26 +78,49 @@ struct stack {
 	struct link *link;
 
 	struct endpoint *eps;         /* index = trace endpoint index */
-	uint32_t n_eps;
+	uint32_t n_eps, cap_eps;
 
-	struct tcb *tcbs;
+	struct tcb **tcbs;            /* chunks of 1 << TCB_CHUNK_BITS: a TCB never moves */
 	uint32_t n_tcbs, cap_tcbs, free_tcb;
 	uint32_t live_tcbs;
+	uint32_t backlog;             /* the listeners' limit of connections in SYN-RECEIVED; 0: none */
+	uint32_t syn_received;        /* passive connections in SYN-RECEIVED now */
 
-	struct hmap conns;            /* 4-tuple hash -> tcb id (chained through collisions by probing) */
+	struct hmap conns;            /* 4-tuple hash -> tcb id, or TW_BIT | record id */
+	struct hmap tw_conns;         /* 4-tuple hash -> TW_BIT | record id, when tw_indexed */
+	bool tw_indexed;              /* false with many clients: each client#K's and server#K's
+					 record is found through the endpoint the link names
+					 (endpoint.conn), and a million records need no map */
+	struct tw_rec *tws;           /* TIME_WAIT records */
+	uint32_t n_tws, cap_tws, free_tw, live_tws;
+	uint32_t *settle;             /* TCBs to look at after the event (entered TIME_WAIT, inflated) */
+	uint32_t n_settle, cap_settle;
 	struct hmap addrs;            /* ip:port -> endpoint index */
 
+	int arriving_from;            /* the sending endpoint of the segment being processed, or -1 */
 	uint64_t n_retransmits;
+	uint64_t n_host_drops;        /* segments a host discarded (a full listen queue) */
 	bool oom;                     /* an allocation failed: the run reports it */
 };
+
+#define TCB_CHUNK_BITS 8
+static inline struct tcb *tcb_at(const struct stack *st, uint32_t id)
+{
+	return &st->tcbs[id >> TCB_CHUNK_BITS][id & ((1u << TCB_CHUNK_BITS) - 1)];
+}
 
 int stack_init(struct stack *st, enum profile profile, const struct tcp_params *params,
 	       struct trace *tr, struct eventq *q, struct link *link);
 void stack_free(struct stack *st);
 
-/* Adds an endpoint; its index equals the trace endpoint index `ep`. */
+/* Sizes the maps for this many endpoints and connections up front (a run
+ * of many clients). Returns -1 when out of memory. */
+int stack_reserve(struct stack *st, uint32_t endpoints, uint32_t connections);
+/* Adds an endpoint; its index equals the trace endpoint index `ep`.
+ * Segments to ip:port reach it when `addressed`; server#K, which shares the
+ * listener's address, is reached through its connection only. */
 int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, uint16_t port,
-		       uint32_t isn, bool on_eof_close);
+		       uint32_t isn, bool on_eof_close, bool addressed);
 
 /* A fresh TCB in CLOSED for endpoint ep, addressed to its peer. NULL when out
  * of memory. */
@@ -98,12 +147,34 @@ uint32_t stack_choose_iss(struct stack *st, int ep);
  * address, else the CLOSED answer from the addressed endpoint; a segment to
  * no endpoint at all is dropped. */
 void stack_segment_arrives(struct stack *st, const struct segment *seg);
+/* The same, with the link's word on the sending and the addressed endpoint
+ * (-1: unknown), which spares the hash lookups of most segments. */
+void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int src_ep, int dst_ep);
+
+/* The connection TCB of endpoint ep (inflated from its TIME_WAIT record if
+ * it has one), or NULL. */
+struct tcb *stack_endpoint_conn(struct stack *st, int ep);
+/* Marks tcb to be looked at by stack_settle() (tcb_set_state calls it on
+ * entering TIME_WAIT). */
+void stack_settle_later(struct stack *st, struct tcb *tcb);
+/* After each event: TCBs in TIME_WAIT shrink to records, whose 2MSL expiry
+ * is queued on the TIME_WAIT lane (EV_TW_EXPIRE). */
+void stack_settle(struct stack *st);
+/* EV_TW_EXPIRE: record `rec`'s 2MSL timer fires (if gen is still current). */
+void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen);
+/* A timer of tcb fires: the trace event, then the timeout (section 3.10.8). */
+void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k);
 
 /* Puts a segment sent by endpoint ep on the link. */
 void stack_output(struct stack *st, int ep, const struct segment *seg);
 /* The application of endpoint ep reads len bytes (a `data` trace event). */
 void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len);
-/* The application of the TCB's endpoint reads end-of-file. */
+/* The application of the TCB's endpoint reads end-of-file: with `on_eof:
+ * close`, it closes once the segment carrying the FIN is processed. */
 void stack_app_eof(struct stack *st, struct tcb *tcb);
+/* The application of the TCB's endpoint calls CLOSE (a `call` event first). */
+void stack_app_close(struct stack *st, struct tcb *tcb);
+/* Emits a `call` trace event for endpoint ep; error NULL when accepted. */
+void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error);
 
 #endif

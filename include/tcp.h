@@ -81,6 +81,11 @@ struct tcb {
 	uint32_t timer_gen[TIMER_KINDS];
 	bool timer_on[TIMER_KINDS];
 	bool half_duplex;             /* after CLOSE, arriving data draws a RST (T30) */
+	bool eof_close;               /* the app read EOF and closes once this segment is processed */
+	bool in_listen_queue;         /* counted in stack.syn_received */
+	bool settle;                  /* in stack.settle */
+	uint32_t tw_rec;              /* its TIME_WAIT record + 1, 0: none */
+	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
 };
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */
@@ -143,5 +148,18 @@ void tcp_retransmit_front(struct stack *st, struct tcb *tcb);
 void tcp_rtt_sample(struct stack *st, struct tcb *tcb, usec_t r);
 /* The byte the app's stream holds at offset i when sent as `bytes: N`. */
 static inline uint8_t tcp_pattern_byte(uint64_t i) { return (uint8_t)('a' + i % 26); }
+/* Writes the pattern's bytes at offsets off .. off+len-1 to p. */
+static inline void tcp_pattern_fill(uint8_t *p, uint64_t off, uint32_t len)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz";
+	uint32_t k = (uint32_t)(off % 26);
+	while (len) {
+		uint32_t n = len < 26 ? len : 26;
+		for (uint32_t i = 0; i < n; i++)
+			p[i] = (uint8_t)abc[k + i];
+		p += n;
+		len -= n;
+	}
+}
 
 #endif

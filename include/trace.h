@@ -70,6 +70,7 @@ struct trace_event {
 			const uint8_t *raw;    /* the packet as it was on the wire (replay), or NULL;
 						  valid during the callback only */
 			uint32_t raw_len;
+			const char *reason;    /* a drop by a host, not the link ("backlog full"); else NULL */
 		} segment;
 		struct {
 			enum timer_kind timer;
@@ -98,7 +99,18 @@ struct trace;
 struct trace_sink {
 	void (*event)(void *ctx, const struct trace *tr, const struct trace_event *ev);
 	void *ctx;
+	uint32_t mask;               /* the events it wants (trace_bit); 0: every event */
 };
+
+/* The bit of an event kind in a sink's mask: one per type, and one per
+ * segment event (send, deliver, drop, duplicate) instead of TRACE_SEGMENT's. */
+static inline uint32_t trace_bit(enum trace_type type) { return 1u << type; }
+static inline uint32_t trace_seg_bit(enum seg_event e) { return 1u << (8 + e); }
+#define TRACE_ALL_BITS 0xffffffffu
+static inline uint32_t trace_event_bit(const struct trace_event *ev)
+{
+	return ev->type == TRACE_SEGMENT ? trace_seg_bit(ev->u.segment.event) : trace_bit(ev->type);
+}
 
 #define TRACE_MAX_SINKS 8
 
@@ -107,7 +119,13 @@ struct trace {
 	size_t n_endpoints, cap_endpoints;
 	struct trace_sink sinks[TRACE_MAX_SINKS];
 	size_t n_sinks;
+	uint32_t wanted;             /* the union of the sinks' masks */
 };
+
+/* Whether any sink wants events of this bit: an emitter may skip building
+ * the event when none does (a run of a million connections with only the
+ * pcap attached builds no timer events). */
+static inline bool trace_wants(const struct trace *tr, uint32_t bit) { return (tr->wanted & bit) != 0; }
 
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);
@@ -129,7 +147,7 @@ int trace_find_endpoint(const struct trace *tr, const char *name);
  * "client#K", else "server", else the first "server#K"); -1 when none. */
 void trace_pick_pair(const struct trace *tr, int *client, int *server);
 void trace_add_sink(struct trace *tr, struct trace_sink sink);
-/* Hands ev to every sink, in the order they were added. */
+/* Hands ev to every sink that wants it, in the order they were added. */
 void trace_emit(struct trace *tr, const struct trace_event *ev);
 
 const char *seg_event_name(enum seg_event e);

@@ -98,9 +98,9 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 		}
 	if (sim_run(&sc, &opt, &str, &ss, err, sizeof err) < 0)
 		goto out;
-	replay_tap((struct trace_sink){ tap_event, &tap });
+	replay_tap((struct trace_sink){ tap_event, &tap, 0 });
 	int r = replay_run(&sc, o->out_dir, NULL, &rs, err, sizeof err);
-	replay_tap((struct trace_sink){ NULL, NULL });
+	replay_tap((struct trace_sink){ NULL, NULL, 0 });
 	if (r < 0)
 		goto out;
 	if (slog.out_of_memory || tap.log.out_of_memory ||

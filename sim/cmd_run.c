@@ -84,11 +84,26 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct out_file jfile, pfile;
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
+	struct expect_stream *xs = NULL;
 	int rc = -1;
+
+	bool many = sc->ep[ROLE_CLIENT].count > 1;
+	/* The in-memory log feeds the ladder, the pictures and expect.segments.
+	 * A run of many clients keeps only the first connection's events
+	 * there unless expect.segments needs them all. */
+	bool want_log = !many || sc->expect.has_segments || !o->no_graphs ||
+			(!o->quiet && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN));
 
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
-	trace_add_sink(&tr, trace_log_sink(&log));
+	if (want_log) {
+		if (many && !sc->expect.has_segments)
+			trace_log_keep_first(&log, 3);
+		trace_add_sink(&tr, trace_log_sink(&log));
+	}
+	if (!(xs = expect_stream_new(sc, &tr)))
+		goto oom;
+	trace_add_sink(&tr, expect_stream_sink(xs));
 	out_file_names(&jfile, o->out_dir, sc->base, ".trace.jsonl");
 	out_file_names(&pfile, o->out_dir, sc->base, ".pcap");
 	if (!o->no_trace) {
@@ -112,7 +127,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	}
 	if (sim_run(sc, &o->sim, &tr, &stats, err, errlen) < 0)
 		goto out;
-	if (expect_check(sc, &log, &res) < 0)
+	if ((want_log && expect_check(sc, &log, &res) < 0) || expect_stream_finish(xs, &res) < 0)
 		goto oom;
 	struct trace_event rev = { .type = TRACE_RESULT, .t_us = stats.end_us, .endpoint = -1 };
 	rev.u.result.ok = res.n_failures == 0;
@@ -145,6 +160,8 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 		goto out;
 
 	if (!o->quiet) {
+		if (many && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN))
+			printf("The first of %u connections:\n", sc->ep[ROLE_CLIENT].count);
 		if (fmt == FMT_TEXT)
 			ladder_write_text(stdout, &log);
 		else if (fmt == FMT_MARKDOWN)
@@ -174,6 +191,7 @@ out:
 		unlink(pfile.tmp);
 	}
 	expect_result_free(&res);
+	expect_stream_free(xs);
 	trace_log_free(&log);
 	trace_free(&tr);
 	fflush(stdout);

@@ -65,7 +65,7 @@ static void coverage_event(void *ctx, const struct trace *tr, const struct trace
 
 struct trace_sink coverage_sink(struct coverage *cov)
 {
-	return (struct trace_sink){ coverage_event, cov };
+	return (struct trace_sink){ coverage_event, cov, 0 };
 }
 
 static bool row_covered(const struct coverage *cov, size_t r)

@@ -777,13 +777,14 @@ static double title_height(const struct layout *L)
 /* The box naming side s above its lifeline: its name, address and port. */
 static void draw_head(struct pic *P, const struct layout *L, int s, double y)
 {
+	char nbuf[TRACE_NAME_MAX];
 	char buf[TEXT_MAX];
 	int i = L->lad.ep[s];
 	const struct trace_endpoint *e = i >= 0 ? &L->lad.log->trace->endpoints[i] : NULL;
 	Agnode_t *n;
 
 	if (e)
-		snprintf(buf, sizeof buf, "%s\n%u.%u.%u.%u:%u", e->name, e->ip >> 24,
+		snprintf(buf, sizeof buf, "%s\n%u.%u.%u.%u:%u", trace_endpoint_name(L->lad.log->trace, i, nbuf), e->ip >> 24,
 			 (e->ip >> 16) & 255, (e->ip >> 8) & 255, e->ip & 255, e->port);
 	else
 		snprintf(buf, sizeof buf, "%s", ladder_side_name(&L->lad, s));

@@ -539,6 +539,7 @@ static Agedge_t *arc_edge(struct picture *p, const struct pic_arc *a, const char
  * must read on its own). */
 static void add_arc_edges(struct picture *p, const struct pic_arc *a)
 {
+	char nbuf[TRACE_NAME_MAX];
 	char html[HTML_MAX], dot_id[64];
 	bool drawn = false;
 	bool twin = a->steps[CLIENT][0] && a->steps[SERVER][0];
@@ -548,7 +549,7 @@ static void add_arc_edges(struct picture *p, const struct pic_arc *a)
 			continue;
 		snprintf(dot_id, sizeof dot_id, "%s_%s", a->dot_id, s == CLIENT ? "client" : "server");
 		Agedge_t *e = arc_edge(p, a, dot_id);
-		set(e, "endpoint", p->log->trace->endpoints[p->ep[s]].name);
+		set(e, "endpoint", (char *)trace_endpoint_name(p->log->trace, p->ep[s], nbuf));
 		set(e, "steps", a->steps[s]);
 		set(e, "color", side_colour[s]);
 		set(e, "style", side_style[s]);
@@ -597,6 +598,7 @@ static void legend_row(char *out, size_t n, const char *colour, const char *samp
 /* The legend: a table left of the top CLOSED. */
 static void add_legend(struct picture *p)
 {
+	char nbuf[TRACE_NAME_MAX];
 	static const char *const sample[N_SIDES] = { "&#x2501;&#x2501;&#x2501;", "&#x254D;&#x254D;&#x254D;" };
 	char html[HTML_MAX] = "", text[96];
 	Agnode_t *n = agnode(p->g, "legend", 0);
@@ -606,7 +608,7 @@ static void add_legend(struct picture *p)
 	for (int s = 0; s < N_SIDES; s++) {
 		if (p->ep[s] < 0)
 			continue;
-		snprintf(text, sizeof text, "%s (%s)", p->log->trace->endpoints[p->ep[s]].name, side_style[s]);
+		snprintf(text, sizeof text, "%s (%s)", trace_endpoint_name(p->log->trace, p->ep[s], nbuf), side_style[s]);
 		legend_row(html, sizeof html, side_colour[s], sample[s], text);
 	}
 	legend_row(html, sizeof html, COLOUR_IDLE, sample[CLIENT], "unvisited arcs grey");

@@ -127,16 +127,20 @@ static void put_ip(struct json_out *jo, uint32_t ip)
  * no endpoint. */
 static void put_endpoint(struct json_out *jo, const struct trace *tr, int i)
 {
+	char name[TRACE_NAME_MAX];
+
 	if (i < 0 || (size_t)i >= tr->n_endpoints)
 		PUT_LIT(jo, "null");
 	else
-		put_str(jo, tr->endpoints[i].name);
+		put_str(jo, trace_endpoint_name(tr, i, name));
 }
 
 /* The keys after "type", one function per event type, in the order the
  * trace format fixes. */
 static void put_scenario(struct json_out *jo, const struct trace *tr, const struct trace_event *ev)
 {
+	char name[TRACE_NAME_MAX];
+
 	PUT_LIT(jo, ",\"name\":");
 	put_str(jo, ev->u.scenario.name);
 	if (ev->u.scenario.summary) {
@@ -153,7 +157,7 @@ static void put_scenario(struct json_out *jo, const struct trace *tr, const stru
 
 		if (i)
 			put_char(jo, ',');
-		put_str(jo, ep->name);
+		put_str(jo, trace_endpoint_name(tr, (int)i, name));
 		PUT_LIT(jo, ":{\"ip\":");
 		put_ip(jo, ep->ip);
 		PUT_LIT(jo, ",\"port\":");
@@ -239,6 +243,10 @@ static void put_segment(struct json_out *jo, const struct trace *tr, const struc
 	}
 	if (ev->u.segment.forged)
 		PUT_LIT(jo, ",\"forged\":true");
+	if (ev->u.segment.reason) {
+		PUT_LIT(jo, ",\"reason\":");
+		put_str(jo, ev->u.segment.reason);
+	}
 }
 
 static void put_timer(struct json_out *jo, const struct trace *tr, const struct trace_event *ev)

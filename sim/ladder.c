@@ -112,6 +112,8 @@ int ladder_build(struct ladder *lad, const struct trace_log *log)
 		return -1;
 	lad->log = log;
 	trace_pick_pair(tr, &lad->ep[LEFT], &lad->ep[RIGHT]);
+	trace_endpoint_name(tr, lad->ep[LEFT], lad->name[LEFT]);
+	trace_endpoint_name(tr, lad->ep[RIGHT], lad->name[RIGHT]);
 	lad->left_out = tr->n_endpoints - (lad->ep[LEFT] >= 0) - (lad->ep[RIGHT] >= 0);
 	lad->rows = calloc(log->n + 1, sizeof *lad->rows);
 	if (!lad->rows)
@@ -141,7 +143,7 @@ const char *ladder_side_name(const struct ladder *lad, int side)
 
 	if (i < 0)
 		return side == LEFT ? "client" : "server";
-	return lad->log->trace->endpoints[i].name;
+	return lad->name[side];
 }
 
 /* True when a cause says what the ladder does not show otherwise (see the

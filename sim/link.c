@@ -91,6 +91,8 @@ static bool chance(struct link *l, double p)
 
 static void emit_segment(struct link *l, usec_t now, enum seg_event what, const struct flight *f)
 {
+	if (!trace_wants(l->trace, trace_seg_bit(what)))
+		return;
 	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = now, .endpoint = f->src_ep };
 	ev.u.segment.src = f->src_ep;
 	ev.u.segment.dst = f->dst_ep;
@@ -167,13 +169,13 @@ static int send_common(struct link *l, usec_t now, enum role from, int src_ep, i
 		at += d->delay > USEC_PER_MS ? d->delay : USEC_PER_MS;
 	if (d->jitter)
 		at += rng_upto(l->rng, d->jitter);
-	if (eventq_push(l->q, at, EV_ARRIVAL, slot, 0, 0) < 0)
+	if (eventq_push_lane(l->q, EVQ_LANE_ARRIVAL + (int)from, at, EV_ARRIVAL, slot, 0, 0) < 0)
 		return -1;
 	if (duplicate) {
 		l->n_duplicated++;
 		f->refs = 2;
 		emit_segment(l, now, SEGEV_DUPLICATE, f);
-		if (eventq_push(l->q, at, EV_ARRIVAL, slot, 0, 0) < 0)
+		if (eventq_push_lane(l->q, EVQ_LANE_ARRIVAL + (int)from, at, EV_ARRIVAL, slot, 0, 0) < 0)
 			return -1;
 	}
 	return 0;

@@ -1,13 +1,15 @@
 /* pcap_out.c - the capture file: every segment put on the wire, as IPv4/TCP
  * packets in a libpcap file of link type RAW (LINKTYPE_RAW, 101).
  *
- * The IPv4 identification of each packet comes from a counter per source
- * address, starting at 1, so the same run gives the same bytes. The counters
- * live in an open-addressing hash table: a run may have many clients, each
- * with its own address. */
+ * The IPv4 identification of each packet comes from a counter per sending
+ * endpoint, starting at 1 (as Linux keeps one per connected socket), so the
+ * same run gives the same bytes; with one client, that is one counter per
+ * address. The counters are an array indexed by endpoint: a million clients
+ * cost no hash lookups. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
@@ -17,18 +19,11 @@
 #define PCAP_OUT_SNAPLEN 65535
 #define IP_ID_TABLE_MIN 64
 
-struct ip_id_slot {
-	uint32_t ip;
-	uint16_t next_id;
-	bool used;
-};
-
 struct pcap_out {
 	pcap_t *pcap;
 	pcap_dumper_t *dumper;
-	struct ip_id_slot *ids;
-	size_t ids_cap;                /* a power of two */
-	size_t ids_used;
+	uint16_t *ids;                 /* next IP ID per endpoint + 1 ([0]: no endpoint) */
+	size_t ids_cap;
 	char error[160];               /* the first failure, reported at close */
 	uint8_t packet[PACKET_MAX];
 };
@@ -65,10 +60,20 @@ struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
 		free(po);
 		return NULL;
 	}
-	po->dumper = pcap_dump_open(po->pcap, path);
+	/* Our own stream, so that it gets a large buffer and no locking
+	 * before libpcap writes the file header: a million connections are
+	 * eight million records. */
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		setvbuf(f, NULL, _IOFBF, 1 << 20);
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+		po->dumper = pcap_dump_fopen(po->pcap, f);
+	}
 	if (!po->dumper) {
-		snprintf(msg, sizeof(msg), "%s", pcap_geterr(po->pcap));
+		snprintf(msg, sizeof(msg), "%s", f ? pcap_geterr(po->pcap) : strerror(errno));
 		set_error(err, errlen, msg);
+		if (f)
+			fclose(f);
 		pcap_close(po->pcap);
 		free(po);
 		return NULL;
@@ -79,61 +84,26 @@ struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
 /* The start of ip's probe sequence, before masking with the table size:
  * Fibonacci hashing, so that addresses differing only in their low bits
  * spread over the table. */
-static size_t ip_hash(uint32_t ip)
+/* The next IP ID of endpoint ep's packets (-1: a packet of no endpoint). */
+static int ip_id_next(struct pcap_out *po, int ep, uint16_t *id)
 {
-	return (size_t)((ip * 2654435769u) >> 8);
-}
-
-/* Doubles the counter table (or makes its first one). Returns 0, or -1 when
- * out of memory (the old table is kept). */
-static int ip_ids_grow(struct pcap_out *po)
-{
-	size_t cap = po->ids_cap ? po->ids_cap * 2 : IP_ID_TABLE_MIN;
-	struct ip_id_slot *slots = calloc(cap, sizeof(*slots));
-
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < po->ids_cap; i++) {
-		size_t j;
-
-		if (!po->ids[i].used)
-			continue;
-		for (j = ip_hash(po->ids[i].ip) & (cap - 1); slots[j].used; j = (j + 1) & (cap - 1))
-			;
-		slots[j] = po->ids[i];
+	size_t i = ep < 0 ? 0 : (size_t)ep + 1;
+	if (i >= po->ids_cap) {
+		size_t cap = po->ids_cap ? po->ids_cap : IP_ID_TABLE_MIN;
+		while (cap <= i)
+			cap *= 2;
+		uint16_t *ids = realloc(po->ids, cap * sizeof *ids);
+		if (!ids)
+			return -1;
+		for (size_t j = po->ids_cap; j < cap; j++)
+			ids[j] = 1;
+		po->ids = ids;
+		po->ids_cap = cap;
 	}
-	free(po->ids);
-	po->ids = slots;
-	po->ids_cap = cap;
+	*id = po->ids[i]++;
 	return 0;
 }
 
-/* The IPv4 identification for the next packet from src_ip: 1 for its first
- * packet, then one more for each (wrapping at 16 bits). Returns 0 and sets
- * *id, or -1 when out of memory. */
-static int ip_id_next(struct pcap_out *po, uint32_t src_ip, uint16_t *id)
-{
-	size_t j;
-
-	if ((po->ids_used + 1) * 2 > po->ids_cap && ip_ids_grow(po) < 0)
-		return -1;
-	for (j = ip_hash(src_ip) & (po->ids_cap - 1); po->ids[j].used; j = (j + 1) & (po->ids_cap - 1)) {
-		if (po->ids[j].ip == src_ip) {
-			*id = po->ids[j].next_id++;
-			return 0;
-		}
-	}
-	po->ids[j].used = true;
-	po->ids[j].ip = src_ip;
-	po->ids[j].next_id = 2;
-	po->ids_used++;
-	*id = 1;
-	return 0;
-}
-
-/* The sink: dumps each SEGEV_SEND segment (forged ones included) at its
- * virtual time; every other event is ignored. A segment that cannot be
- * written is remembered and reported by pcap_out_close. */
 static void pcap_out_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
 {
 	struct pcap_out *po = ctx;
@@ -152,7 +122,7 @@ static void pcap_out_event(void *ctx, const struct trace *tr, const struct trace
 		memcpy(po->packet, ev->u.segment.raw, n);
 		goto dump;
 	}
-	if (ip_id_next(po, seg->src_ip, &ip_id) < 0) {
+	if (ip_id_next(po, ev->u.segment.src, &ip_id) < 0) {
 		note_error(po, "out of memory");
 		return;
 	}
@@ -173,7 +143,7 @@ dump:
 /* The trace sink that writes into po. */
 struct trace_sink pcap_out_sink(struct pcap_out *po)
 {
-	struct trace_sink sink = { .event = pcap_out_event, .ctx = po };
+	struct trace_sink sink = { .event = pcap_out_event, .ctx = po, .mask = trace_seg_bit(SEGEV_SEND) };
 
 	return sink;
 }

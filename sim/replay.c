@@ -765,7 +765,7 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 			goto out;
 		}
 	trace_add_sink(&r->tr, trace_log_sink(&r->log));
-	trace_add_sink(&r->tr, (struct trace_sink){ watch_event, r });
+	trace_add_sink(&r->tr, (struct trace_sink){ watch_event, r, 0 });
 	if (!(jf = fopen(jfile.tmp, "w"))) {
 		snprintf(err, errlen, "%s: %s", jfile.final, strerror(errno));
 		goto out;

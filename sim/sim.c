@@ -26,24 +26,76 @@ struct engine {
 	struct rng rng;
 	struct link link;
 	struct stack st;
+	uint32_t count;              /* clients */
+	uint64_t timeline_order;     /* the order stamps reserved for the timeline */
 };
 
-/* Names the endpoints in the trace and the stack: "client" and "server". */
+/* BSD's per-connection ISS increment: each client#K, and its server side,
+ * starts 64000 above the previous one. */
+#define ISN_STEP 64000u
+
+/* client#K's address: the configured one plus K-1, stepping over the
+ * server's (a client never has the server's address). */
+static uint32_t client_ip(const struct scenario *sc, uint32_t k)
+{
+	uint32_t base = sc->ep[ROLE_CLIENT].ip, server = sc->ep[ROLE_SERVER].ip, ip = base + (k - 1);
+	if (server >= base && server <= ip)
+		ip++;
+	return ip;
+}
+
+/* Adds one endpoint to the trace and the stack. */
+static int add_endpoint(struct engine *e, enum role r, uint32_t instance, uint32_t ip, uint32_t isn,
+			bool addressed)
+{
+	const struct endpoint_spec *sp = &e->sc->ep[r];
+	int ep = trace_add_instance(e->trace, role_name(r), instance, ip, sp->port, isn);
+	if (ep < 0 || stack_add_endpoint(&e->st, ep, r, ip, sp->port, isn, sp->on_eof_close, addressed) < 0)
+		return -1;
+	e->st.eps[ep].half_duplex = sp->half_duplex;
+	return ep;
+}
+
+/* Names the endpoints in the trace and the stack: "client" and "server"
+ * (indexes 0 and 1); with count N > 1, the listener "server" (0) and then
+ * client#K and server#K for each K (2K-1 and 2K). */
 static int add_endpoints(struct engine *e)
 {
 	const struct scenario *sc = e->sc;
-	for (int r = 0; r < NROLES; r++) {
-		const struct endpoint_spec *sp = &sc->ep[r];
-		int ep = trace_add_endpoint(e->trace, role_name((enum role)r), sp->ip, sp->port, sp->isn);
-		if (ep < 0 || stack_add_endpoint(&e->st, ep, (enum role)r, sp->ip, sp->port, sp->isn,
-						 sp->on_eof_close) < 0)
+	const struct endpoint_spec *cs = &sc->ep[ROLE_CLIENT], *ss = &sc->ep[ROLE_SERVER];
+	if (e->count == 1) {
+		if (add_endpoint(e, ROLE_CLIENT, 0, cs->ip, cs->isn, true) < 0 ||
+		    add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) < 0)
 			return -1;
+		e->st.eps[0].peer = 1;
+		e->st.eps[1].peer = 0;
+		return 0;
 	}
-	for (int r = 0; r < NROLES; r++)
-		e->st.eps[r].half_duplex = sc->ep[r].half_duplex;
-	e->st.eps[ROLE_CLIENT].peer = ROLE_SERVER;
-	e->st.eps[ROLE_SERVER].peer = ROLE_CLIENT;
+	e->st.tw_indexed = false;
+	if (stack_reserve(&e->st, e->count + 1, e->count) < 0 || add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) < 0)
+		return -1;
+	e->st.eps[0].peer = 1;
+	for (uint32_t k = 1; k <= e->count; k++) {
+		uint32_t step = (k - 1) * ISN_STEP;
+		int c = add_endpoint(e, ROLE_CLIENT, k, client_ip(sc, k), cs->isn + step, true);
+		int v = c < 0 ? -1 : add_endpoint(e, ROLE_SERVER, k, ss->ip, ss->isn + step, false);
+		if (v < 0)
+			return -1;
+		e->st.eps[c].peer = 0;
+		e->st.eps[c].twin = v;
+		e->st.eps[v].peer = c;
+	}
 	return 0;
+}
+
+/* The endpoint a timeline entry acts on: client#K for a client's entry of
+ * instance K, else the role's endpoint (with many clients, the server's
+ * entries act on the listener). */
+static int entry_endpoint(const struct engine *e, const struct timeline_entry *te, uint32_t k)
+{
+	if (e->count == 1)
+		return (int)te->who;
+	return te->who == ROLE_CLIENT ? (int)(2 * k - 1) : 0;
 }
 
 static void emit_scenario(struct engine *e, enum profile profile, uint64_t seed)
@@ -56,19 +108,10 @@ static void emit_scenario(struct engine *e, enum profile profile, uint64_t seed)
 	trace_emit(e->trace, &ev);
 }
 
-static void emit_call(struct engine *e, int ep, enum user_call call, uint64_t bytes, const char *error)
-{
-	struct trace_event ev = { .type = TRACE_CALL, .t_us = e->st.now, .endpoint = ep };
-	ev.u.call.call = call;
-	ev.u.call.bytes = bytes;
-	ev.u.call.error = error;
-	trace_emit(e->trace, &ev);
-}
-
 /* The TCB a call on endpoint ep acts on: its connection, else its listener. */
 static struct tcb *call_target(struct engine *e, int ep)
 {
-	struct tcb *t = stack_tcb(&e->st, e->st.eps[ep].conn);
+	struct tcb *t = stack_endpoint_conn(&e->st, ep);
 	return t ? t : stack_tcb(&e->st, e->st.eps[ep].listener);
 }
 
@@ -77,8 +120,14 @@ static struct tcb *call_target(struct engine *e, int ep)
 static int do_inject(struct engine *e, const struct inject_spec *in)
 {
 	struct stack *st = &e->st;
-	const struct endpoint *src = &st->eps[in->from];
-	const struct endpoint *dst = &st->eps[src->peer];
+	/* With many clients, the forged segment is between client#1 and server#1. */
+	int src_ep = (int)in->from, dst_ep = st->eps[in->from].peer;
+	if (e->count > 1) {
+		src_ep = in->from == ROLE_CLIENT ? 1 : 2;
+		dst_ep = in->from == ROLE_CLIENT ? 2 : 1;
+	}
+	const struct endpoint *src = &st->eps[src_ep];
+	const struct endpoint *dst = &st->eps[dst_ep];
 	struct segment s = {
 		.src_ip = src->ip, .dst_ip = dst->ip,
 		.src_port = src->port, .dst_port = dst->port,
@@ -98,23 +147,23 @@ static int do_inject(struct engine *e, const struct inject_spec *in)
 			p[i] = tcp_pattern_byte(i);
 		s.data = p;
 	}
-	emit_call(e, (int)in->from, CALL_INJECT, 0, NULL);
-	return link_send(&e->link, st->now, in->from, (int)in->from, src->peer, &s, true);
+	stack_emit_call(st, src_ep, CALL_INJECT, 0, NULL);
+	return link_send(&e->link, st->now, in->from, src_ep, dst_ep, &s, true);
 }
 
 /* Runs a timeline entry: the application's call, section 3.10's user calls.
  * The call event comes first, carrying the error when the call is refused
  * ("connection does not exist"); the state changes it causes follow it. */
-static int run_call(struct engine *e, const struct timeline_entry *te)
+static int run_call(struct engine *e, const struct timeline_entry *te, uint32_t k)
 {
 	struct stack *st = &e->st;
 	if (te->call == CALL_INJECT)
 		return do_inject(e, &te->inject);
-	int ep = (int)te->who;
+	int ep = entry_endpoint(e, te, k);
 	struct tcb *tcb = call_target(e, ep);
 	uint64_t bytes = te->call == CALL_SEND ? te->bytes : 0;
 	int err = tcp_call_error(tcb, te->call);
-	emit_call(e, ep, te->call, bytes, err ? tcp_error_text(err) : NULL);
+	stack_emit_call(st, ep, te->call, bytes, err ? tcp_error_text(err) : NULL);
 	if (err)
 		return 0;
 	if (!tcb && !(tcb = stack_tcb_new(st, ep)))
@@ -148,32 +197,52 @@ static void run_timer(struct engine *e, const struct event *ev)
 	enum timer_kind k = (enum timer_kind)ev->b;
 	if (!tcb || tcb->timer_gen[k] != ev->gen || !tcb->timer_on[k])
 		return;
-	tcb->timer_on[k] = false;
-	struct trace_event tev = { .type = TRACE_TIMER, .t_us = e->st.now, .endpoint = tcb->ep };
-	tev.u.timer.timer = k;
-	tev.u.timer.event = TIMER_FIRE;
-	trace_emit(e->trace, &tev);
-	tcp_timeout(&e->st, tcb, k);
-}
-
-static void run_app_close(struct engine *e, const struct event *ev)
-{
-	struct tcb *tcb = stack_tcb(&e->st, ev->a);
-	if (!tcb || tcb->gen != ev->gen)
-		return;
-	int err = tcp_call_error(tcb, CALL_CLOSE);
-	emit_call(e, tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
-	if (!err)
-		tcp_close(&e->st, tcb);
+	stack_timer_fire(&e->st, tcb, k);
 }
 
 /* Whether an event did anything observable (a stale timer does not). */
 static bool is_live(struct engine *e, const struct event *ev)
 {
+	if (ev->kind == EV_TW_EXPIRE)
+		return ev->a < e->st.n_tws && e->st.tws[ev->a].gen == ev->gen;
 	if (ev->kind != EV_TIMER)
 		return true;
 	struct tcb *tcb = stack_tcb(&e->st, ev->a);
 	return tcb && tcb->timer_gen[ev->b] == ev->gen && tcb->timer_on[ev->b];
+}
+
+/* Schedules the timeline entry of a client's event for the next client:
+ * client#K+1 runs it `every` later. Clients are scheduled one at a time, so
+ * the queue holds one event per entry, not one per client; their order
+ * stamps were reserved at the start (schedule_timeline), so ties break as if
+ * every client's calls had been scheduled then. */
+static int schedule_next_client(struct engine *e, const struct event *ev)
+{
+	const struct scenario *sc = e->sc;
+	uint32_t k = ev->b;
+	if (k == 0 || k >= e->count)
+		return 0;
+	const struct timeline_entry *te = &sc->timeline[ev->a];
+	usec_t at = te->at + (usec_t)k * sc->ep[ROLE_CLIENT].every;
+	uint64_t order = e->timeline_order + (uint64_t)k * sc->n_timeline + ev->a;
+	return eventq_push_order(&e->q, at, order, EV_TIMELINE, ev->a, k + 1, 0);
+}
+
+/* The timeline is scheduled first, in file order: at one instant the
+ * application's calls run before anything the run schedules later. Each
+ * client entry is scheduled for client#1 (b = 1; b = 0 marks the entries
+ * that run once). */
+static int schedule_timeline(struct engine *e)
+{
+	const struct scenario *sc = e->sc;
+	e->timeline_order = eventq_reserve(&e->q, (uint64_t)e->count * sc->n_timeline);
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		const struct timeline_entry *te = &sc->timeline[i];
+		uint32_t k = e->count > 1 && te->call != CALL_INJECT && te->who == ROLE_CLIENT ? 1 : 0;
+		if (eventq_push_order(&e->q, te->at, e->timeline_order + i, EV_TIMELINE, (uint32_t)i, k, 0) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int engine_loop(struct engine *e, struct sim_stats *stats)
@@ -192,22 +261,23 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 		stats->events++;
 		switch (ev.kind) {
 		case EV_TIMELINE:
-			if (run_call(e, &sc->timeline[ev.a]) < 0)
+			if (schedule_next_client(e, &ev) < 0 || run_call(e, &sc->timeline[ev.a], ev.b) < 0)
 				return -1;
 			break;
 		case EV_ARRIVAL: {
 			const struct flight *f = link_arrive(&e->link, ev.at, ev.a);
-			stack_segment_arrives(&e->st, &f->seg);
+			stack_segment_arrives_from(&e->st, &f->seg, f->src_ep, f->dst_ep);
 			link_release(&e->link, ev.a);
 			break;
 		}
 		case EV_TIMER:
 			run_timer(e, &ev);
 			break;
-		case EV_APP_CLOSE:
-			run_app_close(e, &ev);
+		case EV_TW_EXPIRE:
+			stack_tw_expire(&e->st, ev.a, ev.gen);
 			break;
 		}
+		stack_settle(&e->st);
 		if (e->st.oom)
 			return -1;
 	}
@@ -222,6 +292,7 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	memset(stats, 0, sizeof *stats);
 	e.sc = sc;
 	e.trace = tr;
+	e.count = sc->ep[ROLE_CLIENT].count ? sc->ep[ROLE_CLIENT].count : 1;
 	enum profile profile = sim_profile(sc, opt);
 	uint64_t seed = sim_seed(sc, opt);
 	tcp_params_resolve(profile, &sc->tcp, &e.params);
@@ -231,17 +302,16 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	if (link_init(&e.link, &sc->link, &e.rng, &e.q, tr) < 0 ||
 	    stack_init(&e.st, profile, &e.params, tr, &e.q, &e.link) < 0 || add_endpoints(&e) < 0)
 		goto out;
+	e.st.backlog = sc->ep[ROLE_SERVER].backlog;
 	emit_scenario(&e, profile, seed);
-	/* The timeline is scheduled first, in file order: at one instant the
-	 * application's calls run before anything the run schedules later. */
-	for (size_t i = 0; i < sc->n_timeline; i++)
-		if (eventq_push(&e.q, sc->timeline[i].at, EV_TIMELINE, (uint32_t)i, 0, 0) < 0)
-			goto out;
+	if (schedule_timeline(&e) < 0)
+		goto out;
 	rc = engine_loop(&e, stats);
 	stats->segments_sent = e.link.n_sent;
 	stats->segments_dropped = e.link.n_dropped;
 	stats->segments_duplicated = e.link.n_duplicated;
 	stats->retransmissions = e.st.n_retransmits;
+	stats->host_drops = e.st.n_host_drops;
 out:
 	if (rc < 0)
 		snprintf(err, errlen, "%s: out of memory", sc->path);

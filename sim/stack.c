@@ -18,31 +18,51 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+/* Where key's probe run starts. The address map (key ip:port) keeps
+ * neighbouring addresses in neighbouring slots, so that a million clients
+ * at consecutive addresses fill it in order, without a cache miss each; the
+ * connection maps scatter their keys. */
+static inline uint32_t hmap_home(const struct hmap *m, uint64_t key)
+{
+	if (m->by_address)
+		return (uint32_t)((key >> 16) + (key & 0xffff) * 0x9E3779B1u) & (m->cap - 1);
+	return (uint32_t)mix64(key) & (m->cap - 1);
+}
+
+static int hmap_grow_to(struct hmap *m, uint32_t cap);
+
 static int hmap_grow(struct hmap *m)
 {
-	uint32_t cap = m->cap ? m->cap * 2 : 64;
-	uint64_t *keys = malloc(cap * sizeof *keys);
-	uint32_t *vals = malloc(cap * sizeof *vals);
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
+	return hmap_grow_to(m, m->cap ? m->cap * 2 : 64);
+}
+
+/* Room for n entries without growing. */
+static int hmap_reserve(struct hmap *m, uint32_t n)
+{
+	uint32_t cap = m->cap ? m->cap : 64;
+	while ((uint64_t)n * 4 > (uint64_t)cap * 3)
+		cap *= 2;
+	return cap > m->cap ? hmap_grow_to(m, cap) : 0;
+}
+
+static int hmap_grow_to(struct hmap *m, uint32_t cap)
+{
+	struct hslot *slots = malloc(cap * sizeof *slots);
+	if (!slots)
 		return -1;
-	}
 	for (uint32_t i = 0; i < cap; i++)
-		keys[i] = HMAP_EMPTY;
+		slots[i].key = HMAP_EMPTY;
 	for (uint32_t i = 0; i < m->cap; i++) {
-		if (m->keys[i] == HMAP_EMPTY)
+		if (m->slots[i].key == HMAP_EMPTY)
 			continue;
-		uint32_t j = (uint32_t)mix64(m->keys[i]) & (cap - 1);
-		while (keys[j] != HMAP_EMPTY)
+		struct hmap to = { .slots = slots, .cap = cap, .by_address = m->by_address };
+		uint32_t j = hmap_home(&to, m->slots[i].key);
+		while (slots[j].key != HMAP_EMPTY)
 			j = (j + 1) & (cap - 1);
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		slots[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
 }
@@ -53,11 +73,11 @@ static int hmap_put(struct hmap *m, uint64_t key, uint32_t val)
 {
 	if ((m->n + 1) * 4 > m->cap * 3 && hmap_grow(m) < 0)
 		return -1;
-	uint32_t j = (uint32_t)mix64(key) & (m->cap - 1);
-	while (m->keys[j] != HMAP_EMPTY)
+	uint32_t j = hmap_home(m, key);
+	while (m->slots[j].key != HMAP_EMPTY)
 		j = (j + 1) & (m->cap - 1);
-	m->keys[j] = key;
-	m->vals[j] = val;
+	m->slots[j].key = key;
+	m->slots[j].val = val;
 	m->n++;
 	return 0;
 }
@@ -67,34 +87,34 @@ static void hmap_del(struct hmap *m, uint64_t key, uint32_t val)
 {
 	if (!m->cap)
 		return;
-	uint32_t mask = m->cap - 1, j = (uint32_t)mix64(key) & mask;
-	while (m->keys[j] != HMAP_EMPTY && !(m->keys[j] == key && m->vals[j] == val))
+	uint32_t mask = m->cap - 1, j = hmap_home(m, key);
+	while (m->slots[j].key != HMAP_EMPTY && !(m->slots[j].key == key && m->slots[j].val == val))
 		j = (j + 1) & mask;
-	if (m->keys[j] == HMAP_EMPTY)
+	if (m->slots[j].key == HMAP_EMPTY)
 		return;
 	m->n--;
 	uint32_t hole = j;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (m->keys[j] == HMAP_EMPTY)
+		if (m->slots[j].key == HMAP_EMPTY)
 			break;
-		uint32_t home = (uint32_t)mix64(m->keys[j]) & mask;
+		uint32_t home = hmap_home(m, m->slots[j].key);
 		/* Move j into the hole unless its home lies cyclically in (hole, j]. */
 		bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
 		if (stays)
 			continue;
-		m->keys[hole] = m->keys[j];
-		m->vals[hole] = m->vals[j];
+		m->slots[hole] = m->slots[j];
 		hole = j;
 	}
-	m->keys[hole] = HMAP_EMPTY;
+	m->slots[hole].key = HMAP_EMPTY;
 }
 
 static void hmap_free(struct hmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
+	bool by_address = m->by_address;
 	memset(m, 0, sizeof *m);
+	m->by_address = by_address;
 }
 
 static uint64_t addr_key(uint32_t ip, uint16_t port)
@@ -119,6 +139,10 @@ int stack_init(struct stack *st, enum profile profile, const struct tcp_params *
 	st->q = q;
 	st->link = link;
 	st->free_tcb = NO_TCB;
+	st->free_tw = NO_TCB;
+	st->arriving_from = -1;
+	st->addrs.by_address = true;
+	st->tw_indexed = true;
 	return 0;
 }
 
@@ -137,23 +161,38 @@ static void tcb_free_buffers(struct tcb *tcb)
 void stack_free(struct stack *st)
 {
 	for (uint32_t i = 0; i < st->n_tcbs; i++)
-		tcb_free_buffers(&st->tcbs[i]);
+		tcb_free_buffers(tcb_at(st, i));
+	for (uint32_t c = 0; c < st->cap_tcbs >> TCB_CHUNK_BITS; c++)
+		free(st->tcbs[c]);
 	free(st->tcbs);
+	free(st->tws);
+	hmap_free(&st->tw_conns);
+	free(st->settle);
 	free(st->eps);
 	hmap_free(&st->conns);
 	hmap_free(&st->addrs);
 	memset(st, 0, sizeof *st);
 }
 
+int stack_reserve(struct stack *st, uint32_t endpoints, uint32_t connections)
+{
+	return hmap_reserve(&st->addrs, endpoints) < 0 ||
+	       (st->tw_indexed && hmap_reserve(&st->tw_conns, connections) < 0) ? -1 : 0;
+}
+
 int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, uint16_t port,
-		       uint32_t isn, bool on_eof_close)
+		       uint32_t isn, bool on_eof_close, bool addressed)
 {
 	if ((uint32_t)ep != st->n_eps)
 		return -1;
-	struct endpoint *e = realloc(st->eps, (st->n_eps + 1) * sizeof *e);
-	if (!e)
-		return -1;
-	st->eps = e;
+	if (st->n_eps == st->cap_eps) {
+		uint32_t cap = st->cap_eps ? st->cap_eps * 2 : 8;
+		struct endpoint *e = realloc(st->eps, cap * sizeof *e);
+		if (!e)
+			return -1;
+		st->eps = e;
+		st->cap_eps = cap;
+	}
 	struct endpoint *n = &st->eps[st->n_eps++];
 	memset(n, 0, sizeof *n);
 	n->role = role;
@@ -165,7 +204,10 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 	n->listener = NO_TCB;
 	n->conn = NO_TCB;
 	n->peer = -1;
+	n->twin = -1;
 	n->shown = TCPS_CLOSED;
+	if (!addressed)
+		return 0;
 	return hmap_put(&st->addrs, addr_key(ip, port), (uint32_t)ep);
 }
 
@@ -175,15 +217,18 @@ static int endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
 	if (!m->cap)
 		return -1;
 	uint64_t key = addr_key(ip, port);
-	for (uint32_t j = (uint32_t)mix64(key) & (m->cap - 1); m->keys[j] != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
-		if (m->keys[j] == key)
-			return (int)m->vals[j];
+	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
+		if (m->slots[j].key == key)
+			return (int)m->slots[j].val;
 	return -1;
 }
 
 struct tcb *stack_tcb(struct stack *st, uint32_t id)
 {
-	return id < st->n_tcbs && st->tcbs[id].in_use ? &st->tcbs[id] : NULL;
+	if (id >= st->n_tcbs)
+		return NULL;
+	struct tcb *t = tcb_at(st, id);
+	return t->in_use ? t : NULL;
 }
 
 /* A zeroed TCB from the pool; timer generations survive reuse so that a
@@ -193,22 +238,27 @@ static struct tcb *tcb_alloc(struct stack *st)
 	uint32_t id;
 	if (st->free_tcb != NO_TCB) {
 		id = st->free_tcb;
-		st->free_tcb = st->tcbs[id].snd_una;   /* the free list rides in snd_una */
+		st->free_tcb = tcb_at(st, id)->snd_una;   /* the free list rides in snd_una */
 	} else {
 		if (st->n_tcbs == st->cap_tcbs) {
-			uint32_t cap = st->cap_tcbs ? st->cap_tcbs * 2 : 16;
-			struct tcb *t = realloc(st->tcbs, cap * sizeof *t);
-			if (!t) {
+			/* A new chunk: TCBs never move, so a pointer to one stays
+			 * valid while others are allocated. */
+			uint32_t n_chunks = st->cap_tcbs >> TCB_CHUNK_BITS;
+			struct tcb **c = realloc(st->tcbs, (n_chunks + 1) * sizeof *c);
+			if (!c) {
 				st->oom = true;
 				return NULL;
 			}
-			st->tcbs = t;
-			st->cap_tcbs = cap;
+			st->tcbs = c;
+			if (!(c[n_chunks] = calloc(1u << TCB_CHUNK_BITS, sizeof **c))) {
+				st->oom = true;
+				return NULL;
+			}
+			st->cap_tcbs += 1u << TCB_CHUNK_BITS;
 		}
 		id = st->n_tcbs++;
-		memset(&st->tcbs[id], 0, sizeof st->tcbs[id]);
 	}
-	struct tcb *tcb = &st->tcbs[id];
+	struct tcb *tcb = tcb_at(st, id);
 	uint32_t gen = tcb->gen + 1, tg[TIMER_KINDS];
 	memcpy(tg, tcb->timer_gen, sizeof tg);
 	memset(tcb, 0, sizeof *tcb);
@@ -271,6 +321,13 @@ struct tcb *stack_tcb_new(struct stack *st, int ep)
 struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, const struct segment *syn)
 {
 	int ep = listener->ep;
+	/* With many clients, the connection accepted from client#K belongs
+	 * to server#K. */
+	int from = st->arriving_from;
+	if (from < 0 || st->eps[from].ip != syn->src_ip || st->eps[from].port != syn->src_port)
+		from = endpoint_at(st, syn->src_ip, syn->src_port);
+	if (from >= 0 && st->eps[from].twin >= 0)
+		ep = st->eps[from].twin;
 	struct tcb *tcb = tcb_alloc(st);
 	if (!tcb)
 		return NULL;
@@ -285,9 +342,226 @@ struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, cons
 	return tcb;
 }
 
+/* ---- TIME_WAIT records -------------------------------------------------- */
+
+static void tw_free(struct stack *st, uint32_t r)
+{
+	st->tws[r].gen++;                      /* its queued expiry is stale now */
+	st->tws[r].next_free = st->free_tw;
+	st->free_tw = r;
+	st->live_tws--;
+}
+
+static int tw_alloc(struct stack *st, uint32_t *out)
+{
+	if (st->free_tw != NO_TCB) {
+		*out = st->free_tw;
+		st->free_tw = st->tws[*out].next_free;
+	} else {
+		if (st->n_tws == st->cap_tws) {
+			uint32_t cap = st->cap_tws ? st->cap_tws * 2 : 64;
+			struct tw_rec *t = realloc(st->tws, cap * sizeof *t);
+			if (!t)
+				return -1;
+			st->tws = t;
+			st->cap_tws = cap;
+		}
+		*out = st->n_tws++;
+		st->tws[*out].gen = 0;
+	}
+	st->live_tws++;
+	return 0;
+}
+
+void stack_settle_later(struct stack *st, struct tcb *tcb)
+{
+	if (tcb->settle)
+		return;
+	if (st->n_settle == st->cap_settle) {
+		uint32_t cap = st->cap_settle ? st->cap_settle * 2 : 16;
+		uint32_t *v = realloc(st->settle, cap * sizeof *v);
+		if (!v) {
+			st->oom = true;
+			return;
+		}
+		st->settle = v;
+		st->cap_settle = cap;
+	}
+	tcb->settle = true;
+	st->settle[st->n_settle++] = tcb->id;
+}
+
+static uint64_t tcb_tuple_key(const struct tcb *t)
+{
+	return tuple_key(t->local_ip, t->local_port, t->remote_ip, t->remote_port);
+}
+
+/* Frees a TCB slot without a word to the trace (its state lives on). */
+static void tcb_slot_free(struct stack *st, struct tcb *tcb)
+{
+	tcb_free_buffers(tcb);
+	tcb->in_use = false;
+	tcb->snd_una = st->free_tcb;
+	st->free_tcb = tcb->id;
+	st->live_tcbs--;
+}
+
+/* tcb (in TIME_WAIT, no other timer running) becomes a record. */
+static void tw_deflate(struct stack *st, struct tcb *tcb)
+{
+	uint32_t r;
+	bool fresh = !tcb->tw_rec;
+	if (fresh) {
+		if (tw_alloc(st, &r) < 0) {
+			st->oom = true;
+			return;
+		}
+	} else {
+		r = tcb->tw_rec - 1;
+	}
+	struct tw_rec *w = &st->tws[r];
+	if (fresh || w->due != tcb->timer_due[TIMER_TIME_WAIT] || w->timer_gen != tcb->timer_gen[TIMER_TIME_WAIT]) {
+		/* A new or restarted 2MSL timer: queue its expiry. */
+		w->gen++;
+		w->due = tcb->timer_due[TIMER_TIME_WAIT];
+		if (eventq_push_lane_order(st->q, EVQ_LANE_TIME_WAIT, w->due, tcb->tw_order, EV_TW_EXPIRE, r, 0,
+					   w->gen) < 0)
+			st->oom = true;
+	}
+	w->timer_gen = tcb->timer_gen[TIMER_TIME_WAIT];
+	w->local_ip = tcb->local_ip;
+	w->remote_ip = tcb->remote_ip;
+	w->local_port = tcb->local_port;
+	w->remote_port = tcb->remote_port;
+	w->ep = tcb->ep;
+	w->iss = tcb->iss;
+	w->irs = tcb->irs;
+	w->snd_una = tcb->snd_una;
+	w->snd_nxt = tcb->snd_nxt;
+	w->snd_max = tcb->snd_max;
+	w->snd_wnd = tcb->snd_wnd;
+	w->snd_wl1 = tcb->snd_wl1;
+	w->snd_wl2 = tcb->snd_wl2;
+	w->max_snd_wnd = tcb->max_snd_wnd;
+	w->rcv_nxt = tcb->rcv_nxt;
+	w->rcv_wnd = tcb->rcv_wnd;
+	w->fin_seq = tcb->fin_seq;
+	w->passive = tcb->passive;
+	w->half_duplex = tcb->half_duplex;
+	w->fin_sent = tcb->fin_sent;
+	w->peer_fin = tcb->peer_fin;
+	struct endpoint *e = &st->eps[tcb->ep];
+	if (e->conn == tcb->id) {
+		/* Records live in a map of their own: the live connections'
+		 * map stays small and in cache however many wait. */
+		hmap_del(&st->conns, tcb_tuple_key(tcb), tcb->id);
+		if (st->tw_indexed && hmap_put(&st->tw_conns, tcb_tuple_key(tcb), TW_BIT | r) < 0)
+			st->oom = true;
+		e->conn = TW_BIT | r;
+	}
+	tcb_slot_free(st, tcb);
+}
+
+/* Record r becomes a TCB again, for one event. NULL when out of memory. */
+static struct tcb *tw_inflate(struct stack *st, uint32_t r)
+{
+	struct tcb *tcb = tcb_alloc(st);
+	if (!tcb)
+		return NULL;
+	const struct tw_rec *w = &st->tws[r];
+	tcb->state = TCPS_TIME_WAIT;
+	tcb->local_ip = w->local_ip;
+	tcb->remote_ip = w->remote_ip;
+	tcb->local_port = w->local_port;
+	tcb->remote_port = w->remote_port;
+	tcb->ep = w->ep;
+	tcb->iss = w->iss;
+	tcb->irs = w->irs;
+	tcb->snd_una = w->snd_una;
+	tcb->snd_nxt = w->snd_nxt;
+	tcb->snd_max = w->snd_max;
+	tcb->snd_wnd = w->snd_wnd;
+	tcb->snd_wl1 = w->snd_wl1;
+	tcb->snd_wl2 = w->snd_wl2;
+	tcb->max_snd_wnd = w->max_snd_wnd;
+	tcb->snd_buf_seq = w->snd_una;
+	tcb->recover = w->snd_una;
+	tcb->rcv_nxt = w->rcv_nxt;
+	tcb->rcv_wnd = w->rcv_wnd;
+	tcb->fin_seq = w->fin_seq;
+	tcb->fin_queued = w->fin_sent;
+	tcb->passive = w->passive;
+	tcb->half_duplex = w->half_duplex;
+	tcb->fin_sent = w->fin_sent;
+	tcb->peer_fin = w->peer_fin;
+	tcb->timer_on[TIMER_TIME_WAIT] = true;
+	tcb->timer_due[TIMER_TIME_WAIT] = w->due;
+	tcb->timer_gen[TIMER_TIME_WAIT] = w->timer_gen;
+	tcb->tw_rec = r + 1;
+	struct endpoint *e = &st->eps[tcb->ep];
+	if (e->conn == (TW_BIT | r)) {
+		if (st->tw_indexed)
+			hmap_del(&st->tw_conns, tcb_tuple_key(tcb), TW_BIT | r);
+		if (hmap_put(&st->conns, tcb_tuple_key(tcb), tcb->id) < 0)
+			st->oom = true;
+		e->conn = tcb->id;
+	}
+	stack_settle_later(st, tcb);
+	return tcb;
+}
+
+void stack_settle(struct stack *st)
+{
+	for (uint32_t i = 0; i < st->n_settle; i++) {
+		struct tcb *tcb = tcb_at(st, st->settle[i]);
+		if (!tcb->in_use || !tcb->settle)
+			continue;
+		tcb->settle = false;
+		if (tcb->state == TCPS_TIME_WAIT && !tcb->listener) {
+			tw_deflate(st, tcb);
+		} else if (tcb->tw_rec) {
+			/* It left TIME_WAIT (a reopen): the record goes. */
+			tw_free(st, tcb->tw_rec - 1);
+			tcb->tw_rec = 0;
+		}
+	}
+	st->n_settle = 0;
+}
+
+struct tcb *stack_endpoint_conn(struct stack *st, int ep)
+{
+	uint32_t id = st->eps[ep].conn;
+	if (id != NO_TCB && (id & TW_BIT))
+		return tw_inflate(st, id & ~TW_BIT);
+	return stack_tcb(st, id);
+}
+
+void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k)
+{
+	tcb->timer_on[k] = false;
+	struct trace_event tev = { .type = TRACE_TIMER, .t_us = st->now, .endpoint = tcb->ep };
+	tev.u.timer.timer = k;
+	tev.u.timer.event = TIMER_FIRE;
+	trace_emit(st->trace, &tev);
+	tcp_timeout(st, tcb, k);
+}
+
+void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen)
+{
+	if (rec >= st->n_tws || st->tws[rec].gen != gen)
+		return;
+	struct tcb *tcb = tw_inflate(st, rec);
+	if (tcb)
+		stack_timer_fire(st, tcb, TIMER_TIME_WAIT);
+}
+
 void stack_tcb_release(struct stack *st, struct tcb *tcb)
 {
 	struct endpoint *e = &st->eps[tcb->ep];
+	if (tcb->tw_rec) {
+		tw_free(st, tcb->tw_rec - 1);
+		tcb->tw_rec = 0;
+	}
 	if (e->conn == tcb->id) {
 		hmap_del(&st->conns, tuple_key(tcb->local_ip, tcb->local_port, tcb->remote_ip, tcb->remote_port),
 			 tcb->id);
@@ -295,11 +569,7 @@ void stack_tcb_release(struct stack *st, struct tcb *tcb)
 	}
 	if (e->listener == tcb->id)
 		e->listener = NO_TCB;
-	tcb_free_buffers(tcb);
-	tcb->in_use = false;
-	tcb->snd_una = st->free_tcb;
-	st->free_tcb = tcb->id;
-	st->live_tcbs--;
+	tcb_slot_free(st, tcb);
 }
 
 uint32_t stack_choose_iss(struct stack *st, int ep)
@@ -313,17 +583,16 @@ uint32_t stack_choose_iss(struct stack *st, int ep)
 	return iss;
 }
 
-/* The connection TCB for seg's 4-tuple, or NULL. */
-static struct tcb *conn_lookup(struct stack *st, const struct segment *seg)
+/* The connection TCB for seg's 4-tuple in the live map, or NULL. */
+static struct tcb *live_lookup(struct stack *st, const struct segment *seg, uint64_t key)
 {
 	const struct hmap *m = &st->conns;
 	if (!m->cap)
 		return NULL;
-	uint64_t key = tuple_key(seg->dst_ip, seg->dst_port, seg->src_ip, seg->src_port);
-	for (uint32_t j = (uint32_t)mix64(key) & (m->cap - 1); m->keys[j] != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
-		if (m->keys[j] != key)
+	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
+		if (m->slots[j].key != key)
 			continue;
-		struct tcb *t = &st->tcbs[m->vals[j]];
+		struct tcb *t = tcb_at(st, m->slots[j].val);
 		if (t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
 		    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
 			return t;
@@ -331,9 +600,90 @@ static struct tcb *conn_lookup(struct stack *st, const struct segment *seg)
 	return NULL;
 }
 
+/* The TIME_WAIT record for seg's 4-tuple, inflated, or NULL. */
+static struct tcb *tw_lookup(struct stack *st, const struct segment *seg, uint64_t key)
+{
+	const struct hmap *m = &st->tw_conns;
+	if (!m->cap || !st->live_tws || !st->tw_indexed)
+		return NULL;
+	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
+		if (m->slots[j].key != key)
+			continue;
+		uint32_t r = m->slots[j].val & ~TW_BIT;
+		const struct tw_rec *w = &st->tws[r];
+		if (w->local_ip == seg->dst_ip && w->local_port == seg->dst_port &&
+		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
+			return tw_inflate(st, r);
+	}
+	return NULL;
+}
+
+/* The connection for seg's 4-tuple, or NULL. */
+static struct tcb *conn_lookup(struct stack *st, const struct segment *seg)
+{
+	uint64_t key = tuple_key(seg->dst_ip, seg->dst_port, seg->src_ip, seg->src_port);
+	struct tcb *t = live_lookup(st, seg, key);
+	return t ? t : tw_lookup(st, seg, key);
+}
+
+/* A SYN for a listener whose queue of connections not yet accepted is full
+ * (`backlog`). As with sockets, a connection counts until it is accepted,
+ * which here is when it leaves SYN-RECEIVED. */
+static bool listen_queue_full(const struct stack *st, const struct segment *seg)
+{
+	return st->backlog && st->syn_received >= st->backlog &&
+	       (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN;
+}
+
+/* The host (not the link) discards seg: a `drop` segment event with the
+ * reason. Linux drops a SYN when the listener's queue is full, and the
+ * client's retransmission may find room later; the RFC says nothing, and
+ * the rfc9293 profile does the same. */
+static void drop_at_host(struct stack *st, int ep, const struct segment *seg, const char *reason)
+{
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->now };
+	ev.endpoint = endpoint_at(st, seg->src_ip, seg->src_port);
+	ev.u.segment.src = ev.endpoint;
+	ev.u.segment.dst = ev.endpoint >= 0 && st->eps[ev.endpoint].twin >= 0 ? st->eps[ev.endpoint].twin : ep;
+	ev.u.segment.event = SEGEV_DROP;
+	ev.u.segment.seg = *seg;
+	ev.u.segment.reason = reason;
+	st->n_host_drops++;
+	trace_emit(st->trace, &ev);
+}
+
+/* The connection of endpoint ep if it is seg's (the link knows which
+ * endpoint a segment is for: no hash lookup, no cache miss), or NULL. */
+static struct tcb *endpoint_conn_for(struct stack *st, int ep, const struct segment *seg)
+{
+	uint32_t id = st->eps[ep].conn;
+	if (id == NO_TCB)
+		return NULL;
+	if (id & TW_BIT) {
+		const struct tw_rec *w = &st->tws[id & ~TW_BIT];
+		if (w->local_ip == seg->dst_ip && w->local_port == seg->dst_port &&
+		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
+			return tw_inflate(st, id & ~TW_BIT);
+		return NULL;
+	}
+	struct tcb *t = stack_tcb(st, id);
+	if (t && t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
+	    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
+		return t;
+	return NULL;
+}
+
 void stack_segment_arrives(struct stack *st, const struct segment *seg)
 {
-	struct tcb *tcb = conn_lookup(st, seg);
+	stack_segment_arrives_from(st, seg, -1, -1);
+}
+
+void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int src_ep, int dst_ep)
+{
+	struct tcb *tcb = dst_ep >= 0 ? endpoint_conn_for(st, dst_ep, seg) : NULL;
+	st->arriving_from = src_ep;
+	if (!tcb)
+		tcb = conn_lookup(st, seg);
 	if (tcb) {
 		tcp_input(st, tcb, seg);
 		return;
@@ -343,15 +693,33 @@ void stack_segment_arrives(struct stack *st, const struct segment *seg)
 		return;                        /* no such host: the segment is lost */
 	struct tcb *listener = stack_tcb(st, st->eps[ep].listener);
 	if (listener) {
+		if (listen_queue_full(st, seg)) {
+			drop_at_host(st, ep, seg, "backlog full");
+			return;
+		}
 		tcp_input(st, listener, seg);
 		return;
 	}
 	tcp_input_closed(st, ep, seg);
 }
 
+/* The endpoint a segment from endpoint src to ip:port is for: client#K's
+ * segments are for its server side server#K, not the listener. */
+static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t port)
+{
+	if (src < 0)
+		return endpoint_at(st, ip, port);
+	const struct endpoint *e = &st->eps[src];
+	if (e->twin >= 0)
+		return e->twin;
+	if (e->peer >= 0 && st->eps[e->peer].ip == ip && st->eps[e->peer].port == port)
+		return e->peer;
+	return endpoint_at(st, ip, port);
+}
+
 void stack_output(struct stack *st, int ep, const struct segment *seg)
 {
-	int dst = endpoint_at(st, seg->dst_ip, seg->dst_port);
+	int dst = peer_endpoint(st, ep, seg->dst_ip, seg->dst_port);
 	if (link_send(st->link, st->now, st->eps[ep].role, ep, dst, seg, false) < 0)
 		st->oom = true;
 }
@@ -367,7 +735,23 @@ void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint
 
 void stack_app_eof(struct stack *st, struct tcb *tcb)
 {
-	if (st->eps[tcb->ep].on_eof_close &&
-	    eventq_push(st->q, st->now, EV_APP_CLOSE, tcb->id, 0, tcb->gen) < 0)
-		st->oom = true;
+	if (st->eps[tcb->ep].on_eof_close)
+		tcb->eof_close = true;
+}
+
+void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error)
+{
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->now, .endpoint = ep };
+	ev.u.call.call = call;
+	ev.u.call.bytes = bytes;
+	ev.u.call.error = error;
+	trace_emit(st->trace, &ev);
+}
+
+void stack_app_close(struct stack *st, struct tcb *tcb)
+{
+	int err = tcp_call_error(tcb, CALL_CLOSE);
+	stack_emit_call(st, tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
+	if (!err)
+		tcp_close(st, tcb);
 }

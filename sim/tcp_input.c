@@ -136,6 +136,13 @@ static void sndbuf_ack(struct tcb *tcb, uint32_t ack)
 	memmove(tcb->snd.data, tcb->snd.data + n, tcb->snd.len - n);
 	tcb->snd.len -= n;
 	tcb->snd_buf_seq = upto;
+	/* An idle connection holds no buffer: a million of them in TIME_WAIT
+	 * would otherwise keep a million. */
+	if (tcb->snd.len == 0) {
+		free(tcb->snd.data);
+		tcb->snd.data = NULL;
+		tcb->snd.cap = 0;
+	}
 }
 
 static bool our_fin_acked(const struct tcb *tcb)
@@ -709,6 +716,17 @@ void tcp_input(struct stack *st, struct tcb *tcb, const struct segment *seg)
 	}
 	/* The TCB may be gone (CLOSED, or back to LISTEN). */
 	struct tcb *still = stack_tcb(st, id);
-	if (still && still->gen == gen)
-		tcp_output(st, still);
+	if (!still || still->gen != gen)
+		return;
+	/* An application that closes on EOF does so as soon as it has read
+	 * the FIN, before the ACK owed for it goes out: one FIN,ACK carries
+	 * both, as from a real stack whose app closes at once. */
+	if (still->eof_close) {
+		still->eof_close = false;
+		stack_app_close(st, still);
+		still = stack_tcb(st, id);
+		if (!still || still->gen != gen)
+			return;
+	}
+	tcp_output(st, still);
 }

@@ -4,6 +4,8 @@
 
 static void emit_timer(struct stack *st, struct tcb *tcb, enum timer_kind k, enum timer_event what, usec_t due)
 {
+	if (!trace_wants(st->trace, trace_bit(TRACE_TIMER)))
+		return;
 	struct trace_event ev = { .type = TRACE_TIMER, .t_us = st->now, .endpoint = tcb->ep };
 	ev.u.timer.timer = k;
 	ev.u.timer.event = what;
@@ -11,16 +13,25 @@ static void emit_timer(struct stack *st, struct tcb *tcb, enum timer_kind k, enu
 	trace_emit(st->trace, &ev);
 }
 
-/* Timers are cancelled lazily: the queued event carries the generation it was
- * set with, and a fire whose generation is stale is ignored (sim.c). */
+_Static_assert(TIMER_KINDS <= EVQ_TIMER_KINDS, "the event queue keys timers by kind");
+
+/* A timer has one queued event at most: setting it again moves that event,
+ * cancelling removes it (eventq.h), so idle connections leave nothing behind
+ * in the queue. The generation guards the fire all the same (sim.c). */
 void tcb_timer_set(struct stack *st, struct tcb *tcb, enum timer_kind k, usec_t after)
 {
 	usec_t due = st->now + after;
 	tcb->timer_gen[k]++;
 	tcb->timer_on[k] = true;
 	tcb->timer_due[k] = due;
-	if (eventq_push(st->q, due, EV_TIMER, tcb->id, (uint32_t)k, tcb->timer_gen[k]) < 0)
+	if (k == TIMER_TIME_WAIT) {
+		/* Queued on the TIME_WAIT lane when the TCB shrinks to its
+		 * record after this event, with the order stamp of now. */
+		tcb->tw_order = eventq_reserve(st->q, 1);
+		stack_settle_later(st, tcb);
+	} else if (eventq_timer_set(st->q, tcb->id, (uint32_t)k, due, tcb->timer_gen[k]) < 0) {
 		st->oom = true;
+	}
 	emit_timer(st, tcb, k, TIMER_SET, due);
 	/* The user timeout runs while something is unacknowledged: it
 	 * starts with the retransmission timer and stops with it. */
@@ -34,6 +45,7 @@ void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k)
 		return;
 	tcb->timer_gen[k]++;
 	tcb->timer_on[k] = false;
+	eventq_timer_cancel(st->q, tcb->id, (uint32_t)k);
 	emit_timer(st, tcb, k, TIMER_CANCEL, 0);
 	if (k == TIMER_RTO)
 		tcb_timer_cancel(st, tcb, TIMER_USER);
@@ -59,6 +71,15 @@ void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const c
 	enum tcp_state from = tcb->state;
 	tcb->state = to;
 	st->eps[tcb->ep].shown = to;
+	/* The listen queue (`backlog`): a passive connection counts while it
+	 * is in SYN-RECEIVED. */
+	if (from == TCPS_LISTEN && to == TCPS_SYN_RECEIVED) {
+		tcb->in_listen_queue = true;
+		st->syn_received++;
+	} else if (tcb->in_listen_queue && to != TCPS_SYN_RECEIVED) {
+		tcb->in_listen_queue = false;
+		st->syn_received--;
+	}
 
 	struct trace_event ev = { .type = TRACE_STATE, .t_us = st->now, .endpoint = tcb->ep };
 	ev.u.state.from = from;

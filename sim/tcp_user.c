@@ -91,7 +91,7 @@ static int queue_data(struct tcb *tcb, const uint8_t *data, uint32_t len)
 {
 	struct sndbuf *b = &tcb->snd;
 	if (b->len + len > b->cap) {
-		uint32_t cap = b->cap ? b->cap : 1024;
+		uint32_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + len)
 			cap *= 2;
 		uint8_t *d = realloc(b->data, cap);
@@ -103,8 +103,7 @@ static int queue_data(struct tcb *tcb, const uint8_t *data, uint32_t len)
 	if (data)
 		memcpy(b->data + b->len, data, len);
 	else
-		for (uint32_t i = 0; i < len; i++)
-			b->data[b->len + i] = tcp_pattern_byte(tcb->stream_offset + i);
+		tcp_pattern_fill(b->data + b->len, tcb->stream_offset, len);
 	b->len += len;
 	tcb->stream_offset += len;
 	return TCP_OK;

@@ -87,14 +87,20 @@ void trace_pick_pair(const struct trace *tr, int *client, int *server)
 
 void trace_add_sink(struct trace *tr, struct trace_sink sink)
 {
-	if (tr->n_sinks < TRACE_MAX_SINKS)
-		tr->sinks[tr->n_sinks++] = sink;
+	if (tr->n_sinks >= TRACE_MAX_SINKS)
+		return;
+	if (!sink.mask)
+		sink.mask = TRACE_ALL_BITS;
+	tr->sinks[tr->n_sinks++] = sink;
+	tr->wanted |= sink.mask;
 }
 
 void trace_emit(struct trace *tr, const struct trace_event *ev)
 {
+	uint32_t bit = trace_event_bit(ev);
 	for (size_t i = 0; i < tr->n_sinks; i++)
-		tr->sinks[i].event(tr->sinks[i].ctx, tr, ev);
+		if (tr->sinks[i].mask & bit)
+			tr->sinks[i].event(tr->sinks[i].ctx, tr, ev);
 }
 
 const char *seg_event_name(enum seg_event e)

@@ -117,6 +117,10 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 
 	if (!log->trace)
 		log->trace = tr;
+	if (log->keep_below > 0 &&
+	    (ev->type == TRACE_SEGMENT ? ev->u.segment.src >= log->keep_below || ev->u.segment.dst >= log->keep_below
+				       : ev->endpoint >= log->keep_below))
+		return;
 	if (ev->type == TRACE_SCENARIO && remember_scenario(log, ev) < 0)
 		log->out_of_memory = true;
 	if (grow(log) < 0) {
@@ -130,6 +134,11 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 }
 
 /* The sink to attach to the trace; log must outlive the run. */
+void trace_log_keep_first(struct trace_log *log, int n)
+{
+	log->keep_below = n;
+}
+
 struct trace_sink trace_log_sink(struct trace_log *log)
 {
 	return (struct trace_sink){ .event = trace_log_event, .ctx = log };
@@ -228,10 +237,11 @@ static uint32_t base_of(const struct seg_numbering *nb, const struct trace *tr, 
 /* Copies endpoint i's name into out ("?" for an index that is no endpoint). */
 static void endpoint_name(const struct trace *tr, int i, char out[SEGLINE_NAME_MAX])
 {
+	char nbuf[TRACE_NAME_MAX];
 	const char *name = "?";
 
 	if (i >= 0 && (size_t)i < tr->n_endpoints)
-		name = tr->endpoints[i].name;
+		name = trace_endpoint_name(tr, i, nbuf);
 	snprintf(out, SEGLINE_NAME_MAX, "%s", name);
 }
 

@@ -29,15 +29,15 @@ void script_init(struct script *s, enum profile p)
 	memset(&none, 0, sizeof none);
 	tcp_params_resolve(p, &none, &s->params);
 	trace_init(&s->tr);
-	trace_add_sink(&s->tr, (struct trace_sink){ on_event, s });
+	trace_add_sink(&s->tr, (struct trace_sink){ on_event, s, 0 });
 	eventq_init(&s->q);
 	rng_seed(&s->rng, 1);
 	link_init(&s->link, &s->lp, &s->rng, &s->q, &s->tr);
 	stack_init(&s->st, p, &s->params, &s->tr, &s->q, &s->link);
 	int c = trace_add_endpoint(&s->tr, "client", 0x0a000001, 40000, CLIENT_ISN);
 	int v = trace_add_endpoint(&s->tr, "server", 0x0a000002, 80, SERVER_ISN);
-	stack_add_endpoint(&s->st, c, ROLE_CLIENT, 0x0a000001, 40000, CLIENT_ISN, false);
-	stack_add_endpoint(&s->st, v, ROLE_SERVER, 0x0a000002, 80, SERVER_ISN, false);
+	stack_add_endpoint(&s->st, c, ROLE_CLIENT, 0x0a000001, 40000, CLIENT_ISN, false, true);
+	stack_add_endpoint(&s->st, v, ROLE_SERVER, 0x0a000002, 80, SERVER_ISN, false, true);
 	s->st.eps[CLIENT].peer = SERVER;
 	s->st.eps[SERVER].peer = CLIENT;
 }
@@ -52,7 +52,7 @@ void script_free(struct script *s)
 
 struct tcb *script_tcb(struct script *s, int ep)
 {
-	struct tcb *t = stack_tcb(&s->st, s->st.eps[ep].conn);
+	struct tcb *t = stack_endpoint_conn(&s->st, ep);
 	return t ? t : stack_tcb(&s->st, s->st.eps[ep].listener);
 }
 
@@ -103,6 +103,7 @@ void script_recv_abs(struct script *s, int ep, uint8_t flags, uint32_t seq, uint
 	if (flags & TH_SYN)
 		g.mss = 1460;
 	stack_segment_arrives(&s->st, &g);
+	stack_settle(&s->st);
 }
 
 void script_recv(struct script *s, int ep, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
@@ -128,11 +129,10 @@ void script_advance(struct script *s, usec_t us)
 				t->timer_on[ev.b] = false;
 				tcp_timeout(&s->st, t, (enum timer_kind)ev.b);
 			}
-		} else if (ev.kind == EV_APP_CLOSE) {
-			struct tcb *t = stack_tcb(&s->st, ev.a);
-			if (t && t->gen == ev.gen)
-				tcp_close(&s->st, t);
+		} else if (ev.kind == EV_TW_EXPIRE) {
+			stack_tw_expire(&s->st, ev.a, ev.gen);
 		}
+		stack_settle(&s->st);
 	}
 	s->st.now = until;
 }

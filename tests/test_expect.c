@@ -87,8 +87,16 @@ static void assert_failures(const struct scenario *sc, const struct trace_log *l
 			    const char *const *want, size_t n)
 {
 	struct expect_result res;
+	struct expect_stream *xs = expect_stream_new(sc, log->trace);
+	struct trace_sink sink = expect_stream_sink(xs);
 
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xs);
 	CU_ASSERT_EQUAL_FATAL(expect_check(sc, log, &res), 0);
+	/* The streaming checks see the same events the log kept. */
+	for (size_t i = 0; i < log->n; i++)
+		sink.event(sink.ctx, log->trace, &log->ev[i]);
+	CU_ASSERT_EQUAL_FATAL(expect_stream_finish(xs, &res), 0);
+	expect_stream_free(xs);
 	for (size_t i = 0; i < res.n_failures && i < n; i++) {
 		if (strcmp(res.failures[i], want[i]) != 0)
 			fprintf(stderr, "\n--- want\n%s\n--- got\n%s\n---\n", want[i], res.failures[i]);
@@ -118,7 +126,7 @@ static void test_contract_expectations_hold(void)
 	fs.sc.expect.has_delivered[ROLE_SERVER] = true;   /* 0 bytes */
 	fs.sc.expect.has_final = true;
 	fs.sc.expect.final_set[TCPS_CLOSED] = true;
-	fs.sc.expect.final[TCPS_CLOSED] = 2;
+	fs.sc.expect.final[TCPS_CLOSED] = 1;             /* one connection */
 	check_simclose(&fs, NULL, 0);
 }
 
@@ -345,22 +353,34 @@ static void test_wrong_delivered(void)
 	fixture_free(&tr, &log);
 }
 
-/* Both ends of the connection count. */
+/* A connection counts once: the simultaneous close ends with both ends
+ * CLOSED, one connection CLOSED (not two endpoints). */
 static void test_wrong_final(void)
 {
 	static const char *const want[] = {
-		"final CLOSED: expected 1, got 2 (end states of the 2 client and server endpoints: CLOSED 2)",
-		"final TIME_WAIT: expected 1, got 0 (end states of the 2 client and server endpoints: CLOSED 2)",
+		"final CLOSED: expected 2, got 1 (the 1 connections end CLOSED 1)",
+		"final TIME_WAIT: expected 1, got 0 (the 1 connections end CLOSED 1)",
 	};
 	struct fixture_scenario fs;
 
 	fs_init(&fs);
 	fs.sc.expect.has_final = true;
 	fs.sc.expect.final_set[TCPS_CLOSED] = true;
-	fs.sc.expect.final[TCPS_CLOSED] = 1;
+	fs.sc.expect.final[TCPS_CLOSED] = 2;
 	fs.sc.expect.final_set[TCPS_TIME_WAIT] = true;
 	fs.sc.expect.final[TCPS_TIME_WAIT] = 1;
 	check_simclose(&fs, want, 2);
+}
+
+/* A connection is counted in its client's state, or in its server side's
+ * once the client is CLOSED: TIME_WAIT on either end keeps it there. */
+static void test_connection_state(void)
+{
+	CU_ASSERT_EQUAL(expect_connection_state(TCPS_CLOSED, TCPS_CLOSED), TCPS_CLOSED);
+	CU_ASSERT_EQUAL(expect_connection_state(TCPS_TIME_WAIT, TCPS_CLOSED), TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(expect_connection_state(TCPS_CLOSED, TCPS_TIME_WAIT), TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(expect_connection_state(TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT), TCPS_FIN_WAIT_2);
+	CU_ASSERT_EQUAL(expect_connection_state(TCPS_CLOSED, TCPS_SYN_RECEIVED), TCPS_SYN_RECEIVED);
 }
 
 /* A dropped segment is listed, marked; a line may leave the mark out. */
@@ -398,10 +418,9 @@ static void test_many_clients(void)
 	static const enum tcp_state client[] = { TCPS_CLOSED, TCPS_SYN_SENT };
 	static const enum tcp_state server[] = { TCPS_CLOSED };
 	static const char *const want[] = {
-		"client#2 states: expected CLOSED SYN_SENT, got CLOSED SYN_SENT ESTABLISHED "
+		"client#2 states: expected CLOSED SYN_SENT, got a different sequence "
 		"(first difference at position 3: nothing vs ESTABLISHED)",
-		"final SYN_SENT: expected 3, got 1 (end states of the 4 client and server endpoints: "
-		"CLOSED 2, SYN_SENT 1, ESTABLISHED 1)",
+		"final SYN_SENT: expected 3, got 1 (the 2 connections end SYN_SENT 1, ESTABLISHED 1)",
 	};
 	struct fixture_scenario fs;
 	struct trace tr;
@@ -479,7 +498,8 @@ TCPSIM_SUITE(expect,
 	{ "a long run: the extra lines, capped", test_many_extra_lines },
 	{ "a place without the file name", test_place_without_path },
 	{ "wrong delivered bytes", test_wrong_delivered },
-	{ "final counts both ends of each connection", test_wrong_final },
+	{ "final counts each connection once", test_wrong_final },
+	{ "a connection's state for final", test_connection_state },
 	{ "dropped segments are listed and marked", test_dropped_segments },
 	{ "several clients: every client#K, every server#K", test_many_clients },
 	{ "a `from` that is not the previous `to` is inserted", test_from_inserted },

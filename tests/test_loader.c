@@ -666,7 +666,7 @@ static const struct bad_case {
 	{ "endpoints: { client: { ip: 224.0.0.1 } }\n", "1:28: ip must be a unicast IPv4 address, not 224.0.0.1" },
 	{ "endpoints: { server: { ip: 0.0.0.0 } }\n", "1:28: ip must be a unicast IPv4 address, not 0.0.0.0" },
 	{ "endpoints: { server: { isn: 4294967296 } }\n", "1:29: isn must be an integer between 0 and 4294967295, not 4294967296" },
-	{ "endpoints: { client: { count: 0 } }\n", "1:31: count must be an integer between 1 and 65535, not 0" },
+	{ "endpoints: { client: { count: 0 } }\n", "1:31: count must be an integer between 1 and 10000000, not 0" },
 	{ "endpoints: { server: { count: 2 } }\n", "1:24: count is for the client: the server side has one connection per client" },
 	{ "endpoints: { server: { every: 1s } }\n", "1:24: every is for the client: the server side has one connection per client" },
 	{ "endpoints: { client: { backlog: 5 } }\n", "1:24: backlog is for the server, whose listener accepts the clients" },

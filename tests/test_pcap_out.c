@@ -197,6 +197,7 @@ static void test_ip_id_per_source(void)
 
 			s.src_ip = ips[c];
 			ev = seg_event((usec_t)(r * CLIENTS + c), 0, SEGEV_SEND, false, s);
+			ev.u.segment.src = c;              /* endpoint c sends */
 			sink.event(sink.ctx, &tr, &ev);
 		}
 	}
@@ -318,7 +319,7 @@ static void test_write_error_reported(void)
 TCPSIM_SUITE(pcap_out,
 	{ "raw packet bytes are written as they were", test_raw_bytes_written_as_is },
 	{ "write, read back: link type, count, times, bytes", test_write_and_read_back },
-	{ "IP ID counts per source address", test_ip_id_per_source },
+	{ "IP ID counts per sending endpoint", test_ip_id_per_source },
 	{ "open reports an uncreatable file", test_open_fails },
 	{ "an oversized segment is reported", test_oversized_segment_reported },
 	{ "a write error is reported", test_write_error_reported })
