@@ -35,7 +35,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -87,6 +87,11 @@ check-replay: $(BUILD)/tcpsim
 check-compare: $(BUILD)/tcpsim
 	tests/check_compare.sh $(BUILD)/tcpsim $(BUILD)/compare-out
 
+# `tcpsim sweep`: the CSV is the same for any --jobs, the shards concatenated
+# are the unsharded CSV, bad input exits 2 and writes nothing.
+check-sweep: $(BUILD)/tcpsim
+	tests/check_sweep.sh $(BUILD)/tcpsim $(BUILD)/sweep-out
+
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
@@ -102,7 +107,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.
@@ -165,3 +170,21 @@ fuzz: $(FUZZ_BINS)
 
 check-fuzz: $(FUZZ_BINS)
 	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),10))
+
+# ---- benchmark ----------------------------------------------------------------
+# `make bench`: the simulator on the benchmark's workload (connect, 100 bytes, the
+# client closes, the server closes on EOF; every client ends in TIME_WAIT) for
+# N = 10^3 ... 10^6 connections, pcap on and off, pinned to one core, 5 runs each
+# (median, min, max; peak RSS), and the same exchange through this machine's kernel
+# over loopback (build/kernel_bench). BENCH_MAX=100000 stops at 10^5. The table goes
+# to standard output and build/bench/results.md; see docs/performance.md.
+BENCH_MAX ?= 1000000
+BENCH_REPS ?= 5
+
+$(BUILD)/kernel_bench: tools/kernel_bench.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+bench: $(BUILD)/tcpsim $(BUILD)/kernel_bench
+	python3 tools/bench.py --tcpsim $(BUILD)/tcpsim --kernel-bench $(BUILD)/kernel_bench \
+		--out $(BUILD)/bench --max $(BENCH_MAX) --reps $(BENCH_REPS)

@@ -34,9 +34,6 @@ struct expect_stream *expect_stream_new(const struct scenario *sc, const struct 
 struct trace_sink expect_stream_sink(struct expect_stream *x);
 int expect_stream_finish(struct expect_stream *x, struct expect_result *res);
 void expect_stream_free(struct expect_stream *x);
-/* The state expect.final counts a connection in: the client's, unless the
- * client is CLOSED, then its server side's (so a connection is CLOSED when
- * both ends are, and in TIME_WAIT when either end still is). */
-enum tcp_state expect_connection_state(enum tcp_state client, enum tcp_state server);
+
 
 #endif

@@ -19,23 +19,21 @@
 #define NO_TCB UINT32_MAX
 
 struct endpoint {
-	enum role role;
 	uint32_t ip;
-	uint16_t port;
 	uint32_t isn;                 /* configured ISN: the first connection's */
 	uint32_t last_isn;            /* the ISN of the latest SYN it sent (for inject) */
 	uint32_t n_connections;
-	bool iss_floor_set;           /* T29: the next ISS must be at least iss_floor */
-	uint32_t iss_floor;
+	uint32_t iss_floor;           /* T29: the next ISS must be at least this, when iss_floor_set */
+	uint32_t listener;            /* tcb id or NO_TCB */
+	uint32_t conn;                /* tcb id, TW_BIT | record id, or NO_TCB */
+	int32_t peer;                 /* the endpoint `connect` and `inject` aim at */
+	int32_t twin;                 /* a client#K: its server side server#K, which owns the
+					 connection the listener accepts from it; else -1 */
+	uint16_t port;
+	uint8_t role;                 /* enum role */
+	bool iss_floor_set;
 	bool on_eof_close;
 	bool half_duplex;             /* its TCBs answer data after CLOSE with RST (T30) */
-	uint32_t listener;            /* tcb id or NO_TCB */
-	uint32_t conn;                /* tcb id or NO_TCB */
-	int peer;                     /* the endpoint `connect` and `inject` aim at */
-	int twin;                     /* a client#K: its server side server#K, which owns the
-					 connection the listener accepts from it; else -1 */
-	enum tcp_state shown;         /* the last state the trace gave it */
-	uint64_t delivered;
 };
 
 /* A connection in TIME_WAIT shrinks to this record between events (as Linux

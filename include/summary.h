@@ -43,7 +43,7 @@ struct summary_totals {
 	uint64_t bytes_delivered[2];  /* to the client side [0] and the server side [1] applications */
 	uint64_t end_client[TCP_NSTATES];   /* the last state of each client endpoint */
 	uint64_t end_server[TCP_NSTATES];   /* ... of each connection's server side */
-	uint64_t end_connection[TCP_NSTATES];   /* per connection: see summary_connection_state() */
+	uint64_t end_connection[TCP_NSTATES];   /* per connection: see tcp_connection_state() */
 	struct summary_dist establish;      /* connect -> ESTABLISHED */
 	struct summary_dist complete;       /* connect -> both ends CLOSED or TIME_WAIT */
 };
@@ -58,10 +58,6 @@ struct trace_sink summary_sink(struct summary *s);
  * Returns 0, or -1 when out of memory. */
 int summary_totals(struct summary *s, struct summary_totals *out);
 
-/* The state a connection is counted in by expect.final and end_connection:
- * CLOSED when both ends are CLOSED; else the client's state unless it is
- * CLOSED, then the server side's. */
-enum tcp_state summary_connection_state(enum tcp_state client, enum tcp_state server);
 
 /* Prints the totals for a reader (a few lines) or as one JSON object on one line. */
 void summary_print_text(FILE *f, const struct summary_totals *t);

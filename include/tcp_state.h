@@ -27,6 +27,15 @@ enum tcp_state {
 static inline bool tcps_synchronized(enum tcp_state s) { return s >= TCPS_ESTABLISHED; }
 static inline bool tcps_have_sent_fin(enum tcp_state s) { return s >= TCPS_FIN_WAIT_1; }
 
+/* The state a connection (a client and its server side) is counted in by
+ * expect.final and the summary: CLOSED when both ends are; else the
+ * client's state, unless the client is CLOSED, then the server side's (so a
+ * connection is in TIME_WAIT while either end still is). */
+static inline enum tcp_state tcp_connection_state(enum tcp_state client, enum tcp_state server)
+{
+	return client != TCPS_CLOSED ? client : server;
+}
+
 /* The contract's spelling: "SYN_RECEIVED", "FIN_WAIT_1", ... */
 const char *tcp_state_name(enum tcp_state s);
 /* Accepts the contract's names and, case-insensitively, the RFC's hyphenated

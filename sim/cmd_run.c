@@ -11,6 +11,7 @@
 #include "json_out.h"
 #include "ladder.h"
 #include "pcap_out.h"
+#include "summary.h"
 #include "trace_log.h"
 
 static const char run_help[] =
@@ -24,8 +25,10 @@ static const char run_help[] =
 	"      --seed N         overrides the scenario's seed\n"
 	"      --profile P      rfc9293 or linux: the timer defaults (overrides the scenario's)\n"
 	"      --format F       text (the ladder, default), markdown (a handout table),\n"
-	"                       json (the trace lines), summary (totals; the default for\n"
-	"                       scenarios with more than one client)\n"
+	"                       json (the trace lines; with more than one client, the\n"
+	"                       summary as one JSON object), summary (totals, end states,\n"
+	"                       percentiles; the default with more than one client),\n"
+	"                       summary-json (the summary as one JSON object)\n"
 	"  -q, --quiet          print nothing but failures\n"
 	"      --no-trace       do not write NAME.trace.jsonl\n"
 	"      --no-pcap        do not write NAME.pcap\n"
@@ -35,7 +38,7 @@ static const char run_help[] =
 	"2 bad input or usage (FILE:LINE:COL: message; nothing is written), 3 a file\n"
 	"could not be written.\n";
 
-enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY };
+enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 
 static void print_summary(FILE *out, const struct scenario *sc, const struct sim_stats *s,
 			  const struct expect_result *res)
@@ -85,6 +88,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
 	struct expect_stream *xs = NULL;
+	struct summary *sum = NULL;
 	int rc = -1;
 
 	bool many = sc->ep[ROLE_CLIENT].count > 1;
@@ -104,6 +108,11 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	if (!(xs = expect_stream_new(sc, &tr)))
 		goto oom;
 	trace_add_sink(&tr, expect_stream_sink(xs));
+	if (!o->quiet && (fmt == FMT_SUMMARY || fmt == FMT_SUMMARY_JSON)) {
+		if (!(sum = summary_new(&tr)))
+			goto oom;
+		trace_add_sink(&tr, summary_sink(sum));
+	}
 	out_file_names(&jfile, o->out_dir, sc->base, ".trace.jsonl");
 	out_file_names(&pfile, o->out_dir, sc->base, ".pcap");
 	if (!o->no_trace) {
@@ -166,11 +175,23 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 			ladder_write_text(stdout, &log);
 		else if (fmt == FMT_MARKDOWN)
 			ladder_write_markdown(stdout, &log);
-		if (fmt != FMT_JSON)
+		if (sum) {
+			struct summary_totals t;
+			if (summary_totals(sum, &t) < 0)
+				goto oom;
+			if (fmt == FMT_SUMMARY_JSON) {
+				summary_print_json(stdout, &t);
+			} else {
+				summary_print_text(stdout, &t);
+				printf("  result    %s\n", res.n_failures ? "FAILED" : "ok");
+			}
+		} else if (fmt != FMT_JSON) {
 			print_summary(stdout, sc, &stats, &res);
+		}
 	}
 	for (size_t i = 0; i < res.n_failures; i++)
-		fprintf(o->quiet || fmt == FMT_JSON ? stderr : stdout, "%s: %s\n", sc->path, res.failures[i]);
+		fprintf(o->quiet || fmt == FMT_JSON || fmt == FMT_SUMMARY_JSON ? stderr : stdout, "%s: %s\n", sc->path,
+			res.failures[i]);
 	rc = res.n_failures ? EXIT_EXPECT : 0;
 	goto out;
 oom:
@@ -192,6 +213,7 @@ out:
 	}
 	expect_result_free(&res);
 	expect_stream_free(xs);
+	summary_free(sum);
 	trace_log_free(&log);
 	trace_free(&tr);
 	fflush(stdout);
@@ -200,8 +222,8 @@ out:
 
 static int parse_format(const char *s, enum format *fmt)
 {
-	static const char *const names[] = { "text", "markdown", "json", "summary" };
-	for (int i = 0; i < 4; i++)
+	static const char *const names[] = { "text", "markdown", "json", "summary", "summary-json" };
+	for (int i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*fmt = (enum format)i;
 			return 0;
@@ -218,7 +240,7 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	enum format fmt = FMT_TEXT;
 	if (o.format && parse_format(o.format, &fmt) < 0)
-		return cli_usage_error(argv[0], "--format is text, markdown, json or summary");
+		return cli_usage_error(argv[0], "--format is text, markdown, json, summary or summary-json");
 	if (o.n_args == 0)
 		return cli_usage_error(argv[0], "no scenario given");
 	int n = o.n_args, status = 0;
@@ -233,8 +255,11 @@ int cmd_run(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++) {
 		enum format f = fmt;
-		if (!o.format && scs[i].ep[ROLE_CLIENT].count > 1)
+		bool many = scs[i].ep[ROLE_CLIENT].count > 1;
+		if (!o.format && many)
 			f = FMT_SUMMARY;
+		if (f == FMT_JSON && many)     /* a million connections' trace lines are the file's job */
+			f = FMT_SUMMARY_JSON;
 		int r = run_one(&scs[i], &o, f, err, sizeof err);
 		if (r < 0) {
 			fprintf(stderr, "tcpsim: %s\n", err);
@@ -242,7 +267,7 @@ int cmd_run(int argc, char **argv)
 		} else if (r == EXIT_EXPECT && status == 0) {
 			status = EXIT_EXPECT;
 		}
-		if (i + 1 < n && !o.quiet && f != FMT_JSON)
+		if (i + 1 < n && !o.quiet && f != FMT_JSON && f != FMT_SUMMARY_JSON)
 			putchar('\n');
 	}
 	cli_free_all(n, scs);

@@ -7,12 +7,6 @@
 #define TCPSIM_VERSION "0.0.0"
 #endif
 
-static int cmd_later(const char *cmd)
-{
-	fprintf(stderr, "tcpsim %s: not available in this version yet\n", cmd);
-	return EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -25,6 +19,7 @@ int main(int argc, char **argv)
 		{ "graph", cmd_graph },
 		{ "replay", cmd_replay },
 		{ "compare", cmd_compare },
+		{ "sweep", cmd_sweep },
 	};
 	if (argc < 2) {
 		fputs(cli_usage_text, stderr);
@@ -42,8 +37,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "sweep"))
-		return cmd_later(cmd);
 	fprintf(stderr, "tcpsim: unknown command '%s'\n%s", cmd, cli_usage_text);
 	return EXIT_USAGE;
 }

@@ -1074,6 +1074,15 @@ static int check_addresses(struct loader *ld)
 	struct in_addr a = { .s_addr = htonl(c->ip) };
 	char ip[INET_ADDRSTRLEN];
 
+	/* client#K has the client's address plus K-1 (plus one to step over the
+	 * server's): the last must still be an address. */
+	if (c->count > 1 && (uint64_t)c->ip + c->count > 0xffffffffu) {
+		struct in_addr b = { .s_addr = htonl(c->ip) };
+		char first[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &b, first, sizeof(first));
+		return fail(ld, ld->ip_node[ROLE_CLIENT] ? ld->ip_node[ROLE_CLIENT] : ld->port_node[ROLE_CLIENT],
+			    "%u clients, one address each from %s, run past 255.255.255.255", c->count, first);
+	}
 	if (c->ip != s->ip || c->port != s->port)
 		return 0;
 	if (!at)

@@ -205,7 +205,6 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 	n->conn = NO_TCB;
 	n->peer = -1;
 	n->twin = -1;
-	n->shown = TCPS_CLOSED;
 	if (!addressed)
 		return 0;
 	return hmap_put(&st->addrs, addr_key(ip, port), (uint32_t)ep);
@@ -726,7 +725,6 @@ void stack_output(struct stack *st, int ep, const struct segment *seg)
 
 void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len)
 {
-	st->eps[tcb->ep].delivered += len;
 	struct trace_event ev = { .type = TRACE_DATA, .t_us = st->now, .endpoint = tcb->ep };
 	ev.u.data.bytes = len;
 	ev.u.data.data = data;
@@ -741,6 +739,8 @@ void stack_app_eof(struct stack *st, struct tcb *tcb)
 
 void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error)
 {
+	if (!trace_wants(st->trace, trace_bit(TRACE_CALL)))
+		return;
 	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->now, .endpoint = ep };
 	ev.u.call.call = call;
 	ev.u.call.bytes = bytes;

@@ -70,7 +70,6 @@ void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const c
 {
 	enum tcp_state from = tcb->state;
 	tcb->state = to;
-	st->eps[tcb->ep].shown = to;
 	/* The listen queue (`backlog`): a passive connection counts while it
 	 * is in SYN-RECEIVED. */
 	if (from == TCPS_LISTEN && to == TCPS_SYN_RECEIVED) {

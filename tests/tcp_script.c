@@ -11,12 +11,16 @@ static void on_event(void *ctx, const struct trace *tr, const struct trace_event
 		s->out[s->n_out].data = NULL;
 		s->out_ep[s->n_out] = ev->u.segment.src;
 		s->n_out++;
-	} else if (ev->type == TRACE_STATE && s->n_states < SCRIPT_MAX) {
-		struct script_state *st = &s->states[s->n_states++];
-		st->ep = ev->endpoint;
-		st->from = ev->u.state.from;
-		st->to = ev->u.state.to;
-		snprintf(st->arc, sizeof st->arc, "%s", ev->u.state.arc ? ev->u.state.arc : "");
+	} else if (ev->type == TRACE_STATE) {
+		if (ev->endpoint >= 0 && ev->endpoint < 2)
+			s->shown[ev->endpoint] = ev->u.state.to;
+		if (s->n_states < SCRIPT_MAX) {
+			struct script_state *st = &s->states[s->n_states++];
+			st->ep = ev->endpoint;
+			st->from = ev->u.state.from;
+			st->to = ev->u.state.to;
+			snprintf(st->arc, sizeof st->arc, "%s", ev->u.state.arc ? ev->u.state.arc : "");
+		}
 	} else if (ev->type == TRACE_DATA && ev->endpoint >= 0 && ev->endpoint < 2) {
 		s->delivered[ev->endpoint] += ev->u.data.bytes;
 	}
@@ -202,7 +206,7 @@ void script_expect_nothing(struct script *s, const char *file, int line)
 void script_expect_state(struct script *s, int ep, enum tcp_state want, const char *arc, const char *file, int line)
 {
 	char msg[200];
-	enum tcp_state got = s->st.eps[ep].shown;
+	enum tcp_state got = s->shown[ep];
 	if (got != want) {
 		snprintf(msg, sizeof msg, "%s: expected state %s, got %s", ep == CLIENT ? "client" : "server",
 			 tcp_state_name(want), tcp_state_name(got));

@@ -42,6 +42,7 @@ struct script {
 	struct script_state states[SCRIPT_MAX];
 	int n_states;
 	uint64_t delivered[2];
+	enum tcp_state shown[2];      /* the last state the trace gave each */
 	int eofs[2];
 };
 

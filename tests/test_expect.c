@@ -376,11 +376,11 @@ static void test_wrong_final(void)
  * once the client is CLOSED: TIME_WAIT on either end keeps it there. */
 static void test_connection_state(void)
 {
-	CU_ASSERT_EQUAL(expect_connection_state(TCPS_CLOSED, TCPS_CLOSED), TCPS_CLOSED);
-	CU_ASSERT_EQUAL(expect_connection_state(TCPS_TIME_WAIT, TCPS_CLOSED), TCPS_TIME_WAIT);
-	CU_ASSERT_EQUAL(expect_connection_state(TCPS_CLOSED, TCPS_TIME_WAIT), TCPS_TIME_WAIT);
-	CU_ASSERT_EQUAL(expect_connection_state(TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT), TCPS_FIN_WAIT_2);
-	CU_ASSERT_EQUAL(expect_connection_state(TCPS_CLOSED, TCPS_SYN_RECEIVED), TCPS_SYN_RECEIVED);
+	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_CLOSED), TCPS_CLOSED);
+	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_TIME_WAIT, TCPS_CLOSED), TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_TIME_WAIT), TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT), TCPS_FIN_WAIT_2);
+	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_SYN_RECEIVED), TCPS_SYN_RECEIVED);
 }
 
 /* A dropped segment is listed, marked; a line may leave the mark out. */

@@ -668,6 +668,7 @@ static const struct bad_case {
 	{ "endpoints: { server: { isn: 4294967296 } }\n", "1:29: isn must be an integer between 0 and 4294967295, not 4294967296" },
 	{ "endpoints: { client: { count: 0 } }\n", "1:31: count must be an integer between 1 and 10000000, not 0" },
 	{ "endpoints: { server: { count: 2 } }\n", "1:24: count is for the client: the server side has one connection per client" },
+	{ "endpoints: { client: { ip: 255.255.255.250, count: 10 } }\n", "1:28: 10 clients, one address each from 255.255.255.250, run past 255.255.255.255" },
 	{ "endpoints: { server: { every: 1s } }\n", "1:24: every is for the client: the server side has one connection per client" },
 	{ "endpoints: { client: { backlog: 5 } }\n", "1:24: backlog is for the server, whose listener accepts the clients" },
 	{ "endpoints: { server: { backlog: 0 } }\n", "1:33: backlog must be an integer between 1 and 65535, not 0" },

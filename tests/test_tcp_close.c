@@ -92,6 +92,38 @@ static void test_active_close_passes_fin_wait_and_time_wait(void)
 	script_free(&s);
 }
 
+/* Between events a connection in TIME-WAIT is a small record, not a TCB
+ * (as Linux's timewait sock): the record answers a retransmitted FIN with
+ * an ACK and restarts 2MSL, and expires when its timer does. */
+static void test_time_wait_shrinks_to_a_record(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_client_established(&s);
+	uint32_t tcbs = s.st.live_tcbs;
+	script_close(&s, CLIENT);
+	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T16");
+	CU_ASSERT_EQUAL(s.st.live_tws, 1);
+	CU_ASSERT_EQUAL(s.st.live_tcbs, tcbs - 1);
+	CU_ASSERT_TRUE(s.st.eps[CLIENT].conn & TW_BIT);
+	script_advance(&s, 100 * SEC);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);       /* the peer's FIN again */
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T16");
+	CU_ASSERT_EQUAL(s.st.live_tws, 1);
+	CU_ASSERT_EQUAL(s.st.live_tcbs, tcbs - 1);
+	script_advance(&s, 240 * SEC - 1);                /* restarted: 240 s from the second FIN */
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T16");
+	script_advance(&s, 1);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
+	CU_ASSERT_EQUAL(s.st.live_tws, 0);
+	CU_ASSERT_EQUAL(s.st.live_tcbs, tcbs - 1);
+	script_free(&s);
+}
+
 /* T13, T18, T20: RFC 9293 section 3.6 Figure 12, the passive side. */
 static void test_passive_close_passes_close_wait_and_last_ack(void)
 {
@@ -558,6 +590,7 @@ static void test_calls_without_connection_are_noconn_error(void)
 }
 
 TCPSIM_SUITE(tcp_close,
+	{ "TIME-WAIT shrinks to a record that answers and expires", test_time_wait_shrinks_to_a_record },
 	{ "U06: deferred CLOSE's FIN acks the text that completed the handshake",
 	  test_deferred_close_acks_the_text_that_completes_handshake },
 	{ "T29: reopened ISS above the old incarnation's SND.NXT",

@@ -2,7 +2,7 @@
 # Installs the Debian packages tcpsim needs, when one is missing.
 # Called by `make`, `make run` and `make check`; quiet when everything is there.
 set -e
-PKGS="gcc make pkg-config python3 libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang"
+PKGS="gcc make pkg-config python3 time util-linux libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang gnuplot-nox"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,305 @@
+/* cmd_sweep.c - `tcpsim sweep`: one scenario over a grid of --set values
+ * and seeds, a CSV row per run and a plot of the completion times. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "sweep.h"
+
+static const char sweep_help[] =
+	"usage: tcpsim sweep SCENARIO.yaml --set KEY=V1,V2,... [--set KEY2=...] [options]\n"
+	"       tcpsim sweep --plot SWEEP.csv [-o DIR]\n"
+	"\n"
+	"Runs the scenario once for every combination of the --set values (the first\n"
+	"key varies slowest) and every seed, keeping only each run's totals, and writes\n"
+	"DIR/NAME.sweep.csv (one row per run, in run order) and DIR/NAME.sweep.svg (the\n"
+	"median and 10th-90th percentile of the completion time against the first key,\n"
+	"one line per value of the second key; drawn with gnuplot). KEY is a dotted path\n"
+	"of the scenario's keys (link.loss, tcp.rto_min, endpoints.client.count), each\n"
+	"value a YAML scalar checked as the file's would be.\n"
+	"\n"
+	"      --set KEY=V1,V2,...  a key and its values (repeatable)\n"
+	"      --seeds A..B     run every combination with seeds A to B (default: the\n"
+	"                       scenario's seed only)\n"
+	"  -j, --jobs N         N worker processes (default 1; 0: one per CPU); the CSV\n"
+	"                       is the same bytes for any N\n"
+	"      --shard I/N      run only the I-th of N contiguous blocks of the runs;\n"
+	"                       the header is in shard 1's CSV only, so that the N CSVs\n"
+	"                       concatenated are the unsharded CSV; no plot is drawn\n"
+	"      --plot CSV       draw DIR/NAME.sweep.svg from a sweep's CSV (shards\n"
+	"                       concatenated) instead of running\n"
+	"  -o, --output DIR     where the files go (default ./out)\n"
+	"  -q, --quiet          print nothing but errors (no progress bar either)\n"
+	"\n"
+	"CSV columns: the --set keys, seed, established (0/1; with several clients\n"
+	"how many), establish_us and complete_us (connect -> ESTABLISHED, connect ->\n"
+	"both ends CLOSED or TIME_WAIT; the median with several clients; empty when\n"
+	"not reached), retransmissions, segments (sent by the TCPs), bytes_delivered\n"
+	"(to both applications), end_client, end_server (the last state; with several\n"
+	"clients STATE=N;STATE=N). A progress bar is drawn on stderr when it is a\n"
+	"terminal.\n"
+	"\n"
+	"Exit status: 0 done, 2 bad input or usage (unknown key, bad value, bad --seeds\n"
+	"or --shard; nothing is written), 3 a run, a file or gnuplot failed.\n";
+
+enum { OPT_SET = 256, OPT_SEEDS, OPT_SHARD, OPT_PLOT, OPT_HELP };
+
+static const struct option sweep_options[] = {
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "seeds", required_argument, NULL, OPT_SEEDS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ 0, 0, 0, 0 },
+};
+
+/* The command line, parsed. */
+struct sweep_opts {
+	struct sweep sw;
+	const char *out_dir, *plot_csv;
+	unsigned jobs;
+	bool sharded, quiet;
+	uint64_t shard_i, shard_n;
+};
+
+/* Parses the options into o (whose sweep gets the --set axes). Returns 0,
+ * or EXIT_USAGE after printing the problem. */
+static int parse_options(int argc, char **argv, struct sweep_opts *o)
+{
+	char err[1024];
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:qj:", sweep_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			fputs(sweep_help, stdout);
+			exit(0);
+		case OPT_SET:
+			if (sweep_add_set(&o->sw, optarg, err, sizeof err) < 0)
+				return cli_usage_error(argv[0], err);
+			break;
+		case OPT_SEEDS:
+			if (sweep_parse_seeds(optarg, &o->sw.seed_first, &o->sw.seed_last) < 0)
+				return cli_usage_error(argv[0], "--seeds is A..B (A <= B) or N, such as 1..200");
+			o->sw.has_seeds = true;
+			break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || *optarg == '-' || errno || v > 4096)
+				return cli_usage_error(argv[0], "--jobs is a number of processes, 0 to 4096 (0: one per CPU)");
+			o->jobs = (unsigned)v;
+			if (v == 0) {
+				long n = sysconf(_SC_NPROCESSORS_ONLN);
+				o->jobs = n > 0 ? (unsigned)n : 1;
+			}
+			break;
+		}
+		case OPT_SHARD:
+			if (sweep_parse_shard(optarg, &o->shard_i, &o->shard_n) < 0)
+				return cli_usage_error(argv[0], "--shard is I/N with 1 <= I <= N, such as 2/8");
+			o->sharded = true;
+			break;
+		case OPT_PLOT:
+			o->plot_csv = optarg;
+			break;
+		case 'o':
+			o->out_dir = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		default:
+			snprintf(err, sizeof err, c == ':' ? "%s needs a value" : "unknown option %s", argv[optind - 1]);
+			return cli_usage_error(argv[0], err);
+		}
+	}
+	return 0;
+}
+
+/* NAME of a sweep CSV's path: its base name without .sweep.csv or .csv. */
+static char *csv_name(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *b = slash ? slash + 1 : path;
+	size_t n = strlen(b);
+
+	if (n > 10 && strcmp(b + n - 10, ".sweep.csv") == 0)
+		n -= 10;
+	else if (n > 4 && strcmp(b + n - 4, ".csv") == 0)
+		n -= 4;
+	return strndup(b, n);
+}
+
+/* Draws DIR/NAME.sweep.svg from csv (written under a temporary name, then
+ * renamed). Returns 0, or an exit status after printing why. */
+static int draw_plot(const char *csv, const char *dir, const char *name, bool quiet)
+{
+	struct out_file svg;
+	char err[1024];
+
+	out_file_names(&svg, dir, name, ".sweep.svg");
+	int rc = sweep_plot(csv, name, svg.tmp, err, sizeof err);
+	if (rc == -1) {
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (rc < 0 || out_file_commit(&svg, err, sizeof err) < 0) {
+		unlink(svg.tmp);
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+		return EXIT_ENV;
+	}
+	if (!quiet)
+		printf("%s\n", svg.final);
+	return 0;
+}
+
+/* `tcpsim sweep --plot CSV`. */
+static int plot_only(const struct sweep_opts *o)
+{
+	char err[1024];
+	char *name = csv_name(o->plot_csv);
+
+	if (!name) {
+		fprintf(stderr, "tcpsim sweep: out of memory\n");
+		return EXIT_ENV;
+	}
+	if (access(o->plot_csv, R_OK) < 0) {
+		fprintf(stderr, "tcpsim sweep: %s: %s\n", o->plot_csv, strerror(errno));
+		free(name);
+		return EXIT_USAGE;
+	}
+	if (cli_make_dirs(o->out_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+		free(name);
+		return EXIT_ENV;
+	}
+	int rc = draw_plot(o->plot_csv, o->out_dir, name, o->quiet);
+	free(name);
+	return rc;
+}
+
+/* The rows of runs [first, end) into DIR/NAME.sweep.csv (the header unless
+ * this is a shard other than the first). Returns 0, or EXIT_ENV after
+ * printing why; nothing is left behind on failure. */
+static int write_csv(const struct sweep_opts *o, const struct out_file *csv, uint64_t first, uint64_t end)
+{
+	char err[1024];
+	FILE *f = fopen(csv->tmp, "w");
+
+	if (!f) {
+		fprintf(stderr, "tcpsim sweep: %s: %s\n", csv->final, strerror(errno));
+		return EXIT_ENV;
+	}
+	if (!o->sharded || o->shard_i == 1)
+		sweep_write_header(&o->sw, f);
+	int rc = sweep_write_rows(&o->sw, first, end, o->jobs, f, !o->quiet && isatty(2), err, sizeof err);
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, sizeof err, "%s: write failed", csv->final);
+		rc = -1;
+	}
+	if (rc == 0 && out_file_commit(csv, err, sizeof err) < 0)
+		rc = -1;
+	if (rc < 0) {
+		unlink(csv->tmp);
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
+/* The monotonic clock in seconds, for the time a sweep took. */
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* `tcpsim sweep`: check every combination, run the block of runs this
+ * process owns, write the CSV, draw the plot unless sharded. */
+int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_opts o = { .out_dir = "out", .jobs = 1 };
+	char err[2048];
+	int rc = parse_options(argc, argv, &o);
+
+	if (rc)
+		goto out;
+	if (o.plot_csv) {
+		if (optind != argc || o.sw.n_axes || o.sharded || o.sw.has_seeds) {
+			rc = cli_usage_error(argv[0], "--plot takes a CSV and -o DIR only");
+			goto out;
+		}
+		rc = plot_only(&o);
+		goto out;
+	}
+	if (argc - optind != 1) {
+		rc = cli_usage_error(argv[0], argc == optind ? "no scenario given" : "one scenario at a time");
+		goto out;
+	}
+	if (o.sw.n_axes == 0) {
+		rc = cli_usage_error(argv[0], "no --set KEY=V1,V2,... given");
+		goto out;
+	}
+	o.sw.path = argv[optind];
+	if (sweep_check(&o.sw, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	uint64_t first = 0, end = o.sw.n_runs;
+	if (o.sharded)
+		sweep_shard_range(o.sw.n_runs, o.shard_i, o.shard_n, &first, &end);
+	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+		rc = EXIT_ENV;
+		goto out;
+	}
+	struct scenario sc;
+	if (scenario_load(o.sw.path, &sc, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	char *name = strdup(sc.base);
+	scenario_free(&sc);
+	if (!name) {
+		fprintf(stderr, "tcpsim sweep: out of memory\n");
+		rc = EXIT_ENV;
+		goto out;
+	}
+	struct out_file csv;
+	out_file_names(&csv, o.out_dir, name, ".sweep.csv");
+	double t0 = wall_s();
+	rc = write_csv(&o, &csv, first, end);
+	if (rc == 0 && !o.quiet) {
+		printf("%s: %" PRIu64 " run%s", name, end - first, end - first == 1 ? "" : "s");
+		if (o.sharded && end > first)
+			printf(" (shard %" PRIu64 "/%" PRIu64 ": runs %" PRIu64 " to %" PRIu64 " of 0 to %" PRIu64 ")",
+			       o.shard_i, o.shard_n, first, end - 1, o.sw.n_runs - 1);
+		else if (o.sharded)
+			printf(" (shard %" PRIu64 "/%" PRIu64 " of %" PRIu64 " runs is empty)", o.shard_i, o.shard_n,
+			       o.sw.n_runs);
+		printf(" in %.1f s with %u job%s: %s\n", wall_s() - t0, o.jobs, o.jobs == 1 ? "" : "s", csv.final);
+		if (o.sharded)
+			printf("no plot for a shard: cat the shards' CSVs in order, then tcpsim sweep --plot ALL.csv\n");
+	}
+	if (rc == 0 && !o.sharded)
+		rc = draw_plot(csv.final, o.out_dir, name, o.quiet);
+	free(name);
+out:
+	sweep_free(&o.sw);
+	return rc;
+}
