@@ -43,12 +43,15 @@ enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 static void print_summary(FILE *out, const struct scenario *sc, const struct sim_stats *s,
 			  const struct expect_result *res)
 {
+	char until[64] = "";
+	if (s->stopped_by_until)
+		snprintf(until, sizeof until, ", stopped by until at %.6f s", (double)sc->until / 1e6);
 	fprintf(out, "%s: %llu events, %llu segments sent (%llu dropped, %llu duplicated), "
-		     "%llu retransmissions, ended at %.6f s%s: %s\n",
+		     "%llu retransmissions, last event at %.6f s%s: %s\n",
 		sc->name, (unsigned long long)s->events, (unsigned long long)s->segments_sent,
 		(unsigned long long)s->segments_dropped, (unsigned long long)s->segments_duplicated,
-		(unsigned long long)s->retransmissions, (double)s->end_us / 1e6,
-		s->stopped_by_until ? " (until)" : "", res->n_failures ? "FAILED" : "ok");
+		(unsigned long long)s->retransmissions, (double)s->end_us / 1e6, until,
+		res->n_failures ? "FAILED" : "ok");
 }
 
 /* The pictures of a run: the state diagram as DOT and SVG, the ladder. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigarray.h"
 #include "expect.h"
 
 /* Failing endpoints described one by one, per role; the rest are counted. */
@@ -52,7 +53,7 @@ void expect_stream_free(struct expect_stream *x)
 {
 	if (!x)
 		return;
-	free(x->ep);
+	bigarray_free(x->ep, x->n_ep * sizeof *x->ep);
 	free(x);
 }
 
@@ -62,7 +63,7 @@ static bool cover(struct expect_stream *x, size_t i)
 	if (i < x->n_ep)
 		return true;
 	size_t n = x->tr->n_endpoints > i ? x->tr->n_endpoints : i + 1;
-	struct ep_track *e = realloc(x->ep, n * sizeof *e);
+	struct ep_track *e = bigarray_resize(x->ep, x->n_ep * sizeof *e, n * sizeof *e);
 	if (!e) {
 		x->oom = true;
 		return false;

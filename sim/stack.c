@@ -1,6 +1,7 @@
 /* stack.c - endpoints, the TCB pool and demultiplexing. */
 #include <stdlib.h>
 #include <string.h>
+#include "bigarray.h"
 #include "seq.h"
 #include "stack.h"
 
@@ -165,10 +166,10 @@ void stack_free(struct stack *st)
 	for (uint32_t c = 0; c < st->cap_tcbs >> TCB_CHUNK_BITS; c++)
 		free(st->tcbs[c]);
 	free(st->tcbs);
-	free(st->tws);
+	bigarray_free(st->tws, st->cap_tws * sizeof *st->tws);
 	hmap_free(&st->tw_conns);
 	free(st->settle);
-	free(st->eps);
+	bigarray_free(st->eps, st->cap_eps * sizeof *st->eps);
 	hmap_free(&st->conns);
 	hmap_free(&st->addrs);
 	memset(st, 0, sizeof *st);
@@ -187,7 +188,7 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 		return -1;
 	if (st->n_eps == st->cap_eps) {
 		uint32_t cap = st->cap_eps ? st->cap_eps * 2 : 8;
-		struct endpoint *e = realloc(st->eps, cap * sizeof *e);
+		struct endpoint *e = bigarray_resize(st->eps, st->cap_eps * sizeof *e, cap * sizeof *e);
 		if (!e)
 			return -1;
 		st->eps = e;
@@ -359,7 +360,7 @@ static int tw_alloc(struct stack *st, uint32_t *out)
 	} else {
 		if (st->n_tws == st->cap_tws) {
 			uint32_t cap = st->cap_tws ? st->cap_tws * 2 : 64;
-			struct tw_rec *t = realloc(st->tws, cap * sizeof *t);
+			struct tw_rec *t = bigarray_resize(st->tws, st->cap_tws * sizeof *t, cap * sizeof *t);
 			if (!t)
 				return -1;
 			st->tws = t;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigarray.h"
 #include "trace.h"
 
 void trace_init(struct trace *tr)
@@ -11,7 +12,7 @@ void trace_init(struct trace *tr)
 
 void trace_free(struct trace *tr)
 {
-	free(tr->endpoints);
+	bigarray_free(tr->endpoints, tr->cap_endpoints * sizeof *tr->endpoints);
 	memset(tr, 0, sizeof *tr);
 }
 
@@ -20,7 +21,7 @@ int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, ui
 {
 	if (tr->n_endpoints == tr->cap_endpoints) {
 		size_t cap = tr->cap_endpoints ? tr->cap_endpoints * 2 : 8;
-		struct trace_endpoint *e = realloc(tr->endpoints, cap * sizeof *e);
+		struct trace_endpoint *e = bigarray_resize(tr->endpoints, tr->cap_endpoints * sizeof *e, cap * sizeof *e);
 		if (!e)
 			return -1;
 		tr->endpoints = e;
