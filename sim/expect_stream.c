@@ -171,7 +171,7 @@ static int finish_role(struct expect_stream *x, int r, struct expect_result *res
 {
 	const struct expect *ex = &x->sc->expect;
 	static const char *const names[NROLES] = { "client#K", "server#K" };
-	size_t failing = 0, total = 0, bad_bytes = 0;
+	size_t failing = 0, total = 0;
 	char name[TRACE_NAME_MAX];
 	for (size_t i = 0; i < x->tr->n_endpoints; i++) {
 		if (role_of(x, i) != r)
@@ -182,7 +182,6 @@ static int finish_role(struct expect_stream *x, int r, struct expect_result *res
 			push_state(ex, r, e, TCPS_CLOSED);
 		bool states_bad = ex->has_states[r] && (e->bad_pos || e->pos != ex->n_states[r]);
 		bool bytes_bad = ex->has_delivered[r] && e->delivered != ex->delivered[r];
-		bad_bytes += bytes_bad;
 		if (!states_bad && !bytes_bad)
 			continue;
 		if (++failing > LIST_FAILING)

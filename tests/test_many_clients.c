@@ -116,7 +116,7 @@ static void test_shifted_timelines_and_pairs(void)
 	for (int k = 0; k < 3; k++) {
 		const struct trace_event *syn = nth_segment(&r, SEGEV_SEND, k);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(syn);
-		CU_ASSERT_EQUAL(syn->t_us, 5000 + 1000 * k);
+		CU_ASSERT_EQUAL(syn->t_us, (usec_t)(5000 + 1000 * k));
 		CU_ASSERT_EQUAL(syn->u.segment.seg.flags, TH_SYN);
 		snprintf(a, sizeof a, "client#%d", k + 1);
 		snprintf(b, sizeof b, "server#%d", k + 1);
