@@ -18,7 +18,6 @@
 struct ep_track {
 	uint32_t pos;                /* states matched so far */
 	uint32_t bad_pos;            /* 1-based position of the first difference, 0: none */
-	uint8_t last;                /* the last state */
 	uint8_t bad_got;             /* the state found at bad_pos */
 	uint8_t started;
 	int8_t role;                 /* role_of() + 2, cached; 0: not looked up yet */
@@ -30,7 +29,8 @@ struct expect_stream {
 	const struct trace *tr;
 	bool many;                   /* several clients: states and delivered checked here */
 	bool sequences;              /* many, and expect.client/server name states or bytes */
-	struct ep_track *ep;
+	uint8_t *last;               /* per endpoint: its last state (all expect.final needs) */
+	struct ep_track *ep;         /* per endpoint, when `sequences` */
 	size_t n_ep;
 	bool oom;
 };
@@ -53,7 +53,8 @@ void expect_stream_free(struct expect_stream *x)
 {
 	if (!x)
 		return;
-	bigarray_free(x->ep, x->n_ep * sizeof *x->ep);
+	bigarray_free(x->ep, x->sequences ? x->n_ep * sizeof *x->ep : 0);
+	bigarray_free(x->last, x->n_ep);
 	free(x);
 }
 
@@ -63,13 +64,22 @@ static bool cover(struct expect_stream *x, size_t i)
 	if (i < x->n_ep)
 		return true;
 	size_t n = x->tr->n_endpoints > i ? x->tr->n_endpoints : i + 1;
-	struct ep_track *e = bigarray_resize(x->ep, x->n_ep * sizeof *e, n * sizeof *e);
-	if (!e) {
+	uint8_t *last = bigarray_resize(x->last, x->n_ep, n);
+	if (!last) {
 		x->oom = true;
 		return false;
 	}
-	memset(e + x->n_ep, 0, (n - x->n_ep) * sizeof *e);
-	x->ep = e;
+	memset(last + x->n_ep, TCPS_CLOSED, n - x->n_ep);
+	x->last = last;
+	if (x->sequences) {
+		struct ep_track *e = bigarray_resize(x->ep, x->n_ep * sizeof *e, n * sizeof *e);
+		if (!e) {
+			x->oom = true;
+			return false;
+		}
+		memset(e + x->n_ep, 0, (n - x->n_ep) * sizeof *e);
+		x->ep = e;
+	}
 	x->n_ep = n;
 	return true;
 }
@@ -127,13 +137,14 @@ static void on_event(void *ctx, const struct trace *tr, const struct trace_event
 		return;
 	if (ev->endpoint < 0 || !cover(x, (size_t)ev->endpoint))
 		return;
+	if (!x->sequences) {              /* expect.final needs the last state only */
+		if (ev->type == TRACE_STATE)
+			x->last[ev->endpoint] = (uint8_t)ev->u.state.to;
+		return;
+	}
 	struct ep_track *e = &x->ep[ev->endpoint];
 	if (ev->type == TRACE_DATA) {
 		e->delivered += ev->u.data.bytes;
-		return;
-	}
-	if (!x->sequences) {              /* expect.final needs the last state only */
-		e->last = (uint8_t)ev->u.state.to;
 		return;
 	}
 	const struct expect *ex = &x->sc->expect;
@@ -148,11 +159,11 @@ static void on_event(void *ctx, const struct trace *tr, const struct trace_event
 		if (r == ROLE_SERVER && from == TCPS_LISTEN)
 			push_state(ex, r, e, TCPS_CLOSED);
 		push_state(ex, r, e, from);
-	} else if (e->last != from) {
+	} else if (x->last[ev->endpoint] != from) {
 		push_state(ex, r, e, from);
 	}
 	push_state(ex, r, e, ev->u.state.to);
-	e->last = (uint8_t)ev->u.state.to;
+	x->last[ev->endpoint] = (uint8_t)ev->u.state.to;
 }
 
 struct trace_sink expect_stream_sink(struct expect_stream *x)
@@ -241,10 +252,10 @@ static int finish_final(struct expect_stream *x, struct expect_result *res)
 	for (size_t i = 0; i < tr->n_endpoints; i++) {
 		if (endpoint_role(tr, i, &k) != ROLE_CLIENT || x->many != (k > 0))
 			continue;
-		enum tcp_state cs = i < x->n_ep ? (enum tcp_state)x->ep[i].last : TCPS_CLOSED;
+		enum tcp_state cs = i < x->n_ep ? (enum tcp_state)x->last[i] : TCPS_CLOSED;
 		enum tcp_state ss = TCPS_CLOSED;
 		if (server_of[k] && server_of[k] - 1 < x->n_ep)
-			ss = (enum tcp_state)x->ep[server_of[k] - 1].last;
+			ss = (enum tcp_state)x->last[server_of[k] - 1];
 		count[tcp_connection_state(cs, ss)]++;
 		total++;
 	}
