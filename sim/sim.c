@@ -72,7 +72,8 @@ static int add_endpoints(struct engine *e)
 		return 0;
 	}
 	e->st.tw_indexed = false;
-	if (stack_reserve(&e->st, e->count + 1, e->count) < 0 || add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) < 0)
+	if (stack_reserve(&e->st, e->count + 1, e->count) < 0 ||
+	    add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) < 0)
 		return -1;
 	e->st.eps[0].peer = 1;
 	for (uint32_t k = 1; k <= e->count; k++) {

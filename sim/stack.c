@@ -406,9 +406,21 @@ static void tcb_slot_free(struct stack *st, struct tcb *tcb)
 	st->live_tcbs--;
 }
 
-/* tcb (in TIME_WAIT, no other timer running) becomes a record. */
+/* tcb (in TIME_WAIT, no other timer running) becomes a record. A TCB that
+ * is no longer its endpoint's connection (the endpoint has opened a newer
+ * one) stays a TCB, its 2MSL timer in the heap like any other timer. */
 static void tw_deflate(struct stack *st, struct tcb *tcb)
 {
+	if (st->eps[tcb->ep].conn != tcb->id) {
+		if (tcb->tw_rec) {                /* its record, if it had one, goes */
+			tw_free(st, tcb->tw_rec - 1);
+			tcb->tw_rec = 0;
+		}
+		if (eventq_timer_set(st->q, tcb->id, TIMER_TIME_WAIT, tcb->timer_due[TIMER_TIME_WAIT],
+				     tcb->timer_gen[TIMER_TIME_WAIT]) < 0)
+			st->oom = true;
+		return;
+	}
 	uint32_t r;
 	bool fresh = !tcb->tw_rec;
 	if (fresh) {
@@ -450,15 +462,12 @@ static void tw_deflate(struct stack *st, struct tcb *tcb)
 	w->half_duplex = tcb->half_duplex;
 	w->fin_sent = tcb->fin_sent;
 	w->peer_fin = tcb->peer_fin;
-	struct endpoint *e = &st->eps[tcb->ep];
-	if (e->conn == tcb->id) {
-		/* Records live in a map of their own: the live connections'
-		 * map stays small and in cache however many wait. */
-		hmap_del(&st->conns, tcb_tuple_key(tcb), tcb->id);
-		if (st->tw_indexed && hmap_put(&st->tw_conns, tcb_tuple_key(tcb), TW_BIT | r) < 0)
-			st->oom = true;
-		e->conn = TW_BIT | r;
-	}
+	/* Records live in a map of their own: the live connections' map stays
+	 * small and in cache however many wait. */
+	hmap_del(&st->conns, tcb_tuple_key(tcb), tcb->id);
+	if (st->tw_indexed && hmap_put(&st->tw_conns, tcb_tuple_key(tcb), TW_BIT | r) < 0)
+		st->oom = true;
+	st->eps[tcb->ep].conn = TW_BIT | r;
 	tcb_slot_free(st, tcb);
 }
 
