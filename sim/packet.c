@@ -47,9 +47,36 @@ static uint32_t get32(const uint8_t *p)
 
 /* Adds the bytes of p, as big-endian 16-bit words (an odd last byte padded
  * with a zero), to the running one's-complement sum. The sum is kept in 64
- * bits and folded at the end, so no carry is lost for any length. */
+ * bits and folded at the end, so no carry is lost for any length.
+ *
+ * On a little-endian machine it sums host-order 32-bit words and swaps the
+ * folded result once: RFC 1071 (section 2(B)) shows the one's-complement sum
+ * does not depend on byte order, and a 32-bit word is worth two 16-bit words
+ * modulo 0xffff. Eight million packets a second make this count. */
 static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t s = 0;
+	while (len >= 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		s += w;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t w;
+		memcpy(&w, p, 2);
+		s += w;
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		s += p[0];                  /* the low byte of a little-endian word */
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return sum + (((s & 0xff) << 8) | (s >> 8));
+#else
 	while (len >= 2) {
 		sum += (uint64_t)((p[0] << 8) | p[1]);
 		p += 2;
@@ -58,6 +85,7 @@ static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
 	if (len)
 		sum += (uint64_t)p[0] << 8;
 	return sum;
+#endif
 }
 
 /* Folds a running sum into 16 bits and returns its complement: the value to
