@@ -372,17 +372,6 @@ static void test_wrong_final(void)
 	check_simclose(&fs, want, 2);
 }
 
-/* A connection is counted in its client's state, or in its server side's
- * once the client is CLOSED: TIME_WAIT on either end keeps it there. */
-static void test_connection_state(void)
-{
-	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_CLOSED), TCPS_CLOSED);
-	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_TIME_WAIT, TCPS_CLOSED), TCPS_TIME_WAIT);
-	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_TIME_WAIT), TCPS_TIME_WAIT);
-	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT), TCPS_FIN_WAIT_2);
-	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_SYN_RECEIVED), TCPS_SYN_RECEIVED);
-}
-
 /* A dropped segment is listed, marked; a line may leave the mark out. */
 static void test_dropped_segments(void)
 {
@@ -499,7 +488,6 @@ TCPSIM_SUITE(expect,
 	{ "a place without the file name", test_place_without_path },
 	{ "wrong delivered bytes", test_wrong_delivered },
 	{ "final counts each connection once", test_wrong_final },
-	{ "a connection's state for final", test_connection_state },
 	{ "dropped segments are listed and marked", test_dropped_segments },
 	{ "several clients: every client#K, every server#K", test_many_clients },
 	{ "a `from` that is not the previous `to` is inserted", test_from_inserted },
