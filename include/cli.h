@@ -8,6 +8,7 @@
 #include "graph.h"
 #include "scenario.h"
 #include "sim.h"
+#include "trace_log.h"
 
 #define EXIT_EXPECT 1
 #define EXIT_USAGE 2
@@ -23,6 +24,7 @@ enum cli_opt {
 	CLI_NO_FILES = 1 << 5,   /* --no-trace, --no-pcap, --no-graphs */
 	CLI_LADDER = 1 << 6,     /* --ladder */
 	CLI_ENDPOINT = 1 << 7,   /* --endpoint client|server */
+	CLI_CONNECTION = 1 << 8, /* --connection K */
 };
 
 struct cli_opts {
@@ -31,6 +33,7 @@ struct cli_opts {
 	const char *format;          /* NULL: the command's default */
 	bool quiet, no_trace, no_pcap, no_graphs, ladder;
 	enum graph_side side;
+	uint32_t connection;         /* --connection K: the connection the pictures show; 0: the first */
 	int first_arg, n_args;       /* the operands: argv[first_arg ...] */
 };
 
@@ -46,6 +49,14 @@ int cli_usage_error(const char *cmd, const char *msg);
  * memory ran out; *status is then EXIT_USAGE or EXIT_ENV. */
 struct scenario *cli_load_all(int n, char **paths, int *status);
 void cli_free_all(int n, struct scenario *scs);
+
+/* Points the pictures and the ladder of a run of sc at connection
+ * o->connection (client#K and server#K; the first by default) and, when the
+ * run has many clients, makes the log keep only that connection's and the
+ * listener's events (unless keep_all). Returns 0, or EXIT_USAGE after
+ * printing why (K is not a connection of sc). */
+int cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
+			struct trace *tr, struct trace_log *log);
 
 /* mkdir -p. Returns 0, or -1 with a message. */
 int cli_make_dirs(const char *path, char *err, size_t errlen);

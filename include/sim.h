@@ -35,6 +35,12 @@ struct sim_stats {
 int sim_run(const struct scenario *sc, const struct sim_options *opt, struct trace *tr,
 	    struct sim_stats *stats, char *err, size_t errlen);
 
+/* The trace endpoint indexes of connection K (1-based) of a run of sc: the
+ * listener, client#K and server#K (with one client: client and server).
+ * Returns how many it wrote (3, or 2 with one client), 0 when K is not a
+ * connection of sc. */
+int sim_connection_endpoints(const struct scenario *sc, uint32_t k, int eps[3]);
+
 /* The profile and seed a run of sc with opt uses. */
 enum profile sim_profile(const struct scenario *sc, const struct sim_options *opt);
 uint64_t sim_seed(const struct scenario *sc, const struct sim_options *opt);

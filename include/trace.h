@@ -120,6 +120,7 @@ struct trace {
 	struct trace_sink sinks[TRACE_MAX_SINKS];
 	size_t n_sinks;
 	uint32_t wanted;             /* the union of the sinks' masks */
+	uint32_t shown;              /* the K of the client#K a two-party picture shows; 0: the first */
 };
 
 /* Whether any sink wants events of this bit: an emitter may skip building
@@ -143,8 +144,9 @@ const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NA
 /* Returns the index of the endpoint named name, or -1. */
 int trace_find_endpoint(const struct trace *tr, const char *name);
 /* The two endpoints a two-party picture shows: the client ("client", else
- * the first "client#K") and its server (the peer by name, "server#K" for
- * "client#K", else "server", else the first "server#K"); -1 when none. */
+ * client#K for K = tr->shown, else the first "client#K") and its server (the
+ * peer by name, "server#K" for "client#K", else "server", else the first
+ * "server#K"); -1 when none. */
 void trace_pick_pair(const struct trace *tr, int *client, int *server);
 void trace_add_sink(struct trace *tr, struct trace_sink sink);
 /* Hands ev to every sink that wants it, in the order they were added. */

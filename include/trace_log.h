@@ -20,16 +20,17 @@ struct trace_log {
 	char *name;
 	char *profile;
 	bool out_of_memory;          /* an event could not be kept: the log is incomplete */
-	int keep_below;              /* > 0: keep only the events of endpoints below this index */
+	int keep[3];                 /* n_keep > 0: keep only the events of these endpoints */
+	int n_keep;
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
 void trace_log_free(struct trace_log *log);
 struct trace_sink trace_log_sink(struct trace_log *log);
-/* Keeps only the events of the first n endpoints (and those of no endpoint):
- * the pictures of a run of a million clients show the listener, client#1 and
- * server#1, and the log stays small. */
-void trace_log_keep_first(struct trace_log *log, int n);
+/* Keeps only the events of endpoints eps[0..n) (n <= 3; and the events of
+ * no endpoint): the pictures of a run of a million clients show the
+ * listener, client#K and server#K, and the log stays small. */
+void trace_log_keep(struct trace_log *log, const int *eps, int n);
 
 /* Which events are sends that the link dropped: a SEGEV_SEND followed later by
  * a SEGEV_DROP of the same segment (src, dst, seq, ack, flags, len), each drop

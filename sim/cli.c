@@ -14,7 +14,7 @@ const char cli_usage_text[] =
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR]\n"
 	"       tcpsim compare  SCENARIO.yaml... [-o DIR]\n"
-	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder] [--endpoint client|server]\n"
+	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder] [--endpoint client|server] [--connection K]\n"
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown]\n"
 	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [-o DIR] [-q]\n"
 	"       tcpsim sweep    --plot SWEEP.csv [-o DIR]\n"
@@ -41,7 +41,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 enum {
 	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_GRAPHS, OPT_HELP,
-	OPT_LADDER, OPT_ENDPOINT,
+	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +55,7 @@ static const struct option long_options[] = {
 	{ "no-graphs", no_argument, NULL, OPT_NO_GRAPHS },
 	{ "ladder", no_argument, NULL, OPT_LADDER },
 	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
+	{ "connection", required_argument, NULL, OPT_CONNECTION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0, 0, 0, 0 },
 };
@@ -71,6 +72,7 @@ static unsigned option_bit(int c)
 	case OPT_NO_TRACE: case OPT_NO_PCAP: case OPT_NO_GRAPHS: return CLI_NO_FILES;
 	case OPT_LADDER: return CLI_LADDER;
 	case OPT_ENDPOINT: return CLI_ENDPOINT;
+	case OPT_CONNECTION: return CLI_CONNECTION;
 	default: return 0;
 	}
 }
@@ -108,6 +110,13 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 		else
 			return "--endpoint is client or server";
 		break;
+	case OPT_CONNECTION: {
+		uint64_t k;
+		if (parse_u64(arg, &k) < 0 || k < 1 || k > UINT32_MAX)
+			return "--connection needs a connection number, 1 or more";
+		o->connection = (uint32_t)k;
+		break;
+	}
 	}
 	return NULL;
 }
@@ -206,6 +215,25 @@ int out_file_commit(const struct out_file *f, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
 		unlink(f->tmp);
 		return -1;
+	}
+	return 0;
+}
+
+int cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
+			struct trace *tr, struct trace_log *log)
+{
+	int eps[3];
+	uint32_t k = o->connection ? o->connection : 1;
+	int n = sim_connection_endpoints(sc, k, eps);
+	if (n == 0) {
+		fprintf(stderr, "tcpsim: %s: --connection %u: the scenario has %u connection%s\n", sc->path, k,
+			sc->ep[ROLE_CLIENT].count, sc->ep[ROLE_CLIENT].count == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	if (n == 3) {
+		tr->shown = k;
+		if (!keep_all)
+			trace_log_keep(log, eps, n);
 	}
 	return 0;
 }

@@ -8,12 +8,14 @@
 
 static const char graph_help[] =
 	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
-	"                    [--endpoint client|server] [--seed N] [--profile P]\n"
+	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
 	"\n"
 	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
 	"With one, runs it and draws each endpoint's path on the diagram\n"
 	"(DIR/NAME.states.FORMAT), or with --ladder its time-sequence diagram\n"
-	"(DIR/NAME.ladder.FORMAT). --endpoint draws one side only. Default format: svg.\n";
+	"(DIR/NAME.ladder.FORMAT). --endpoint draws one side only. With several\n"
+	"clients, the pictures show client#1 and server#1, or client#K and server#K\n"
+	"with --connection K. Default format: svg.\n";
 
 static bool known_format(const char *f)
 {
@@ -30,6 +32,10 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	char path[4096];
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
+	if (cli_show_connection(sc, o, false, &tr, &log)) {
+		trace_free(&tr);
+		return EXIT_USAGE;
+	}
 	trace_add_sink(&tr, trace_log_sink(&log));
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
 	if (rc == 0) {
@@ -47,8 +53,8 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 int cmd_graph(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE,
-			   graph_help, &o);
+	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
+			   CLI_CONNECTION, graph_help, &o);
 	if (rc)
 		return rc;
 	const char *fmt = o.format ? o.format : "svg";
@@ -62,6 +68,11 @@ int cmd_graph(int argc, char **argv)
 	struct scenario *scs = NULL;
 	if (o.n_args == 1 && !(scs = cli_load_all(1, argv + o.first_arg, &status)))
 		return status;
+	int eps[3];
+	if (o.connection && (!scs || !sim_connection_endpoints(&scs[0], o.connection, eps))) {
+		cli_free_all(1, scs);
+		return cli_usage_error(argv[0], "--connection names no connection of the scenario");
+	}
 	char err[1024];
 	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "tcpsim: %s\n", err);

@@ -33,6 +33,8 @@ static const char run_help[] =
 	"      --no-trace       do not write NAME.trace.jsonl\n"
 	"      --no-pcap        do not write NAME.pcap\n"
 	"      --no-graphs      do not write the pictures\n"
+	"      --connection K   with several clients, the ladder and pictures show\n"
+	"                       client#K and server#K (default 1)\n"
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
 	"2 bad input or usage (FILE:LINE:COL: message; nothing is written), 3 a file\n"
@@ -43,14 +45,17 @@ enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 static void print_summary(FILE *out, const struct scenario *sc, const struct sim_stats *s,
 			  const struct expect_result *res)
 {
-	char until[64] = "";
+	char until[64] = "", host[64] = "";
+	if (s->host_drops)
+		snprintf(host, sizeof host, ", %llu SYNs dropped by the listener (backlog full)",
+			 (unsigned long long)s->host_drops);
 	if (s->stopped_by_until)
 		snprintf(until, sizeof until, ", stopped by until at %.6f s", (double)sc->until / 1e6);
 	fprintf(out, "%s: %llu events, %llu segments sent (%llu dropped, %llu duplicated), "
-		     "%llu retransmissions, last event at %.6f s%s: %s\n",
+		     "%llu retransmissions%s, last event at %.6f s%s: %s\n",
 		sc->name, (unsigned long long)s->events, (unsigned long long)s->segments_sent,
 		(unsigned long long)s->segments_dropped, (unsigned long long)s->segments_duplicated,
-		(unsigned long long)s->retransmissions, (double)s->end_us / 1e6, until,
+		(unsigned long long)s->retransmissions, host, (double)s->end_us / 1e6, until,
 		res->n_failures ? "FAILED" : "ok");
 }
 
@@ -103,11 +108,12 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
-	if (want_log) {
-		if (many && !sc->expect.has_segments)
-			trace_log_keep_first(&log, 3);
-		trace_add_sink(&tr, trace_log_sink(&log));
+	if (cli_show_connection(sc, o, sc->expect.has_segments, &tr, &log)) {
+		rc = EXIT_USAGE;
+		goto out;
 	}
+	if (want_log)
+		trace_add_sink(&tr, trace_log_sink(&log));
 	if (!(xs = expect_stream_new(sc, &tr)))
 		goto oom;
 	trace_add_sink(&tr, expect_stream_sink(xs));
@@ -173,7 +179,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 
 	if (!o->quiet) {
 		if (many && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN))
-			printf("The first of %u connections:\n", sc->ep[ROLE_CLIENT].count);
+			printf("Connection %u of %u:\n", o->connection ? o->connection : 1, sc->ep[ROLE_CLIENT].count);
 		if (fmt == FMT_TEXT)
 			ladder_write_text(stdout, &log);
 		else if (fmt == FMT_MARKDOWN)
@@ -237,8 +243,8 @@ static int parse_format(const char *s, enum format *fmt)
 int cmd_run(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_FORMAT | CLI_QUIET | CLI_NO_FILES,
-			   run_help, &o);
+	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_FORMAT | CLI_QUIET | CLI_NO_FILES |
+			   CLI_CONNECTION, run_help, &o);
 	if (rc)
 		return rc;
 	enum format fmt = FMT_TEXT;
@@ -251,6 +257,16 @@ int cmd_run(int argc, char **argv)
 	if (!scs)
 		return status;
 	char err[1024];
+	for (int i = 0; i < n; i++) {            /* before anything is written */
+		int eps[3];
+		if (o.connection && !sim_connection_endpoints(&scs[i], o.connection, eps)) {
+			fprintf(stderr, "tcpsim run: %s: --connection %u: the scenario has %u connection%s\n",
+				scs[i].path, o.connection, scs[i].ep[ROLE_CLIENT].count,
+				scs[i].ep[ROLE_CLIENT].count == 1 ? "" : "s");
+			cli_free_all(n, scs);
+			return EXIT_USAGE;
+		}
+	}
 	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "tcpsim: %s\n", err);
 		cli_free_all(n, scs);

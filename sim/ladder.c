@@ -239,10 +239,10 @@ static void text_arrow(const struct ladder_row *r, size_t cols, char *buf, size_
 	}
 }
 
-/* One text line: the time right-aligned in 8 columns, then the cells, each
+/* One text line: the time right-aligned in tw columns, then the cells, each
  * padded to its width, two spaces apart, nothing after the last non-empty one.
  * cols[i] is the width cells[i] takes on screen. */
-static void text_line(FILE *out, const char *time, const char *cells[3], const size_t cols[3],
+static void text_line(FILE *out, const char *time, int tw, const char *cells[3], const size_t cols[3],
 		      const size_t width[3])
 {
 	int last = -1;
@@ -250,7 +250,7 @@ static void text_line(FILE *out, const char *time, const char *cells[3], const s
 	for (int i = 0; i < 3; i++)
 		if (cells[i][0])
 			last = i;
-	fprintf(out, "%8s", time);
+	fprintf(out, "%*s", tw, time);
 	for (int i = 0; i <= last; i++) {
 		fprintf(out, "  %s", cells[i]);
 		if (i < last && width[i] > cols[i])
@@ -260,7 +260,7 @@ static void text_line(FILE *out, const char *time, const char *cells[3], const s
 }
 
 /* Writes row r as a text line. */
-static void text_row(FILE *out, const struct ladder_row *r, const size_t width[3])
+static void text_row(FILE *out, const struct ladder_row *r, int tw, const size_t width[3])
 {
 	char time[32], left[LABEL_MAX], right[LABEL_MAX], middle[MIDDLE_MAX] = "";
 	const char *cells[3] = { left, middle, right };
@@ -274,7 +274,7 @@ static void text_row(FILE *out, const struct ladder_row *r, const size_t width[3
 	cols[0] = strlen(left);
 	cols[1] = r->kind == LADDER_ROW_SEGMENT ? width[1] : 0;
 	cols[2] = strlen(right);
-	text_line(out, time, cells, cols, width);
+	text_line(out, time, tw, cells, cols, width);
 }
 
 /* The title line: the scenario's name and its summary, when the log has them. */
@@ -319,10 +319,19 @@ int ladder_write_text(FILE *out, const struct trace_log *log)
 	head[2] = ladder_side_name(&lad, RIGHT);
 	for (int i = 0; i < 3; i++)
 		head_cols[i] = strlen(head[i]);
+	/* The time column: 8 wide ("   0.050"), wider for the long times of
+	 * a run past ten seconds with microseconds ("20.001100"). */
+	int tw = 8;
+	for (size_t k = 0; k < lad.n_rows; k++) {
+		char t[32];
+		time_format(lad.rows[k].t, t);
+		if ((int)strlen(t) > tw)
+			tw = (int)strlen(t);
+	}
 	text_title(out, log);
-	text_line(out, "time", head, head_cols, width);
+	text_line(out, "time", tw, head, head_cols, width);
 	for (size_t k = 0; k < lad.n_rows; k++)
-		text_row(out, &lad.rows[k], width);
+		text_row(out, &lad.rows[k], tw, width);
 	left_out_line(out, &lad);
 	ladder_free(&lad);
 	return ferror(out) ? -1 : 0;

@@ -89,6 +89,22 @@ static int add_endpoints(struct engine *e)
 	return 0;
 }
 
+int sim_connection_endpoints(const struct scenario *sc, uint32_t k, int eps[3])
+{
+	uint32_t count = sc->ep[ROLE_CLIENT].count ? sc->ep[ROLE_CLIENT].count : 1;
+	if (k < 1 || k > count)
+		return 0;
+	if (count == 1) {
+		eps[0] = ROLE_CLIENT;
+		eps[1] = ROLE_SERVER;
+		return 2;
+	}
+	eps[0] = 0;                      /* the layout of add_endpoints() */
+	eps[1] = (int)(2 * k - 1);
+	eps[2] = (int)(2 * k);
+	return 3;
+}
+
 /* The endpoint a timeline entry acts on: client#K for a client's entry of
  * instance K, else the role's endpoint (with many clients, the server's
  * entries act on the listener). */

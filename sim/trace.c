@@ -72,6 +72,10 @@ void trace_pick_pair(const struct trace *tr, int *client, int *server)
 {
 	char name[TRACE_NAME_MAX + 8], cbuf[TRACE_NAME_MAX];
 	int c = trace_find_endpoint(tr, "client"), s = -1;
+	if (c < 0 && tr->shown) {
+		snprintf(name, sizeof name, "client#%u", tr->shown);
+		c = trace_find_endpoint(tr, name);
+	}
 	if (c < 0)
 		c = find_prefixed(tr, "client");
 	if (c >= 0) {

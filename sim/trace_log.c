@@ -110,6 +110,17 @@ static int grow(struct trace_log *log)
 }
 
 /* The sink: appends a copy of ev. Out of memory marks the log incomplete. */
+/* Whether endpoint i's events are kept (-1, no endpoint: yes). */
+static bool kept(const struct trace_log *log, int i)
+{
+	if (i < 0)
+		return true;
+	for (int k = 0; k < log->n_keep; k++)
+		if (log->keep[k] == i)
+			return true;
+	return false;
+}
+
 static void trace_log_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
 {
 	struct trace_log *log = ctx;
@@ -117,9 +128,9 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 
 	if (!log->trace)
 		log->trace = tr;
-	if (log->keep_below > 0 &&
-	    (ev->type == TRACE_SEGMENT ? ev->u.segment.src >= log->keep_below || ev->u.segment.dst >= log->keep_below
-				       : ev->endpoint >= log->keep_below))
+	if (log->n_keep > 0 &&
+	    (ev->type == TRACE_SEGMENT ? !kept(log, ev->u.segment.src) || !kept(log, ev->u.segment.dst)
+				       : ev->endpoint >= 0 && !kept(log, ev->endpoint)))
 		return;
 	if (ev->type == TRACE_SCENARIO && remember_scenario(log, ev) < 0)
 		log->out_of_memory = true;
@@ -134,9 +145,11 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 }
 
 /* The sink to attach to the trace; log must outlive the run. */
-void trace_log_keep_first(struct trace_log *log, int n)
+void trace_log_keep(struct trace_log *log, const int *eps, int n)
 {
-	log->keep_below = n;
+	log->n_keep = n < 3 ? n : 3;
+	for (int i = 0; i < log->n_keep; i++)
+		log->keep[i] = eps[i];
 }
 
 struct trace_sink trace_log_sink(struct trace_log *log)

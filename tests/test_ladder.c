@@ -233,7 +233,27 @@ static void test_incomplete_log_is_an_error(void)
 	fixture_free(&tr, &log);
 }
 
+/* A time past ten seconds with microseconds widens the time column for
+ * every line, so the columns stay aligned. */
+static void test_text_long_times_stay_aligned(void)
+{
+	static const char want[] =
+		"     time  client              segment  server\n"
+		"    0.000  CLOSED                       CLOSED\n"
+		"    0.010  SYN_SENT (connect)\n"
+		"20.001100  CLOSED (close)\n";
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_state(&tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
+	fixture_state(&tr, 20001100, 0, TCPS_SYN_SENT, TCPS_CLOSED, "close");
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
 TCPSIM_SUITE(ladder,
+	{ "text: a long time widens the time column", test_text_long_times_stay_aligned },
 	{ "text: simultaneous close", test_text_simultaneous_close },
 	{ "markdown: simultaneous close, handout form", test_markdown_simultaneous_close },
 	{ "text: drops crossed out, forged marked", test_text_drops_and_forged },

@@ -237,7 +237,53 @@ static void test_time_wait_records(void)
 	run_free(&r);
 }
 
+/* The pictures' connection: sim_connection_endpoints names the listener,
+ * client#K and server#K; a log kept to them holds their events only, and the
+ * pair a picture shows is client#K and server#K. */
+static void test_shown_connection(void)
+{
+	struct scenario sc;
+	char path[] = "/tmp/tcpsim-many-XXXXXX.yaml", err[600], a[TRACE_NAME_MAX], b[TRACE_NAME_MAX];
+	int fd = mkstemps(path, 5), eps[3], c, v;
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, three_clients, strlen(three_clients)) == (ssize_t)strlen(three_clients));
+	close(fd);
+	CU_ASSERT_EQUAL_FATAL(scenario_load(path, &sc, err, sizeof err), 0);
+	unlink(path);
+	CU_ASSERT_EQUAL(sim_connection_endpoints(&sc, 0, eps), 0);
+	CU_ASSERT_EQUAL(sim_connection_endpoints(&sc, 4, eps), 0);
+	CU_ASSERT_EQUAL_FATAL(sim_connection_endpoints(&sc, 2, eps), 3);
+
+	struct trace tr;
+	struct trace_log log;
+	struct sim_stats stats;
+	trace_init(&tr);
+	trace_log_init(&log, &tr);
+	trace_log_keep(&log, eps, 3);
+	tr.shown = 2;
+	trace_add_sink(&tr, trace_log_sink(&log));
+	CU_ASSERT_EQUAL_FATAL(sim_run(&sc, NULL, &tr, &stats, err, sizeof err), 0);
+	trace_pick_pair(&tr, &c, &v);
+	CU_ASSERT_STRING_EQUAL(trace_endpoint_name(&tr, c, a), "client#2");
+	CU_ASSERT_STRING_EQUAL(trace_endpoint_name(&tr, v, b), "server#2");
+	size_t segments = 0;
+	for (size_t k = 0; k < log.n; k++) {
+		const struct trace_event *ev = &log.ev[k];
+		if (ev->type == TRACE_SEGMENT) {
+			CU_ASSERT_TRUE(ev->u.segment.src == eps[1] || ev->u.segment.src == eps[2]);
+			segments += ev->u.segment.event == SEGEV_SEND;
+		} else if (ev->endpoint >= 0) {
+			CU_ASSERT_TRUE(ev->endpoint == eps[0] || ev->endpoint == eps[1] || ev->endpoint == eps[2]);
+		}
+	}
+	CU_ASSERT_EQUAL(segments, 6);                 /* one connection's */
+	trace_log_free(&log);
+	trace_free(&tr);
+	scenario_free(&sc);
+}
+
 TCPSIM_SUITE(many_clients,
+	{ "the pictures' connection: client#K and server#K", test_shown_connection },
 	{ "names, addresses and ISNs of client#K and server#K", test_names_addresses_isns },
 	{ "timelines shifted by every, segments between the pair", test_shifted_timelines_and_pairs },
 	{ "clients due at one instant run in order", test_same_instant_in_order },
