@@ -50,13 +50,16 @@ int cli_usage_error(const char *cmd, const char *msg);
 struct scenario *cli_load_all(int n, char **paths, int *status);
 void cli_free_all(int n, struct scenario *scs);
 
+/* Checks --connection K against each of the n scenarios before anything
+ * runs. Returns 0, or EXIT_USAGE after printing "tcpsim CMD: FILE:
+ * --connection K: the scenario has N connections". */
+int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n);
 /* Points the pictures and the ladder of a run of sc at connection
- * o->connection (client#K and server#K; the first by default) and, when the
- * run has many clients, makes the log keep only that connection's and the
- * listener's events (unless keep_all). Returns 0, or EXIT_USAGE after
- * printing why (K is not a connection of sc). */
-int cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
-			struct trace *tr, struct trace_log *log);
+ * o->connection (client#K and server#K; the first by default; checked by
+ * cli_check_connection) and, when the run has many clients, makes the log
+ * keep only that connection's and the listener's events (unless keep_all). */
+void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
+			 struct trace *tr, struct trace_log *log);
 
 /* mkdir -p. Returns 0, or -1 with a message. */
 int cli_make_dirs(const char *path, char *err, size_t errlen);

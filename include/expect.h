@@ -2,6 +2,7 @@
 #ifndef TCPSIM_EXPECT_H
 #define TCPSIM_EXPECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "trace.h"
 #include "scenario.h"
@@ -30,6 +31,8 @@ int expect_result_addf(struct expect_result *res, const char *fmt, ...) __attrib
  * delivered bytes, a few bytes per endpoint. Attach the sink before the run,
  * call finish after it; failures are appended to res. */
 struct expect_stream;
+/* Whether sc asks anything of the streaming checks (a run may skip them). */
+bool expect_stream_needed(const struct scenario *sc);
 struct expect_stream *expect_stream_new(const struct scenario *sc, const struct trace *tr);
 struct trace_sink expect_stream_sink(struct expect_stream *x);
 int expect_stream_finish(struct expect_stream *x, struct expect_result *res);

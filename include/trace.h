@@ -141,8 +141,10 @@ static inline int trace_add_endpoint(struct trace *tr, const char *name, uint32_
 #define TRACE_NAME_MAX 32
 /* Endpoint i's name ("server#3") in buf, which it returns; "?" for no endpoint. */
 const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NAME_MAX]);
-/* Returns the index of the endpoint named name, or -1. */
-int trace_find_endpoint(const struct trace *tr, const char *name);
+/* Endpoint i's role (ROLE_CLIENT for "client", ROLE_SERVER for "server")
+ * and instance K (0 for the plain name), whether the endpoint was added as
+ * ("client", K) or whole as "client#K"; -1 for any other name or index. */
+int trace_endpoint_role(const struct trace *tr, int i, uint32_t *instance);
 /* The two endpoints a two-party picture shows: the client ("client", else
  * client#K for K = tr->shown, else the first "client#K") and its server (the
  * peer by name, "server#K" for "client#K", else "server", else the first

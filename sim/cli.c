@@ -10,7 +10,8 @@
 
 const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
-	"                       [--format text|markdown|json|summary] [-q] [--no-trace] [--no-pcap] [--no-graphs]\n"
+	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
+	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR]\n"
 	"       tcpsim compare  SCENARIO.yaml... [-o DIR]\n"
@@ -219,21 +220,28 @@ int out_file_commit(const struct out_file *f, char *err, size_t errlen)
 	return 0;
 }
 
-int cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
-			struct trace *tr, struct trace_log *log)
+int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n)
+{
+	for (int i = 0; i < n && o->connection; i++) {
+		int eps[3];
+		if (sim_connection_endpoints(&scs[i], o->connection, eps))
+			continue;
+		uint32_t count = scs[i].ep[ROLE_CLIENT].count ? scs[i].ep[ROLE_CLIENT].count : 1;
+		fprintf(stderr, "tcpsim %s: %s: --connection %u: the scenario has %u connection%s\n", cmd,
+			scs[i].path, o->connection, count, count == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
+			 struct trace *tr, struct trace_log *log)
 {
 	int eps[3];
 	uint32_t k = o->connection ? o->connection : 1;
-	int n = sim_connection_endpoints(sc, k, eps);
-	if (n == 0) {
-		fprintf(stderr, "tcpsim: %s: --connection %u: the scenario has %u connection%s\n", sc->path, k,
-			sc->ep[ROLE_CLIENT].count, sc->ep[ROLE_CLIENT].count == 1 ? "" : "s");
-		return EXIT_USAGE;
-	}
-	if (n == 3) {
-		tr->shown = k;
-		if (!keep_all)
-			trace_log_keep(log, eps, n);
-	}
-	return 0;
+	if (sim_connection_endpoints(sc, k, eps) != 3)
+		return;                          /* one client: both ends are the pair */
+	tr->shown = k;
+	if (!keep_all)
+		trace_log_keep(log, eps, 3);
 }

@@ -32,10 +32,7 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	char path[4096];
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
-	if (cli_show_connection(sc, o, false, &tr, &log)) {
-		trace_free(&tr);
-		return EXIT_USAGE;
-	}
+	cli_show_connection(sc, o, false, &tr, &log);
 	trace_add_sink(&tr, trace_log_sink(&log));
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
 	if (rc == 0) {
@@ -68,10 +65,11 @@ int cmd_graph(int argc, char **argv)
 	struct scenario *scs = NULL;
 	if (o.n_args == 1 && !(scs = cli_load_all(1, argv + o.first_arg, &status)))
 		return status;
-	int eps[3];
-	if (o.connection && (!scs || !sim_connection_endpoints(&scs[0], o.connection, eps))) {
+	if (o.connection && !scs)
+		return cli_usage_error(argv[0], "--connection draws a scenario: give one");
+	if ((status = cli_check_connection(argv[0], &o, scs, 1))) {
 		cli_free_all(1, scs);
-		return cli_usage_error(argv[0], "--connection names no connection of the scenario");
+		return status;
 	}
 	char err[1024];
 	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {

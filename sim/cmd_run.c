@@ -101,22 +101,21 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 
 	bool many = sc->ep[ROLE_CLIENT].count > 1;
 	/* The in-memory log feeds the ladder, the pictures and expect.segments.
-	 * A run of many clients keeps only the first connection's events
-	 * there unless expect.segments needs them all. */
+	 * A run of many clients keeps only the events of the connection the
+	 * pictures show (--connection) unless expect.segments needs them all. */
 	bool want_log = !many || sc->expect.has_segments || !o->no_graphs ||
 			(!o->quiet && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN));
 
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
-	if (cli_show_connection(sc, o, sc->expect.has_segments, &tr, &log)) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
+	cli_show_connection(sc, o, sc->expect.has_segments, &tr, &log);
 	if (want_log)
 		trace_add_sink(&tr, trace_log_sink(&log));
-	if (!(xs = expect_stream_new(sc, &tr)))
-		goto oom;
-	trace_add_sink(&tr, expect_stream_sink(xs));
+	if (expect_stream_needed(sc)) {
+		if (!(xs = expect_stream_new(sc, &tr)))
+			goto oom;
+		trace_add_sink(&tr, expect_stream_sink(xs));
+	}
 	if (!o->quiet && (fmt == FMT_SUMMARY || fmt == FMT_SUMMARY_JSON)) {
 		if (!(sum = summary_new(&tr)))
 			goto oom;
@@ -145,7 +144,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	}
 	if (sim_run(sc, &o->sim, &tr, &stats, err, errlen) < 0)
 		goto out;
-	if ((want_log && expect_check(sc, &log, &res) < 0) || expect_stream_finish(xs, &res) < 0)
+	if ((want_log && expect_check(sc, &log, &res) < 0) || (xs && expect_stream_finish(xs, &res) < 0))
 		goto oom;
 	struct trace_event rev = { .type = TRACE_RESULT, .t_us = stats.end_us, .endpoint = -1 };
 	rev.u.result.ok = res.n_failures == 0;
@@ -257,15 +256,9 @@ int cmd_run(int argc, char **argv)
 	if (!scs)
 		return status;
 	char err[1024];
-	for (int i = 0; i < n; i++) {            /* before anything is written */
-		int eps[3];
-		if (o.connection && !sim_connection_endpoints(&scs[i], o.connection, eps)) {
-			fprintf(stderr, "tcpsim run: %s: --connection %u: the scenario has %u connection%s\n",
-				scs[i].path, o.connection, scs[i].ep[ROLE_CLIENT].count,
-				scs[i].ep[ROLE_CLIENT].count == 1 ? "" : "s");
-			cli_free_all(n, scs);
-			return EXIT_USAGE;
-		}
+	if ((status = cli_check_connection(argv[0], &o, scs, n))) {   /* before anything is written */
+		cli_free_all(n, scs);
+		return status;
 	}
 	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "tcpsim: %s\n", err);

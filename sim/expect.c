@@ -3,10 +3,10 @@
  * that they can be pasted into the scenario.
  *
  * Which trace endpoints an expectation is about: expect.client names the
- * endpoint "client" and expect.server the endpoint "server"; when the
- * scenario has several clients, expect.client applies to every "client#K"
- * and expect.server to every "server#K" (the server's side of each
- * connection; the listener is not one of them).
+ * endpoint "client" and expect.server the endpoint "server". When the
+ * scenario has several clients, expect.client and expect.server apply to
+ * every client#K and server#K and are checked as the trace streams
+ * (expect_stream.c); this file then checks expect.segments only.
  *
  * An endpoint that never changed state has the state sequence [CLOSED]:
  * every endpoint starts CLOSED. */
@@ -87,36 +87,6 @@ static int text_commit(struct text *t, struct expect_result *res)
 		return -1;
 	}
 	return expect_result_add(res, t->buf);
-}
-
-/* True when name is "PREFIX#K", K a number. */
-static bool is_numbered(const char *name, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	const char *p = name + n;
-
-	if (strncmp(name, prefix, n) != 0 || *p != '#' || !p[1])
-		return false;
-	for (p++; *p; p++)
-		if (*p < '0' || *p > '9')
-			return false;
-	return true;
-}
-
-/* True when the expectations for role r are about the endpoint called name. */
-static bool is_role_endpoint(const struct scenario *sc, enum role r, const char *name)
-{
-	if (sc->ep[ROLE_CLIENT].count > 1)
-		return is_numbered(name, role_names[r]);
-	return strcmp(name, role_names[r]) == 0;
-}
-
-/* What the endpoints of role r are called, for a message. */
-static const char *role_pattern(const struct scenario *sc, enum role r)
-{
-	if (sc->ep[ROLE_CLIENT].count > 1)
-		return r == ROLE_CLIENT ? "client#K" : "server#K";
-	return role_names[r];
 }
 
 struct states {
@@ -227,12 +197,11 @@ static int check_delivered(const struct expect *e, enum role r, const struct tra
 	return text_commit(&t, res);
 }
 
-/* Checks expect.client (r = ROLE_CLIENT) or expect.server against every
- * endpoint of that role. */
+/* Checks expect.client (r = ROLE_CLIENT) or expect.server against the
+ * endpoint "client" or "server" of a single-client run. */
 static int check_role(const struct scenario *sc, const struct trace_log *log, enum role r,
 		      struct expect_result *res)
 {
-	char name[TRACE_NAME_MAX];
 	const struct expect *e = &sc->expect;
 	const struct trace *tr = log->trace;
 	size_t found = 0;
@@ -241,7 +210,8 @@ static int check_role(const struct scenario *sc, const struct trace_log *log, en
 	if (!e->has_states[r] && !e->has_delivered[r])
 		return 0;
 	for (size_t i = 0; i < tr->n_endpoints; i++) {
-		if (!is_role_endpoint(sc, r, trace_endpoint_name(tr, (int)i, name)))
+		uint32_t k;
+		if (trace_endpoint_role(tr, (int)i, &k) != (int)r || k != 0)
 			continue;
 		found++;
 		if (e->has_states[r] && check_states(e, r, log, (int)i, res) < 0)
@@ -253,7 +223,7 @@ static int check_role(const struct scenario *sc, const struct trace_log *log, en
 		return 0;
 	if (text_open(&t) < 0)
 		return -1;
-	fprintf(t.f, "%s: the trace has no endpoint named %s", role_names[r], role_pattern(sc, r));
+	fprintf(t.f, "%s: the trace has no endpoint named %s", role_names[r], role_names[r]);
 	return text_commit(&t, res);
 }
 

@@ -35,6 +35,20 @@ struct expect_stream {
 	bool oom;
 };
 
+/* Whether sc's client#K and server#K sequences (states, bytes) are checked here. */
+static bool checks_sequences(const struct scenario *sc)
+{
+	const struct expect *ex = &sc->expect;
+	return sc->ep[ROLE_CLIENT].count > 1 &&
+	       (ex->has_states[ROLE_CLIENT] || ex->has_states[ROLE_SERVER] || ex->has_delivered[ROLE_CLIENT] ||
+		ex->has_delivered[ROLE_SERVER]);
+}
+
+bool expect_stream_needed(const struct scenario *sc)
+{
+	return sc->expect.has_final || checks_sequences(sc);
+}
+
 struct expect_stream *expect_stream_new(const struct scenario *sc, const struct trace *tr)
 {
 	struct expect_stream *x = calloc(1, sizeof *x);
@@ -43,9 +57,7 @@ struct expect_stream *expect_stream_new(const struct scenario *sc, const struct 
 	x->sc = sc;
 	x->tr = tr;
 	x->many = sc->ep[ROLE_CLIENT].count > 1;
-	const struct expect *ex = &sc->expect;
-	x->sequences = x->many && (ex->has_states[ROLE_CLIENT] || ex->has_states[ROLE_SERVER] ||
-				   ex->has_delivered[ROLE_CLIENT] || ex->has_delivered[ROLE_SERVER]);
+	x->sequences = checks_sequences(sc);
 	return x;
 }
 
@@ -84,36 +96,12 @@ static bool cover(struct expect_stream *x, size_t i)
 	return true;
 }
 
-/* Endpoint i's role (-1: neither) and instance K (0: a single "client" or
- * "server"), from its name: "client", "server#3". */
-static int endpoint_role(const struct trace *tr, size_t i, uint32_t *instance)
-{
-	const struct trace_endpoint *te = &tr->endpoints[i];
-	const char *name = te->name ? te->name : "";
-	*instance = te->instance;
-	if (te->instance)                /* the engine's client#K and server#K */
-		return name[0] == 'c' ? ROLE_CLIENT : name[0] == 's' ? ROLE_SERVER : -1;
-	for (int r = 0; r < NROLES; r++) {
-		const char *role = r == ROLE_CLIENT ? "client" : "server";
-		size_t n = strlen(role);
-		if (strncmp(name, role, n) != 0)
-			continue;
-		if (name[n] == '\0')
-			return r;
-		if (name[n] == '#' && !te->instance) {
-			*instance = (uint32_t)strtoul(name + n + 1, NULL, 10);
-			return *instance ? r : -1;
-		}
-	}
-	return -1;
-}
-
 /* The role whose expectations apply to endpoint i, or -1 (the listener of a
  * many-client run, or an endpoint of no role). */
 static int role_of(const struct expect_stream *x, size_t i)
 {
 	uint32_t k;
-	int r = endpoint_role(x->tr, i, &k);
+	int r = trace_endpoint_role(x->tr, (int)i, &k);
 	return x->many == (k > 0) ? r : -1;
 }
 
@@ -241,16 +229,16 @@ static int finish_final(struct expect_stream *x, struct expect_result *res)
 	uint32_t count[TCP_NSTATES] = { 0 }, total = 0, k, max_k = 0;
 	/* server_of[K]: the index + 1 of server#K ("server" for K = 0). */
 	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (endpoint_role(tr, i, &k) >= 0 && k > max_k)
+		if (trace_endpoint_role(tr, (int)i, &k) >= 0 && k > max_k)
 			max_k = k;
 	uint32_t *server_of = calloc((size_t)max_k + 1, sizeof *server_of);
 	if (!server_of)
 		return -1;
 	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (endpoint_role(tr, i, &k) == ROLE_SERVER)
+		if (trace_endpoint_role(tr, (int)i, &k) == ROLE_SERVER)
 			server_of[k] = (uint32_t)i + 1;
 	for (size_t i = 0; i < tr->n_endpoints; i++) {
-		if (endpoint_role(tr, i, &k) != ROLE_CLIENT || x->many != (k > 0))
+		if (trace_endpoint_role(tr, (int)i, &k) != ROLE_CLIENT || x->many != (k > 0))
 			continue;
 		enum tcp_state cs = i < x->n_ep ? (enum tcp_state)x->last[i] : TCPS_CLOSED;
 		enum tcp_state ss = TCPS_CLOSED;

@@ -56,9 +56,15 @@ static int add_endpoint(struct engine *e, enum role r, uint32_t instance, uint32
 	return ep;
 }
 
+/* With count N > 1, the endpoints are the listener "server" (index 0) and
+ * then client#K and server#K for each K: */
+#define LISTENER_EP 0
+static inline int client_ep(uint32_t k) { return (int)(2 * k - 1); }
+static inline int server_ep(uint32_t k) { return (int)(2 * k); }
+
 /* Names the endpoints in the trace and the stack: "client" and "server"
- * (indexes 0 and 1); with count N > 1, the listener "server" (0) and then
- * client#K and server#K for each K (2K-1 and 2K). */
+ * (indexes ROLE_CLIENT and ROLE_SERVER), or with many clients the listener,
+ * client#K and server#K as laid out above. */
 static int add_endpoints(struct engine *e)
 {
 	const struct scenario *sc = e->sc;
@@ -73,16 +79,16 @@ static int add_endpoints(struct engine *e)
 	}
 	e->st.tw_indexed = false;
 	if (stack_reserve(&e->st, e->count + 1, e->count) < 0 ||
-	    add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) < 0)
+	    add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) != LISTENER_EP)
 		return -1;
-	e->st.eps[0].peer = 1;
+	e->st.eps[LISTENER_EP].peer = client_ep(1);
 	for (uint32_t k = 1; k <= e->count; k++) {
 		uint32_t step = (k - 1) * ISN_STEP;
 		int c = add_endpoint(e, ROLE_CLIENT, k, client_ip(sc, k), cs->isn + step, true);
 		int v = c < 0 ? -1 : add_endpoint(e, ROLE_SERVER, k, ss->ip, ss->isn + step, false);
-		if (v < 0)
+		if (c != client_ep(k) || v != server_ep(k))
 			return -1;
-		e->st.eps[c].peer = 0;
+		e->st.eps[c].peer = LISTENER_EP;
 		e->st.eps[c].twin = v;
 		e->st.eps[v].peer = c;
 	}
@@ -99,9 +105,9 @@ int sim_connection_endpoints(const struct scenario *sc, uint32_t k, int eps[3])
 		eps[1] = ROLE_SERVER;
 		return 2;
 	}
-	eps[0] = 0;                      /* the layout of add_endpoints() */
-	eps[1] = (int)(2 * k - 1);
-	eps[2] = (int)(2 * k);
+	eps[0] = LISTENER_EP;
+	eps[1] = client_ep(k);
+	eps[2] = server_ep(k);
 	return 3;
 }
 
@@ -112,7 +118,7 @@ static int entry_endpoint(const struct engine *e, const struct timeline_entry *t
 {
 	if (e->count == 1)
 		return (int)te->who;
-	return te->who == ROLE_CLIENT ? (int)(2 * k - 1) : 0;
+	return te->who == ROLE_CLIENT ? client_ep(k) : LISTENER_EP;
 }
 
 static void emit_scenario(struct engine *e, enum profile profile, uint64_t seed)
@@ -140,8 +146,8 @@ static int do_inject(struct engine *e, const struct inject_spec *in)
 	/* With many clients, the forged segment is between client#1 and server#1. */
 	int src_ep = (int)in->from, dst_ep = st->eps[in->from].peer;
 	if (e->count > 1) {
-		src_ep = in->from == ROLE_CLIENT ? 1 : 2;
-		dst_ep = in->from == ROLE_CLIENT ? 2 : 1;
+		src_ep = in->from == ROLE_CLIENT ? client_ep(1) : server_ep(1);
+		dst_ep = in->from == ROLE_CLIENT ? server_ep(1) : client_ep(1);
 	}
 	const struct endpoint *src = &st->eps[src_ep];
 	const struct endpoint *dst = &st->eps[dst_ep];
@@ -207,14 +213,11 @@ static int run_call(struct engine *e, const struct timeline_entry *te, uint32_t 
 	return err == TCP_ERR_NOMEM ? -1 : 0;
 }
 
-/* A timer event: fires unless it was cancelled or set again since. */
+/* A timer event that is_live() kept (not cancelled or set again since): the
+ * timer fires. */
 static void run_timer(struct engine *e, const struct event *ev)
 {
-	struct tcb *tcb = stack_tcb(&e->st, ev->a);
-	enum timer_kind k = (enum timer_kind)ev->b;
-	if (!tcb || tcb->timer_gen[k] != ev->gen || !tcb->timer_on[k])
-		return;
-	stack_timer_fire(&e->st, tcb, k);
+	stack_timer_fire(&e->st, stack_tcb(&e->st, ev->a), (enum timer_kind)ev->b);
 }
 
 /* Whether an event did anything observable (a stale timer does not). */

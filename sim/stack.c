@@ -635,6 +635,20 @@ static struct tcb *conn_lookup(struct stack *st, const struct segment *seg)
 	return t ? t : tw_lookup(st, seg, key);
 }
 
+/* The endpoint a segment from endpoint src to ip:port is for: client#K's
+ * segments are for its server side server#K, not the listener. */
+static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t port)
+{
+	if (src < 0)
+		return endpoint_at(st, ip, port);
+	const struct endpoint *e = &st->eps[src];
+	if (e->twin >= 0)
+		return e->twin;
+	if (e->peer >= 0 && st->eps[e->peer].ip == ip && st->eps[e->peer].port == port)
+		return e->peer;
+	return endpoint_at(st, ip, port);
+}
+
 /* A SYN for a listener whose queue of connections not yet accepted is full
  * (`backlog`). As with sockets, a connection counts until it is accepted,
  * which here is when it leaves SYN-RECEIVED. */
@@ -651,9 +665,11 @@ static bool listen_queue_full(const struct stack *st, const struct segment *seg)
 static void drop_at_host(struct stack *st, int ep, const struct segment *seg, const char *reason)
 {
 	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->now };
-	ev.endpoint = endpoint_at(st, seg->src_ip, seg->src_port);
+	ev.endpoint = st->arriving_from;
+	if (ev.endpoint < 0)
+		ev.endpoint = endpoint_at(st, seg->src_ip, seg->src_port);
 	ev.u.segment.src = ev.endpoint;
-	ev.u.segment.dst = ev.endpoint >= 0 && st->eps[ev.endpoint].twin >= 0 ? st->eps[ev.endpoint].twin : ep;
+	ev.u.segment.dst = ev.endpoint >= 0 ? peer_endpoint(st, ev.endpoint, seg->dst_ip, seg->dst_port) : ep;
 	ev.u.segment.event = SEGEV_DROP;
 	ev.u.segment.seg = *seg;
 	ev.u.segment.reason = reason;
@@ -710,20 +726,6 @@ void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int
 		return;
 	}
 	tcp_input_closed(st, ep, seg);
-}
-
-/* The endpoint a segment from endpoint src to ip:port is for: client#K's
- * segments are for its server side server#K, not the listener. */
-static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t port)
-{
-	if (src < 0)
-		return endpoint_at(st, ip, port);
-	const struct endpoint *e = &st->eps[src];
-	if (e->twin >= 0)
-		return e->twin;
-	if (e->peer >= 0 && st->eps[e->peer].ip == ip && st->eps[e->peer].port == port)
-		return e->peer;
-	return endpoint_at(st, ip, port);
 }
 
 void stack_output(struct stack *st, int ep, const struct segment *seg)

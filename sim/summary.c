@@ -73,26 +73,22 @@ static int add_new_endpoints(struct summary *s)
 	if (grow((void **)&s->eps, &s->cap_eps, tr->n_endpoints, sizeof *s->eps, 0) < 0)
 		return -1;
 	for (size_t i = s->n_eps; i < tr->n_endpoints; i++) {
-		const struct trace_endpoint *te = &tr->endpoints[i];
 		struct ep_sum *e = &s->eps[i];
-		int role = -1;
+		uint32_t instance;
 
 		*e = (struct ep_sum){ .connect_us = NO_TIME, .establish_us = NO_TIME,
 				      .complete_us = NO_TIME, .peer = -1, .state = TCPS_CLOSED };
-		if (te->name && strcmp(te->name, "client") == 0)
-			role = ROLE_CLIENT;
-		else if (te->name && strcmp(te->name, "server") == 0)
-			role = ROLE_SERVER;
+		int role = trace_endpoint_role(tr, (int)i, &instance);
 		if (role < 0)
 			continue;
 		e->flags = role == ROLE_CLIENT ? EP_CLIENT : EP_SERVER;
-		if (grow((void **)&s->by_instance[role], &s->cap_instance[role], (size_t)te->instance + 1,
+		if (grow((void **)&s->by_instance[role], &s->cap_instance[role], (size_t)instance + 1,
 			 sizeof(int32_t), 0xff) < 0)
 			return -1;
-		s->by_instance[role][te->instance] = (int32_t)i;
+		s->by_instance[role][instance] = (int32_t)i;
 		int other = role == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
-		if (te->instance < s->cap_instance[other] && s->by_instance[other][te->instance] >= 0) {
-			int32_t p = s->by_instance[other][te->instance];
+		if (instance < s->cap_instance[other] && s->by_instance[other][instance] >= 0) {
+			int32_t p = s->by_instance[other][instance];
 			e->peer = p;
 			s->eps[p].peer = (int32_t)i;
 		}

@@ -48,44 +48,63 @@ const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NA
 	return buf;
 }
 
-int trace_find_endpoint(const struct trace *tr, const char *name)
+int trace_endpoint_role(const struct trace *tr, int i, uint32_t *instance)
 {
-	char buf[TRACE_NAME_MAX];
-	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (strcmp(trace_endpoint_name(tr, (int)i, buf), name) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* The first endpoint whose name starts with prefix, -1 when none does. */
-static int find_prefixed(const struct trace *tr, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	char buf[TRACE_NAME_MAX];
-	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (strncmp(trace_endpoint_name(tr, (int)i, buf), prefix, n) == 0)
-			return (int)i;
+	static const char *const roles[NROLES] = { "client", "server" };
+	if (i < 0 || (size_t)i >= tr->n_endpoints || !tr->endpoints[i].name)
+		return -1;
+	const struct trace_endpoint *te = &tr->endpoints[i];
+	for (int r = 0; r < NROLES; r++) {
+		size_t n = strlen(roles[r]);
+		if (strncmp(te->name, roles[r], n) != 0)
+			continue;
+		const char *p = te->name + n;
+		if (*p == '\0') {
+			*instance = te->instance;
+			return r;
+		}
+		/* A name added whole: "#" and the digits of K, nothing else. */
+		if (*p != '#' || te->instance || !p[1])
+			return -1;
+		uint64_t k = 0;
+		for (p++; *p; p++) {
+			if (*p < '0' || *p > '9' || (k = k * 10 + (uint64_t)(*p - '0')) > UINT32_MAX)
+				return -1;
+		}
+		*instance = (uint32_t)k;
+		return r;
+	}
 	return -1;
 }
 
 void trace_pick_pair(const struct trace *tr, int *client, int *server)
 {
-	char name[TRACE_NAME_MAX + 8], cbuf[TRACE_NAME_MAX];
-	int c = trace_find_endpoint(tr, "client"), s = -1;
-	if (c < 0 && tr->shown) {
-		snprintf(name, sizeof name, "client#%u", tr->shown);
-		c = trace_find_endpoint(tr, name);
+	/* One pass: the plain client, client#shown, the first client#K; the
+	 * plain server and the first server#K; server#K of the chosen client#K
+	 * is looked up once that is known. */
+	int plain[NROLES] = { -1, -1 }, first[NROLES] = { -1, -1 }, shown = -1;
+	for (size_t i = 0; i < tr->n_endpoints; i++) {
+		uint32_t k;
+		int r = trace_endpoint_role(tr, (int)i, &k);
+		if (r < 0)
+			continue;
+		if (k == 0 && plain[r] < 0)
+			plain[r] = (int)i;
+		else if (k > 0 && first[r] < 0)
+			first[r] = (int)i;
+		if (r == ROLE_CLIENT && k > 0 && k == tr->shown && shown < 0)
+			shown = (int)i;
 	}
-	if (c < 0)
-		c = find_prefixed(tr, "client");
-	if (c >= 0) {
-		snprintf(name, sizeof name, "server%s", trace_endpoint_name(tr, c, cbuf) + strlen("client"));
-		s = trace_find_endpoint(tr, name);
+	int c = plain[ROLE_CLIENT] >= 0 ? plain[ROLE_CLIENT] : shown >= 0 ? shown : first[ROLE_CLIENT];
+	int s = -1;
+	uint32_t kc = 0, k;
+	if (c >= 0 && trace_endpoint_role(tr, c, &kc) == ROLE_CLIENT && kc > 0) {
+		for (size_t i = 0; i < tr->n_endpoints && s < 0; i++)
+			if (trace_endpoint_role(tr, (int)i, &k) == ROLE_SERVER && k == kc)
+				s = (int)i;
 	}
 	if (s < 0)
-		s = trace_find_endpoint(tr, "server");
-	if (s < 0)
-		s = find_prefixed(tr, "server");
+		s = plain[ROLE_SERVER] >= 0 ? plain[ROLE_SERVER] : first[ROLE_SERVER];
 	*client = c;
 	*server = s;
 }

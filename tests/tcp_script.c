@@ -129,10 +129,8 @@ void script_advance(struct script *s, usec_t us)
 			link_release(&s->link, ev.a);      /* the test is the peer */
 		} else if (ev.kind == EV_TIMER) {
 			struct tcb *t = stack_tcb(&s->st, ev.a);
-			if (t && t->timer_gen[ev.b] == ev.gen && t->timer_on[ev.b]) {
-				t->timer_on[ev.b] = false;
-				tcp_timeout(&s->st, t, (enum timer_kind)ev.b);
-			}
+			if (t && t->timer_gen[ev.b] == ev.gen && t->timer_on[ev.b])
+				stack_timer_fire(&s->st, t, (enum timer_kind)ev.b);
 		} else if (ev.kind == EV_TW_EXPIRE) {
 			stack_tw_expire(&s->st, ev.a, ev.gen);
 		}

@@ -327,7 +327,38 @@ static void test_late_endpoint(void)
 	fixture_free(&tr, &log);
 }
 
+/* An endpoint's role and K, from ("client", K) or from a whole name. */
+static void test_endpoint_role(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t instance;
+		int role;
+		uint32_t k;
+	} cases[] = {
+		{ "client", 0, ROLE_CLIENT, 0 }, { "server", 0, ROLE_SERVER, 0 },
+		{ "client", 7, ROLE_CLIENT, 7 }, { "server#3", 0, ROLE_SERVER, 3 },
+		{ "client#12", 0, ROLE_CLIENT, 12 }, { "client#", 0, -1, 0 }, { "client#3x", 0, -1, 0 },
+		{ "clientele", 0, -1, 0 }, { "listener", 0, -1, 0 }, { "client#99999999999", 0, -1, 0 },
+	};
+	struct trace tr;
+	trace_init(&tr);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		trace_add_instance(&tr, cases[i].name, cases[i].instance, 0, 0, 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint32_t k = 0;
+		CU_ASSERT_EQUAL(trace_endpoint_role(&tr, (int)i, &k), cases[i].role);
+		if (cases[i].role >= 0)
+			CU_ASSERT_EQUAL(k, cases[i].k);
+	}
+	uint32_t k;
+	CU_ASSERT_EQUAL(trace_endpoint_role(&tr, -1, &k), -1);
+	CU_ASSERT_EQUAL(trace_endpoint_role(&tr, 99, &k), -1);
+	trace_free(&tr);
+}
+
 TCPSIM_SUITE(trace_log,
+	{ "an endpoint's role and instance", test_endpoint_role },
 	{ "the log keeps events, their static strings, no payloads", test_copies_events },
 	{ "the scenario's name, summary, profile are copied", test_scenario_strings_owned },
 	{ "simultaneous close: the seven segment lines", test_simultaneous_close_lines },
