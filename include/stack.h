@@ -94,6 +94,11 @@ struct stack {
 	uint32_t *settle;             /* TCBs to look at after the event (entered TIME_WAIT, inflated) */
 	uint32_t n_settle, cap_settle;
 	struct hmap addrs;            /* ip:port -> endpoint index */
+	struct addr_block {           /* many clients: addresses by rule, not a million map entries */
+		uint32_t first_ip, count, skip_ip;
+		uint16_t port;
+		int first_ep, ep_step;
+	} block;
 
 	int arriving_from;            /* the sending endpoint of the segment being processed, or -1 */
 	uint64_t n_retransmits;
@@ -114,6 +119,12 @@ void stack_free(struct stack *st);
 /* Sizes the maps for this many endpoints and connections up front (a run
  * of many clients). Returns -1 when out of memory. */
 int stack_reserve(struct stack *st, uint32_t endpoints, uint32_t connections);
+/* Makes `count` endpoints reachable by address without a map entry each:
+ * the i-th (from 0) is endpoint first_ep + i * ep_step at first_ip + i, the
+ * addresses stepping over skip_ip, all with the given port (the clients of
+ * a many-client run). Their endpoints are added not `addressed`. */
+void stack_add_address_block(struct stack *st, uint32_t first_ip, uint32_t count, uint32_t skip_ip, uint16_t port,
+			     int first_ep, int ep_step);
 /* Adds an endpoint; its index equals the trace endpoint index `ep`.
  * Segments to ip:port reach it when `addressed`; server#K, which shares the
  * listener's address, is reached through its connection only. */

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "duration.h"
 #include "scenario.h"
 #include "segment.h"
@@ -155,8 +156,7 @@ static inline void tcp_pattern_fill(uint8_t *p, uint64_t off, uint32_t len)
 	uint32_t k = (uint32_t)(off % 26);
 	while (len) {
 		uint32_t n = len < 26 ? len : 26;
-		for (uint32_t i = 0; i < n; i++)
-			p[i] = (uint8_t)abc[k + i];
+		memcpy(p, abc + k, n);
 		p += n;
 		len -= n;
 	}

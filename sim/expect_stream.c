@@ -226,28 +226,58 @@ static int finish_final(struct expect_stream *x, struct expect_result *res)
 {
 	const struct expect *ex = &x->sc->expect;
 	const struct trace *tr = x->tr;
-	uint32_t count[TCP_NSTATES] = { 0 }, total = 0, k, max_k = 0;
-	/* server_of[K]: the index + 1 of server#K ("server" for K = 0). */
-	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (trace_endpoint_role(tr, (int)i, &k) >= 0 && k > max_k)
-			max_k = k;
-	uint32_t *server_of = calloc((size_t)max_k + 1, sizeof *server_of);
-	if (!server_of)
-		return -1;
-	for (size_t i = 0; i < tr->n_endpoints; i++)
-		if (trace_endpoint_role(tr, (int)i, &k) == ROLE_SERVER)
-			server_of[k] = (uint32_t)i + 1;
+	uint32_t count[TCP_NSTATES] = { 0 }, total = 0, k, n_server_of = 0;
+	/* server_of[K]: the index + 1 of server#K ("server" for K = 0); one
+	 * reading of each endpoint's role (a million clients are two million
+	 * endpoints). */
+	uint32_t *server_of = NULL;
+	struct client_ref { uint32_t ep, k; } *clients = NULL;
+	size_t n_clients = 0, cap_clients = 0;
+	int rc = -1;
 	for (size_t i = 0; i < tr->n_endpoints; i++) {
-		if (trace_endpoint_role(tr, (int)i, &k) != ROLE_CLIENT || x->many != (k > 0))
-			continue;
+		int r = trace_endpoint_role(tr, (int)i, &k);
+		if (r == ROLE_SERVER) {
+			if (k >= n_server_of) {
+				uint32_t n = n_server_of ? n_server_of : 64;
+				while (n <= k)
+					n *= 2;
+				uint32_t *v = realloc(server_of, n * sizeof *v);
+				if (!v)
+					goto out;
+				memset(v + n_server_of, 0, (n - n_server_of) * sizeof *v);
+				server_of = v;
+				n_server_of = n;
+			}
+			server_of[k] = (uint32_t)i + 1;
+		} else if (r == ROLE_CLIENT && x->many == (k > 0)) {
+			if (n_clients == cap_clients) {
+				size_t n = cap_clients ? cap_clients * 2 : 64;
+				struct client_ref *v = realloc(clients, n * sizeof *v);
+				if (!v)
+					goto out;
+				clients = v;
+				cap_clients = n;
+			}
+			clients[n_clients].ep = (uint32_t)i;
+			clients[n_clients++].k = k;
+		}
+	}
+	for (size_t c = 0; c < n_clients; c++) {
+		uint32_t i = clients[c].ep;
+		k = clients[c].k;
 		enum tcp_state cs = i < x->n_ep ? (enum tcp_state)x->last[i] : TCPS_CLOSED;
 		enum tcp_state ss = TCPS_CLOSED;
-		if (server_of[k] && server_of[k] - 1 < x->n_ep)
+		if (k < n_server_of && server_of[k] && server_of[k] - 1 < x->n_ep)
 			ss = (enum tcp_state)x->last[server_of[k] - 1];
 		count[tcp_connection_state(cs, ss)]++;
 		total++;
 	}
+	rc = 0;
+out:
+	free(clients);
 	free(server_of);
+	if (rc < 0)
+		return -1;
 	for (int s = 0; s < TCP_NSTATES; s++) {
 		if (!ex->final_set[s] || ex->final[s] == count[s])
 			continue;

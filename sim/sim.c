@@ -78,13 +78,15 @@ static int add_endpoints(struct engine *e)
 		return 0;
 	}
 	e->st.tw_indexed = false;
-	if (stack_reserve(&e->st, e->count + 1, e->count) < 0 ||
+	if (stack_reserve(&e->st, 1, e->count) < 0 ||
 	    add_endpoint(e, ROLE_SERVER, 0, ss->ip, ss->isn, true) != LISTENER_EP)
 		return -1;
 	e->st.eps[LISTENER_EP].peer = client_ep(1);
+	/* The clients' addresses as client_ip() lays them out. */
+	stack_add_address_block(&e->st, cs->ip, e->count, ss->ip, cs->port, client_ep(1), client_ep(2) - client_ep(1));
 	for (uint32_t k = 1; k <= e->count; k++) {
 		uint32_t step = (k - 1) * ISN_STEP;
-		int c = add_endpoint(e, ROLE_CLIENT, k, client_ip(sc, k), cs->isn + step, true);
+		int c = add_endpoint(e, ROLE_CLIENT, k, client_ip(sc, k), cs->isn + step, false);
 		int v = c < 0 ? -1 : add_endpoint(e, ROLE_SERVER, k, ss->ip, ss->isn + step, false);
 		if (c != client_ep(k) || v != server_ep(k))
 			return -1;

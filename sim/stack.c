@@ -211,16 +211,37 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 	return hmap_put(&st->addrs, addr_key(ip, port), (uint32_t)ep);
 }
 
+void stack_add_address_block(struct stack *st, uint32_t first_ip, uint32_t count, uint32_t skip_ip, uint16_t port,
+			     int first_ep, int ep_step)
+{
+	st->block = (struct addr_block){ first_ip, count, skip_ip, port, first_ep, ep_step };
+}
+
+/* The endpoint of the address block at ip:port, or -1. */
+static int block_endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
+{
+	const struct addr_block *b = &st->block;
+	if (!b->count || port != b->port || ip < b->first_ip || ip == b->skip_ip)
+		return -1;
+	uint64_t i = (uint64_t)ip - b->first_ip;
+	if (b->skip_ip >= b->first_ip && ip > b->skip_ip)
+		i--;
+	if (i >= b->count)
+		return -1;
+	int ep = b->first_ep + (int)i * b->ep_step;
+	return (uint32_t)ep < st->n_eps && st->eps[ep].ip == ip && st->eps[ep].port == port ? ep : -1;
+}
+
 static int endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
 {
 	const struct hmap *m = &st->addrs;
-	if (!m->cap)
-		return -1;
-	uint64_t key = addr_key(ip, port);
-	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
-		if (m->slots[j].key == key)
-			return (int)m->slots[j].val;
-	return -1;
+	if (m->cap) {
+		uint64_t key = addr_key(ip, port);
+		for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
+			if (m->slots[j].key == key)
+				return (int)m->slots[j].val;
+	}
+	return block_endpoint_at(st, ip, port);
 }
 
 struct tcb *stack_tcb(struct stack *st, uint32_t id)

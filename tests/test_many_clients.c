@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "expect.h"
 #include "sim.h"
+#include "tcp_script.h"
 #include "testing.h"
 #include "trace_log.h"
 
@@ -282,7 +283,56 @@ static void test_shown_connection(void)
 	scenario_free(&sc);
 }
 
+/* The clients' addresses are a rule (stack_add_address_block), not map
+ * entries: a segment to each client's address, found without the link's
+ * hint, reaches that client, whose CLOSED port answers with RST; addresses
+ * outside the block, the skipped one and other ports reach nobody. */
+static void check_block(uint32_t first_ip, uint32_t skip_ip)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	enum { N = 5 };
+	int first = (int)s.tr.n_endpoints;
+	uint32_t ip = first_ip;
+	for (int i = 0; i < N; i++, ip++) {
+		if (ip == skip_ip)
+			ip++;
+		int ep = trace_add_endpoint(&s.tr, "client", ip, 5000, 1);
+		CU_ASSERT_EQUAL_FATAL(stack_add_endpoint(&s.st, ep, ROLE_CLIENT, ip, 5000, 1, false, false), 0);
+		/* every other endpoint, as client#K between the server#K */
+		ep = trace_add_endpoint(&s.tr, "server", 0x0a000002, 80, 1);
+		CU_ASSERT_EQUAL_FATAL(stack_add_endpoint(&s.st, ep, ROLE_SERVER, 0x0a000002, 80, 1, false, false), 0);
+	}
+	stack_add_address_block(&s.st, first_ip, N, skip_ip, 5000, first, 2);
+	uint32_t last_ip = ip - 1;
+	for (ip = first_ip - 1; ip <= last_ip + 1; ip++) {
+		for (int port = 4999; port <= 5000; port++) {
+			struct segment seg = { .src_ip = 0x0a000002, .dst_ip = ip, .src_port = 80,
+					       .dst_port = (uint16_t)port, .seq = 7, .ack = 9, .flags = TH_ACK };
+			int before = s.n_out;
+			stack_segment_arrives(&s.st, &seg);
+			bool in_block = port == 5000 && ip >= first_ip && ip <= last_ip && ip != skip_ip;
+			CU_ASSERT_EQUAL(s.n_out - before, in_block ? 1 : 0);
+			if (in_block && s.n_out > before) {
+				int ep = s.out_ep[before];
+				CU_ASSERT_EQUAL(s.tr.endpoints[ep].ip, ip);
+				CU_ASSERT_EQUAL((ep - first) % 2, 0);
+				CU_ASSERT_EQUAL(s.out[before].flags, TH_RST);
+			}
+		}
+	}
+	script_free(&s);
+}
+
+static void test_address_block(void)
+{
+	check_block(IP(10, 0, 0, 10), IP(10, 0, 0, 2));   /* the server's address below */
+	check_block(IP(10, 0, 0, 2), IP(10, 0, 0, 2));    /* at the start */
+	check_block(IP(10, 0, 0, 1), IP(10, 0, 0, 3));    /* in the middle */
+}
+
 TCPSIM_SUITE(many_clients,
+	{ "client addresses by rule: each reaches its client", test_address_block },
 	{ "the pictures' connection: client#K and server#K", test_shown_connection },
 	{ "names, addresses and ISNs of client#K and server#K", test_names_addresses_isns },
 	{ "timelines shifted by every, segments between the pair", test_shifted_timelines_and_pairs },
