@@ -128,7 +128,11 @@ uint16_t packet_tcp_checksum(uint32_t src_ip, uint32_t dst_ip, const uint8_t *tc
  * (data offset 5, or 6 with the MSS option when seg->mss != 0; urgent pointer
  * 0) + payload (seg->data, or zeros when it is NULL), both checksums filled.
  * Returns the packet's length, or 0 when it does not fit in cap or exceeds the
- * 65535 bytes an IPv4 total length can say. */
+ * 65535 bytes an IPv4 total length can say.
+ *
+ * The checksums add up the header fields' 16-bit words as numbers, not the
+ * bytes just written (the same words, so the same sums): only the payload is
+ * read back. Every packet of a run passes through here. */
 size_t packet_encode(const struct segment *seg, uint16_t ip_id, uint8_t *buf, size_t cap)
 {
 	size_t tcp_hdr = TCP_HDR_LEN + (seg->mss ? TCP_OPT_MSS_LEN : 0);
@@ -138,6 +142,8 @@ size_t packet_encode(const struct segment *seg, uint16_t ip_id, uint8_t *buf, si
 	if ((size_t)seg->len > IP_TOTAL_MAX || total > IP_TOTAL_MAX || total > cap)
 		return 0;
 
+	uint64_t addrs = (seg->src_ip >> 16) + (seg->src_ip & 0xffff) + (seg->dst_ip >> 16) + (seg->dst_ip & 0xffff);
+	uint64_t ip_sum = 0x4500u + total + ip_id + IP_FLAG_DF + ((IP_TTL_DEFAULT << 8) | IPPROTO_TCP_NUM) + addrs;
 	ip[0] = 0x45;                       /* version 4, IHL 5 */
 	ip[1] = 0;                          /* TOS */
 	put16(ip + 2, (uint16_t)total);
@@ -145,32 +151,36 @@ size_t packet_encode(const struct segment *seg, uint16_t ip_id, uint8_t *buf, si
 	put16(ip + 6, IP_FLAG_DF);          /* DF, fragment offset 0 */
 	ip[8] = IP_TTL_DEFAULT;
 	ip[9] = IPPROTO_TCP_NUM;
-	put16(ip + 10, 0);
+	put16(ip + 10, csum_finish(ip_sum));
 	put32(ip + 12, seg->src_ip);
 	put32(ip + 16, seg->dst_ip);
-	put16(ip + 10, csum_finish(csum_add(0, ip, IPV4_HDR_LEN)));
 
+	uint16_t off_flags = (uint16_t)(((tcp_hdr / 4) << 12) | seg->flags);
+	uint64_t sum = addrs + IPPROTO_TCP_NUM + tcp_hdr + seg->len;          /* the pseudo-header */
+	sum += (uint64_t)seg->src_port + seg->dst_port + (seg->seq >> 16) + (seg->seq & 0xffff) +
+	       (seg->ack >> 16) + (seg->ack & 0xffff) + off_flags + seg->win;
 	put16(tcp + 0, seg->src_port);
 	put16(tcp + 2, seg->dst_port);
 	put32(tcp + 4, seg->seq);
 	put32(tcp + 8, seg->ack);
-	tcp[12] = (uint8_t)((tcp_hdr / 4) << 4);
-	tcp[13] = seg->flags;
+	put16(tcp + 12, off_flags);
 	put16(tcp + 14, seg->win);
-	put16(tcp + 16, 0);                 /* checksum, filled below */
 	put16(tcp + 18, 0);                 /* urgent pointer */
 	if (seg->mss) {
 		tcp[20] = TCPOPT_MSS;
 		tcp[21] = TCP_OPT_MSS_LEN;
 		put16(tcp + 22, seg->mss);
+		sum += ((TCPOPT_MSS << 8) | TCP_OPT_MSS_LEN) + (uint64_t)seg->mss;
 	}
 	if (seg->len) {
-		if (seg->data)
+		if (seg->data) {
 			memcpy(tcp + tcp_hdr, seg->data, seg->len);
-		else
+			sum = csum_add(sum, tcp + tcp_hdr, seg->len);
+		} else {
 			memset(tcp + tcp_hdr, 0, seg->len);
+		}
 	}
-	put16(tcp + 16, packet_tcp_checksum(seg->src_ip, seg->dst_ip, tcp, tcp_hdr + seg->len));
+	put16(tcp + 16, csum_finish(sum));
 	return total;
 }
 
