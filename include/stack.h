@@ -18,23 +18,33 @@
 
 #define NO_TCB UINT32_MAX
 
-struct endpoint {
+struct endpoint {                     /* 32 bytes: a million clients are two million of them */
 	uint32_t ip;
 	uint32_t isn;                 /* configured ISN: the first connection's */
 	uint32_t last_isn;            /* the ISN of the latest SYN it sent (for inject) */
-	uint32_t n_connections;
 	uint32_t iss_floor;           /* T29: the next ISS must be at least this, when iss_floor_set */
 	uint32_t listener;            /* tcb id or NO_TCB */
 	uint32_t conn;                /* tcb id, TW_BIT | record id, or NO_TCB */
 	int32_t peer;                 /* the endpoint `connect` and `inject` aim at */
-	int32_t twin;                 /* a client#K: its server side server#K, which owns the
-					 connection the listener accepts from it; else -1 */
 	uint16_t port;
 	uint8_t role;                 /* enum role */
-	bool iss_floor_set;
-	bool on_eof_close;
-	bool half_duplex;             /* its TCBs answer data after CLOSE with RST (T30) */
+	bool iss_floor_set : 1;
+	bool on_eof_close : 1;
+	bool half_duplex : 1;         /* its TCBs answer data after CLOSE with RST (T30) */
+	bool connected : 1;           /* it has chosen an ISS before (the next is clock-driven) */
+	bool has_twin : 1;            /* a client#K: its server side server#K, added right after
+					 it (endpoint_twin), owns the connection the listener
+					 accepts from it */
 };
+
+_Static_assert(sizeof(struct endpoint) == 32, "an endpoint is half a cache line");
+
+/* The endpoint that owns the connections the listener accepts from endpoint
+ * ep (server#K for client#K), or -1. */
+static inline int endpoint_twin(const struct endpoint *eps, int ep)
+{
+	return eps[ep].has_twin ? ep + 1 : -1;
+}
 
 /* A connection in TIME_WAIT shrinks to this record between events (as Linux
  * keeps a small inet_timewait_sock): what the state's segment processing and

@@ -91,7 +91,7 @@ static int add_endpoints(struct engine *e)
 		if (c != client_ep(k) || v != server_ep(k))
 			return -1;
 		e->st.eps[c].peer = LISTENER_EP;
-		e->st.eps[c].twin = v;
+		e->st.eps[c].has_twin = true;     /* v == c + 1 */
 		e->st.eps[v].peer = c;
 	}
 	return 0;

@@ -205,7 +205,6 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 	n->listener = NO_TCB;
 	n->conn = NO_TCB;
 	n->peer = -1;
-	n->twin = -1;
 	if (!addressed)
 		return 0;
 	return hmap_put(&st->addrs, addr_key(ip, port), (uint32_t)ep);
@@ -347,8 +346,8 @@ struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, cons
 	int from = st->arriving_from;
 	if (from < 0 || st->eps[from].ip != syn->src_ip || st->eps[from].port != syn->src_port)
 		from = endpoint_at(st, syn->src_ip, syn->src_port);
-	if (from >= 0 && st->eps[from].twin >= 0)
-		ep = st->eps[from].twin;
+	if (from >= 0 && endpoint_twin(st->eps, from) >= 0)
+		ep = endpoint_twin(st->eps, from);
 	struct tcb *tcb = tcb_alloc(st);
 	if (!tcb)
 		return NULL;
@@ -605,7 +604,8 @@ void stack_tcb_release(struct stack *st, struct tcb *tcb)
 uint32_t stack_choose_iss(struct stack *st, int ep)
 {
 	struct endpoint *e = &st->eps[ep];
-	uint32_t iss = e->n_connections++ ? e->isn + (uint32_t)(st->now / 4) : e->isn;
+	uint32_t iss = e->connected ? e->isn + (uint32_t)(st->now / 4) : e->isn;
+	e->connected = true;
 	if (e->iss_floor_set && seq_lt(iss, e->iss_floor))
 		iss = e->iss_floor;
 	e->iss_floor_set = false;
@@ -663,8 +663,8 @@ static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t 
 	if (src < 0)
 		return endpoint_at(st, ip, port);
 	const struct endpoint *e = &st->eps[src];
-	if (e->twin >= 0)
-		return e->twin;
+	if (e->has_twin)
+		return endpoint_twin(st->eps, src);
 	if (e->peer >= 0 && st->eps[e->peer].ip == ip && st->eps[e->peer].port == port)
 		return e->peer;
 	return endpoint_at(st, ip, port);
