@@ -99,7 +99,7 @@ int bridge_inject(struct bridge *b, enum role from, int src_ep, int dst_ep, cons
 
 /* Microseconds until the next scheduled arrival (0 when one is due), or -1
  * when nothing is in flight. */
-int64_t bridge_next_due(const struct bridge *b);
+int64_t bridge_next_due(struct bridge *b);
 
 /* The counts so far. */
 void bridge_stats(const struct bridge *b, struct bridge_stats *out);

@@ -9,9 +9,13 @@
  *  - FIFO lanes for sources whose due times only grow (the link's arrivals
  *    with a fixed delay, TIME_WAIT expiries with a fixed 2MSL): O(1) each; an
  *    event pushed to a lane earlier than the lane's last one goes to the heap;
- *  - timers (EV_TIMER) are keyed by (tcb id, timer kind): setting a timer
- *    moves its one heap entry and cancelling removes it, so the heap holds
- *    live timers only, never the stale ones of connections long closed.
+ *  - timers (EV_TIMER) are keyed by (tcb id, timer kind), so setting a timer
+ *    replaces its one queued event and cancelling removes it. A timer due
+ *    later than the events at hand waits in a timing wheel (buckets of
+ *    EVQ_WHEEL_SLOT_US, a list each; O(1) to set and to cancel) and enters
+ *    the heap only when the queue reaches its bucket: a retransmission timer
+ *    is nearly always cancelled long before that, and never costs a sift.
+ *    Wherever it waits, a timer pops by (at, order) like every event.
  * Events are stored by value in arrays that only grow: no allocation per
  * event in the steady state. */
 #ifndef TCPSIM_EVENTQ_H
@@ -49,13 +53,30 @@ struct evq_lane {
 	size_t head, n, cap;
 };
 
+#define EVQ_WHEEL_SHIFT 10                              /* buckets of 1024 us */
+#define EVQ_WHEEL_SLOT_US (1u << EVQ_WHEEL_SHIFT)
+#define EVQ_WHEEL_SLOTS 4096                            /* 4.2 s ahead; later timers: the heap */
+
+/* A timer (tcb, kind), keyed tcb * EVQ_TIMER_KINDS + kind. */
+struct evq_timer {
+	usec_t at;                    /* while in the wheel: its event's fields */
+	uint64_t order;
+	uint32_t gen;
+	uint32_t heap_pos;            /* heap index + 1, 0: not in the heap */
+	uint32_t next, prev;          /* in its wheel bucket: keys + 1, 0: none */
+	bool in_wheel;
+};
+
 struct eventq {
 	struct event *heap;
 	size_t n, cap;
 	uint64_t next_order;
 	struct evq_lane lane[EVQ_LANES];
-	uint32_t *timer_pos;          /* heap index + 1 of timer (a, b), 0: not queued */
-	size_t n_timer_pos;
+	struct evq_timer *timers;     /* by key */
+	size_t n_timers;
+	uint32_t wheel[EVQ_WHEEL_SLOTS];   /* first key + 1 of each bucket, 0: empty */
+	uint64_t wheel_cursor;        /* buckets (at >> EVQ_WHEEL_SHIFT) below it are in the heap */
+	size_t wheel_n;               /* timers in the wheel */
 };
 
 void eventq_init(struct eventq *q);
@@ -81,8 +102,8 @@ int eventq_timer_set(struct eventq *q, uint32_t tcb, uint32_t kind, usec_t at, u
 void eventq_timer_cancel(struct eventq *q, uint32_t tcb, uint32_t kind);
 /* Removes the earliest event into *out; false when the queue is empty. */
 bool eventq_pop(struct eventq *q, struct event *out);
-/* The earliest event, or NULL. */
-const struct event *eventq_peek(const struct eventq *q);
+/* The earliest event, or NULL (valid until the queue changes). */
+const struct event *eventq_peek(struct eventq *q);
 /* How many events are queued. */
 size_t eventq_size(const struct eventq *q);
 

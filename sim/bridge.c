@@ -79,7 +79,7 @@ usec_t bridge_now(const struct bridge *b)
 	return (mono_ns() - b->origin_ns) / 1000u;
 }
 
-int64_t bridge_next_due(const struct bridge *b)
+int64_t bridge_next_due(struct bridge *b)
 {
 	const struct event *ev = eventq_peek(&b->q);
 	usec_t now;

@@ -1,5 +1,6 @@
 /* eventq.c - the event queue: a binary min-heap keyed by (at, order), FIFO
- * lanes, and keyed timers. */
+ * lanes, and keyed timers, which wait in a timing wheel until the queue
+ * reaches their bucket (eventq.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "eventq.h"
@@ -14,7 +15,7 @@ void eventq_free(struct eventq *q)
 	free(q->heap);
 	for (int l = 0; l < EVQ_LANES; l++)
 		free(q->lane[l].v);
-	free(q->timer_pos);
+	free(q->timers);
 	eventq_init(q);
 }
 
@@ -33,7 +34,7 @@ static inline void heap_place(struct eventq *q, size_t i, const struct event *ev
 {
 	q->heap[i] = *ev;
 	if (ev->kind == EV_TIMER)
-		q->timer_pos[timer_key(ev->a, ev->b)] = (uint32_t)i + 1;
+		q->timers[timer_key(ev->a, ev->b)].heap_pos = (uint32_t)i + 1;
 }
 
 static void sift_up(struct eventq *q, size_t i, struct event ev)
@@ -65,16 +66,25 @@ static void sift_down(struct eventq *q, size_t i, struct event ev)
 	heap_place(q, i, &ev);
 }
 
+/* Room in the heap for every event the heap and the wheel hold, and one
+ * more: the wheel's timers then enter the heap without an allocation. */
+static int heap_room(struct eventq *q)
+{
+	if (q->n + q->wheel_n < q->cap)
+		return 0;
+	size_t cap = q->cap ? q->cap * 2 : 256;
+	struct event *h = realloc(q->heap, cap * sizeof *h);
+	if (!h)
+		return -1;
+	q->heap = h;
+	q->cap = cap;
+	return 0;
+}
+
 static int heap_insert(struct eventq *q, const struct event *ev)
 {
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 256;
-		struct event *h = realloc(q->heap, cap * sizeof *h);
-		if (!h)
-			return -1;
-		q->heap = h;
-		q->cap = cap;
-	}
+	if (heap_room(q) < 0)
+		return -1;
 	sift_up(q, q->n++, *ev);
 	return 0;
 }
@@ -83,7 +93,7 @@ static int heap_insert(struct eventq *q, const struct event *ev)
 static void heap_remove(struct eventq *q, size_t i)
 {
 	if (q->heap[i].kind == EV_TIMER)
-		q->timer_pos[timer_key(q->heap[i].a, q->heap[i].b)] = 0;
+		q->timers[timer_key(q->heap[i].a, q->heap[i].b)].heap_pos = 0;
 	struct event last = q->heap[--q->n];
 	if (i == q->n)
 		return;
@@ -140,27 +150,114 @@ int eventq_push_lane_order(struct eventq *q, int lane, usec_t at, uint64_t order
 	return 0;
 }
 
+/* ---- timers: the wheel in front of the heap ----------------------------- */
+
+static void wheel_unlink(struct eventq *q, size_t key)
+{
+	struct evq_timer *t = &q->timers[key];
+	if (t->prev)
+		q->timers[t->prev - 1].next = t->next;
+	else
+		q->wheel[(t->at >> EVQ_WHEEL_SHIFT) & (EVQ_WHEEL_SLOTS - 1)] = t->next;
+	if (t->next)
+		q->timers[t->next - 1].prev = t->prev;
+	t->in_wheel = false;
+	q->wheel_n--;
+}
+
+/* Whether a timer due at `at` waits in the wheel: its bucket is not yet in
+ * the heap's range, and within the wheel's reach. */
+static bool wheel_takes(const struct eventq *q, usec_t at)
+{
+	uint64_t b = at >> EVQ_WHEEL_SHIFT;
+	return b >= q->wheel_cursor && b < q->wheel_cursor + EVQ_WHEEL_SLOTS;
+}
+
+/* Moves the wheel's buckets that begin at or before t into the heap: after
+ * it, no timer in the wheel is due at or before t. The heap has room for
+ * them (heap_room). */
+static void wheel_flush_until(struct eventq *q, usec_t t)
+{
+	uint64_t last = t >> EVQ_WHEEL_SHIFT;
+	while (q->wheel_n && q->wheel_cursor <= last) {
+		uint32_t *head = &q->wheel[q->wheel_cursor & (EVQ_WHEEL_SLOTS - 1)];
+		while (*head) {
+			size_t key = *head - 1;
+			struct evq_timer *tm = &q->timers[key];
+			*head = tm->next;
+			tm->in_wheel = false;
+			q->wheel_n--;
+			struct event ev = { tm->at, tm->order, EV_TIMER, (uint32_t)(key / EVQ_TIMER_KINDS),
+					    (uint32_t)(key % EVQ_TIMER_KINDS), tm->gen };
+			sift_up(q, q->n++, ev);
+		}
+		q->wheel_cursor++;
+	}
+	if (!q->wheel_n && q->wheel_cursor <= last)
+		q->wheel_cursor = last + 1;          /* nothing waits: jump */
+}
+
+/* The earliest time among the heap and the lanes, or USEC_MAX. */
+static usec_t front_time(const struct eventq *q);
+
+/* Brings every timer that could be the earliest event into the heap. */
+static void wheel_settle(struct eventq *q)
+{
+	while (q->wheel_n) {
+		usec_t t = front_time(q);
+		if (t == UINT64_MAX) {
+			/* Only the wheel holds events: its next non-empty bucket. */
+			while (!q->wheel[q->wheel_cursor & (EVQ_WHEEL_SLOTS - 1)])
+				q->wheel_cursor++;
+			t = q->wheel_cursor << EVQ_WHEEL_SHIFT;
+		}
+		if ((q->wheel_cursor << EVQ_WHEEL_SHIFT) > t)
+			return;
+		wheel_flush_until(q, t);
+	}
+}
+
 int eventq_timer_set(struct eventq *q, uint32_t tcb, uint32_t kind, usec_t at, uint32_t gen)
 {
 	size_t key = timer_key(tcb, kind);
-	if (key >= q->n_timer_pos) {
-		size_t n = q->n_timer_pos ? q->n_timer_pos : 64;
+	if (key >= q->n_timers) {
+		size_t n = q->n_timers ? q->n_timers : 64;
 		while (n <= key)
 			n *= 2;
-		uint32_t *p = realloc(q->timer_pos, n * sizeof *p);
+		struct evq_timer *p = realloc(q->timers, n * sizeof *p);
 		if (!p)
 			return -1;
-		memset(p + q->n_timer_pos, 0, (n - q->n_timer_pos) * sizeof *p);
-		q->timer_pos = p;
-		q->n_timer_pos = n;
+		memset(p + q->n_timers, 0, (n - q->n_timers) * sizeof *p);
+		q->timers = p;
+		q->n_timers = n;
 	}
+	struct evq_timer *tm = &q->timers[key];
 	struct event ev = { at, q->next_order++, EV_TIMER, tcb, kind, gen };
-	uint32_t pos = q->timer_pos[key];
-	if (!pos)
+	if (tm->in_wheel)
+		wheel_unlink(q, key);
+	if (wheel_takes(q, at)) {
+		if (tm->heap_pos)
+			heap_remove(q, tm->heap_pos - 1);
+		else if (heap_room(q) < 0)
+			return -1;
+		uint32_t *head = &q->wheel[(at >> EVQ_WHEEL_SHIFT) & (EVQ_WHEEL_SLOTS - 1)];
+		tm->at = at;
+		tm->order = ev.order;
+		tm->gen = gen;
+		tm->prev = 0;
+		tm->next = *head;
+		if (*head)
+			q->timers[*head - 1].prev = (uint32_t)key + 1;
+		*head = (uint32_t)key + 1;
+		tm->in_wheel = true;
+		q->wheel_n++;
+		return 0;
+	}
+	if (!tm->heap_pos)
 		return heap_insert(q, &ev);
 	/* Moving the entry: a later due sifts down, an earlier one up (the
 	 * new order stamp is the largest, so equal times sift down). */
-	size_t i = pos - 1;
+	size_t i = tm->heap_pos - 1;
 	if (i > 0 && ev_before(&ev, &q->heap[(i - 1) / 2]))
 		sift_up(q, i, ev);
 	else
@@ -171,8 +268,12 @@ int eventq_timer_set(struct eventq *q, uint32_t tcb, uint32_t kind, usec_t at, u
 void eventq_timer_cancel(struct eventq *q, uint32_t tcb, uint32_t kind)
 {
 	size_t key = timer_key(tcb, kind);
-	if (key < q->n_timer_pos && q->timer_pos[key])
-		heap_remove(q, q->timer_pos[key] - 1);
+	if (key >= q->n_timers)
+		return;
+	if (q->timers[key].in_wheel)
+		wheel_unlink(q, key);
+	else if (q->timers[key].heap_pos)
+		heap_remove(q, q->timers[key].heap_pos - 1);
 }
 
 /* Where the earliest event is: -1 the heap, a lane's index, or -2 empty. */
@@ -190,8 +291,18 @@ static int earliest(const struct eventq *q)
 	return where;
 }
 
+static usec_t front_time(const struct eventq *q)
+{
+	int where = earliest(q);
+	if (where == -2)
+		return UINT64_MAX;
+	return where >= 0 ? q->lane[where].v[q->lane[where].head].at : q->heap[0].at;
+}
+
 bool eventq_pop(struct eventq *q, struct event *out)
 {
+	if (q->wheel_n)
+		wheel_settle(q);
 	int where = earliest(q);
 	if (where == -2)
 		return false;
@@ -200,15 +311,21 @@ bool eventq_pop(struct eventq *q, struct event *out)
 		*out = l->v[l->head];
 		l->head = (l->head + 1) & (l->cap - 1);
 		l->n--;
-		return true;
+	} else {
+		*out = q->heap[0];
+		heap_remove(q, 0);
 	}
-	*out = q->heap[0];
-	heap_remove(q, 0);
+	/* An empty wheel follows the clock, so that timers set from now on
+	 * find it within reach. */
+	if (!q->wheel_n && q->wheel_cursor < (out->at >> EVQ_WHEEL_SHIFT))
+		q->wheel_cursor = out->at >> EVQ_WHEEL_SHIFT;
 	return true;
 }
 
-const struct event *eventq_peek(const struct eventq *q)
+const struct event *eventq_peek(struct eventq *q)
 {
+	if (q->wheel_n)
+		wheel_settle(q);
 	int where = earliest(q);
 	if (where == -2)
 		return NULL;
@@ -217,7 +334,7 @@ const struct event *eventq_peek(const struct eventq *q)
 
 size_t eventq_size(const struct eventq *q)
 {
-	size_t n = q->n;
+	size_t n = q->n + q->wheel_n;
 	for (int l = 0; l < EVQ_LANES; l++)
 		n += q->lane[l].n;
 	return n;

@@ -1,4 +1,5 @@
 /* test_eventq.c - the event queue orders by time, then by scheduling order. */
+#include <string.h>
 #include "eventq.h"
 #include "rng.h"
 #include "testing.h"
@@ -202,7 +203,115 @@ static void test_reserved_orders(void)
 	eventq_free(&q);
 }
 
+/* The wheel against a model: timers set at every distance (this bucket,
+ * the next ones, seconds ahead, beyond the wheel's reach), moved, cancelled,
+ * mixed with plain events and pops that advance the clock; every pop is the
+ * model's earliest (at, order), with its key and generation. */
+static void test_timer_wheel_against_model(void)
+{
+	enum { KEYS = 300, PLAIN = 4096 };
+	struct item { usec_t at; uint64_t order; uint32_t id; bool live; };
+	static struct item timer[KEYS], plain[PLAIN];   /* plain: the live ones, packed */
+	size_t n_plain = 0, live = 0;
+	uint32_t next_id = 0;
+	struct eventq q;
+	struct rng r;
+	eventq_init(&q);
+	rng_seed(&r, 2024);
+	memset(timer, 0, sizeof timer);
+	usec_t now = 0;
+	uint64_t order = 0;
+	int pops = 0;
+	const usec_t reach[] = { 0, 5, EVQ_WHEEL_SLOT_US, 3 * EVQ_WHEEL_SLOT_US, 200000, 4000000,
+				 (usec_t)EVQ_WHEEL_SLOTS * EVQ_WHEEL_SLOT_US + 12345, 30000000 };
+	for (int step = 0; step < 100000; step++) {
+		uint32_t op = (uint32_t)rng_upto(&r, 9), k = (uint32_t)rng_upto(&r, KEYS - 1);
+		if (op <= 3) {
+			usec_t at = now + rng_upto(&r, reach[rng_upto(&r, 7)]);
+			CU_ASSERT_EQUAL_FATAL(eventq_timer_set(&q, k, 2, at, (uint32_t)step), 0);
+			live += !timer[k].live;
+			timer[k] = (struct item){ at, order++, (uint32_t)step, true };
+		} else if (op <= 5) {
+			eventq_timer_cancel(&q, k, 2);
+			live -= timer[k].live;
+			timer[k].live = false;
+		} else if (op == 6 && n_plain < PLAIN) {
+			usec_t at = now + rng_upto(&r, reach[rng_upto(&r, 7)]);
+			CU_ASSERT_EQUAL_FATAL(eventq_push(&q, at, EV_ARRIVAL, next_id, 0, 0), 0);
+			plain[n_plain++] = (struct item){ at, order++, next_id++, true };
+			live++;
+		} else {
+			/* the model's earliest */
+			const struct item *best = NULL;
+			bool best_timer = false;
+			uint32_t best_i = 0;
+			for (uint32_t i = 0; i < KEYS; i++)
+				if (timer[i].live && (!best || timer[i].at < best->at ||
+						      (timer[i].at == best->at && timer[i].order < best->order))) {
+					best = &timer[i];
+					best_timer = true;
+					best_i = i;
+				}
+			for (uint32_t i = 0; i < n_plain; i++)
+				if (!best || plain[i].at < best->at ||
+				    (plain[i].at == best->at && plain[i].order < best->order)) {
+					best = &plain[i];
+					best_timer = false;
+					best_i = i;
+				}
+			struct event ev;
+			bool got = eventq_pop(&q, &ev);
+			CU_ASSERT_EQUAL_FATAL(got, best != NULL);
+			if (!got)
+				continue;
+			CU_ASSERT_EQUAL_FATAL(ev.at, best->at);
+			CU_ASSERT_EQUAL_FATAL(ev.order, best->order);
+			CU_ASSERT_EQUAL_FATAL(ev.kind, best_timer ? EV_TIMER : EV_ARRIVAL);
+			CU_ASSERT_EQUAL_FATAL(ev.a, best_timer ? best_i : best->id);
+			if (best_timer) {
+				CU_ASSERT_EQUAL_FATAL(ev.gen, best->id);
+				timer[best_i].live = false;
+			} else {
+				plain[best_i] = plain[--n_plain];
+			}
+			live--;
+			now = ev.at;
+			pops++;
+		}
+		CU_ASSERT_EQUAL_FATAL(eventq_size(&q), live);
+	}
+	CU_ASSERT(pops > 10000);
+	CU_ASSERT(now > 10000000);              /* the clock went round the wheel */
+	eventq_free(&q);
+}
+
+/* With only the wheel holding events, a pop finds the next timer however
+ * far ahead its bucket is, and a timer set on the current bucket (due now)
+ * pops before later ones. */
+static void test_timer_wheel_alone(void)
+{
+	struct eventq q;
+	struct event ev;
+	eventq_init(&q);
+	CU_ASSERT_EQUAL(eventq_timer_set(&q, 1, 0, 3900000, 1), 0);
+	CU_ASSERT_EQUAL(eventq_timer_set(&q, 2, 0, 2000, 1), 0);
+	CU_ASSERT_EQUAL(eventq_size(&q), 2);
+	CU_ASSERT_TRUE(eventq_pop(&q, &ev) && ev.a == 2 && ev.at == 2000);
+	CU_ASSERT_EQUAL(eventq_timer_set(&q, 3, 0, 2000, 1), 0);       /* due now */
+	CU_ASSERT_EQUAL(eventq_timer_set(&q, 4, 0, 2001, 1), 0);
+	CU_ASSERT_TRUE(eventq_pop(&q, &ev) && ev.a == 3);
+	CU_ASSERT_TRUE(eventq_pop(&q, &ev) && ev.a == 4);
+	const struct event *top = eventq_peek(&q);
+	CU_ASSERT_TRUE(top && top->a == 1 && top->at == 3900000);
+	CU_ASSERT_TRUE(eventq_pop(&q, &ev) && ev.a == 1 && ev.at == 3900000);
+	CU_ASSERT_FALSE(eventq_pop(&q, &ev));
+	CU_ASSERT_EQUAL(eventq_size(&q), 0);
+	eventq_free(&q);
+}
+
 TCPSIM_SUITE(eventq,
+	{ "the timer wheel pops as a model does", test_timer_wheel_against_model },
+	{ "a wheel alone finds its next timer", test_timer_wheel_alone },
 	{ "lanes merge with the heap by (at, order)", test_lanes_merge_with_heap },
 	{ "a lane's ring grows after wrapping", test_lane_ring_grows },
 	{ "a timer set again moves, cancelled is removed", test_timer_set_moves_cancel_removes },
