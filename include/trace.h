@@ -27,15 +27,16 @@ enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER };
 enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
 
 /* A name the trace speaks of: "client", "server", "client#3". The name is
- * `name` alone when instance is 0, else "name#instance"; trace_endpoint_name()
- * spells it. name has static storage (a literal): a million endpoints cost
- * no strings. */
+ * the base name alone when instance is 0, else "name#instance";
+ * trace_endpoint_name() spells it. Base names have static storage (literals)
+ * and sit once in the trace's table: a million endpoints cost no strings,
+ * and 16 bytes each. */
 struct trace_endpoint {
-	const char *name;
-	uint32_t instance;
 	uint32_t ip;
-	uint16_t port;
 	uint32_t isn;
+	uint32_t instance;
+	uint16_t port;
+	uint16_t name;                /* index in trace.names */
 };
 
 /* Strings an event points to: the causes, arcs and errors are string
@@ -113,10 +114,13 @@ static inline uint32_t trace_event_bit(const struct trace_event *ev)
 }
 
 #define TRACE_MAX_SINKS 8
+#define TRACE_MAX_NAMES 16
 
 struct trace {
 	struct trace_endpoint *endpoints;
 	size_t n_endpoints, cap_endpoints;
+	const char *names[TRACE_MAX_NAMES];   /* the endpoints' base names */
+	size_t n_names;
 	struct trace_sink sinks[TRACE_MAX_SINKS];
 	size_t n_sinks;
 	uint32_t wanted;             /* the union of the sinks' masks */
@@ -130,8 +134,9 @@ static inline bool trace_wants(const struct trace *tr, uint32_t bit) { return (t
 
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);
-/* Returns the new endpoint's index, or -1 when out of memory. name must have
- * static storage; instance 0 names it `name`, k > 0 "name#k". */
+/* Returns the new endpoint's index, or -1 when out of memory or past
+ * TRACE_MAX_NAMES different names. name must have static storage; instance
+ * 0 names it `name`, k > 0 "name#k". */
 int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, uint32_t ip, uint16_t port,
 		       uint32_t isn);
 static inline int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip_, uint16_t port_, uint32_t isn_)

@@ -27,9 +27,17 @@ int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, ui
 		tr->endpoints = e;
 		tr->cap_endpoints = cap;
 	}
+	size_t id = 0;
+	while (id < tr->n_names && tr->names[id] != name && strcmp(tr->names[id], name) != 0)
+		id++;
+	if (id == tr->n_names) {
+		if (id == TRACE_MAX_NAMES)
+			return -1;
+		tr->names[tr->n_names++] = name;
+	}
 	struct trace_endpoint *ep = &tr->endpoints[tr->n_endpoints];
 	memset(ep, 0, sizeof *ep);
-	ep->name = name;
+	ep->name = (uint16_t)id;
 	ep->instance = instance;
 	ep->ip = ip;
 	ep->port = port;
@@ -39,26 +47,27 @@ int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, ui
 
 const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NAME_MAX])
 {
-	if (i < 0 || (size_t)i >= tr->n_endpoints || !tr->endpoints[i].name)
+	if (i < 0 || (size_t)i >= tr->n_endpoints)
 		snprintf(buf, TRACE_NAME_MAX, "?");
 	else if (tr->endpoints[i].instance)
-		snprintf(buf, TRACE_NAME_MAX, "%s#%u", tr->endpoints[i].name, tr->endpoints[i].instance);
+		snprintf(buf, TRACE_NAME_MAX, "%s#%u", tr->names[tr->endpoints[i].name], tr->endpoints[i].instance);
 	else
-		snprintf(buf, TRACE_NAME_MAX, "%s", tr->endpoints[i].name);
+		snprintf(buf, TRACE_NAME_MAX, "%s", tr->names[tr->endpoints[i].name]);
 	return buf;
 }
 
 int trace_endpoint_role(const struct trace *tr, int i, uint32_t *instance)
 {
 	static const char *const roles[NROLES] = { "client", "server" };
-	if (i < 0 || (size_t)i >= tr->n_endpoints || !tr->endpoints[i].name)
+	if (i < 0 || (size_t)i >= tr->n_endpoints)
 		return -1;
 	const struct trace_endpoint *te = &tr->endpoints[i];
+	const char *name = tr->names[te->name];
 	for (int r = 0; r < NROLES; r++) {
 		size_t n = strlen(roles[r]);
-		if (strncmp(te->name, roles[r], n) != 0)
+		if (strncmp(name, roles[r], n) != 0)
 			continue;
-		const char *p = te->name + n;
+		const char *p = name + n;
 		if (*p == '\0') {
 			*instance = te->instance;
 			return r;

@@ -9,9 +9,9 @@
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 static struct trace_endpoint endpoints[] = {
-	{ .name = "client", .ip = IP(10, 0, 0, 1), .port = 40000, .isn = 1000 },
-	{ .name = "server", .ip = IP(10, 0, 0, 2), .port = 80, .isn = 5000 },
-	{ .name = "client#2", .ip = IP(255, 254, 0, 9), .port = 65535, .isn = 4294967295u },
+	{ .name = 0, .ip = IP(10, 0, 0, 1), .port = 40000, .isn = 1000 },
+	{ .name = 1, .ip = IP(10, 0, 0, 2), .port = 80, .isn = 5000 },
+	{ .name = 2, .ip = IP(255, 254, 0, 9), .port = 65535, .isn = 4294967295u },
 };
 
 static void make_trace(struct trace *tr)
@@ -20,6 +20,10 @@ static void make_trace(struct trace *tr)
 	tr->endpoints = endpoints;
 	tr->n_endpoints = 3;
 	tr->cap_endpoints = 3;
+	tr->names[0] = "client";
+	tr->names[1] = "server";
+	tr->names[2] = "client#2";
+	tr->n_names = 3;
 }
 
 /* The JSON-lines text of evs, written through the sink into memory; the
@@ -216,7 +220,7 @@ static void test_escaping(void)
 /* Endpoint names are escaped too, in the scenario line and elsewhere. */
 static void test_escaped_endpoint_name(void)
 {
-	struct trace_endpoint eps[1] = { { .name = "a\"b\\c", .ip = 0, .port = 0, .isn = 0 } };
+	struct trace_endpoint eps[1] = { { .name = 0, .ip = 0, .port = 0, .isn = 0 } };
 	struct trace tr;
 	struct trace_event evs[2] = {
 		{ .type = TRACE_SCENARIO, .u.scenario = { .name = "n", .seed = 0, .profile = "rfc9293" } },
@@ -231,6 +235,8 @@ static void test_escaped_endpoint_name(void)
 	memset(&tr, 0, sizeof(tr));
 	tr.endpoints = eps;
 	tr.n_endpoints = 1;
+	tr.names[0] = "a\"b\\c";
+	tr.n_names = 1;
 	for (int i = 0; i < 2; i++)
 		sink.event(sink.ctx, &tr, &evs[i]);
 	CU_ASSERT_EQUAL(json_out_finish(jo), 0);

@@ -15,8 +15,8 @@
 #define SERVER_IP IP(10, 0, 0, 2)
 
 static struct trace_endpoint endpoints[] = {
-	{ .name = "client", .ip = CLIENT_IP, .port = 40000, .isn = 1000 },
-	{ .name = "server", .ip = SERVER_IP, .port = 80, .isn = 5000 },
+	{ .name = 0, .ip = CLIENT_IP, .port = 40000, .isn = 1000 },
+	{ .name = 1, .ip = SERVER_IP, .port = 80, .isn = 5000 },
 };
 
 static void make_trace(struct trace *tr)
@@ -25,6 +25,9 @@ static void make_trace(struct trace *tr)
 	tr->endpoints = endpoints;
 	tr->n_endpoints = 2;
 	tr->cap_endpoints = 2;
+	tr->names[0] = "client";
+	tr->names[1] = "server";
+	tr->n_names = 2;
 }
 
 /* A fresh temporary file name; the file exists (empty) until removed. */

@@ -77,12 +77,12 @@ static void check_data(struct observed *o, const struct trace *tr, const struct 
 	uint64_t limit = ep == ROLE_SERVER ? o->sent : 0;
 
 	if (off + n > limit)
-		fail_run(o, "%s: %llu bytes at offset %llu, past the %llu sent", tr->endpoints[ep].name,
+		fail_run(o, "%s: %llu bytes at offset %llu, past the %llu sent", tr->names[tr->endpoints[ep].name],
 			 (unsigned long long)n, (unsigned long long)off, (unsigned long long)limit);
 	for (uint64_t i = 0; i < n && !o->error[0]; i++)
 		if (ev->u.data.data[i] != tcp_pattern_byte(off + i))
 			fail_run(o, "%s: byte %llu is '%c', the stream holds '%c' there",
-				 tr->endpoints[ep].name, (unsigned long long)(off + i),
+				 tr->names[tr->endpoints[ep].name], (unsigned long long)(off + i),
 				 ev->u.data.data[i], tcp_pattern_byte(off + i));
 	o->delivered[ep] = off + n;
 }
