@@ -27,6 +27,9 @@ struct ladder_row {
 	bool forged;                 /* segment */
 	struct seg_line line;        /* segment, dropped marked, no time */
 	size_t ev;                   /* state, segment: the event's index in the log */
+	const char *drop_reason;     /* segment: why the host it reached dropped it
+					("backlog full"); NULL: delivered, or lost on the link */
+	size_t drop_ev;              /* segment with a drop_reason: the drop event's index */
 };
 
 struct ladder {
@@ -46,7 +49,9 @@ void ladder_free(struct ladder *lad);
 /* The name heading a side's column ("client" when nobody is on that side). */
 const char *ladder_side_name(const struct ladder *lad, int side);
 /* What a side's state column holds on row r ("" for nothing): the state, with
- * its cause when no arrow shows it ("FIN_WAIT_1 (close)"). */
+ * its cause when no arrow shows it ("FIN_WAIT_1 (close)"); on a segment row,
+ * "(forged)" by the sender, and by the receiver why its host dropped the
+ * segment ("(backlog full)"). */
 void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t cap);
 /* The segment label without "SRC > DST " (a pointer into label). */
 const char *ladder_without_endpoints(const struct ladder_row *r, const char *label);

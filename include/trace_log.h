@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "segline.h"
 #include "trace.h"
 
@@ -32,11 +33,16 @@ struct trace_sink trace_log_sink(struct trace_log *log);
  * listener, client#K and server#K, and the log stays small. */
 void trace_log_keep(struct trace_log *log, const int *eps, int n);
 
-/* Which events are sends that the link dropped: a SEGEV_SEND followed later by
- * a SEGEV_DROP of the same segment (src, dst, seq, ack, flags, len), each drop
- * paired with the latest unpaired matching send before it. Returns an array of
- * log->n flags (the caller frees it), or NULL when out of memory. */
+/* Which events are sends that were dropped (by the link, or by the host they
+ * reached: a drop with a reason): a SEGEV_SEND followed later by a SEGEV_DROP
+ * of the same segment (src, dst, seq, ack, flags, len), each drop paired with
+ * the latest unpaired matching send before it. Returns an array of log->n
+ * flags (the caller frees it), or NULL when out of memory. */
 bool *trace_log_dropped(const struct trace_log *log);
+/* The same pairing: for each send, the index of its drop event, or
+ * TRACE_LOG_NO_DROP. The caller frees the array; NULL when out of memory. */
+#define TRACE_LOG_NO_DROP SIZE_MAX
+size_t *trace_log_drops(const struct trace_log *log);
 
 /* Relative sequence numbers as tcpdump prints them. Each endpoint's base is
  * its configured ISN, replaced by the SEQ of every SYN it sends (a new

@@ -75,6 +75,8 @@ struct arrow {
 	const struct ladder_row *row;
 	int from;                    /* LADDER_LEFT or LADDER_RIGHT */
 	bool dropped, delivered, duplicated;
+	const char *drop_reason;     /* dropped by the receiving host, not the link: why */
+	size_t drop_ev;              /* then: the drop event, placed on the receiver's lifeline */
 	size_t del_ev, dup_ev;       /* the delivery events, when there are */
 	bool dup_delivered;          /* the link's copy arrived too (at dup_ev) */
 	int pending;                 /* deliveries not paired yet */
@@ -188,6 +190,8 @@ static int collect_arrows(struct layout *L)
 		a->row = r;
 		a->from = r->side;
 		a->dropped = r->line.dropped;
+		a->drop_reason = r->drop_reason;
+		a->drop_ev = r->drop_ev;
 		a->pending = !a->dropped;
 	}
 	return 0;
@@ -353,7 +357,8 @@ static int place_events(struct layout *L)
 /* Where each arrow starts and ends: a delivered one at its (first) delivery;
  * one that never arrived (dropped, or in flight when the run ended) where it
  * would have, one delay of its direction later, drawn to scale (so that two
- * drops one after the other stay apart), a dropped one only halfway. */
+ * drops one after the other stay apart), one the link dropped only halfway;
+ * one the receiving host dropped reaches its lifeline, where it was dropped. */
 static void arrow_ends(struct layout *L)
 {
 	for (size_t i = 0; i < L->n_arrows; i++) {
@@ -364,9 +369,11 @@ static void arrow_ends(struct layout *L)
 		else
 			a->ye = a->ys + fmin(L->delay_us[a->from] * UNIT_PT / L->unit_us,
 					     IDLE_UNITS * UNIT_PT);
+		if (a->drop_reason)
+			a->ye = L->y[a->drop_ev];
 		a->x_end = L->x_life[1 - a->from];
 		a->y_end = a->ye;
-		if (a->dropped) {
+		if (a->dropped && !a->drop_reason) {
 			a->x_end = (L->x_life[0] + L->x_life[1]) / 2;
 			a->y_end = (a->ys + a->ye) / 2;
 		}
@@ -957,6 +964,16 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 		set(e, "arrowhead", "none");
 		draw_cross(P, a->x_end, a->y_end);
 	}
+	if (a->drop_reason) {
+		/* The host's reason, beside the cross, outside the lifelines. */
+		char note[LABEL_MAX];
+		int s = 1 - a->from;
+		snprintf(note, sizeof note, "%s", a->drop_reason);
+		double w = text_width(note), gap = 2 * CROSS_PT;
+		double x = s == LADDER_LEFT ? a->x_end - gap - w / 2 : a->x_end + gap + w / 2;
+		Agnode_t *n = text_at(P, "dropnote", x, a->y_end, w, note, s == LADDER_LEFT ? 'r' : 'l');
+		set(n, "fontcolor", COLOR_DROP);
+	}
 	if (a->dup_delivered)
 		draw_copy(P, L, a, from, color);
 	if (a->row->forged || !(a->delivered || a->dropped))
@@ -1034,7 +1051,8 @@ static double lowest(const struct layout *L)
 	return y + PITCH_PT;
 }
 
-/* Marks the events that get a place: rows (the initial one aside) and the
+/* Marks the events that get a place: rows (the initial one aside), the
+ * drops by a receiving host (on its lifeline, like an arrival) and the
  * deliveries pair_deliveries finds. */
 static void mark_rows(struct layout *L)
 {
@@ -1043,6 +1061,9 @@ static void mark_rows(struct layout *L)
 	for (size_t k = 0; k < L->lad.n_rows; k++)
 		if (L->lad.rows[k].kind != LADDER_ROW_INITIAL)
 			L->col[L->lad.rows[k].ev] = (signed char)row_column(&L->lad.rows[k]);
+	for (size_t i = 0; i < L->n_arrows; i++)
+		if (L->arrows[i].drop_reason)
+			L->col[L->arrows[i].drop_ev] = (signed char)(COL_ARRIVE0 + 1 - L->arrows[i].from);
 }
 
 /* Computes every position. Returns -1 when out of memory. */

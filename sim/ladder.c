@@ -82,7 +82,7 @@ static void add_initial_row(struct ladder *lad)
 
 /* Walks the log into rows; every send goes through the numbering, shown or
  * not, so that the relative numbers stay right. */
-static void build_rows(struct ladder *lad, struct seg_numbering *nb, const bool *dropped)
+static void build_rows(struct ladder *lad, struct seg_numbering *nb, const size_t *drops)
 {
 	const struct trace_log *log = lad->log;
 	struct seg_line line;
@@ -93,8 +93,13 @@ static void build_rows(struct ladder *lad, struct seg_numbering *nb, const bool 
 		if (ev->type == TRACE_STATE) {
 			add_row(lad, ev, NULL);
 		} else if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND) {
-			seg_numbering_line(nb, log->trace, ev, dropped[k], &line);
+			size_t n = lad->n_rows;
+			seg_numbering_line(nb, log->trace, ev, drops[k] != TRACE_LOG_NO_DROP, &line);
 			add_row(lad, ev, &line);
+			if (lad->n_rows > n && drops[k] != TRACE_LOG_NO_DROP && log->ev[drops[k]].u.segment.reason) {
+				lad->rows[n].drop_reason = log->ev[drops[k]].u.segment.reason;
+				lad->rows[n].drop_ev = drops[k];
+			}
 		}
 	}
 }
@@ -105,7 +110,7 @@ int ladder_build(struct ladder *lad, const struct trace_log *log)
 {
 	const struct trace *tr = log->trace;
 	struct seg_numbering nb;
-	bool *dropped;
+	size_t *drops;
 
 	memset(lad, 0, sizeof *lad);
 	if (!tr || log->out_of_memory)
@@ -118,14 +123,14 @@ int ladder_build(struct ladder *lad, const struct trace_log *log)
 	lad->rows = calloc(log->n + 1, sizeof *lad->rows);
 	if (!lad->rows)
 		return -1;
-	dropped = trace_log_dropped(log);
-	if (!dropped || seg_numbering_init(&nb, tr) < 0) {
-		free(dropped);
+	drops = trace_log_drops(log);
+	if (!drops || seg_numbering_init(&nb, tr) < 0) {
+		free(drops);
 		return -1;
 	}
-	build_rows(lad, &nb, dropped);
+	build_rows(lad, &nb, drops);
 	seg_numbering_free(&nb);
-	free(dropped);
+	free(drops);
 	return 0;
 }
 
@@ -165,6 +170,8 @@ void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t c
 		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
 	else if (r->kind == LADDER_ROW_SEGMENT && r->side == side && r->forged)
 		snprintf(buf, cap, "(forged)");
+	else if (r->kind == LADDER_ROW_SEGMENT && r->side != side && r->drop_reason)
+		snprintf(buf, cap, "(%s)", r->drop_reason);
 }
 
 /* The segment in the notation, without its time. */

@@ -172,28 +172,48 @@ static bool is_seg_event(const struct trace_event *ev, enum seg_event e)
 	return ev->type == TRACE_SEGMENT && ev->u.segment.event == e;
 }
 
-/* Marks the latest send before index drop that matches it and is not marked yet. */
-static void pair_drop(const struct trace_log *log, size_t drop, bool *dropped)
+/* Pairs drop event `drop` with the latest send before it that matches it
+ * and is not paired yet. */
+static void pair_drop(const struct trace_log *log, size_t drop, size_t *pair)
 {
 	for (size_t i = drop; i-- > 0;) {
 		const struct trace_event *ev = &log->ev[i];
-		if (is_seg_event(ev, SEGEV_SEND) && !dropped[i] && same_segment(ev, &log->ev[drop])) {
-			dropped[i] = true;
+		if (is_seg_event(ev, SEGEV_SEND) && pair[i] == TRACE_LOG_NO_DROP && same_segment(ev, &log->ev[drop])) {
+			pair[i] = drop;
 			return;
 		}
 	}
 }
 
-/* See trace_log.h: which sends the link dropped. */
-bool *trace_log_dropped(const struct trace_log *log)
+/* See trace_log.h: each dropped send's drop event. */
+size_t *trace_log_drops(const struct trace_log *log)
 {
-	bool *dropped = calloc(log->n ? log->n : 1, sizeof *dropped);
+	size_t *pair = malloc((log->n ? log->n : 1) * sizeof *pair);
 
-	if (!dropped)
+	if (!pair)
 		return NULL;
 	for (size_t i = 0; i < log->n; i++)
+		pair[i] = TRACE_LOG_NO_DROP;
+	for (size_t i = 0; i < log->n; i++)
 		if (is_seg_event(&log->ev[i], SEGEV_DROP))
-			pair_drop(log, i, dropped);
+			pair_drop(log, i, pair);
+	return pair;
+}
+
+/* See trace_log.h: which sends were dropped. */
+bool *trace_log_dropped(const struct trace_log *log)
+{
+	size_t *pair = trace_log_drops(log);
+	bool *dropped = calloc(log->n ? log->n : 1, sizeof *dropped);
+
+	if (!pair || !dropped) {
+		free(pair);
+		free(dropped);
+		return NULL;
+	}
+	for (size_t i = 0; i < log->n; i++)
+		dropped[i] = pair[i] != TRACE_LOG_NO_DROP;
+	free(pair);
 	return dropped;
 }
 

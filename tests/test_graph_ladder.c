@@ -757,7 +757,49 @@ static void test_cleanup(void)
 	tmpdir[0] = '\0';
 }
 
+/* A segment the receiving host dropped (its listen queue full) reaches the
+ * receiver's lifeline when it was dropped, ends in a cross there, and the
+ * host's reason stands beside it. */
+static void test_host_drop_at_receiver(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	Agedge_t *e[8], *cross[4];
+	Agnode_t *note[2];
+	double xc, xs, x0, y0, x1, y1, xn, yn;
+	Agraph_t *g;
+
+	fixture_init(&tr, &log);
+	fixture_state(&tr, 0, 1, TCPS_CLOSED, TCPS_LISTEN, "listen");
+	fixture_state(&tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(&tr, MS(60), 0, 1, SEGEV_DROP, TH_SYN, 1000, 0, 0);
+	log.ev[log.n - 1].u.segment.reason = "backlog full";
+	send_and_deliver(&tr, MS(1010), MS(50), 0, 1, TH_SYN, 1000, 0, 0);
+	g = ladder_graph(&log, GRAPH_BOTH);
+	lifelines(g, &xc, &xs);
+	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 2);
+	CU_ASSERT_EQUAL(edges_of(g, "cross", cross, 4), 2);
+	CU_ASSERT(is_class(aghead(e[0]), "drop"));
+	pos(agtail(e[0]), &x0, &y0);
+	pos(aghead(e[0]), &x1, &y1);
+	CU_ASSERT_DOUBLE_EQUAL(x1, xs, 0.01);                  /* at the server, not halfway */
+	/* as far down as the delivered SYN's arrow, one delay after its send */
+	double x2, y2, x3, y3;
+	pos(agtail(e[1]), &x2, &y2);
+	pos(aghead(e[1]), &x3, &y3);
+	CU_ASSERT_DOUBLE_EQUAL(y0 - y1, y2 - y3, 0.5);
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "dropnote", note, 2), 1);
+	CU_ASSERT_STRING_EQUAL(attr(note[0], "label"), "backlog full\\l");
+	pos(note[0], &xn, &yn);
+	CU_ASSERT(xn > xs);
+	CU_ASSERT_DOUBLE_EQUAL(yn, y1, 0.01);
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
 TCPSIM_SUITE(graph_ladder,
+	     { "a host's drop ends at the receiver, with its reason", test_host_drop_at_receiver },
 	     { "one arrow per sent segment, labelled in the notation", test_one_arrow_per_segment },
 	     { "arrows go from sender down to receiver", test_arrows_slope_down },
 	     { "states beside their lifelines, when entered", test_states_beside_lifelines },

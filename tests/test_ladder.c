@@ -252,7 +252,61 @@ static void test_text_long_times_stay_aligned(void)
 	fixture_free(&tr, &log);
 }
 
+/* A SYN the server's host dropped (a full listen queue): the drop comes with
+ * the host's reason, which the receiver's column gives. */
+static void host_drop_trace(struct trace *tr, struct trace_log *log)
+{
+	fixture_init(tr, log);
+	fixture_state(tr, 0, 1, TCPS_CLOSED, TCPS_LISTEN, "listen");
+	fixture_state(tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
+	fixture_segment(tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(tr, MS(60), 0, 1, SEGEV_DROP, TH_SYN, 1000, 0, 0);
+	log->ev[log->n - 1].u.segment.reason = "backlog full";
+	fixture_segment(tr, MS(1010), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(tr, MS(1060), 0, 1, SEGEV_DELIVER, TH_SYN, 1000, 0, 0);
+	fixture_state(tr, MS(1060), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN");
+}
+
+static void test_text_host_drop_reason(void)
+{
+	static const char want[] =
+		"    time  client              segment                                                    server\n"
+		"   0.000  CLOSED                                                                         CLOSED\n"
+		"   0.000                                                                                 LISTEN (listen)\n"
+		"   0.010  SYN_SENT (connect)\n"
+		"   0.010                      client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕  (backlog full)\n"
+		"   1.010                      client > server S 0:0(0) win 65535 <mss 1460> ──────────▶\n"
+		"   1.060                                                                                 SYN_RECEIVED\n";
+	struct trace tr;
+	struct trace_log log;
+
+	host_drop_trace(&tr, &log);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
+static void test_markdown_host_drop_reason(void)
+{
+	static const char want[] =
+		"| time | client | segment | server |\n"
+		"|---:|---|:---:|---|\n"
+		"| 0.000 | CLOSED |  | CLOSED |\n"
+		"| 0.000 |  |  | LISTEN (listen) |\n"
+		"| 0.010 | SYN_SENT (connect) |  |  |\n"
+		"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460> dropped` ──✕ | (backlog full) |\n"
+		"| 1.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
+		"| 1.060 |  |  | SYN_RECEIVED |\n";
+	struct trace tr;
+	struct trace_log log;
+
+	host_drop_trace(&tr, &log);
+	assert_renders(ladder_write_markdown, &log, want);
+	fixture_free(&tr, &log);
+}
+
 TCPSIM_SUITE(ladder,
+	{ "text: a host's drop gives its reason", test_text_host_drop_reason },
+	{ "markdown: a host's drop gives its reason", test_markdown_host_drop_reason },
 	{ "text: a long time widens the time column", test_text_long_times_stay_aligned },
 	{ "text: simultaneous close", test_text_simultaneous_close },
 	{ "markdown: simultaneous close, handout form", test_markdown_simultaneous_close },
