@@ -51,18 +51,22 @@ static inline int endpoint_twin(const struct endpoint *eps, int ep)
  * its 2MSL timer need. A segment, a call or the timer for it turns it back
  * into a TCB for the event (stack_tw_inflate), and stack_settle() shrinks it
  * again if it is still in TIME_WAIT. */
-struct tw_rec {
-	uint32_t local_ip, remote_ip;
-	uint16_t local_port, remote_port;
-	int32_t ep;
-	uint32_t iss, irs, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
-	uint32_t rcv_nxt, rcv_wnd, fin_seq;
+struct tw_rec {                       /* 72 bytes */
 	usec_t due;                   /* the 2MSL timer */
+	union {
+		uint32_t remote_ip;
+		uint32_t next_free;   /* a free record: the next free one */
+	};
+	int32_t ep;                   /* the local address is the endpoint's */
+	uint32_t iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+	uint32_t rcv_nxt, rcv_wnd, fin_seq;
 	uint32_t gen;                 /* bumped when its queued expiry goes stale */
 	uint32_t timer_gen;           /* the TCB's time-wait timer generation */
-	uint8_t passive, half_duplex, fin_sent, peer_fin;
-	uint32_t next_free;
+	uint16_t remote_port;
+	uint8_t flags;                /* TW_PASSIVE, TW_HALF_DUPLEX, TW_FIN_SENT, TW_PEER_FIN */
 };
+_Static_assert(sizeof(struct tw_rec) == 72, "a TIME_WAIT record is 72 bytes");
+enum { TW_PASSIVE = 1, TW_HALF_DUPLEX = 2, TW_FIN_SENT = 4, TW_PEER_FIN = 8 };
 /* An id in the connection map or endpoint.conn with this bit names a record. */
 #define TW_BIT 0x80000000u
 

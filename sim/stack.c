@@ -426,12 +426,23 @@ static void tcb_slot_free(struct stack *st, struct tcb *tcb)
 	st->live_tcbs--;
 }
 
+/* Whether the record can hold tcb whole: its local address is its
+ * endpoint's, and everything it sent is acknowledged (what TIME_WAIT means:
+ * our FIN was), so SND.UNA = SND.NXT = the highest sequence sent. */
+static bool tw_fits(const struct stack *st, const struct tcb *tcb)
+{
+	const struct endpoint *e = &st->eps[tcb->ep];
+	return tcb->local_ip == e->ip && tcb->local_port == e->port && tcb->snd_nxt == tcb->snd_max &&
+	       tcb->snd_una == tcb->snd_max;
+}
+
 /* tcb (in TIME_WAIT, no other timer running) becomes a record. A TCB that
  * is no longer its endpoint's connection (the endpoint has opened a newer
- * one) stays a TCB, its 2MSL timer in the heap like any other timer. */
+ * one), or that a record cannot hold whole, stays a TCB, its 2MSL timer
+ * queued like any other timer. */
 static void tw_deflate(struct stack *st, struct tcb *tcb)
 {
-	if (st->eps[tcb->ep].conn != tcb->id) {
+	if (st->eps[tcb->ep].conn != tcb->id || !tw_fits(st, tcb)) {
 		if (tcb->tw_rec) {                /* its record, if it had one, goes */
 			tw_free(st, tcb->tw_rec - 1);
 			tcb->tw_rec = 0;
@@ -461,16 +472,13 @@ static void tw_deflate(struct stack *st, struct tcb *tcb)
 			st->oom = true;
 	}
 	w->timer_gen = tcb->timer_gen[TIMER_TIME_WAIT];
-	w->local_ip = tcb->local_ip;
 	w->remote_ip = tcb->remote_ip;
-	w->local_port = tcb->local_port;
 	w->remote_port = tcb->remote_port;
 	w->ep = tcb->ep;
 	w->iss = tcb->iss;
 	w->irs = tcb->irs;
 	w->snd_una = tcb->snd_una;
 	w->snd_nxt = tcb->snd_nxt;
-	w->snd_max = tcb->snd_max;
 	w->snd_wnd = tcb->snd_wnd;
 	w->snd_wl1 = tcb->snd_wl1;
 	w->snd_wl2 = tcb->snd_wl2;
@@ -478,10 +486,8 @@ static void tw_deflate(struct stack *st, struct tcb *tcb)
 	w->rcv_nxt = tcb->rcv_nxt;
 	w->rcv_wnd = tcb->rcv_wnd;
 	w->fin_seq = tcb->fin_seq;
-	w->passive = tcb->passive;
-	w->half_duplex = tcb->half_duplex;
-	w->fin_sent = tcb->fin_sent;
-	w->peer_fin = tcb->peer_fin;
+	w->flags = (uint8_t)((tcb->passive ? TW_PASSIVE : 0) | (tcb->half_duplex ? TW_HALF_DUPLEX : 0) |
+			     (tcb->fin_sent ? TW_FIN_SENT : 0) | (tcb->peer_fin ? TW_PEER_FIN : 0));
 	/* Records live in a map of their own: the live connections' map stays
 	 * small and in cache however many wait. */
 	hmap_del(&st->conns, tcb_tuple_key(tcb), tcb->id);
@@ -499,16 +505,16 @@ static struct tcb *tw_inflate(struct stack *st, uint32_t r)
 		return NULL;
 	const struct tw_rec *w = &st->tws[r];
 	tcb->state = TCPS_TIME_WAIT;
-	tcb->local_ip = w->local_ip;
+	tcb->local_ip = st->eps[w->ep].ip;
 	tcb->remote_ip = w->remote_ip;
-	tcb->local_port = w->local_port;
+	tcb->local_port = st->eps[w->ep].port;
 	tcb->remote_port = w->remote_port;
 	tcb->ep = w->ep;
 	tcb->iss = w->iss;
 	tcb->irs = w->irs;
 	tcb->snd_una = w->snd_una;
 	tcb->snd_nxt = w->snd_nxt;
-	tcb->snd_max = w->snd_max;
+	tcb->snd_max = w->snd_nxt;
 	tcb->snd_wnd = w->snd_wnd;
 	tcb->snd_wl1 = w->snd_wl1;
 	tcb->snd_wl2 = w->snd_wl2;
@@ -518,11 +524,11 @@ static struct tcb *tw_inflate(struct stack *st, uint32_t r)
 	tcb->rcv_nxt = w->rcv_nxt;
 	tcb->rcv_wnd = w->rcv_wnd;
 	tcb->fin_seq = w->fin_seq;
-	tcb->fin_queued = w->fin_sent;
-	tcb->passive = w->passive;
-	tcb->half_duplex = w->half_duplex;
-	tcb->fin_sent = w->fin_sent;
-	tcb->peer_fin = w->peer_fin;
+	tcb->fin_queued = (w->flags & TW_FIN_SENT) != 0;
+	tcb->passive = (w->flags & TW_PASSIVE) != 0;
+	tcb->half_duplex = (w->flags & TW_HALF_DUPLEX) != 0;
+	tcb->fin_sent = (w->flags & TW_FIN_SENT) != 0;
+	tcb->peer_fin = (w->flags & TW_PEER_FIN) != 0;
 	tcb->timer_on[TIMER_TIME_WAIT] = true;
 	tcb->timer_due[TIMER_TIME_WAIT] = w->due;
 	tcb->timer_gen[TIMER_TIME_WAIT] = w->timer_gen;
@@ -641,7 +647,7 @@ static struct tcb *tw_lookup(struct stack *st, const struct segment *seg, uint64
 			continue;
 		uint32_t r = m->slots[j].val & ~TW_BIT;
 		const struct tw_rec *w = &st->tws[r];
-		if (w->local_ip == seg->dst_ip && w->local_port == seg->dst_port &&
+		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
 		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
 			return tw_inflate(st, r);
 	}
@@ -707,7 +713,7 @@ static struct tcb *endpoint_conn_for(struct stack *st, int ep, const struct segm
 		return NULL;
 	if (id & TW_BIT) {
 		const struct tw_rec *w = &st->tws[id & ~TW_BIT];
-		if (w->local_ip == seg->dst_ip && w->local_port == seg->dst_port &&
+		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
 		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
 			return tw_inflate(st, id & ~TW_BIT);
 		return NULL;

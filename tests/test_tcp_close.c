@@ -124,6 +124,40 @@ static void test_time_wait_shrinks_to_a_record(void)
 	script_free(&s);
 }
 
+/* A record holds SND.UNA = SND.NXT = SND.MAX only: a TIME-WAIT TCB that
+ * differs (made up here: TIME-WAIT means our FIN is acknowledged) stays a
+ * TCB, with its 2MSL timer queued like any other, and still expires. The
+ * record brings back every field it took. */
+static void test_time_wait_record_only_when_whole(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_RFC9293);
+	script_client_established(&s);
+	script_close(&s, CLIENT);
+	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	CU_ASSERT_TRUE_FATAL(s.st.eps[CLIENT].conn & TW_BIT);
+	struct tcb *t = stack_endpoint_conn(&s.st, CLIENT);     /* inflated for a look */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(t->state, TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(t->snd_una, CLIENT_ISN + 2);
+	CU_ASSERT_EQUAL(t->snd_nxt, CLIENT_ISN + 2);
+	CU_ASSERT_EQUAL(t->snd_max, CLIENT_ISN + 2);
+	CU_ASSERT_EQUAL(t->rcv_nxt, SERVER_ISN + 2);
+	CU_ASSERT_EQUAL(t->local_ip, 0x0a000001);
+	CU_ASSERT_EQUAL(t->local_port, 40000);
+	CU_ASSERT_EQUAL(t->remote_port, 80);
+	CU_ASSERT_TRUE(t->fin_sent && t->peer_fin && !t->passive);
+	t->snd_max++;
+	stack_settle(&s.st);
+	CU_ASSERT_FALSE(s.st.eps[CLIENT].conn & TW_BIT);         /* still a TCB */
+	CU_ASSERT_EQUAL(s.st.live_tws, 0);
+	script_advance(&s, 240 * SEC);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
+	script_free(&s);
+}
+
 /* T13, T18, T20: RFC 9293 section 3.6 Figure 12, the passive side. */
 static void test_passive_close_passes_close_wait_and_last_ack(void)
 {
@@ -590,6 +624,7 @@ static void test_calls_without_connection_are_noconn_error(void)
 }
 
 TCPSIM_SUITE(tcp_close,
+	{ "a record only when it holds the TCB whole", test_time_wait_record_only_when_whole },
 	{ "TIME-WAIT shrinks to a record that answers and expires", test_time_wait_shrinks_to_a_record },
 	{ "U06: deferred CLOSE's FIN acks the text that completed the handshake",
 	  test_deferred_close_acks_the_text_that_completes_handshake },
