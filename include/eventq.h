@@ -48,9 +48,18 @@ struct event {
 	uint32_t gen;
 };
 
+/* A lane's event: its kind is the lane's, its b is 0 (24 bytes, not 32: a
+ * million TIME_WAIT expiries wait in a lane). */
+struct evq_lane_ev {
+	usec_t at;
+	uint64_t order;
+	uint32_t a, gen;
+};
+
 struct evq_lane {
-	struct event *v;              /* a ring: v[head .. head+n) modulo cap */
+	struct evq_lane_ev *v;        /* a ring: v[head .. head+n) modulo cap */
 	size_t head, n, cap;
+	uint32_t kind;                /* of the events it holds */
 };
 
 #define EVQ_WHEEL_SHIFT 10                              /* buckets of 1024 us */
@@ -77,6 +86,7 @@ struct eventq {
 	uint32_t wheel[EVQ_WHEEL_SLOTS];   /* first key + 1 of each bucket, 0: empty */
 	uint64_t wheel_cursor;        /* buckets (at >> EVQ_WHEEL_SHIFT) below it are in the heap */
 	size_t wheel_n;               /* timers in the wheel */
+	struct event peeked;          /* eventq_peek's answer when a lane holds the earliest */
 };
 
 void eventq_init(struct eventq *q);
@@ -90,7 +100,8 @@ int eventq_push_order(struct eventq *q, usec_t at, uint64_t order, enum ev_kind 
  * later with them run as if they had been scheduled now. */
 uint64_t eventq_reserve(struct eventq *q, uint64_t n);
 /* Schedules an event on a FIFO lane (the heap when `at` is earlier than the
- * lane's last event). */
+ * lane's last event, or b is not 0, or the lane holds events of another
+ * kind). */
 int eventq_push_lane(struct eventq *q, int lane, usec_t at, enum ev_kind kind, uint32_t a, uint32_t b, uint32_t gen);
 /* eventq_push_lane() with an order stamp taken earlier (eventq_reserve). */
 int eventq_push_lane_order(struct eventq *q, int lane, usec_t at, uint64_t order, enum ev_kind kind, uint32_t a,

@@ -24,6 +24,12 @@ static inline bool ev_before(const struct event *x, const struct event *y)
 	return x->at < y->at || (x->at == y->at && x->order < y->order);
 }
 
+/* Whether (at, order) comes before lane event e. */
+static inline bool lane_before(usec_t at, uint64_t order, const struct evq_lane_ev *e)
+{
+	return at < e->at || (at == e->at && order < e->order);
+}
+
 static inline size_t timer_key(uint32_t tcb, uint32_t kind)
 {
 	return (size_t)tcb * EVQ_TIMER_KINDS + kind;
@@ -131,12 +137,13 @@ int eventq_push_lane_order(struct eventq *q, int lane, usec_t at, uint64_t order
 			   uint32_t b, uint32_t gen)
 {
 	struct evq_lane *l = &q->lane[lane];
-	struct event ev = { at, order, (uint32_t)kind, a, b, gen };
-	if (l->n && ev_before(&ev, &l->v[(l->head + l->n - 1) & (l->cap - 1)]))
+	if (b || (l->n && (l->kind != (uint32_t)kind || lane_before(at, order, &l->v[(l->head + l->n - 1) & (l->cap - 1)])))) {
+		struct event ev = { at, order, (uint32_t)kind, a, b, gen };
 		return heap_insert(q, &ev);
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct event *v = malloc(cap * sizeof *v);
+		struct evq_lane_ev *v = malloc(cap * sizeof *v);
 		if (!v)
 			return -1;
 		for (size_t i = 0; i < l->n; i++)
@@ -146,7 +153,8 @@ int eventq_push_lane_order(struct eventq *q, int lane, usec_t at, uint64_t order
 		l->head = 0;
 		l->cap = cap;
 	}
-	l->v[(l->head + l->n++) & (l->cap - 1)] = ev;   /* cap is a power of two */
+	l->kind = (uint32_t)kind;
+	l->v[(l->head + l->n++) & (l->cap - 1)] = (struct evq_lane_ev){ at, order, a, gen };   /* cap: a power of two */
 	return 0;
 }
 
@@ -279,16 +287,34 @@ void eventq_timer_cancel(struct eventq *q, uint32_t tcb, uint32_t kind)
 /* Where the earliest event is: -1 the heap, a lane's index, or -2 empty. */
 static int earliest(const struct eventq *q)
 {
-	const struct event *best = q->n ? &q->heap[0] : NULL;
-	int where = best ? -1 : -2;
+	usec_t at = 0;
+	uint64_t order = 0;
+	int where = -2;
+	if (q->n) {
+		at = q->heap[0].at;
+		order = q->heap[0].order;
+		where = -1;
+	}
 	for (int l = 0; l < EVQ_LANES; l++) {
 		const struct evq_lane *ln = &q->lane[l];
-		if (ln->n && (!best || ev_before(&ln->v[ln->head], best))) {
-			best = &ln->v[ln->head];
+		if (!ln->n)
+			continue;
+		const struct evq_lane_ev *h = &ln->v[ln->head];
+		if (where == -2 || h->at < at || (h->at == at && h->order < order)) {
+			at = h->at;
+			order = h->order;
 			where = l;
 		}
 	}
 	return where;
+}
+
+/* The earliest event of lane l, whole. */
+static struct event lane_head(const struct eventq *q, int l)
+{
+	const struct evq_lane *ln = &q->lane[l];
+	const struct evq_lane_ev *h = &ln->v[ln->head];
+	return (struct event){ h->at, h->order, ln->kind, h->a, 0, h->gen };
 }
 
 static usec_t front_time(const struct eventq *q)
@@ -308,7 +334,7 @@ bool eventq_pop(struct eventq *q, struct event *out)
 		return false;
 	if (where >= 0) {
 		struct evq_lane *l = &q->lane[where];
-		*out = l->v[l->head];
+		*out = lane_head(q, where);
 		l->head = (l->head + 1) & (l->cap - 1);
 		l->n--;
 	} else {
@@ -329,7 +355,10 @@ const struct event *eventq_peek(struct eventq *q)
 	int where = earliest(q);
 	if (where == -2)
 		return NULL;
-	return where >= 0 ? &q->lane[where].v[q->lane[where].head] : &q->heap[0];
+	if (where == -1)
+		return &q->heap[0];
+	q->peeked = lane_head(q, where);
+	return &q->peeked;
 }
 
 size_t eventq_size(const struct eventq *q)

@@ -309,7 +309,42 @@ static void test_timer_wheel_alone(void)
 	eventq_free(&q);
 }
 
+/* A lane keeps its events' kind once, and b = 0: an event of another kind
+ * or with a b goes to the heap, and every event pops back whole, in order. */
+static void test_lane_events_pop_whole(void)
+{
+	struct eventq q;
+	struct event ev;
+	eventq_init(&q);
+	CU_ASSERT_EQUAL(eventq_push_lane(&q, 1, 10, EV_ARRIVAL, 1, 0, 7), 0);
+	CU_ASSERT_EQUAL(eventq_push_lane(&q, 1, 20, EV_TW_EXPIRE, 2, 0, 8), 0);    /* another kind */
+	CU_ASSERT_EQUAL(eventq_push_lane(&q, 1, 30, EV_ARRIVAL, 3, 5, 9), 0);      /* a b */
+	CU_ASSERT_EQUAL(eventq_push_lane(&q, 1, 40, EV_ARRIVAL, 4, 0, 10), 0);
+	CU_ASSERT_EQUAL(q.lane[1].n, 2);
+	CU_ASSERT_EQUAL(q.n, 2);
+	const struct event *top = eventq_peek(&q);
+	CU_ASSERT_TRUE(top && top->kind == EV_ARRIVAL && top->a == 1 && top->gen == 7 && top->b == 0);
+	const struct event want[] = { { 10, 0, EV_ARRIVAL, 1, 0, 7 }, { 20, 1, EV_TW_EXPIRE, 2, 0, 8 },
+				      { 30, 2, EV_ARRIVAL, 3, 5, 9 }, { 40, 3, EV_ARRIVAL, 4, 0, 10 } };
+	for (int i = 0; i < 4; i++) {
+		CU_ASSERT_TRUE_FATAL(eventq_pop(&q, &ev));
+		CU_ASSERT_EQUAL(ev.at, want[i].at);
+		CU_ASSERT_EQUAL(ev.order, want[i].order);
+		CU_ASSERT_EQUAL(ev.kind, want[i].kind);
+		CU_ASSERT_EQUAL(ev.a, want[i].a);
+		CU_ASSERT_EQUAL(ev.b, want[i].b);
+		CU_ASSERT_EQUAL(ev.gen, want[i].gen);
+	}
+	CU_ASSERT_FALSE(eventq_pop(&q, &ev));
+	/* empty again: the lane takes the other kind now */
+	CU_ASSERT_EQUAL(eventq_push_lane(&q, 1, 50, EV_TW_EXPIRE, 5, 0, 1), 0);
+	CU_ASSERT_EQUAL(q.lane[1].n, 1);
+	CU_ASSERT_TRUE(eventq_pop(&q, &ev) && ev.kind == EV_TW_EXPIRE && ev.a == 5);
+	eventq_free(&q);
+}
+
 TCPSIM_SUITE(eventq,
+	{ "lane events pop whole; other kinds go to the heap", test_lane_events_pop_whole },
 	{ "the timer wheel pops as a model does", test_timer_wheel_against_model },
 	{ "a wheel alone finds its next timer", test_timer_wheel_alone },
 	{ "lanes merge with the heap by (at, order)", test_lanes_merge_with_heap },
