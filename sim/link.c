@@ -93,7 +93,12 @@ static void emit_segment(struct link *l, usec_t now, enum seg_event what, const 
 {
 	if (!trace_wants(l->trace, trace_seg_bit(what)))
 		return;
-	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = now, .endpoint = f->src_ep };
+	/* Every field of the segment event set one by one: an initializer would
+	 * zero the whole 100-byte union first, for every segment of a run. */
+	struct trace_event ev;
+	ev.type = TRACE_SEGMENT;
+	ev.t_us = now;
+	ev.endpoint = f->src_ep;
 	ev.u.segment.src = f->src_ep;
 	ev.u.segment.dst = f->dst_ep;
 	ev.u.segment.event = what;
@@ -101,6 +106,7 @@ static void emit_segment(struct link *l, usec_t now, enum seg_event what, const 
 	ev.u.segment.seg = f->seg;
 	ev.u.segment.raw = f->raw_len ? f->raw : NULL;
 	ev.u.segment.raw_len = f->raw_len;
+	ev.u.segment.reason = NULL;
 	trace_emit(l->trace, &ev);
 }
 

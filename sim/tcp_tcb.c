@@ -80,7 +80,10 @@ void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const c
 		st->syn_received--;
 	}
 
-	struct trace_event ev = { .type = TRACE_STATE, .t_us = st->now, .endpoint = tcb->ep };
+	struct trace_event ev;            /* each field set: no zeroing of the whole union */
+	ev.type = TRACE_STATE;
+	ev.t_us = st->now;
+	ev.endpoint = tcb->ep;
 	ev.u.state.from = from;
 	ev.u.state.to = to;
 	ev.u.state.cause = cause;
