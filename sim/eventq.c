@@ -205,22 +205,27 @@ static void wheel_flush_until(struct eventq *q, usec_t t)
 		q->wheel_cursor = last + 1;          /* nothing waits: jump */
 }
 
-/* The earliest time among the heap and the lanes, or USEC_MAX. */
-static usec_t front_time(const struct eventq *q);
+static int earliest(const struct eventq *q);
 
-/* Brings every timer that could be the earliest event into the heap. */
-static void wheel_settle(struct eventq *q)
+/* Where the earliest event is, as earliest() says, after bringing every
+ * timer that could be it from the wheel into the heap. */
+static int earliest_settled(struct eventq *q)
 {
-	while (q->wheel_n) {
-		usec_t t = front_time(q);
-		if (t == UINT64_MAX) {
+	for (;;) {
+		int where = earliest(q);
+		if (!q->wheel_n)
+			return where;
+		usec_t t;
+		if (where == -2) {
 			/* Only the wheel holds events: its next non-empty bucket. */
 			while (!q->wheel[q->wheel_cursor & (EVQ_WHEEL_SLOTS - 1)])
 				q->wheel_cursor++;
 			t = q->wheel_cursor << EVQ_WHEEL_SHIFT;
+		} else {
+			t = where >= 0 ? q->lane[where].v[q->lane[where].head].at : q->heap[0].at;
+			if ((q->wheel_cursor << EVQ_WHEEL_SHIFT) > t)
+				return where;
 		}
-		if ((q->wheel_cursor << EVQ_WHEEL_SHIFT) > t)
-			return;
 		wheel_flush_until(q, t);
 	}
 }
@@ -317,19 +322,9 @@ static struct event lane_head(const struct eventq *q, int l)
 	return (struct event){ h->at, h->order, ln->kind, h->a, 0, h->gen };
 }
 
-static usec_t front_time(const struct eventq *q)
-{
-	int where = earliest(q);
-	if (where == -2)
-		return UINT64_MAX;
-	return where >= 0 ? q->lane[where].v[q->lane[where].head].at : q->heap[0].at;
-}
-
 bool eventq_pop(struct eventq *q, struct event *out)
 {
-	if (q->wheel_n)
-		wheel_settle(q);
-	int where = earliest(q);
+	int where = earliest_settled(q);
 	if (where == -2)
 		return false;
 	if (where >= 0) {
@@ -350,9 +345,7 @@ bool eventq_pop(struct eventq *q, struct event *out)
 
 const struct event *eventq_peek(struct eventq *q)
 {
-	if (q->wheel_n)
-		wheel_settle(q);
-	int where = earliest(q);
+	int where = earliest_settled(q);
 	if (where == -2)
 		return NULL;
 	if (where == -1)
