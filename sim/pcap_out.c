@@ -6,7 +6,7 @@
  * right behind its 16-byte record header, in the layout pcap_dump() writes
  * (struct pcap_sf_pkthdr: seconds, microseconds, caplen, len as 32-bit
  * words of the host's order, which the file header's magic announces), and
- * the buffer goes to the file a megabyte at a time: pcap_dump() would cost
+ * the buffer goes to the file 256 KB at a time: pcap_dump() would cost
  * two stdio calls and a copy for each of eight million packets. A unit test
  * checks that the bytes equal pcap_dump()'s for the same packets.
  *
@@ -28,7 +28,7 @@
 #define PCAP_OUT_SNAPLEN 65535
 #define IP_ID_TABLE_MIN 64
 #define PCAP_REC_HDR 16                    /* struct pcap_sf_pkthdr */
-#define PCAP_OUT_BUF (1u << 20)            /* bytes written to the file at a time */
+#define PCAP_OUT_BUF (256u << 10)          /* bytes written to the file at a time */
 
 struct pcap_out {
 	pcap_t *pcap;
