@@ -460,6 +460,19 @@ def main():
             big = [row["us_per_conn"] for row in rows if row["n"] >= 10000]
             if len(big) >= 2:
                 L.append("  (for information, t(N)/N from 10^4 on: max/min = %.2f)" % (max(big) / min(big)))
+            # What each further connection costs, from one size to the next: free of the
+            # fixed costs that t(1) does not hold (a small run touches its memory in 4 KB
+            # pages, a big one in 2 MB pages; buffers filled once), the measure of growth.
+            inc = [(b["t_med"] - a["t_med"]) * 1e6 / (b["n"] - a["n"])
+                   for a, b in zip(rows, rows[1:]) if b["n"] > a["n"]]
+            if len(inc) >= 2 and min(inc) > 0:
+                L.append("  each further connection, (t(N) - t(N/10)) / (N - N/10), N = %s: %s µs: "
+                         "max/min = %.2f: %s" % (
+                             ", ".join(str(row["n"]) for row in rows[1:]),
+                             ", ".join("%.2f" % v for v in inc), max(inc) / min(inc),
+                             "flat (within %d%%)" % (FLAT_LIMIT * 100)
+                             if max(inc) <= min(inc) * (1 + FLAT_LIMIT)
+                             else "NOT flat (more than %d%%)" % (FLAT_LIMIT * 100)))
         L.append("")
     if failures:
         L.append("Failed runs (%d):" % len(failures))
