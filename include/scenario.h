@@ -133,7 +133,16 @@ struct scenario {
 	bool has_until;
 	usec_t until;
 	struct expect expect;
+	uint32_t show_connection;    /* `show.connection`: the K whose client#K and server#K the
+					ladder and pictures show (--connection overrides); 0: the first */
 };
+
+/* The connection the ladder and pictures show: --connection's K (cli_k, 0
+ * when not given), else the scenario's `show.connection`, else 1. */
+static inline uint32_t scenario_shown_connection(const struct scenario *sc, uint32_t cli_k)
+{
+	return cli_k ? cli_k : sc->show_connection ? sc->show_connection : 1;
+}
 
 /* Reads and checks the scenario at path. Returns 0 and fills *sc, or -1 with
  * a message "FILE:LINE:COL: what is wrong" in err (never a crash, whatever the

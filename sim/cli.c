@@ -238,7 +238,7 @@ void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bo
 			 struct trace *tr, struct trace_log *log)
 {
 	int eps[3];
-	uint32_t k = o->connection ? o->connection : 1;
+	uint32_t k = scenario_shown_connection(sc, o->connection);
 	if (sim_connection_endpoints(sc, k, eps) != 3)
 		return;                          /* one client: both ends are the pair */
 	tr->shown = k;

@@ -178,7 +178,8 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 
 	if (!o->quiet) {
 		if (many && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN))
-			printf("Connection %u of %u:\n", o->connection ? o->connection : 1, sc->ep[ROLE_CLIENT].count);
+			printf("Connection %u of %u:\n", scenario_shown_connection(sc, o->connection),
+			       sc->ep[ROLE_CLIENT].count);
 		if (fmt == FMT_TEXT)
 			ladder_write_text(stdout, &log);
 		else if (fmt == FMT_MARKDOWN)

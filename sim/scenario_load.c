@@ -34,6 +34,7 @@ struct loader {
 	/* Remembered for the checks that need the whole file. */
 	yaml_node_t *rto_min_node, *rto_max_node;
 	yaml_node_t *ip_node[NROLES], *port_node[NROLES];
+	yaml_node_t *show_connection_node;
 	/* libyaml ends a last line that has no line break with one of its
 	 * own: a mark at end_mark (a line past the last) is shown at end_pos,
 	 * just past the last line's last character. */
@@ -1008,8 +1009,17 @@ static int expect_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_
 
 static const char *const top_keys[] = {
 	"name", "summary", "seed", "profile", "tcp", "link", "endpoints", "timeline", "until",
-	"expect", NULL,
+	"expect", "show", NULL,
 };
+
+static const char *const show_keys[] = { "connection", NULL };
+
+/* One key of `show`: what the ladder and the pictures show. */
+static int show_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
+{
+	ld->show_connection_node = v;
+	return get_u32(ld, "show.connection", v, 1, COUNT_MAX, &ld->sc->show_connection);
+}
 
 /* One key of the top-level mapping. */
 static int top_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
@@ -1046,6 +1056,8 @@ static int top_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_nod
 		sc->has_until = true;
 		return get_duration(ld, key, v, &sc->until);
 	}
+	if (strcmp(key, "show") == 0)
+		return walk_mapping(ld, v, "show", show_keys, show_pair, NULL);
 	return walk_mapping(ld, v, "expect", expect_keys, expect_pair, &sc->expect);
 }
 
@@ -1064,6 +1076,17 @@ static int check_rto(struct loader *ld)
 	time_format(p.rto_max, b);
 	return fail(ld, ld->rto_min_node ? ld->rto_min_node : ld->rto_max_node,
 		    "rto_min (%ss) is greater than rto_max (%ss)", a, b);
+}
+
+/* show.connection names one of the connections. */
+static int check_show(struct loader *ld)
+{
+	uint32_t count = ld->sc->ep[ROLE_CLIENT].count ? ld->sc->ep[ROLE_CLIENT].count : 1;
+	uint32_t k = ld->sc->show_connection;
+	if (k <= count)
+		return 0;
+	return fail(ld, ld->show_connection_node, "show.connection is %u, but the scenario has %u connection%s", k,
+		    count, count == 1 ? "" : "s");
 }
 
 /* The client and the server cannot share an address and port. */
@@ -1368,7 +1391,7 @@ static int load_scenario(struct loader *ld)
 			       SHOW(root));
 	if (walk_mapping(ld, root, "the scenario", top_keys, top_pair, NULL) < 0)
 		return -1;
-	if (check_rto(ld) < 0 || check_addresses(ld) < 0 || check_segment_names(ld) < 0)
+	if (check_rto(ld) < 0 || check_addresses(ld) < 0 || check_segment_names(ld) < 0 || check_show(ld) < 0)
 		return -1;
 	if (!sc->name && !(sc->name = strdup(sc->base)))
 		return fail_oom(ld, root);

@@ -355,6 +355,7 @@ static void test_many_clients(void)
 	struct scenario sc;
 
 	load_ok("profile: linux\n"
+		"show: { connection: 3 }\n"
 		"endpoints:\n"
 		"  client: { count: 3, every: 1.5s, on_eof: close, ip: 192.168.1.9 }\n"
 		"  server: { backlog: 2, port: 8080, isn: 4294967295 }\n"
@@ -368,6 +369,9 @@ static void test_many_clients(void)
 		&sc);
 	CU_ASSERT_EQUAL(sc.profile, PROFILE_LINUX);
 	CU_ASSERT_EQUAL(sc.ep[ROLE_CLIENT].count, 3);
+	CU_ASSERT_EQUAL(sc.show_connection, 3);
+	CU_ASSERT_EQUAL(scenario_shown_connection(&sc, 0), 3);
+	CU_ASSERT_EQUAL(scenario_shown_connection(&sc, 2), 2);
 	CU_ASSERT_EQUAL(sc.ep[ROLE_CLIENT].every, MS(1500));
 	CU_ASSERT_TRUE(sc.ep[ROLE_CLIENT].on_eof_close);
 	CU_ASSERT_EQUAL(sc.ep[ROLE_CLIENT].ip, IP(192, 168, 1, 9));
@@ -602,7 +606,7 @@ static const struct bad_case {
 	{ "timeline: *nowhere\n", "1:11: YAML syntax error: found undefined alias" },
 	{ "[a]: 1\n", "1:1: keys in the scenario must be plain names, not a list" },
 	/* the top level */
-	{ "sumary: x\n", "1:1: unknown key 'sumary' in the scenario (expected name, summary, seed, profile, tcp, link, endpoints, timeline, until, expect)" },
+	{ "sumary: x\n", "1:1: unknown key 'sumary' in the scenario (expected name, summary, seed, profile, tcp, link, endpoints, timeline, until, expect, show)" },
 	{ "seed: 1\nsummary: x\nseed: 2\n", "3:1: duplicate key 'seed' in the scenario" },
 	{ "seed: abc\n", "1:7: seed must be an integer between 0 and 18446744073709551615, not abc" },
 	{ "seed: -1\n", "1:7: seed must be an integer between 0 and 18446744073709551615, not -1" },
@@ -671,6 +675,11 @@ static const struct bad_case {
 	{ "endpoints: { client: { ip: 255.255.255.250, count: 10 } }\n", "1:28: 10 clients, one address each from 255.255.255.250, run past 255.255.255.255" },
 	{ "endpoints: { server: { every: 1s } }\n", "1:24: every is for the client: the server side has one connection per client" },
 	{ "endpoints: { client: { backlog: 5 } }\n", "1:24: backlog is for the server, whose listener accepts the clients" },
+	{ "show: { connection: 0 }\n", "1:21: show.connection must be an integer between 1 and 10000000, not 0" },
+	{ "show: { connection: 4 }\nendpoints: { client: { count: 3 } }\n", "1:21: show.connection is 4, but the scenario has 3 connections" },
+	{ "show: { connection: 2 }\n", "1:21: show.connection is 2, but the scenario has 1 connection" },
+	{ "show: { ladder: 2 }\n", "1:9: unknown key 'ladder' in show (expected connection)" },
+	{ "show: 3\n", "1:7: show must be a mapping of keys, not 3" },
 	{ "endpoints: { server: { backlog: 0 } }\n", "1:33: backlog must be an integer between 1 and 65535, not 0" },
 	{ "endpoints: { client: { every: soon } }\n", "1:31: every must be a duration with a unit" },
 	{ "endpoints: { server: { on_eof: exit } }\n", "1:32: on_eof must be one of none, close, not exit" },
