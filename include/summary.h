@@ -39,6 +39,7 @@ struct summary_totals {
 	uint64_t reset;               /* connections that a RST ended (either end) */
 	uint64_t segments_sent;       /* by the TCPs, retransmissions included, forged ones not */
 	uint64_t segments_dropped, segments_duplicated, segments_forged;
+	uint64_t segments_dropped_by_host;   /* of segments_dropped: discarded by the host they reached */
 	uint64_t retransmissions;     /* sends of sequence space sent before */
 	uint64_t bytes_delivered[2];  /* to the client side [0] and the server side [1] applications */
 	uint64_t end_client[TCP_NSTATES];   /* the last state of each client endpoint */

@@ -200,6 +200,8 @@ static void summary_event(void *ctx, const struct trace *tr, const struct trace_
 			break;
 		case SEGEV_DROP:
 			t->segments_dropped++;
+			if (ev->u.segment.reason)
+				t->segments_dropped_by_host++;
 			break;
 		case SEGEV_DUPLICATE:
 			t->segments_duplicated++;
@@ -385,9 +387,11 @@ void summary_print_text(FILE *f, const struct summary_totals *t)
 		(unsigned long long)t->reset);
 	print_ms(f, t->end_us / 1000);
 	fputs(" s\n", f);
-	fprintf(f, "  segments  %llu sent (%llu retransmissions), %llu dropped, %llu duplicated, %llu forged\n",
-		(unsigned long long)t->segments_sent, (unsigned long long)t->retransmissions,
-		(unsigned long long)t->segments_dropped, (unsigned long long)t->segments_duplicated,
+	fprintf(f, "  segments  %llu sent (%llu retransmissions), %llu dropped", (unsigned long long)t->segments_sent,
+		(unsigned long long)t->retransmissions, (unsigned long long)t->segments_dropped);
+	if (t->segments_dropped_by_host)
+		fprintf(f, " (%llu by the receiving host)", (unsigned long long)t->segments_dropped_by_host);
+	fprintf(f, ", %llu duplicated, %llu forged\n", (unsigned long long)t->segments_duplicated,
 		(unsigned long long)t->segments_forged);
 	fprintf(f, "  delivered %llu bytes to the clients, %llu to the servers\n",
 		(unsigned long long)t->bytes_delivered[0], (unsigned long long)t->bytes_delivered[1]);
@@ -452,12 +456,14 @@ void summary_print_json(FILE *f, const struct summary_totals *t)
 	print_json_string(f, t->profile ? t->profile : "");
 	fprintf(f, ",\"end_us\":%llu,\"connections\":%llu,\"established\":%llu,\"completed\":%llu,"
 		   "\"reset\":%llu,\"segments_sent\":%llu,\"segments_dropped\":%llu,"
+		   "\"segments_dropped_by_host\":%llu,"
 		   "\"segments_duplicated\":%llu,\"segments_forged\":%llu,\"retransmissions\":%llu,"
 		   "\"bytes_delivered_client\":%llu,\"bytes_delivered_server\":%llu",
 		(unsigned long long)t->end_us, (unsigned long long)t->connections,
 		(unsigned long long)t->established, (unsigned long long)t->completed,
 		(unsigned long long)t->reset, (unsigned long long)t->segments_sent,
-		(unsigned long long)t->segments_dropped, (unsigned long long)t->segments_duplicated,
+		(unsigned long long)t->segments_dropped, (unsigned long long)t->segments_dropped_by_host,
+		(unsigned long long)t->segments_duplicated,
 		(unsigned long long)t->segments_forged, (unsigned long long)t->retransmissions,
 		(unsigned long long)t->bytes_delivered[0], (unsigned long long)t->bytes_delivered[1]);
 	fputs(",\"end_client\":", f);

@@ -424,6 +424,38 @@ static char *printed(void (*print)(FILE *, const struct summary_totals *), const
 	return buf;
 }
 
+/* A drop by the host the segment reached (a reason in the trace) counts
+ * among the drops, and apart: the listen queue's drops are no link loss. */
+static void test_host_drops_apart(void)
+{
+	struct fx f;
+	struct summary_totals t;
+
+	fx_init(&f);
+	int c = fx_endpoint(&f, "client", 0), s = fx_endpoint(&f, "server", 0);
+	fx_scenario(&f);
+	fx_send(&f, MS(10), c, s, TH_SYN, CLIENT_ISN, 0);
+	fx_seg(&f, MS(10), c, s, SEGEV_DROP, TH_SYN, CLIENT_ISN, 0, false);          /* the link */
+	fx_send(&f, MS(1010), c, s, TH_SYN, CLIENT_ISN, 0);
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = MS(1060), .endpoint = c };
+	ev.u.segment.src = c;
+	ev.u.segment.dst = s;
+	ev.u.segment.event = SEGEV_DROP;
+	ev.u.segment.seg.seq = CLIENT_ISN;
+	ev.u.segment.seg.flags = TH_SYN;
+	ev.u.segment.reason = "backlog full";                                  /* the host */
+	trace_emit(&f.tr, &ev);
+	totals(&f, &t);
+	CU_ASSERT_EQUAL(t.segments_dropped, 2);
+	CU_ASSERT_EQUAL(t.segments_dropped_by_host, 1);
+	char *json = printed(summary_print_json, &t), *text = printed(summary_print_text, &t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"segments_dropped\":2,\"segments_dropped_by_host\":1,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "2 dropped (1 by the receiving host), 0 duplicated"));
+	free(json);
+	free(text);
+	fx_free(&f);
+}
+
 static void test_printed_forms(void)
 {
 	struct fx f;
@@ -459,4 +491,5 @@ TCPSIM_SUITE(summary,
 	     { "the connection state rule", test_connection_state_rule },
 	     { "not established, reset", test_failed_and_reset },
 	     { "endpoints added late", test_endpoints_appear_late },
-	     { "text and JSON forms", test_printed_forms })
+	     { "text and JSON forms", test_printed_forms },
+	     { "drops by the receiving host counted apart", test_host_drops_apart })
