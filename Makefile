@@ -35,7 +35,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -92,6 +92,11 @@ check-compare: $(BUILD)/tcpsim
 check-sweep: $(BUILD)/tcpsim
 	tests/check_sweep.sh $(BUILD)/tcpsim $(BUILD)/sweep-out
 
+# A run and a sweep stopped by a signal leave no file behind, not even a
+# hidden temporary one.
+check-signals: $(BUILD)/tcpsim
+	tests/check_signals.sh $(BUILD)/tcpsim $(BUILD)/signals-out
+
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
@@ -107,7 +112,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.

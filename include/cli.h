@@ -70,8 +70,12 @@ struct out_file {
 	char final[4096];
 	char tmp[4096];
 };
+/* Names DIR/BASE.EXT and its temporary DIR/.BASE.EXT.tmp, which is removed
+ * if the process is stopped by a signal before out_file_commit renames it
+ * (or out_file_forget drops it). */
 void out_file_names(struct out_file *f, const char *dir, const char *base, const char *ext);
 int out_file_commit(const struct out_file *f, char *err, size_t errlen);
+void out_file_forget(const struct out_file *f);
 
 extern const char cli_usage_text[];
 

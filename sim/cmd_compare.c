@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "compare.h"
 #include "replay.h"
@@ -59,11 +60,14 @@ static int write_markdown(const struct scenario *sc, const char *dir, const stru
 	out_file_names(&f, dir, sc->base, ".compare.md");
 	if (!(fp = fopen(f.tmp, "w"))) {
 		snprintf(err, errlen, "%s: %s", f.final, strerror(errno));
+		out_file_forget(&f);
 		return -1;
 	}
 	compare_print_markdown(fp, sc->name, sc->summary, res);
 	if (fclose(fp) != 0) {
 		snprintf(err, errlen, "%s: write failed", f.final);
+		unlink(f.tmp);
+		out_file_forget(&f);
 		return -1;
 	}
 	return out_file_commit(&f, err, errlen);

@@ -220,6 +220,8 @@ out:
 		unlink(jfile.tmp);
 		unlink(pfile.tmp);
 	}
+	out_file_forget(&jfile);
+	out_file_forget(&pfile);
 	expect_result_free(&res);
 	expect_stream_free(xs);
 	summary_free(sum);

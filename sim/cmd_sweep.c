@@ -151,11 +151,13 @@ static int draw_plot(const char *csv, const char *dir, const char *name, bool qu
 	out_file_names(&svg, dir, name, ".sweep.svg");
 	int rc = sweep_plot(csv, name, svg.tmp, err, sizeof err);
 	if (rc == -1) {
+		out_file_forget(&svg);
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		return EXIT_USAGE;
 	}
 	if (rc < 0 || out_file_commit(&svg, err, sizeof err) < 0) {
 		unlink(svg.tmp);
+		out_file_forget(&svg);
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		return EXIT_ENV;
 	}
@@ -199,6 +201,7 @@ static int write_csv(const struct sweep_opts *o, const struct out_file *csv, uin
 
 	if (!f) {
 		fprintf(stderr, "tcpsim sweep: %s: %s\n", csv->final, strerror(errno));
+		out_file_forget(csv);
 		return EXIT_ENV;
 	}
 	if (!o->sharded || o->shard_i == 1)
@@ -212,6 +215,7 @@ static int write_csv(const struct sweep_opts *o, const struct out_file *csv, uin
 		rc = -1;
 	if (rc < 0) {
 		unlink(csv->tmp);
+		out_file_forget(csv);
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		return EXIT_ENV;
 	}

@@ -875,6 +875,8 @@ out:
 		unlink(jfile.tmp);
 		unlink(pfile.tmp);
 	}
+	out_file_forget(&jfile);
+	out_file_forget(&pfile);
 	trace_log_free(&r->log);
 	trace_free(&r->tr);
 	free(r);
