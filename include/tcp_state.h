@@ -30,10 +30,14 @@ static inline bool tcps_have_sent_fin(enum tcp_state s) { return s >= TCPS_FIN_W
 /* The state a connection (a client and its server side) is counted in by
  * expect.final and the summary: CLOSED when both ends are; else the
  * client's state, unless the client is CLOSED, then the server side's (so a
- * connection is in TIME_WAIT while either end still is). */
+ * connection is in TIME_WAIT while either end still is). A server side back
+ * in LISTEN (a passive open reset, T11/T23) holds no connection any more:
+ * with the client CLOSED, the connection is CLOSED. */
 static inline enum tcp_state tcp_connection_state(enum tcp_state client, enum tcp_state server)
 {
-	return client != TCPS_CLOSED ? client : server;
+	if (client != TCPS_CLOSED)
+		return client;
+	return server == TCPS_LISTEN ? TCPS_CLOSED : server;
 }
 
 /* The contract's spelling: "SYN_RECEIVED", "FIN_WAIT_1", ... */

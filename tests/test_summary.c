@@ -354,6 +354,7 @@ static void test_connection_state_rule(void)
 	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT), TCPS_FIN_WAIT_2);
 	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_SYN_SENT, TCPS_LISTEN), TCPS_SYN_SENT);
 	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_TIME_WAIT), TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(tcp_connection_state(TCPS_CLOSED, TCPS_LISTEN), TCPS_CLOSED);   /* reset to LISTEN */
 }
 
 /* Not established: the SYN never answered; both ends CLOSED is no completion.
