@@ -87,6 +87,9 @@ struct timeline_entry {
 	uint64_t bytes;              /* send: byte count */
 	char *data;                  /* send: the text, when given as `data:` (bytes = its length) */
 	struct inject_spec inject;   /* inject */
+	bool wait_established;       /* `wait: established`: a blocking application's call, made
+					once the endpoint's connection is established (at `at` if
+					it already is; when it fails instead, the call then fails) */
 	struct src_pos pos;
 };
 

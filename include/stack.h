@@ -115,6 +115,11 @@ struct stack {
 	} block;
 
 	int arriving_from;            /* the sending endpoint of the segment being processed, or -1 */
+	/* The application's view of its connections' states: called after each
+	 * state change (the engine releases the calls that wait for an
+	 * established connection); NULL: nobody asks. */
+	void (*app_state)(void *ctx, int ep, enum tcp_state to);
+	void *app_state_ctx;
 	uint64_t n_retransmits;
 	uint64_t n_host_drops;        /* segments a host discarded (a full listen queue) */
 	bool oom;                     /* an allocation failed: the run reports it */

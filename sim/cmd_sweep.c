@@ -296,7 +296,9 @@ int cmd_sweep(int argc, char **argv)
 		else if (o.sharded)
 			printf(" (shard %" PRIu64 "/%" PRIu64 " of %" PRIu64 " runs is empty)", o.shard_i, o.shard_n,
 			       o.sw.n_runs);
-		printf(" in %.1f s with %u job%s: %s\n", wall_s() - t0, o.jobs, o.jobs == 1 ? "" : "s", csv.final);
+		double took = wall_s() - t0;
+		printf(" in %.*f s with %u job%s: %s\n", took < 1 ? 2 : 1, took, o.jobs, o.jobs == 1 ? "" : "s",
+		       csv.final);
 		if (o.sharded)
 			printf("no plot for a shard: cat the shards' CSVs in order, then tcpsim sweep --plot ALL.csv\n");
 	}

@@ -629,14 +629,49 @@ static size_t *timeline_order(const struct scenario *sc)
 	return o;
 }
 
+/* `wait: established` as a blocking application sees it: the endpoint's
+ * connection is being opened (connect in progress), or it listens and has
+ * accepted nothing yet. Without a connection or a listener the call is made
+ * now (and fails). */
+static bool must_wait(const struct replay *r, const struct timeline_entry *te)
+{
+	const struct rep_ep *e = &r->ep[te->who];
+	if (!te->wait_established || te->call == CALL_INJECT)
+		return false;
+	if (e->conn.fd >= 0)
+		return e->conn.connecting;
+	return e->lst.fd >= 0;
+}
+
+/* Makes the waiting calls whose connection is now established (or gone),
+ * in the order they came due; *n_parked shrinks. Returns whether one ran. */
+static bool run_released(struct replay *r, const struct timeline_entry **parked, size_t *n_parked)
+{
+	size_t kept = 0;
+	bool ran = false;
+	for (size_t i = 0; i < *n_parked; i++) {
+		if (must_wait(r, parked[i])) {
+			parked[kept++] = parked[i];
+			continue;
+		}
+		run_entry(r, parked[i]);
+		ran = true;
+	}
+	*n_parked = kept;
+	return ran;
+}
+
 /* The loop; returns 0, or -1 with r->err set. */
 static int run_loop(struct replay *r, struct replay_stats *st)
 {
 	const struct scenario *sc = r->sc;
-	size_t *order = timeline_order(sc), next = 0;
+	size_t *order = timeline_order(sc), next = 0, n_parked = 0;
+	const struct timeline_entry **parked = calloc(sc->n_timeline ? sc->n_timeline : 1, sizeof *parked);
 	usec_t last_at = 0, delay = 0;
 
-	if (!order) {
+	if (!order || !parked) {
+		free(order);
+		free(parked);
 		oom(r);
 		return -1;
 	}
@@ -650,9 +685,14 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 
 	while (!r->failed) {
 		usec_t now = bridge_now(&r->br);
-		bool ran = false;
+		bool ran = run_released(r, parked, &n_parked);
 		while (next < sc->n_timeline && sc->timeline[order[next]].at <= now) {
-			run_entry(r, &sc->timeline[order[next++]]);
+			const struct timeline_entry *te = &sc->timeline[order[next++]];
+			if (must_wait(r, te)) {
+				parked[n_parked++] = te;
+				continue;
+			}
+			run_entry(r, te);
 			ran = true;
 		}
 		/* The changes the calls made, before the segments they send are
@@ -674,6 +714,7 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 				done &= done_state(r->ep[i].state) && r->ep[i].conn.fd < 0;
 				waiting |= waiting_state(r->ep[i].state);
 			}
+			done &= n_parked == 0;
 			usec_t idle = now > r->last_event ? now - r->last_event : 0;
 			if (done && bs.in_flight == 0 && idle >= SETTLE_US)
 				break;
@@ -709,6 +750,7 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 		kstate_read(r->ks, on_change, r);
 	st->end_us = bridge_now(&r->br);
 	free(order);
+	free(parked);
 	return r->failed ? -1 : 0;
 }
 

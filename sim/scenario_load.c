@@ -704,7 +704,8 @@ static int endpoints_pair(struct loader *ld, const char *key, yaml_node_t *k, ya
 
 /* ---- timeline: --------------------------------------------------------- */
 
-static const char *const entry_keys[] = { "at", "client", "server", "inject", "bytes", "data", NULL };
+static const char *const entry_keys[] = { "at", "client", "server", "inject", "bytes", "data", "wait", NULL };
+static const char *const wait_names[] = { "established", NULL };
 static const char *const inject_keys[] = { "from", "flags", "seq", "ack", "win", "len", "data", NULL };
 static const char *const call_names[] = { "listen", "connect", "send", "close", "abort", NULL };
 
@@ -714,6 +715,7 @@ struct entry_nodes {
 	yaml_node_t *call_key, *call;   /* client:, server: or inject: */
 	yaml_node_t *bytes_key, *bytes;
 	yaml_node_t *data_key, *data;
+	yaml_node_t *wait_key, *wait;
 };
 
 /* One key of a timeline entry, remembered for load_entry(); ctx is the
@@ -730,6 +732,9 @@ static int entry_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_n
 	} else if (strcmp(key, "data") == 0) {
 		en->data_key = k;
 		en->data = v;
+	} else if (strcmp(key, "wait") == 0) {
+		en->wait_key = k;
+		en->wait = v;
 	} else if (en->call_key) {
 		return fail(ld, k, "a timeline entry holds one call, not both %s and %s",
 			    scalar_text(en->call_key), key);
@@ -839,6 +844,15 @@ static int load_call(struct loader *ld, const struct entry_nodes *en, struct tim
 		return fail(ld, en->call, "unknown call %s (calls are %s)", SHOW(en->call),
 			    join(call_names, list, sizeof(list)));
 	e->call = (enum user_call)i;
+	if (en->wait) {
+		int w;
+		if (e->call == CALL_LISTEN || e->call == CALL_CONNECT)
+			return fail(ld, en->wait_key, "wait is for send, close and abort: a call made once "
+				    "the connection is established, not %s", call_names[i]);
+		if (get_choice(ld, "wait", en->wait, wait_names, &w) < 0)
+			return -1;
+		e->wait_established = true;
+	}
 	if (e->call == CALL_SEND)
 		return load_send_size(ld, en, e);
 	if (en->bytes_key || en->data_key)
@@ -865,6 +879,8 @@ static int load_entry(struct loader *ld, yaml_node_t *n, struct timeline_entry *
 	if (strcmp(scalar_text(en.call_key), "inject") != 0)
 		return load_call(ld, &en, e);
 	e->call = CALL_INJECT;
+	if (en.wait_key)
+		return fail(ld, en.wait_key, "wait is for send, close and abort, not inject");
 	if (en.bytes_key || en.data_key)
 		return fail(ld, en.bytes_key ? en.bytes_key : en.data_key,
 			    "%s is only for send; an inject's payload goes inside inject: {...}",
@@ -1076,6 +1092,22 @@ static int check_rto(struct loader *ld)
 	time_format(p.rto_max, b);
 	return fail(ld, ld->rto_min_node ? ld->rto_min_node : ld->rto_max_node,
 		    "rto_min (%ss) is greater than rto_max (%ss)", a, b);
+}
+
+/* With many clients the server's calls act on its listener, whose own
+ * connection never comes: `wait: established` is for the clients there. */
+static int check_waits(struct loader *ld)
+{
+	const struct scenario *sc = ld->sc;
+	if (sc->ep[ROLE_CLIENT].count <= 1)
+		return 0;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		const struct timeline_entry *te = &sc->timeline[i];
+		if (te->wait_established && te->call != CALL_INJECT && te->who == ROLE_SERVER)
+			return fail_at(ld, te->pos, "wait: established is for the clients when there are %u: "
+				       "the server's calls act on its listener", sc->ep[ROLE_CLIENT].count);
+	}
+	return 0;
 }
 
 /* show.connection names one of the connections. */
@@ -1391,7 +1423,8 @@ static int load_scenario(struct loader *ld)
 			       SHOW(root));
 	if (walk_mapping(ld, root, "the scenario", top_keys, top_pair, NULL) < 0)
 		return -1;
-	if (check_rto(ld) < 0 || check_addresses(ld) < 0 || check_segment_names(ld) < 0 || check_show(ld) < 0)
+	if (check_rto(ld) < 0 || check_addresses(ld) < 0 || check_segment_names(ld) < 0 || check_show(ld) < 0 ||
+	    check_waits(ld) < 0)
 		return -1;
 	if (!sc->name && !(sc->name = strdup(sc->base)))
 		return fail_oom(ld, root);

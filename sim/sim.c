@@ -1,5 +1,6 @@
 /* sim.c - the event engine. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "eventq.h"
 #include "link.h"
@@ -28,6 +29,14 @@ struct engine {
 	struct stack st;
 	uint32_t count;              /* clients */
 	uint64_t timeline_order;     /* the order stamps reserved for the timeline */
+	/* Calls waiting for their endpoint's connection (`wait: established`):
+	 * per endpoint a list, in the order they came due. */
+	struct parked { uint32_t entry, k; int32_t next; } *parked;
+	size_t n_parked, cap_parked;
+	int32_t free_parked;
+	int32_t *park_head;          /* per endpoint: its first parked call, or -1 */
+	size_t n_park_head;
+	bool oom;
 };
 
 /* BSD's per-connection ISS increment: each client#K, and its server side,
@@ -233,6 +242,73 @@ static bool is_live(struct engine *e, const struct event *ev)
 	return tcb && tcb->timer_gen[ev->b] == ev->gen && tcb->timer_on[ev->b];
 }
 
+/* ---- calls that wait for an established connection ------------------------- */
+
+/* Whether a call with `wait: established` on endpoint ep must wait: its
+ * connection is being opened (SYN_SENT, SYN_RECEIVED), or it has only a
+ * listener, whose connection is yet to come. With no connection at all, or
+ * one established or beyond, the call is made now. */
+static bool must_wait(struct engine *e, int ep)
+{
+	struct tcb *t = call_target(e, ep);
+	return t && (t->state == TCPS_SYN_SENT || t->state == TCPS_SYN_RECEIVED || t->state == TCPS_LISTEN);
+}
+
+/* Parks timeline entry `entry` of client instance k on endpoint ep. */
+static int park_call(struct engine *e, int ep, uint32_t entry, uint32_t k)
+{
+	if ((size_t)ep >= e->n_park_head) {
+		size_t n = e->n_park_head ? e->n_park_head : 64;
+		while (n <= (size_t)ep)
+			n *= 2;
+		int32_t *h = realloc(e->park_head, n * sizeof *h);
+		if (!h)
+			return -1;
+		for (size_t i = e->n_park_head; i < n; i++)
+			h[i] = -1;
+		e->park_head = h;
+		e->n_park_head = n;
+	}
+	int32_t id = e->free_parked;
+	if (id >= 0) {
+		e->free_parked = e->parked[id].next;
+	} else {
+		if (e->n_parked == e->cap_parked) {
+			size_t cap = e->cap_parked ? e->cap_parked * 2 : 16;
+			struct parked *p = realloc(e->parked, cap * sizeof *p);
+			if (!p)
+				return -1;
+			e->parked = p;
+			e->cap_parked = cap;
+		}
+		id = (int32_t)e->n_parked++;
+	}
+	e->parked[id] = (struct parked){ entry, k, -1 };
+	int32_t *at = &e->park_head[ep];
+	while (*at >= 0)
+		at = &e->parked[*at].next;
+	*at = id;
+	return 0;
+}
+
+/* The stack's word on a state change: an endpoint whose connection is
+ * established (or beyond), or closed (the open failed), makes its waiting
+ * calls now, in order, each as a new event of this instant. */
+static void on_app_state(void *ctx, int ep, enum tcp_state to)
+{
+	struct engine *e = ctx;
+	if ((size_t)ep >= e->n_park_head || e->park_head[ep] < 0 || !(tcps_synchronized(to) || to == TCPS_CLOSED))
+		return;
+	for (int32_t id = e->park_head[ep], next; id >= 0; id = next) {
+		next = e->parked[id].next;
+		if (eventq_push(&e->q, e->st.now, EV_TIMELINE, e->parked[id].entry, e->parked[id].k, 1) < 0)
+			e->oom = true;
+		e->parked[id].next = e->free_parked;
+		e->free_parked = id;
+	}
+	e->park_head[ep] = -1;
+}
+
 /* Schedules the timeline entry of a client's event for the next client:
  * client#K+1 runs it `every` later. Clients are scheduled one at a time, so
  * the queue holds one event per entry, not one per client; their order
@@ -282,10 +358,21 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 		stats->end_us = ev.at;
 		stats->events++;
 		switch (ev.kind) {
-		case EV_TIMELINE:
-			if (schedule_next_client(e, &ev) < 0 || run_call(e, &sc->timeline[ev.a], ev.b) < 0)
+		case EV_TIMELINE: {
+			/* gen 1: a waiting call released (its next client was scheduled when it came due) */
+			const struct timeline_entry *te = &sc->timeline[ev.a];
+			if (ev.gen == 0 && schedule_next_client(e, &ev) < 0)
+				return -1;
+			int ep = te->call == CALL_INJECT ? -1 : entry_endpoint(e, te, ev.b);
+			if (ev.gen == 0 && te->wait_established && must_wait(e, ep)) {
+				if (park_call(e, ep, ev.a, ev.b) < 0)
+					return -1;
+				break;
+			}
+			if (run_call(e, te, ev.b) < 0)
 				return -1;
 			break;
+		}
 		case EV_ARRIVAL: {
 			const struct flight *f = link_arrive(&e->link, ev.at, ev.a);
 			stack_segment_arrives_from(&e->st, &f->seg, f->src_ep, f->dst_ep);
@@ -300,7 +387,7 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			break;
 		}
 		stack_settle(&e->st);
-		if (e->st.oom)
+		if (e->st.oom || e->oom)
 			return -1;
 	}
 	return 0;
@@ -325,6 +412,9 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	    stack_init(&e.st, profile, &e.params, tr, &e.q, &e.link) < 0 || add_endpoints(&e) < 0)
 		goto out;
 	e.st.backlog = sc->ep[ROLE_SERVER].backlog;
+	e.free_parked = -1;
+	e.st.app_state = on_app_state;
+	e.st.app_state_ctx = &e;
 	emit_scenario(&e, profile, seed);
 	if (schedule_timeline(&e) < 0)
 		goto out;
@@ -340,5 +430,7 @@ out:
 	stack_free(&e.st);
 	link_free(&e.link);
 	eventq_free(&e.q);
+	free(e.parked);
+	free(e.park_head);
 	return rc;
 }

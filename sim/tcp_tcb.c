@@ -89,6 +89,8 @@ void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const c
 	ev.u.state.cause = cause;
 	ev.u.state.arc = arc;
 	trace_emit(st->trace, &ev);
+	if (st->app_state)
+		st->app_state(st->app_state_ctx, tcb->ep, to);
 
 	switch (to) {
 	case TCPS_CLOSED:
