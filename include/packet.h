@@ -12,6 +12,12 @@
  * TCP header carrying the MSS option when seg->mss != 0, valid checksums.
  * Returns the packet's length, or 0 when it does not fit in cap. */
 size_t packet_encode(const struct segment *seg, uint16_t ip_id, uint8_t *buf, size_t cap);
+/* The length packet_encode() gives seg: the IPv4 and TCP headers (the MSS
+ * option when seg->mss != 0) and the payload. */
+static inline size_t packet_size(const struct segment *seg)
+{
+	return 40 + (seg->mss ? 4 : 0) + (size_t)seg->len;
+}
 
 /* Parses an IPv4/TCP packet that may come from anywhere (the replay reads
  * packets from the kernel). Checks lengths, versions and the TCP protocol;

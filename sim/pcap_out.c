@@ -28,7 +28,8 @@
 #define PCAP_OUT_SNAPLEN 65535
 #define IP_ID_TABLE_MIN 64
 #define PCAP_REC_HDR 16                    /* struct pcap_sf_pkthdr */
-#define PCAP_OUT_BUF (256u << 10)          /* bytes written to the file at a time */
+#define PCAP_OUT_BUF (256u << 10)          /* bytes written at a time; holds the largest record */
+_Static_assert(PCAP_OUT_BUF >= PCAP_REC_HDR + PACKET_MAX, "the buffer holds any record");
 
 struct pcap_out {
 	pcap_t *pcap;
@@ -172,8 +173,11 @@ static void pcap_out_event(void *ctx, const struct trace *tr, const struct trace
 		note_error(po, "out of memory");
 		return;
 	}
-	rec = record_room(po, PACKET_MAX);
-	n = packet_encode(seg, ip_id, rec + PCAP_REC_HDR, PACKET_MAX);
+	size_t need = packet_size(seg);
+	if (need > PACKET_MAX)
+		need = PACKET_MAX;               /* packet_encode refuses it */
+	rec = record_room(po, need);
+	n = packet_encode(seg, ip_id, rec + PCAP_REC_HDR, need);
 	if (n == 0) {
 		note_error(po, "segment too large for an IPv4 packet");
 		return;
