@@ -45,6 +45,8 @@ SEGMENTS_PER_CONN = 8        # SYN, SYN-ACK, ACK, data, ACK, FIN, FIN, ACK
 SHORT_RUN_S = 0.1            # a configuration whose first run is shorter ...
 SHORT_RUN_FACTOR = 4         # ... gets this many times --reps runs
 KERNEL_PAUSE_S = 2.0         # between kernel runs (see below)
+QUIET_WAIT_S = 30.0          # after the kernel runs, at most this long for the machine to go idle
+QUIET_BUSY = 0.05            # "idle": under 5% of the CPU time busy over half a second
 FLAT_LIMIT = 0.20            # "stays within 20%" from 10^3 to the largest N
 
 
@@ -79,6 +81,28 @@ def machine():
         "python": platform.python_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def cpu_busy(interval):
+    """The share of the machine's CPU time not idle over the next `interval` seconds."""
+    def read():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + (v[4] if len(v) > 4 else 0), sum(v)
+    i0, t0 = read()
+    time.sleep(interval)
+    i1, t1 = read()
+    return 1.0 - (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_quiet(limit_s=QUIET_WAIT_S, busy_max=QUIET_BUSY):
+    """Waits until the CPUs are idle (busy under busy_max over half a second), at most limit_s;
+    returns the seconds waited, or None when the machine never went quiet."""
+    start = time.time()
+    while time.time() - start < limit_s:
+        if cpu_busy(0.5) < busy_max:
+            return time.time() - start
+    return None
 
 
 def git_rev():
@@ -268,6 +292,18 @@ def main():
         # read from the summary ("segments_sent") instead of assumed.
         r.notes.append("`run --format summary-json` not available: segments counted as %d per "
                        "connection, not read from the run" % SEGMENTS_PER_CONN)
+
+    # The kernel tears down the last namespace (100000 TIME_WAIT sockets) in a worker after
+    # kernel_bench exits, for seconds: timed runs of the simulator during it were up to a third
+    # slower (the 1-connection baseline most of all). Wait for the machine to be idle.
+    if kernel:
+        waited = wait_quiet()
+        if waited is None:
+            r.notes.append("the machine was still busy %.0f s after the kernel runs: the "
+                           "simulator's figures may be high" % QUIET_WAIT_S)
+        else:
+            print("  (waited %.1f s for the machine to go idle after the kernel runs)" % waited,
+                  file=sys.stderr)
 
     # One untimed run of each kind first: the binary and its libraries in the page cache.
     for flags in ([], ["--no-pcap"]):
