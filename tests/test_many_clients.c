@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "expect.h"
 #include "sim.h"
 #include "tcp_script.h"
 #include "testing.h"
+#include "yaml_fixture.h"
 #include "trace_log.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
@@ -25,16 +25,8 @@ struct run {
 
 static void run_yaml(struct run *r, const char *yaml)
 {
-	char path[] = "/tmp/tcpsim-many-XXXXXX.yaml", err[600];
-	int fd = mkstemps(path, 5);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, yaml, strlen(yaml)) == (ssize_t)strlen(yaml));
-	close(fd);
-	int rc = scenario_load(path, &r->sc, err, sizeof err);
-	unlink(path);
-	if (rc < 0)
-		fprintf(stderr, "\n%s\n", err);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	char err[600];
+	yaml_fixture_load(yaml, &r->sc);
 	trace_init(&r->tr);
 	trace_log_init(&r->log, &r->tr);
 	trace_add_sink(&r->tr, trace_log_sink(&r->log));
@@ -244,13 +236,9 @@ static void test_time_wait_records(void)
 static void test_shown_connection(void)
 {
 	struct scenario sc;
-	char path[] = "/tmp/tcpsim-many-XXXXXX.yaml", err[600], a[TRACE_NAME_MAX], b[TRACE_NAME_MAX];
-	int fd = mkstemps(path, 5), eps[3], c, v;
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, three_clients, strlen(three_clients)) == (ssize_t)strlen(three_clients));
-	close(fd);
-	CU_ASSERT_EQUAL_FATAL(scenario_load(path, &sc, err, sizeof err), 0);
-	unlink(path);
+	char err[600], a[TRACE_NAME_MAX], b[TRACE_NAME_MAX];
+	int eps[3], c, v;
+	yaml_fixture_load(three_clients, &sc);
 	CU_ASSERT_EQUAL(sim_connection_endpoints(&sc, 0, eps), 0);
 	CU_ASSERT_EQUAL(sim_connection_endpoints(&sc, 4, eps), 0);
 	CU_ASSERT_EQUAL_FATAL(sim_connection_endpoints(&sc, 2, eps), 3);

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "expect.h"
 #include "sim.h"
 #include "testing.h"
+#include "yaml_fixture.h"
 #include "trace_log.h"
 
 #define MS(x) ((usec_t)(x) * USEC_PER_MS)
@@ -22,16 +22,8 @@ struct run {
 
 static void run_yaml(struct run *r, const char *yaml)
 {
-	char path[] = "/tmp/tcpsim-wait-XXXXXX.yaml", err[600];
-	int fd = mkstemps(path, 5);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, yaml, strlen(yaml)) == (ssize_t)strlen(yaml));
-	close(fd);
-	int rc = scenario_load(path, &r->sc, err, sizeof err);
-	unlink(path);
-	if (rc < 0)
-		fprintf(stderr, "\n%s\n", err);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	char err[600];
+	yaml_fixture_load(yaml, &r->sc);
 	trace_init(&r->tr);
 	trace_log_init(&r->log, &r->tr);
 	trace_add_sink(&r->tr, trace_log_sink(&r->log));
@@ -44,6 +36,16 @@ static void run_free(struct run *r)
 	trace_log_free(&r->log);
 	trace_free(&r->tr);
 	scenario_free(&r->sc);
+}
+
+/* The scenario's own expectations hold for the run. */
+static void assert_expectations_hold(const struct run *r)
+{
+	struct expect_result res;
+	memset(&res, 0, sizeof res);
+	CU_ASSERT_EQUAL(expect_check(&r->sc, &r->log, &res), 0);
+	CU_ASSERT_EQUAL(res.n_failures, 0);
+	expect_result_free(&res);
 }
 
 /* The index in the log of the i-th (from 0) call event of kind c by endpoint
@@ -118,12 +120,7 @@ static void test_calls_made_when_established(void)
 	CU_ASSERT(data > send);
 	CU_ASSERT_EQUAL(r.log.ev[data].t_us, MS(110));
 	CU_ASSERT_EQUAL(first_state(&r, ROLE_CLIENT, TCPS_FIN_WAIT_1) > cl, true);
-	/* the 100 bytes are delivered: the scenario's own expectations */
-	struct expect_result res;
-	memset(&res, 0, sizeof res);
-	CU_ASSERT_EQUAL(expect_check(&r.sc, &r.log, &res), 0);
-	CU_ASSERT_EQUAL(res.n_failures, 0);
-	expect_result_free(&res);
+	assert_expectations_hold(&r);             /* the 100 bytes delivered, the states */
 	run_free(&r);
 }
 
@@ -198,11 +195,7 @@ static void test_each_client_its_own(void)
 		CU_ASSERT(send > est);
 		CU_ASSERT_EQUAL(nth_call(&r, ep, CALL_SEND, 1), -1);    /* made once */
 	}
-	struct expect_result res;
-	memset(&res, 0, sizeof res);
-	CU_ASSERT_EQUAL(expect_check(&r.sc, &r.log, &res), 0);
-	CU_ASSERT_EQUAL(res.n_failures, 0);
-	expect_result_free(&res);
+	assert_expectations_hold(&r);
 	run_free(&r);
 }
 
