@@ -250,7 +250,12 @@ static bool is_live(struct engine *e, const struct event *ev)
  * one established or beyond, the call is made now. */
 static bool must_wait(struct engine *e, int ep)
 {
-	struct tcb *t = call_target(e, ep);
+	const struct endpoint *en = &e->st.eps[ep];
+	if (en->conn != NO_TCB && (en->conn & TW_BIT))
+		return false;                 /* a TIME_WAIT record: established long ago */
+	struct tcb *t = stack_tcb(&e->st, en->conn);
+	if (!t)
+		t = stack_tcb(&e->st, en->listener);
 	return t && (t->state == TCPS_SYN_SENT || t->state == TCPS_SYN_RECEIVED || t->state == TCPS_LISTEN);
 }
 
@@ -293,11 +298,14 @@ static int park_call(struct engine *e, int ep, uint32_t entry, uint32_t k)
 
 /* The stack's word on a state change: an endpoint whose connection is
  * established (or beyond), or closed (the open failed), makes its waiting
- * calls now, in order, each as a new event of this instant. */
+ * calls now, in order, each as a new event of this instant. (Another of its
+ * TCBs closing, an older connection's, releases nothing while the current
+ * one is still being opened.) */
 static void on_app_state(void *ctx, int ep, enum tcp_state to)
 {
 	struct engine *e = ctx;
-	if ((size_t)ep >= e->n_park_head || e->park_head[ep] < 0 || !(tcps_synchronized(to) || to == TCPS_CLOSED))
+	if ((size_t)ep >= e->n_park_head || e->park_head[ep] < 0 || !(tcps_synchronized(to) || to == TCPS_CLOSED) ||
+	    must_wait(e, ep))
 		return;
 	for (int32_t id = e->park_head[ep], next; id >= 0; id = next) {
 		next = e->parked[id].next;
