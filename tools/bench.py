@@ -288,8 +288,8 @@ def main():
                        % status(probe["rc"], False))
     out_flags = ["-q"]
     if not summary_json:
-        # TODO(issue 6): remove once `run --format summary-json` exists; segments are then
-        # read from the summary ("segments_sent") instead of assumed.
+        # A tcpsim older than `--format summary-json` (`--tcpsim` may name any build): the
+        # segments are assumed, not read from the summary ("segments_sent").
         r.notes.append("`run --format summary-json` not available: segments counted as %d per "
                        "connection, not read from the run" % SEGMENTS_PER_CONN)
 
