@@ -252,21 +252,33 @@ static void build_scenario(uint64_t k, double max_loss, int retries, struct scen
 	}
 	/* Either the data is queued early (often in SYN-SENT, U03) and the
 	 * close comes late, or both come late, the FIN queued behind data in
-	 * flight. Both calls come after every SYN give-up. */
-	if (rng_upto(&r, 1)) {
+	 * flight: both calls after every SYN give-up. Or a blocking client
+	 * sends and closes as soon as it is connected (wait: established),
+	 * however long the handshake takes. */
+	bool wait = false;
+	switch (rng_upto(&r, 2)) {
+	case 0:
 		send_at = (10 + rng_upto(&r, 490)) * USEC_PER_MS;
 		close_at = LATE_US + rng_upto(&r, USEC_PER_SEC);
-	} else {
+		break;
+	case 1:
 		send_at = LATE_US + rng_upto(&r, USEC_PER_SEC);
 		close_at = send_at + rng_upto(&r, 200 * USEC_PER_MS);
+		break;
+	default:
+		send_at = close_at = 10 * USEC_PER_MS;
+		wait = true;
+		break;
 	}
 	tl[0] = (struct timeline_entry){ .at = 0, .who = ROLE_SERVER, .call = CALL_LISTEN };
 	tl[1] = (struct timeline_entry){ .at = 10 * USEC_PER_MS, .who = ROLE_CLIENT, .call = CALL_CONNECT };
 	tl[2] = (struct timeline_entry){
 		.at = send_at, .who = ROLE_CLIENT, .call = CALL_SEND,
-		.bytes = 1 + rng_upto(&r, SEND_MAX_BYTES - 1),
+		.bytes = 1 + rng_upto(&r, SEND_MAX_BYTES - 1), .wait_established = wait,
 	};
-	tl[3] = (struct timeline_entry){ .at = close_at, .who = ROLE_CLIENT, .call = CALL_CLOSE };
+	tl[3] = (struct timeline_entry){
+		.at = close_at, .who = ROLE_CLIENT, .call = CALL_CLOSE, .wait_established = wait,
+	};
 	sc->timeline = tl;
 	sc->n_timeline = N_TIMELINE;
 	/* A safety net: every run here ends long before (R2 is about 15 min). */
