@@ -1,13 +1,13 @@
 /* cli.c - option parsing and file handling shared by the commands. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "tmpfiles.h"
 
 const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
@@ -205,75 +205,21 @@ int cli_make_dirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* The temporary files being written, removed if the process is stopped by
- * Ctrl-C, SIGTERM or SIGHUP (a stopped run leaves no half-written file, not
- * even a hidden one). Only the process that named them removes them: a
- * sweep's workers are forks of it. */
-#define TMP_FILES_MAX 16
-static char tmp_files[TMP_FILES_MAX][sizeof ((struct out_file *)0)->tmp];
-static pid_t tmp_owner;
-
-static void remove_tmp_files(int sig)
-{
-	if (getpid() == tmp_owner)
-		for (int i = 0; i < TMP_FILES_MAX; i++)
-			if (tmp_files[i][0])
-				unlink(tmp_files[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);                      /* dies of the signal, as it would have */
-}
-
-/* Installs remove_tmp_files for a signal still at its default (replay has
- * handlers of its own). */
-static void catch_signal(int sig)
-{
-	struct sigaction old, sa;
-	if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
-		return;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = remove_tmp_files;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
-
-static void tmp_track(const char *path)
-{
-	if (!tmp_owner) {
-		tmp_owner = getpid();
-		catch_signal(SIGINT);
-		catch_signal(SIGTERM);
-		catch_signal(SIGHUP);
-	}
-	for (int i = 0; i < TMP_FILES_MAX; i++) {
-		if (!tmp_files[i][0]) {
-			snprintf(tmp_files[i], sizeof tmp_files[i], "%s", path);
-			return;
-		}
-	}
-}
-
-static void tmp_forget(const char *path)
-{
-	for (int i = 0; i < TMP_FILES_MAX; i++)
-		if (strcmp(tmp_files[i], path) == 0)
-			tmp_files[i][0] = '\0';
-}
-
 void out_file_names(struct out_file *f, const char *dir, const char *base, const char *ext)
 {
 	snprintf(f->final, sizeof f->final, "%s/%s%s", dir, base, ext);
 	snprintf(f->tmp, sizeof f->tmp, "%s/.%s%s.tmp", dir, base, ext);
-	tmp_track(f->tmp);
+	tmpfiles_track(f->tmp);
 }
 
 void out_file_forget(const struct out_file *f)
 {
-	tmp_forget(f->tmp);
+	tmpfiles_forget(f->tmp);
 }
 
 int out_file_commit(const struct out_file *f, char *err, size_t errlen)
 {
-	tmp_forget(f->tmp);
+	tmpfiles_forget(f->tmp);
 	if (rename(f->tmp, f->final) < 0) {
 		snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
 		unlink(f->tmp);

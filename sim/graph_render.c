@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "graph_render.h"
+#include "tmpfiles.h"
 
 GVC_t *graph_gvc(void)
 {
@@ -53,9 +54,11 @@ int graph_write_file(const char *path, const char *data, size_t len, char *err, 
 		snprintf(err, errlen, "%s: cannot write: path too long", path);
 		return -1;
 	}
+	tmpfiles_track(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		tmpfiles_forget(tmp);
 		return -1;
 	}
 	for (size_t off = 0; off < len;) {
@@ -70,14 +73,17 @@ int graph_write_file(const char *path, const char *data, size_t len, char *err, 
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) == 0)
+	if (rename(tmp, path) == 0) {
+		tmpfiles_forget(tmp);
 		return 0;
+	}
 	fd = -1;
 fail:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	tmpfiles_forget(tmp);
 	snprintf(err, errlen, "%s: cannot write: %s", path, strerror(saved ? saved : EIO));
 	return -1;
 }
