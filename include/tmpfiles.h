@@ -4,8 +4,8 @@
  * complete. A run stopped by SIGINT, SIGTERM or SIGHUP removes the temporary
  * files it was writing before it dies of the signal: it leaves no file
  * behind, not even a hidden one. Only the process that tracked a file
- * removes it (a sweep's workers are forks of it). Signals another part has
- * taken over (replay's) are left to it. */
+ * removes it (a sweep's workers are forks of the process writing the CSV).
+ * Signals another part has taken over (replay's) are left to it. */
 #ifndef TCPSIM_TMPFILES_H
 #define TCPSIM_TMPFILES_H
 

@@ -1,5 +1,6 @@
 /* tmpfiles.c - temporary files removed when a signal stops the process. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,14 +8,15 @@
 
 #define TMP_FILES_MAX 16
 static char tmp_files[TMP_FILES_MAX][4096];
-static pid_t tmp_owner;
+static pid_t tmp_pid[TMP_FILES_MAX];     /* the process that tracks each */
+static bool installed;
 
 static void remove_tmp_files(int sig)
 {
-	if (getpid() == tmp_owner)
-		for (int i = 0; i < TMP_FILES_MAX; i++)
-			if (tmp_files[i][0])
-				unlink(tmp_files[i]);
+	pid_t self = getpid();
+	for (int i = 0; i < TMP_FILES_MAX; i++)
+		if (tmp_files[i][0] && tmp_pid[i] == self)
+			unlink(tmp_files[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);                      /* dies of the signal, as it would have */
 }
@@ -33,8 +35,8 @@ static void catch_signal(int sig)
 
 void tmpfiles_track(const char *path)
 {
-	if (!tmp_owner) {
-		tmp_owner = getpid();
+	if (!installed) {
+		installed = true;
 		catch_signal(SIGINT);
 		catch_signal(SIGTERM);
 		catch_signal(SIGHUP);
@@ -44,6 +46,7 @@ void tmpfiles_track(const char *path)
 	for (int i = 0; i < TMP_FILES_MAX; i++) {
 		if (!tmp_files[i][0]) {
 			memcpy(tmp_files[i], path, strlen(path) + 1);
+			tmp_pid[i] = getpid();
 			return;
 		}
 	}
