@@ -219,13 +219,15 @@ void out_file_forget(const struct out_file *f)
 
 int out_file_commit(const struct out_file *f, char *err, size_t errlen)
 {
-	tmpfiles_forget(f->tmp);
-	if (rename(f->tmp, f->final) < 0) {
+	/* Forgotten only once renamed: a signal in between removes a name
+	 * that is gone, which is harmless; the other order could leave it. */
+	int rc = rename(f->tmp, f->final);
+	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
 		unlink(f->tmp);
-		return -1;
 	}
-	return 0;
+	tmpfiles_forget(f->tmp);
+	return rc < 0 ? -1 : 0;
 }
 
 int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n)
