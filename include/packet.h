@@ -16,7 +16,7 @@ size_t packet_encode(const struct segment *seg, uint16_t ip_id, uint8_t *buf, si
  * option when seg->mss != 0) and the payload. */
 static inline size_t packet_size(const struct segment *seg)
 {
-	return 40 + (seg->mss ? 4 : 0) + (size_t)seg->len;
+	return 20 + 20 + (seg->mss ? 4 : 0) + (size_t)seg->len;   /* IPv4, TCP, MSS option */
 }
 
 /* Parses an IPv4/TCP packet that may come from anywhere (the replay reads

@@ -135,8 +135,7 @@ uint16_t packet_tcp_checksum(uint32_t src_ip, uint32_t dst_ip, const uint8_t *tc
  * read back. Every packet of a run passes through here. */
 size_t packet_encode(const struct segment *seg, uint16_t ip_id, uint8_t *buf, size_t cap)
 {
-	size_t tcp_hdr = TCP_HDR_LEN + (seg->mss ? TCP_OPT_MSS_LEN : 0);
-	size_t total = IPV4_HDR_LEN + tcp_hdr + (size_t)seg->len;
+	size_t total = packet_size(seg), tcp_hdr = total - IPV4_HDR_LEN - (size_t)seg->len;
 	uint8_t *ip = buf, *tcp = buf + IPV4_HDR_LEN;
 
 	if ((size_t)seg->len > IP_TOTAL_MAX || total > IP_TOTAL_MAX || total > cap)

@@ -371,11 +371,13 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			const struct timeline_entry *te = &sc->timeline[ev.a];
 			if (ev.gen == 0 && schedule_next_client(e, &ev) < 0)
 				return -1;
-			int ep = te->call == CALL_INJECT ? -1 : entry_endpoint(e, te, ev.b);
-			if (ev.gen == 0 && te->wait_established && must_wait(e, ep)) {
-				if (park_call(e, ep, ev.a, ev.b) < 0)
-					return -1;
-				break;
+			if (ev.gen == 0 && te->wait_established) {   /* never an inject (the loader) */
+				int ep = entry_endpoint(e, te, ev.b);
+				if (must_wait(e, ep)) {
+					if (park_call(e, ep, ev.a, ev.b) < 0)
+						return -1;
+					break;
+				}
 			}
 			if (run_call(e, te, ev.b) < 0)
 				return -1;
@@ -421,8 +423,14 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 		goto out;
 	e.st.backlog = sc->ep[ROLE_SERVER].backlog;
 	e.free_parked = -1;
-	e.st.app_state = on_app_state;
-	e.st.app_state_ctx = &e;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		if (sc->timeline[i].wait_established) {
+			/* Only a scenario with waiting calls listens to every state change. */
+			e.st.app_state = on_app_state;
+			e.st.app_state_ctx = &e;
+			break;
+		}
+	}
 	emit_scenario(&e, profile, seed);
 	if (schedule_timeline(&e) < 0)
 		goto out;
