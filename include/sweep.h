@@ -64,6 +64,9 @@ int sweep_write_rows(const struct sweep *sw, uint64_t first, uint64_t end, unsig
  * or is not a sweep's; -2 with a message when the plot could not be drawn
  * (no gnuplot, gnuplot failed, a temporary file). */
 int sweep_plot(const char *csv_path, const char *title, const char *svg_path, char *err, size_t errlen);
+/* Whether csv_path is a sweep CSV sweep_plot() can draw: 0, or -1 with
+ * sweep_plot()'s message (checked before anything is written). */
+int sweep_plot_check(const char *csv_path, char *err, size_t errlen);
 
 /* Frees the axes that sweep_add_set() made. */
 void sweep_free(struct sweep *sw);

@@ -181,6 +181,12 @@ static int plot_only(const struct sweep_opts *o)
 		free(name);
 		return EXIT_USAGE;
 	}
+	/* A CSV that is not a sweep's is refused before -o DIR is made. */
+	if (sweep_plot_check(o->plot_csv, err, sizeof err) < 0) {
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+		free(name);
+		return EXIT_USAGE;
+	}
 	if (cli_make_dirs(o->out_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		free(name);

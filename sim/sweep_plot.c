@@ -515,6 +515,15 @@ static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
+int sweep_plot_check(const char *csv_path, char *err, size_t errlen)
+{
+	struct plot_data d = { 0 };
+	int complete_col = -1;
+	int rc = read_csv(csv_path, &d, &complete_col, err, errlen);
+	plot_data_free(&d);
+	return rc < 0 ? -1 : 0;
+}
+
 int sweep_plot(const char *csv_path, const char *title, const char *svg_path, char *err, size_t errlen)
 {
 	struct plot_data d = { 0 };

@@ -91,6 +91,10 @@ bad "--shard is I/N" "$SCENARIO" --set link.loss=0 --shard 0/3
 bad "--jobs is" "$SCENARIO" --set link.loss=0 --jobs many
 bad "no --set" "$SCENARIO"
 bad "cannot read" scenarios/no_such_file.yaml --set link.loss=0
+# --plot of a CSV that is not a sweep's: refused before -o DIR is made.
+bad "not a sweep's CSV" --plot "$SCENARIO"
+printf '' > "$OUT/empty.csv"
+bad "no rows to plot" --plot "$OUT/empty.csv"
 
 if [ $fails -ne 0 ]; then
 	echo "check_sweep: $fails failure(s)"
