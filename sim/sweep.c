@@ -214,7 +214,7 @@ void sweep_write_header(const struct sweep *sw, FILE *f)
 		fprintf(f, "%s,", buf);
 	}
 	fputs("seed,established,establish_us,complete_us,retransmissions,segments,bytes_delivered,"
-	      "end_client,end_server\n", f);
+	      "end_client,end_server,dropped,dropped_by_host\n", f);
 }
 
 /* The end states of one side: the state's name for one connection,
@@ -261,8 +261,10 @@ static void format_row(const struct scenario_setting *set, size_t n_set, uint64_
 		len += (size_t)snprintf(row + len, cap - len, ",");
 	if (len < cap)
 		len += end_states(row + len, cap - len, t->end_server, t->connections);
+	/* Last, so that the columns scripts already read keep their places. */
 	if (len < cap)
-		snprintf(row + len, cap - len, "\n");
+		snprintf(row + len, cap - len, ",%" PRIu64 ",%" PRIu64 "\n", t->segments_dropped,
+			 t->segments_dropped_by_host);
 }
 
 /* Runs run number `run` and writes its CSV row into row. Returns 0, or -1

@@ -33,7 +33,7 @@ all=$OUT/all/$NAME.sweep.csv
 [ -s "$all" ] || fail "no $all"
 lines=$(wc -l < "$all")
 [ "$lines" -eq 43 ] || fail "$all has $lines lines, expected a header and 42 rows"
-head -1 "$all" | grep -qx 'link.loss,tcp.rto_min,seed,established,establish_us,complete_us,retransmissions,segments,bytes_delivered,end_client,end_server' ||
+head -1 "$all" | grep -qx 'link.loss,tcp.rto_min,seed,established,establish_us,complete_us,retransmissions,segments,bytes_delivered,end_client,end_server,dropped,dropped_by_host' ||
 	fail "unexpected header: $(head -1 "$all")"
 sed -n 2p "$all" | grep -q '^0,200ms,3,1,' || fail "the first row is not loss 0, rto_min 200ms, seed 3: $(sed -n 2p "$all")"
 tail -1 "$all" | grep -q '^0.3,1s,9,' || fail "the last row is not loss 0.3, rto_min 1s, seed 9: $(tail -1 "$all")"
