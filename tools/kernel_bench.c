@@ -14,7 +14,14 @@
  * percent of the clients' TIME_WAIT sockets disappear. --netns sets tcp_tw_reuse=0 in
  * its own namespace, so that all N stay.)
  *
- *   kernel_bench N [--inflight K] [--sources M] [--netns]
+ *   kernel_bench N [--inflight K] [--sources M] [--netns] [--two-processes]
+ *
+ * --two-processes drives the same exchange the way a plain client and server program
+ * would: the server in a child process and the client in this one, blocking sockets, one
+ * connection at a time (the client sends, shuts down its side and reads until the
+ * server's FIN, then closes). Every connection then costs the wake-ups and context
+ * switches between the two processes; pinned to one core (taskset) or not, it says how
+ * much of a kernel figure is the way the kernel is driven.
  *
  * --netns runs in a network namespace of its own (unshare(2); as root, else in a new
  * user namespace too), with only lo in it: each run starts with no TIME_WAIT socket
@@ -37,6 +44,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +55,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -267,22 +276,94 @@ static long long sockstat_tw(void)
 	return tw;
 }
 
-static double cpu_s(void)
+static double cpu_of(int who)
 {
 	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(who, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* CPU time of this process and of its children that have been waited for. */
+static double cpu_s(void)
+{
+	return cpu_of(RUSAGE_SELF) + cpu_of(RUSAGE_CHILDREN);
+}
+
+/* --two-processes, the server's side (a child process): accepts b->total connections one
+ * at a time, reads each until EOF and closes it. Never returns. */
+static void blocking_server(struct bench *b)
+{
+	int fl = fcntl(b->lfd, F_GETFL);
+	if (fl < 0 || fcntl(b->lfd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		die("fcntl (listen)", 3);
+	char buf[512];
+	for (uint64_t i = 0; i < b->total; i++) {
+		int fd = accept4(b->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED) {
+				i--;
+				continue;
+			}
+			die("accept4", 3);
+		}
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+			;
+		close(fd);
+	}
+	_exit(0);
+}
+
+/* --two-processes, the client's side: one connection after the other, blocking. */
+static void blocking_clients(struct bench *b)
+{
+	static const char payload[PAYLOAD];
+	char buf[64];
+	int one = 1;
+	for (uint64_t i = 0; i < b->total; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			die("socket", 3);
+		if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0)
+			die("IP_BIND_ADDRESS_NO_PORT", 3);
+		struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = 0 };
+		src.sin_addr.s_addr = htonl(b->src_base + (uint32_t)(i % b->sources));
+		b->started++;
+		b->inflight++;
+		if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0)
+			die("bind (client)", 3);
+		ssize_t n = -1;
+		if (connect(fd, (struct sockaddr *)&b->server, sizeof b->server) < 0) {
+			fail_conn(b, "connect", errno);
+		} else if ((n = send(fd, payload, sizeof payload, MSG_NOSIGNAL)) != (ssize_t)sizeof payload) {
+			fail_conn(b, "send", n < 0 ? errno : EIO);
+		} else if (shutdown(fd, SHUT_WR) < 0) {
+			fail_conn(b, "shutdown", errno);
+		} else {
+			while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+				;
+			if (n < 0) {
+				fail_conn(b, "read (client)", errno);
+			} else {
+				b->completed++;   /* the server's FIN: it has read our EOF and closed */
+				b->inflight--;
+			}
+		}
+		close(fd);
+	}
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kernel_bench N [--inflight K] [--sources M] [--netns]\n"
+	fprintf(f, "usage: kernel_bench N [--inflight K] [--sources M] [--netns] [--two-processes]\n"
 		   "  N            connections (connect, send 100 bytes, close; the server closes on EOF)\n"
 		   "  --inflight K connections kept in flight (default 32)\n"
 		   "  --sources M  client addresses 127.0.0.2 ... (default: one per 2000 connections,\n"
 		   "               at least 4, at most 250)\n"
-		   "  --netns      run in a network namespace of its own (no TIME_WAIT left by earlier runs)\n");
+		   "  --netns      run in a network namespace of its own (no TIME_WAIT left by earlier runs)\n"
+		   "  --two-processes  a server process and a client process, blocking sockets, one\n"
+		   "               connection at a time (--inflight does not apply)\n");
 }
 
 int main(int argc, char **argv)
@@ -291,17 +372,19 @@ int main(int argc, char **argv)
 		{ "inflight", required_argument, NULL, 'i' },
 		{ "sources", required_argument, NULL, 's' },
 		{ "netns", no_argument, NULL, 'n' },
+		{ "two-processes", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	long inflight = 32, sources = 0;
-	bool netns = false;
+	bool netns = false, two = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "i:s:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:s:nph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': inflight = strtol(optarg, NULL, 10); break;
 		case 's': sources = strtol(optarg, NULL, 10); break;
 		case 'n': netns = true; break;
+		case 'p': two = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -349,7 +432,25 @@ int main(int argc, char **argv)
 
 	long long tw0 = sockstat_tw(), seg0 = snmp_tcp("OutSegs");
 	double cpu0 = cpu_s(), t0 = now_s();
-	refill(&b, (unsigned)inflight);
+	if (two) {
+		inflight = 1;
+		pid_t server = fork();
+		if (server < 0)
+			die("fork", 3);
+		if (server == 0)
+			blocking_server(&b);
+		blocking_clients(&b);
+		int status;
+		if (b.failed)
+			kill(server, SIGTERM);
+		if (waitpid(server, &status, 0) < 0)
+			die("waitpid", 3);
+		if (!b.failed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+			fprintf(stderr, "kernel_bench: the server process failed\n");
+			return 1;
+		}
+	}
+	refill(&b, two ? 0 : (unsigned)inflight);
 	struct epoll_event evs[MAX_EVENTS];
 	while (b.completed + b.failed < b.total) {
 		int k = epoll_wait(b.ep, evs, MAX_EVENTS, 10000);
@@ -378,19 +479,19 @@ int main(int argc, char **argv)
 	long long segs = (netns && seg0 >= 0 && seg1 >= 0) ? seg1 - seg0 : -1;
 
 	double us = secs * 1e6 / (double)n, cps = (double)n / secs;
-	printf("kernel_bench: %llu connections (%llu failed), %ld in flight, %ld source addresses%s\n",
+	printf("kernel_bench: %llu connections (%llu failed), %ld in flight, %ld source addresses%s%s\n",
 	       (unsigned long long)b.completed, (unsigned long long)b.failed, inflight, sources,
-	       netns ? ", own network namespace" : "");
+	       netns ? ", own network namespace" : "", two ? ", client and server in two processes" : "");
 	printf("  %.3f s wall, %.3f s CPU: %.2f us per connection, %.0f connections/s",
 	       secs, cpu, us, cps);
 	if (segs >= 0)
 		printf(", %lld segments (%.2f per connection)", segs, (double)segs / (double)n);
 	printf("\n  TIME_WAIT sockets: %lld before, %lld after (this network namespace)\n", tw0, tw1);
 	printf("{\"tool\": \"kernel_bench\", \"connections\": %lld, \"completed\": %llu, \"failed\": %llu, "
-	       "\"inflight\": %ld, \"sources\": %ld, \"netns\": %s, \"seconds\": %.6f, \"cpu_seconds\": %.6f, "
+	       "\"inflight\": %ld, \"sources\": %ld, \"netns\": %s, \"two_processes\": %s, \"seconds\": %.6f, \"cpu_seconds\": %.6f, "
 	       "\"us_per_conn\": %.3f, \"conns_per_s\": %.1f, \"segments\": %lld, "
 	       "\"time_wait_before\": %lld, \"time_wait_after\": %lld}\n",
 	       n, (unsigned long long)b.completed, (unsigned long long)b.failed, inflight, sources,
-	       netns ? "true" : "false", secs, cpu, us, cps, segs, tw0, tw1);
+	       netns ? "true" : "false", two ? "true" : "false", secs, cpu, us, cps, segs, tw0, tw1);
 	return b.failed ? 1 : 0;
 }
