@@ -15,7 +15,11 @@ The workload: connect, 100 bytes, the client closes, the server closes on EOF
    (build/kernel_bench, in a network namespace of its own when allowed), for
    --kernel-n connections, pinned to the same core and unpinned; run first,
    before the simulator's pcaps keep the disk busy. `--max 1` runs only the
-   simulator's 1-connection baseline, for the kernel's figures alone.
+   simulator's 1-connection baseline, for the kernel's figures alone. The
+   ratios use this, the fastest way to drive the kernel (one thread, epoll,
+   connections in flight); for information the kernel is also driven by a
+   client process and a server process, one connection at a time
+   (--kernel-two-n connections, kernel_bench --two-processes).
 
 Wall time: time.perf_counter() around the child (fork, exec and exit
 included; the 1-connection baseline holds the same). Peak RSS: GNU time's %M,
@@ -206,6 +210,9 @@ def main():
     ap.add_argument("--kernel-n", default=os.environ.get("BENCH_KERNEL_N", "20000,100000"),
                     help="connections for the kernel bench, comma-separated ('' skips it)")
     ap.add_argument("--kernel-inflight", type=int, default=32)
+    ap.add_argument("--kernel-two-n", default=os.environ.get("BENCH_KERNEL_TWO_N", "20000"),
+                    help="connections for the kernel bench driven by two processes, one connection "
+                         "at a time (kernel_bench --two-processes), comma-separated ('' skips it)")
     args = ap.parse_args()
     if args.reps < 1 or args.max < 1:
         ap.error("--reps and --max must be at least 1")
@@ -243,14 +250,17 @@ def main():
     elif kn_list:
         failures.append("%s not found (make build/kernel_bench)" % args.kernel_bench)
         kn_list = []
-    for kn in kn_list:
-        rows = [{"n": kn, "pinned": pinned, "runs": [], "failed": None} for pinned in (True, False)]
+    two_list = [int(x) for x in args.kernel_two_n.split(",") if x.strip()] if kn_list else []
+    for kn, two in [(kn, False) for kn in kn_list] + [(kn, True) for kn in two_list]:
+        rows = [{"n": kn, "pinned": pinned, "two": two, "runs": [], "failed": None} for pinned in (True, False)]
+        label = "two processes" if two else "epoll"
         for rep in range(args.reps):
             for row in rows:
                 if row["failed"]:
                     continue
                 pinned = row["pinned"]
-                cmd = [args.kernel_bench, str(kn), "--inflight", str(args.kernel_inflight)]
+                cmd = [args.kernel_bench, str(kn)]
+                cmd += ["--two-processes"] if two else ["--inflight", str(args.kernel_inflight)]
                 if use_netns:
                     cmd.append("--netns")
                 # The previous run's namespace is torn down (its TIME_WAIT sockets freed) by a
@@ -260,13 +270,13 @@ def main():
                 j = last_json(res["stdout"])
                 if res["rc"] != 0 or not j:
                     row["failed"] = "%s: %s" % (status(res["rc"], False), first_line(res["stderr"]))
-                    failures.append("kernel_bench %d %s: %s" % (kn, "pinned" if pinned else "unpinned",
-                                                                row["failed"]))
+                    failures.append("kernel_bench %d %s %s: %s" % (kn, label, "pinned" if pinned else "unpinned",
+                                                                   row["failed"]))
                     print("FAILED: " + failures[-1], file=sys.stderr)
                     continue
                 row["runs"].append(j)
-                print("  kernel N=%-7d %-8s run %d/%d: %.2f us/conn, TIME_WAIT %d" %
-                      (kn, "pinned" if pinned else "unpinned", rep + 1, args.reps,
+                print("  kernel N=%-7d %-13s %-8s run %d/%d: %.2f us/conn, TIME_WAIT %d" %
+                      (kn, label, "pinned" if pinned else "unpinned", rep + 1, args.reps,
                        j["us_per_conn"], j["time_wait_after"]), file=sys.stderr)
         for row in rows:
             us = [x["us_per_conn"] for x in row["runs"]]
@@ -428,32 +438,38 @@ def main():
     L.append("")
 
     if kernel:
-        L.append("The real kernel over loopback (tools/kernel_bench.c: one thread, epoll, %d connections "
-                 "in flight, clients on 127.0.0.2..., %s; µs per connection, median of %d (min-max, spread "
-                 "= (max-min)/median)):" % (args.kernel_inflight,
-                                            "a network namespace of its own per run" if use_netns
-                                            else "this machine's network namespace", args.reps))
+        L.append("The real kernel over loopback (tools/kernel_bench.c; clients on 127.0.0.2..., %s; "
+                 "driven two ways: `epoll`, one thread with %d connections in flight; `two processes`, "
+                 "a client process and a server process, blocking sockets, one connection at a time "
+                 "(--two-processes). µs per connection, median of %d (min-max, spread = "
+                 "(max-min)/median)):" % ("a network namespace of its own per run" if use_netns
+                                          else "this machine's network namespace",
+                                          args.kernel_inflight, args.reps))
         L.append("")
-        L.append("| N | core | µs/conn (min-max) | spread | connections/s | segments/conn | TIME_WAIT at end |")
-        L.append("|---:|:---|---:|---:|---:|---:|---:|")
+        L.append("| N | driven by | core | µs/conn (min-max) | spread | connections/s | segments/conn | TIME_WAIT at end |")
+        L.append("|---:|:---|:---|---:|---:|---:|---:|---:|")
         for k in kernel:
             where = "pinned to %d" % args.core if k["pinned"] else "unpinned"
+            how = "two processes" if k["two"] else "epoll"
             if k["failed"]:
-                L.append("| %d | %s | FAILED: %s | | | | |" % (k["n"], where, k["failed"].replace("|", "/")))
+                L.append("| %d | %s | %s | FAILED: %s | | | | |" % (k["n"], how, where,
+                                                                  k["failed"].replace("|", "/")))
                 continue
             segs = ("%.2f" % (k["segments"] / k["n"])) if k["segments"] and k["segments"] > 0 else "-"
-            L.append("| %d | %s | %.2f (%.2f-%.2f) | %.1f%% | %.0f | %s | %s |" % (
-                k["n"], where, k["us_med"], k["us_min"], k["us_max"], 100 * k["spread"],
+            L.append("| %d | %s | %s | %.2f (%.2f-%.2f) | %.1f%% | %.0f | %s | %s |" % (
+                k["n"], how, where, k["us_med"], k["us_min"], k["us_max"], 100 * k["spread"],
                 1e6 / k["us_med"], segs, fmt_int(k["time_wait"])))
         L.append("")
 
     # Ratios and the verdict.
     good = [row for row in results if row["n"] > 1 and row["us_per_conn"] is not None]
-    kref = [k for k in kernel if k["pinned"] and k["us_med"] is not None]
+    kref = [k for k in kernel if k["pinned"] and not k["two"] and k["us_med"] is not None]
     kref = max(kref, key=lambda k: k["n"]) if kref else None
+    # The kernel driven by two processes: for information, beside the ratio to the fastest way.
+    ktwo = [k for k in kernel if k["two"] and k["us_med"] is not None]
     if good:
         L.append("Ratios, per connection (the simulator's largest N that ran%s):" %
-                 ("; the kernel pinned, at %d connections" % kref["n"] if kref else ""))
+                 ("; the kernel driven by epoll, pinned, at %d connections" % kref["n"] if kref else ""))
         L.append("")
         for pcap in (False, True):
             rows = [row for row in good if row["pcap"] == pcap]
@@ -470,6 +486,9 @@ def main():
             line += "ns-3/sim = %.1f (ns-3's best, %.0f µs/conn, over the simulator's)" % (NS3_BEST_US / us,
                                                                                           NS3_BEST_US)
             L.append(line)
+            for k in ktwo:
+                L.append("  (the kernel driven by two processes, %s, N=%d: %.2f µs/conn, kernel/sim = %.2f)"
+                         % ("pinned" if k["pinned"] else "unpinned", k["n"], k["us_med"], k["us_med"] / us))
         L.append("")
         L.append("Flatness: the cost per connection (t(N) - t(1))/N, which leaves out the start-up "
                  "that dominates at 10^3, should stay within %d%% from 10^3 to the largest N:"
