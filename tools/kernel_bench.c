@@ -439,6 +439,9 @@ int main(int argc, char **argv)
 			die("fork", 3);
 		if (server == 0)
 			blocking_server(&b);
+		/* The listener is the server's alone: should it die, connects are refused
+		 * instead of waiting in a queue nobody accepts from. */
+		close(b.lfd);
 		blocking_clients(&b);
 		int status;
 		if (b.failed)
