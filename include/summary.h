@@ -64,4 +64,10 @@ int summary_totals(struct summary *s, struct summary_totals *out);
 void summary_print_text(FILE *f, const struct summary_totals *t);
 void summary_print_json(FILE *f, const struct summary_totals *t);
 
+/* Sorts n durations in place, ascending: the first step of summary_rank(). */
+void summary_sort(uint64_t *v, size_t n);
+/* The nearest-rank p-th percentile (0 < p <= 100) of n > 0 sorted values:
+ * the summary's percentiles, and the sweep plot's, are this one rule. */
+uint64_t summary_rank(const uint64_t *v, uint64_t n, unsigned p);
+
 #endif

@@ -261,8 +261,12 @@ static int cmp_usec(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The nearest-rank p-th percentile (0 < p <= 100) of n > 0 sorted values. */
-static usec_t nearest_rank(const usec_t *v, uint64_t n, unsigned p)
+void summary_sort(uint64_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_usec);
+}
+
+uint64_t summary_rank(const uint64_t *v, uint64_t n, unsigned p)
 {
 	uint64_t rank = (p * n + 99) / 100;
 
@@ -277,15 +281,15 @@ static void dist_of(usec_t *v, uint64_t n, struct summary_dist *d)
 	memset(d, 0, sizeof *d);
 	if (n == 0)
 		return;
-	qsort(v, n, sizeof *v, cmp_usec);
+	summary_sort(v, n);
 	for (uint64_t i = 0; i < n; i++)
 		sum += v[i];
 	d->n = n;
 	d->min = v[0];
-	d->p10 = nearest_rank(v, n, 10);
-	d->p50 = nearest_rank(v, n, 50);
-	d->p90 = nearest_rank(v, n, 90);
-	d->p99 = nearest_rank(v, n, 99);
+	d->p10 = summary_rank(v, n, 10);
+	d->p50 = summary_rank(v, n, 50);
+	d->p90 = summary_rank(v, n, 90);
+	d->p99 = summary_rank(v, n, 99);
 	d->max = v[n - 1];
 	d->mean = (double)(sum / n);
 }

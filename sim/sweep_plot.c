@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "summary.h"
 #include "sweep.h"
 
 #define FIELDS_MAX 64
@@ -243,22 +244,6 @@ out:
 	return rc;
 }
 
-/* qsort's order for uint64_t. */
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The nearest-rank p-th percentile of n > 0 sorted values. */
-static uint64_t rank_of(const uint64_t *v, size_t n, unsigned p)
-{
-	size_t rank = (p * n + 99) / 100;
-
-	return v[rank ? rank - 1 : 0];
-}
-
 /* True when every x value reads as a number (then the x axis is numeric). */
 static bool numeric_xs(const struct names *xs)
 {
@@ -327,13 +312,13 @@ static void write_data(FILE *f, const struct plot_data *d, bool numeric)
 				struct point *p = &d->pts[i];
 				if (p->x != x || p->line != l || p->n == 0)
 					continue;
-				qsort(p->us, p->n, sizeof *p->us, cmp_u64);
+				summary_sort(p->us, p->n);
 				if (numeric)
 					fprintf(f, "%s", d->xs.v[x]);
 				else
 					fprintf(f, "%zu", x);   /* a category: its position */
-				fprintf(f, " %.3f %.3f %.3f \"%s\"\n", (double)rank_of(p->us, p->n, 10) / 1000,
-					(double)rank_of(p->us, p->n, 50) / 1000, (double)rank_of(p->us, p->n, 90) / 1000,
+				fprintf(f, " %.3f %.3f %.3f \"%s\"\n", (double)summary_rank(p->us, p->n, 10) / 1000,
+					(double)summary_rank(p->us, p->n, 50) / 1000, (double)summary_rank(p->us, p->n, 90) / 1000,
 					d->xs.v[x]);
 			}
 		}
@@ -371,7 +356,7 @@ static void y_extent(const struct plot_data *d, uint64_t *lo, uint64_t *hi)
 		const struct point *p = &d->pts[i];
 		if (p->n == 0)
 			continue;
-		uint64_t a = rank_of(p->us, p->n, 10), b = rank_of(p->us, p->n, 90);
+		uint64_t a = summary_rank(p->us, p->n, 10), b = summary_rank(p->us, p->n, 90);
 		*lo = a < *lo ? a : *lo;
 		*hi = b > *hi ? b : *hi;
 	}
