@@ -14,5 +14,9 @@
 void tmpfiles_track(const char *path);
 /* path was renamed into place or removed: not to be removed any more. */
 void tmpfiles_forget(const char *path);
+/* Puts the complete file tmp (a tracked path) in the place of path and
+ * forgets it. A reader of path finds the old file or the new one, never none
+ * and never a part. Returns 0, or -1 with errno set (tmp is left). */
+int tmpfiles_commit(const char *tmp, const char *path);
 
 #endif

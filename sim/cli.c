@@ -219,15 +219,12 @@ void out_file_forget(const struct out_file *f)
 
 int out_file_commit(const struct out_file *f, char *err, size_t errlen)
 {
-	/* Forgotten only once renamed: a signal in between removes a name
-	 * that is gone, which is harmless; the other order could leave it. */
-	int rc = rename(f->tmp, f->final);
-	if (rc < 0) {
-		snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
-		unlink(f->tmp);
-	}
+	if (tmpfiles_commit(f->tmp, f->final) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
+	unlink(f->tmp);
 	tmpfiles_forget(f->tmp);
-	return rc < 0 ? -1 : 0;
+	return -1;
 }
 
 int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n)

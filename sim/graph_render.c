@@ -73,10 +73,8 @@ int graph_write_file(const char *path, const char *data, size_t len, char *err, 
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) == 0) {
-		tmpfiles_forget(tmp);
+	if (tmpfiles_commit(tmp, path) == 0)
 		return 0;
-	}
 	fd = -1;
 fail:
 	saved = errno;

@@ -1,8 +1,11 @@
 /* tmpfiles.c - temporary files removed when a signal stops the process. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "tmpfiles.h"
 
@@ -57,4 +60,28 @@ void tmpfiles_forget(const char *path)
 	for (int i = 0; i < TMP_FILES_MAX; i++)
 		if (strcmp(tmp_files[i], path) == 0)
 			tmp_files[i][0] = '\0';
+}
+
+/* Replacing a file by rename() makes ext4 (auto_da_alloc, its default)
+ * write the new file's blocks out inside the rename, to protect programs
+ * that forget fsync: for a run's 556 MB pcap that doubled the wall time of
+ * running a scenario again into the same directory. Exchanging the two
+ * names (RENAME_EXCHANGE) is as atomic and is not taken for that pattern;
+ * the old file, now under the temporary name, is then removed. A new file,
+ * or a file system without the exchange, gets a plain rename(). Only a
+ * regular file or a link is exchanged: rename() refuses to put a file in
+ * place of a directory, and so must this. */
+int tmpfiles_commit(const char *tmp, const char *path)
+{
+	struct stat old;
+	if (lstat(path, &old) == 0 && (S_ISREG(old.st_mode) || S_ISLNK(old.st_mode)) &&
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		unlink(tmp);                     /* the old file */
+		tmpfiles_forget(tmp);
+		return 0;
+	}
+	if (rename(tmp, path) < 0)
+		return -1;
+	tmpfiles_forget(tmp);
+	return 0;
 }

@@ -1,10 +1,15 @@
 /* test_tmpfiles.c - a process stopped by a signal removes the temporary files
  * it tracks, and dies of the signal; a forgotten file stays; a forked child
  * stopped by a signal removes nothing of its parent's. Each case runs in a
- * child process, which the signal ends. */
+ * child process, which the signal ends. tmpfiles_commit puts a file in
+ * place, new or replacing one, and leaves nothing else behind; it refuses to
+ * replace a directory. */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "testing.h"
@@ -88,7 +93,105 @@ static void test_fork_removes_nothing(void)
 	unlink(path);
 }
 
+/* ---- tmpfiles_commit ---------------------------------------------------- */
+
+/* A fresh directory, its path in dir, and in it the names tmp (".x.tmp")
+ * and final ("x"). */
+static void commit_setup(char dir[64], char tmp[96], char final[96])
+{
+	snprintf(dir, 64, "/tmp/tcpsim-commit-XXXXXX");
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	snprintf(tmp, 96, "%s/.x.tmp", dir);
+	snprintf(final, 96, "%s/x", dir);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The file's first line ("" when it cannot be read). */
+static void read_text(const char *path, char *out, size_t n)
+{
+	out[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(out, (int)n, f))
+		out[0] = '\0';
+	fclose(f);
+}
+
+/* How many entries dir holds, besides . and .. */
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	CU_ASSERT_FATAL(d != NULL);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_commit_new(void)
+{
+	char dir[64], tmp[96], final[96], text[32];
+	commit_setup(dir, tmp, final);
+	write_text(tmp, "new");
+	tmpfiles_track(tmp);
+	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), 0);
+	read_text(final, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "new");
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	unlink(final);
+	rmdir(dir);
+}
+
+/* The old file goes entirely: not left under the temporary name. */
+static void test_commit_replaces(void)
+{
+	char dir[64], tmp[96], final[96], text[32];
+	commit_setup(dir, tmp, final);
+	write_text(final, "old");
+	write_text(tmp, "new");
+	tmpfiles_track(tmp);
+	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), 0);
+	read_text(final, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "new");
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	unlink(final);
+	unlink(tmp);
+	rmdir(dir);
+}
+
+/* As rename() would: a directory in the way stays, and the call fails. */
+static void test_commit_refuses_directory(void)
+{
+	char dir[64], tmp[96], final[96], text[32];
+	commit_setup(dir, tmp, final);
+	CU_ASSERT_FATAL(mkdir(final, 0700) == 0);
+	write_text(tmp, "new");
+	tmpfiles_track(tmp);
+	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), -1);
+	struct stat st;
+	CU_ASSERT_TRUE(stat(final, &st) == 0 && S_ISDIR(st.st_mode));
+	read_text(tmp, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "new");
+	tmpfiles_forget(tmp);
+	unlink(tmp);
+	rmdir(final);
+	rmdir(dir);
+}
+
 TCPSIM_SUITE(tmpfiles,
+	{ "commit: a new file is put in place", test_commit_new },
+	{ "commit: a file replaces the old one, which goes", test_commit_replaces },
+	{ "commit: a directory in the way stays", test_commit_refuses_directory },
 	{ "a signal removes the tracked files and kills", test_removed_on_signal },
 	{ "a forgotten file stays", test_forgotten_stays },
 	{ "a forked child's signal removes nothing of its parent's", test_fork_removes_nothing })
