@@ -138,26 +138,15 @@ static int entries(const char *dir)
 	return n;
 }
 
-static void test_commit_new(void)
+/* Commits "new" over old (a file holding it, or none when NULL): the new
+ * text is in place, and nothing else is left in the directory (the old
+ * file is not kept under the temporary name). */
+static void commit_over(const char *old)
 {
 	char dir[64], tmp[96], final[96], text[32];
 	commit_setup(dir, tmp, final);
-	write_text(tmp, "new");
-	tmpfiles_track(tmp);
-	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), 0);
-	read_text(final, text, sizeof text);
-	CU_ASSERT_STRING_EQUAL(text, "new");
-	CU_ASSERT_EQUAL(entries(dir), 1);
-	unlink(final);
-	rmdir(dir);
-}
-
-/* The old file goes entirely: not left under the temporary name. */
-static void test_commit_replaces(void)
-{
-	char dir[64], tmp[96], final[96], text[32];
-	commit_setup(dir, tmp, final);
-	write_text(final, "old");
+	if (old)
+		write_text(final, old);
 	write_text(tmp, "new");
 	tmpfiles_track(tmp);
 	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), 0);
@@ -167,6 +156,16 @@ static void test_commit_replaces(void)
 	unlink(final);
 	unlink(tmp);
 	rmdir(dir);
+}
+
+static void test_commit_new(void)
+{
+	commit_over(NULL);
+}
+
+static void test_commit_replaces(void)
+{
+	commit_over("old");
 }
 
 /* As rename() would: a directory in the way stays, and the call fails. */
