@@ -70,7 +70,9 @@ void tmpfiles_forget(const char *path)
  * the old file, now under the temporary name, is then removed. A new file,
  * or a file system without the exchange, gets a plain rename(). Only a
  * regular file or a link is exchanged: rename() refuses to put a file in
- * place of a directory, and so must this. */
+ * place of a directory, and so must this. tmp is forgotten only once it is
+ * renamed or removed: a signal in between removes the old file, or a name
+ * that is gone. */
 int tmpfiles_commit(const char *tmp, const char *path)
 {
 	struct stat old;
