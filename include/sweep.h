@@ -56,17 +56,34 @@ void sweep_write_header(const struct sweep *sw, FILE *f);
 int sweep_write_rows(const struct sweep *sw, uint64_t first, uint64_t end, unsigned jobs, FILE *f,
 		     bool progress, char *err, size_t errlen);
 
+/* What a plot can show on its y axis: a numeric column of the CSV. */
+struct sweep_metric {
+	const char *column;          /* "complete_us" */
+	const char *title;           /* what the plot is of, after "NAME: " */
+	const char *axis;            /* the y axis: "completion time" */
+	const char *unit;            /* "ms", or NULL for a count */
+	const char *missing;         /* a run with an empty cell: "never completed" */
+	unsigned divisor;            /* the column's values over it are in `unit` */
+};
+
+/* The metric of a CSV column, or NULL when no plot shows it; NULL column:
+ * the default, complete_us. */
+const struct sweep_metric *sweep_metric(const char *column);
+/* The columns sweep_metric() knows, comma-separated, for messages. */
+const char *sweep_metric_names(void);
+
 /* Draws the plot of a sweep CSV (one header, then rows; several shards'
  * CSVs concatenated are one) with gnuplot into svg_path: the median and
- * the 10th-90th percentile band of complete_us, in ms, against the first
+ * the 10th-90th percentile band of metric m's column, against the first
  * key's values, one line per value of the second key. title names the
- * sweep. Returns 0; -1 with a message in err for a CSV that cannot be read
- * or is not a sweep's; -2 with a message when the plot could not be drawn
- * (no gnuplot, gnuplot failed, a temporary file). */
-int sweep_plot(const char *csv_path, const char *title, const char *svg_path, char *err, size_t errlen);
-/* Whether csv_path is a sweep CSV sweep_plot() can draw: 0, or -1 with
- * sweep_plot()'s message (checked before anything is written). */
-int sweep_plot_check(const char *csv_path, char *err, size_t errlen);
+ * sweep. Returns 0; -1 with a message in err for a CSV that cannot be read,
+ * is not a sweep's or lacks the column; -2 with a message when the plot
+ * could not be drawn (no gnuplot, gnuplot failed, a temporary file). */
+int sweep_plot(const char *csv_path, const struct sweep_metric *m, const char *title, const char *svg_path,
+	       char *err, size_t errlen);
+/* Whether csv_path is a sweep CSV sweep_plot() can draw m from: 0, or -1
+ * with sweep_plot()'s message (checked before anything is written). */
+int sweep_plot_check(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen);
 
 /* Frees the axes that sweep_add_set() made. */
 void sweep_free(struct sweep *sw);

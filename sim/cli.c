@@ -18,8 +18,8 @@ const char cli_usage_text[] =
 	"       tcpsim compare  SCENARIO.yaml... [-o DIR]\n"
 	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder] [--endpoint client|server] [--connection K]\n"
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown]\n"
-	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [-o DIR] [-q]\n"
-	"       tcpsim sweep    --plot SWEEP.csv [-o DIR]\n"
+	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [--y COLUMN] [-o DIR] [-q]\n"
+	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
 	"       tcpsim --help | tcpsim COMMAND --help | tcpsim --version\n";
 
 int cli_usage_error(const char *cmd, const char *msg)

@@ -1,5 +1,6 @@
 /* cmd_sweep.c - `tcpsim sweep`: one scenario over a grid of --set values
- * and seeds, a CSV row per run and a plot of the completion times. */
+ * and seeds, a CSV row per run and a plot of the completion times (or of
+ * another column, --y). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -13,7 +14,7 @@
 
 static const char sweep_help[] =
 	"usage: tcpsim sweep SCENARIO.yaml --set KEY=V1,V2,... [--set KEY2=...] [options]\n"
-	"       tcpsim sweep --plot SWEEP.csv [-o DIR]\n"
+	"       tcpsim sweep --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
 	"\n"
 	"Runs the scenario once for every combination of the --set values (the first\n"
 	"key varies slowest) and every seed, keeping only each run's totals, and writes\n"
@@ -33,6 +34,10 @@ static const char sweep_help[] =
 	"                       concatenated are the unsharded CSV; no plot is drawn\n"
 	"      --plot CSV       draw DIR/NAME.sweep.svg from a sweep's CSV (shards\n"
 	"                       concatenated) instead of running\n"
+	"      --y COLUMN       plot that column instead of complete_us, into\n"
+	"                       DIR/NAME.sweep.COLUMN.svg: establish_us (the handshake),\n"
+	"                       retransmissions, segments, bytes_delivered, dropped,\n"
+	"                       dropped_by_host, established\n"
 	"  -o, --output DIR     where the files go (default ./out)\n"
 	"  -q, --quiet          print nothing but errors (no progress bar either)\n"
 	"\n"
@@ -41,13 +46,14 @@ static const char sweep_help[] =
 	"both ends CLOSED or TIME_WAIT; the median with several clients; empty when\n"
 	"not reached), retransmissions, segments (sent by the TCPs), bytes_delivered\n"
 	"(to both applications), end_client, end_server (the last state; with several\n"
-	"clients STATE=N;STATE=N). A progress bar is drawn on stderr when it is a\n"
-	"terminal.\n"
+	"clients STATE=N;STATE=N), dropped (by the link or a host), dropped_by_host\n"
+	"(SYNs a full listen queue dropped). A progress bar is drawn on stderr when it\n"
+	"is a terminal.\n"
 	"\n"
 	"Exit status: 0 done, 2 bad input or usage (unknown key, bad value, bad --seeds\n"
 	"or --shard; nothing is written), 3 a run, a file or gnuplot failed.\n";
 
-enum { OPT_SET = 256, OPT_SEEDS, OPT_SHARD, OPT_PLOT, OPT_HELP };
+enum { OPT_SET = 256, OPT_SEEDS, OPT_SHARD, OPT_PLOT, OPT_Y, OPT_HELP };
 
 static const struct option sweep_options[] = {
 	{ "set", required_argument, NULL, OPT_SET },
@@ -55,6 +61,7 @@ static const struct option sweep_options[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "y", required_argument, NULL, OPT_Y },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -65,6 +72,7 @@ static const struct option sweep_options[] = {
 struct sweep_opts {
 	struct sweep sw;
 	const char *out_dir, *plot_csv;
+	const struct sweep_metric *metric;   /* what the plot shows (--y) */
 	unsigned jobs;
 	bool sharded, quiet;
 	uint64_t shard_i, shard_n;
@@ -114,6 +122,12 @@ static int parse_options(int argc, char **argv, struct sweep_opts *o)
 		case OPT_PLOT:
 			o->plot_csv = optarg;
 			break;
+		case OPT_Y:
+			if (!(o->metric = sweep_metric(optarg))) {
+				snprintf(err, sizeof err, "--y is one of %s, not %s", sweep_metric_names(), optarg);
+				return cli_usage_error(argv[0], err);
+			}
+			break;
 		case 'o':
 			o->out_dir = optarg;
 			break;
@@ -141,15 +155,20 @@ static char *csv_name(const char *path)
 	return strndup(b, n);
 }
 
-/* Draws DIR/NAME.sweep.svg from csv (written under a temporary name, then
- * renamed). Returns 0, or an exit status after printing why. */
-static int draw_plot(const char *csv, const char *dir, const char *name, bool quiet)
+/* Draws DIR/NAME.sweep.svg (complete_us) or DIR/NAME.sweep.COLUMN.svg from
+ * csv (written under a temporary name, then renamed). Returns 0, or an exit
+ * status after printing why. */
+static int draw_plot(const char *csv, const struct sweep_metric *m, const char *dir, const char *name, bool quiet)
 {
 	struct out_file svg;
-	char err[1024];
+	char err[1024], ext[64];
 
-	out_file_names(&svg, dir, name, ".sweep.svg");
-	int rc = sweep_plot(csv, name, svg.tmp, err, sizeof err);
+	if (m == sweep_metric(NULL))
+		snprintf(ext, sizeof ext, ".sweep.svg");
+	else
+		snprintf(ext, sizeof ext, ".sweep.%s.svg", m->column);
+	out_file_names(&svg, dir, name, ext);
+	int rc = sweep_plot(csv, m, name, svg.tmp, err, sizeof err);
 	if (rc == -1) {
 		out_file_forget(&svg);
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
@@ -182,7 +201,7 @@ static int plot_only(const struct sweep_opts *o)
 		return EXIT_USAGE;
 	}
 	/* A CSV that is not a sweep's is refused before -o DIR is made. */
-	if (sweep_plot_check(o->plot_csv, err, sizeof err) < 0) {
+	if (sweep_plot_check(o->plot_csv, o->metric, err, sizeof err) < 0) {
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		free(name);
 		return EXIT_USAGE;
@@ -192,7 +211,7 @@ static int plot_only(const struct sweep_opts *o)
 		free(name);
 		return EXIT_ENV;
 	}
-	int rc = draw_plot(o->plot_csv, o->out_dir, name, o->quiet);
+	int rc = draw_plot(o->plot_csv, o->metric, o->out_dir, name, o->quiet);
 	free(name);
 	return rc;
 }
@@ -241,7 +260,7 @@ static double wall_s(void)
  * process owns, write the CSV, draw the plot unless sharded. */
 int cmd_sweep(int argc, char **argv)
 {
-	struct sweep_opts o = { .out_dir = "out", .jobs = 1 };
+	struct sweep_opts o = { .out_dir = "out", .jobs = 1, .metric = sweep_metric(NULL) };
 	char err[2048];
 	int rc = parse_options(argc, argv, &o);
 
@@ -249,7 +268,7 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	if (o.plot_csv) {
 		if (optind != argc || o.sw.n_axes || o.sharded || o.sw.has_seeds) {
-			rc = cli_usage_error(argv[0], "--plot takes a CSV and -o DIR only");
+			rc = cli_usage_error(argv[0], "--plot takes a CSV, --y COLUMN and -o DIR only");
 			goto out;
 		}
 		rc = plot_only(&o);
@@ -309,7 +328,7 @@ int cmd_sweep(int argc, char **argv)
 			printf("no plot for a shard: cat the shards' CSVs in order, then tcpsim sweep --plot ALL.csv\n");
 	}
 	if (rc == 0 && !o.sharded)
-		rc = draw_plot(csv.final, o.out_dir, name, o.quiet);
+		rc = draw_plot(csv.final, o.metric, o.out_dir, name, o.quiet);
 	free(name);
 out:
 	sweep_free(&o.sw);

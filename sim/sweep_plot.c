@@ -1,5 +1,6 @@
-/* sweep_plot.c - the picture of a sweep: completion time against the first
- * --set key, drawn by gnuplot (a child process) from the sweep's CSV. */
+/* sweep_plot.c - the picture of a sweep: completion time (or another column
+ * of the CSV, --y) against the first --set key, drawn by gnuplot (a child
+ * process) from the sweep's CSV. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,12 +12,43 @@
 
 #define FIELDS_MAX 64
 
+/* The columns a plot can show: the issue's questions are "how does the
+ * handshake time grow with loss" (establish_us) and "what does a SYN flood
+ * do to a backlog" (dropped_by_host, established), besides completion. */
+static const struct sweep_metric metrics[] = {
+	{ "complete_us", "from connect until both ends are closed", "completion time", "ms", "never completed", 1000 },
+	{ "establish_us", "from connect until ESTABLISHED", "time to establish", "ms", "never established", 1000 },
+	{ "retransmissions", "retransmissions in a run", "retransmissions", NULL, "had no value", 1 },
+	{ "segments", "segments the TCPs sent in a run", "segments sent", NULL, "had no value", 1 },
+	{ "bytes_delivered", "bytes handed to the applications in a run", "bytes delivered", NULL, "had no value", 1 },
+	{ "dropped", "segments lost in a run, by the link or a host", "segments dropped", NULL, "had no value", 1 },
+	{ "dropped_by_host", "segments the receiving host discarded in a run (full listen queue)",
+	  "segments dropped by the host", NULL, "had no value", 1 },
+	{ "established", "clients that reached ESTABLISHED in a run", "clients established", NULL, "had no value", 1 },
+};
+
+const struct sweep_metric *sweep_metric(const char *column)
+{
+	if (!column)
+		return &metrics[0];
+	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
+		if (strcmp(metrics[i].column, column) == 0)
+			return &metrics[i];
+	return NULL;
+}
+
+const char *sweep_metric_names(void)
+{
+	return "complete_us, establish_us, retransmissions, segments, bytes_delivered, dropped, dropped_by_host, "
+	       "established";
+}
+
 /* The runs of one point of the plot: one value of the first key on one line. */
 struct point {
 	size_t x, line;              /* indexes into the x values and the lines */
-	uint64_t *us;                /* complete_us of the runs that completed */
+	uint64_t *v;                 /* the metric's values, of the runs that have one */
 	size_t n, cap;
-	size_t runs;                 /* every run, completed or not */
+	size_t runs;                 /* every run, with a value or not */
 };
 
 /* A list of distinct strings, in the order of their first appearance. */
@@ -33,6 +65,8 @@ struct plot_data {
 	struct point *pts;
 	size_t n_pts, cap_pts;
 	size_t rows;
+	const struct sweep_metric *m;
+	int col;                     /* the metric's column */
 };
 
 /* Splits a CSV line (no line break) into fields, in place; "..." quoting
@@ -109,7 +143,7 @@ static void plot_data_free(struct plot_data *d)
 	names_free(&d->xs);
 	names_free(&d->lines);
 	for (size_t i = 0; i < d->n_pts; i++)
-		free(d->pts[i].us);
+		free(d->pts[i].v);
 	free(d->pts);
 }
 
@@ -132,13 +166,12 @@ static struct point *point_at(struct plot_data *d, size_t x, size_t line)
 }
 
 /* One data row into its point. Returns 0, or -1 with a message. */
-static int add_row(struct plot_data *d, char **f, int n, int complete_col, char *err, size_t errlen,
-		   const char *path, size_t lineno)
+static int add_row(struct plot_data *d, char **f, int n, char *err, size_t errlen, const char *path, size_t lineno)
 {
 	char label[512] = "";
 	size_t len = 0;
 
-	if (n <= complete_col) {
+	if (n <= d->col) {
 		snprintf(err, errlen, "%s:%zu: a row with too few columns", path, lineno);
 		return -1;
 	}
@@ -151,25 +184,25 @@ static int add_row(struct plot_data *d, char **f, int n, int complete_col, char 
 		goto oom;
 	p->runs++;
 	d->rows++;
-	const char *c = f[complete_col];
+	const char *c = f[d->col];
 	if (!*c)
 		return 0;
 	char *end;
 	errno = 0;
-	unsigned long long us = strtoull(c, &end, 10);
+	unsigned long long v = strtoull(c, &end, 10);
 	if (errno || *end || *c == '-') {
-		snprintf(err, errlen, "%s:%zu: complete_us is not a number: %s", path, lineno, c);
+		snprintf(err, errlen, "%s:%zu: %s is not a number: %s", path, lineno, d->m->column, c);
 		return -1;
 	}
 	if (p->n == p->cap) {
 		size_t ncap = p->cap ? 2 * p->cap : 64;
-		uint64_t *nu = realloc(p->us, ncap * sizeof *nu);
-		if (!nu)
+		uint64_t *nv = realloc(p->v, ncap * sizeof *nv);
+		if (!nv)
 			goto oom;
-		p->us = nu;
+		p->v = nv;
 		p->cap = ncap;
 	}
-	p->us[p->n++] = us;
+	p->v[p->n++] = v;
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -178,7 +211,7 @@ oom:
 
 /* Reads a sweep CSV: its header (a repeated header line is skipped, so
  * shards' files concatenated whole also read), then the rows. */
-static int read_csv(const char *path, struct plot_data *d, int *complete_col, char *err, size_t errlen)
+static int read_csv(const char *path, struct plot_data *d, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL, *header = NULL, *fields[FIELDS_MAX];
@@ -199,16 +232,23 @@ static int read_csv(const char *path, struct plot_data *d, int *complete_col, ch
 		if (!header) {
 			if (!(header = strdup(line)))
 				goto oom;
-			int nf = csv_split(line, fields, FIELDS_MAX), seed_col = -1;
+			int nf = csv_split(line, fields, FIELDS_MAX), seed_col = -1, complete_col = -1;
+			d->col = -1;
 			for (int i = 0; i < nf; i++) {
 				if (strcmp(fields[i], "seed") == 0 && seed_col < 0)
 					seed_col = i;
 				if (strcmp(fields[i], "complete_us") == 0)
-					*complete_col = i;
+					complete_col = i;
+				if (strcmp(fields[i], d->m->column) == 0 && d->col < 0)
+					d->col = i;
 			}
-			if (seed_col < 1 || *complete_col < 0) {
+			if (seed_col < 1 || complete_col < 0) {
 				snprintf(err, errlen, "%s:1: not a sweep's CSV (its header names the --set keys, then seed, ..., complete_us, ...)",
 					 path);
+				goto out;
+			}
+			if (d->col < 0) {
+				snprintf(err, errlen, "%s:1: no column %s (a CSV from an older tcpsim?)", path, d->m->column);
 				goto out;
 			}
 			d->n_keys = (size_t)seed_col;
@@ -222,7 +262,7 @@ static int read_csv(const char *path, struct plot_data *d, int *complete_col, ch
 			snprintf(err, errlen, "%s:%zu: not a CSV row", path, lineno);
 			goto out;
 		}
-		if (add_row(d, fields, nf, *complete_col, err, errlen, path, lineno) < 0)
+		if (add_row(d, fields, nf, err, errlen, path, lineno) < 0)
 			goto out;
 	}
 	if (ferror(f)) {
@@ -303,7 +343,8 @@ static void x_label(FILE *f, const char *key)
 	gp_string(f, key);
 }
 
-/* Writes the data file: one block per line, "x p10 p50 p90 label" in ms. */
+/* Writes the data file: one block per line, "x p10 p50 p90 label" in the
+ * metric's unit. */
 static void write_data(FILE *f, const struct plot_data *d, bool numeric)
 {
 	for (size_t l = 0; l < d->lines.n; l++) {
@@ -312,13 +353,14 @@ static void write_data(FILE *f, const struct plot_data *d, bool numeric)
 				struct point *p = &d->pts[i];
 				if (p->x != x || p->line != l || p->n == 0)
 					continue;
-				summary_sort(p->us, p->n);
+				summary_sort(p->v, p->n);
 				if (numeric)
 					fprintf(f, "%s", d->xs.v[x]);
 				else
 					fprintf(f, "%zu", x);   /* a category: its position */
-				fprintf(f, " %.3f %.3f %.3f \"%s\"\n", (double)summary_rank(p->us, p->n, 10) / 1000,
-					(double)summary_rank(p->us, p->n, 50) / 1000, (double)summary_rank(p->us, p->n, 90) / 1000,
+				double div = d->m->divisor;
+				fprintf(f, " %.3f %.3f %.3f \"%s\"\n", (double)summary_rank(p->v, p->n, 10) / div,
+					(double)summary_rank(p->v, p->n, 50) / div, (double)summary_rank(p->v, p->n, 90) / div,
 					d->xs.v[x]);
 			}
 		}
@@ -337,7 +379,7 @@ static size_t runs_per_point(const struct plot_data *d)
 	return n;
 }
 
-/* The runs that did not complete, over all points. */
+/* The runs without a value (that did not complete), over all points. */
 static size_t incomplete_runs(const struct plot_data *d)
 {
 	size_t n = 0;
@@ -347,7 +389,8 @@ static size_t incomplete_runs(const struct plot_data *d)
 	return n;
 }
 
-/* The smallest 10th and the largest 90th percentile over the points, in µs. */
+/* The smallest 10th and the largest 90th percentile over the points, in
+ * the column's own terms (µs, a count); the points' values are sorted. */
 static void y_extent(const struct plot_data *d, uint64_t *lo, uint64_t *hi)
 {
 	*lo = UINT64_MAX;
@@ -356,15 +399,15 @@ static void y_extent(const struct plot_data *d, uint64_t *lo, uint64_t *hi)
 		const struct point *p = &d->pts[i];
 		if (p->n == 0)
 			continue;
-		uint64_t a = summary_rank(p->us, p->n, 10), b = summary_rank(p->us, p->n, 90);
+		uint64_t a = summary_rank(p->v, p->n, 10), b = summary_rank(p->v, p->n, 90);
 		*lo = a < *lo ? a : *lo;
 		*hi = b > *hi ? b : *hi;
 	}
 }
 
-/* The y axis: linear from 0, or, when the times span more than a factor
- * of 10, logarithmic with ticks at 1, 2 and 5 times the powers of ten (ms).
- * Returns true for the logarithmic one. */
+/* The y axis: linear from 0, or, when the values span more than a factor
+ * of 10, logarithmic with ticks at 1, 2 and 5 times the powers of ten (in
+ * the metric's unit). Returns true for the logarithmic one. */
 static bool y_axis(FILE *f, const struct plot_data *d)
 {
 	uint64_t lo, hi;
@@ -374,14 +417,14 @@ static bool y_axis(FILE *f, const struct plot_data *d)
 		fputs("set yrange [0:*]\n", f);
 		return false;
 	}
-	double lo_ms = (double)lo / 1000 / 1.25, hi_ms = (double)hi / 1000 * 1.25;
-	fprintf(f, "set logscale y\nset yrange [%.3f:%.3f]\nset format y '%%.0f'\nset ytics (", lo_ms, hi_ms);
+	double lo_y = (double)lo / d->m->divisor / 1.25, hi_y = (double)hi / d->m->divisor * 1.25;
+	fprintf(f, "set logscale y\nset yrange [%.3f:%.3f]\nset format y '%%.0f'\nset ytics (", lo_y, hi_y);
 	bool first = true;
-	for (double decade = 0.001; decade < hi_ms; decade *= 10) {
+	for (double decade = 0.001; decade < hi_y; decade *= 10) {
 		static const int steps[] = { 1, 2, 5 };
 		for (int i = 0; i < 3; i++) {
 			double v = steps[i] * decade;
-			if (v < lo_ms || v > hi_ms)
+			if (v < lo_y || v > hi_y)
 				continue;
 			fprintf(f, "%s'%.0f' %.3f", first ? "" : ", ", v, v);
 			first = false;
@@ -411,8 +454,9 @@ static void write_script(FILE *f, const struct plot_data *d, bool numeric, const
 	else
 		len = (size_t)snprintf(sub, sizeof sub, "median and 10th–90th percentile (shaded) of the runs of each point");
 	if (incomplete && len < sizeof sub)
-		snprintf(sub + len, sizeof sub - len, "; %zu of %zu runs never completed (left out)", incomplete, d->rows);
-	snprintf(buf, sizeof buf, "%s: from connect until both ends are closed", title);
+		snprintf(sub + len, sizeof sub - len, "; %zu of %zu runs %s (left out)", incomplete, d->rows,
+			 d->m->missing);
+	snprintf(buf, sizeof buf, "%s: %s", title, d->m->title);
 	fputs("set title ", f);
 	gp_string(f, buf);
 	fputs(" font ',26' offset 0,0.6\n", f);
@@ -423,10 +467,14 @@ static void write_script(FILE *f, const struct plot_data *d, bool numeric, const
 	x_label(f, d->keys[0]);
 	fputc('\n', f);
 	bool log_y = y_axis(f, d);
+	if (d->m->unit)
+		snprintf(buf, sizeof buf, "%s (%s%s)", d->m->axis, d->m->unit, log_y ? ", log scale" : "");
+	else
+		snprintf(buf, sizeof buf, "%s%s", d->m->axis, log_y ? " (log scale)" : "");
 	fputs("set ylabel ", f);
-	gp_string(f, log_y ? "completion time (ms, log scale)" : "completion time (ms)");
+	gp_string(f, buf);
 	fputs("\nset grid ytics xtics lc rgb '#dddddd' lw 1 dt 1\n"
-	      "set border 3 lw 1\nset tics nomirror\nset autoscale xfix\nset offsets graph 0.04, graph 0.04, 0, 0\n"
+	      "set border 3 lw 1\nset tics nomirror\nset autoscale xfix\nset offsets graph 0.04, graph 0.04, graph 0.25, 0\n"
 	      "set key top left box opaque samplen 2 spacing 1.2 font ',18'\nset style fill transparent solid 0.18 noborder\n",
 	      f);
 	if (!numeric)
@@ -500,25 +548,25 @@ static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
-int sweep_plot_check(const char *csv_path, char *err, size_t errlen)
+int sweep_plot_check(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen)
 {
-	struct plot_data d = { 0 };
-	int complete_col = -1;
-	int rc = read_csv(csv_path, &d, &complete_col, err, errlen);
+	struct plot_data d = { .m = m };
+	int rc = read_csv(csv_path, &d, err, errlen);
 	plot_data_free(&d);
 	return rc < 0 ? -1 : 0;
 }
 
-int sweep_plot(const char *csv_path, const char *title, const char *svg_path, char *err, size_t errlen)
+int sweep_plot(const char *csv_path, const struct sweep_metric *m, const char *title, const char *svg_path,
+	       char *err, size_t errlen)
 {
-	struct plot_data d = { 0 };
+	struct plot_data d = { .m = m };
 	char data_path[] = "/tmp/tcpsim-sweep-XXXXXX";
 	char *script = NULL;
 	size_t script_len = 0;
-	int complete_col = -1, fd = -1, rc = -1;
+	int fd = -1, rc = -1;
 	FILE *df = NULL, *sf = NULL;
 
-	if (read_csv(csv_path, &d, &complete_col, err, errlen) < 0)
+	if (read_csv(csv_path, &d, err, errlen) < 0)
 		goto out;
 	rc = -2;
 	bool numeric = d.xs.n > 1 && numeric_xs(&d.xs);   /* one value: a category */

@@ -64,6 +64,17 @@ if command -v gnuplot > /dev/null; then
 	[ -s "$OUT/all/$NAME.sweep.svg" ] || fail "no plot from the unsharded sweep"
 	"$TCPSIM" sweep --plot "$OUT/cat.csv" -o "$OUT/plot" -q || fail "--plot exited $?"
 	grep -q '<svg' "$OUT/plot/cat.sweep.svg" 2> /dev/null || fail "--plot drew no SVG"
+	grep -q 'completion time' "$OUT/plot/cat.sweep.svg" || fail "the default plot is not of the completion time"
+	# --y: another column, into a file of its own beside the completion plot.
+	"$TCPSIM" sweep --plot "$OUT/cat.csv" --y establish_us -o "$OUT/plot" -q || fail "--plot --y exited $?"
+	grep -q 'time to establish (ms' "$OUT/plot/cat.sweep.establish_us.svg" 2> /dev/null &&
+		grep -q 'from connect until ESTABLISHED' "$OUT/plot/cat.sweep.establish_us.svg" ||
+		fail "--y establish_us did not draw the time to establish into cat.sweep.establish_us.svg"
+	[ -s "$OUT/plot/cat.sweep.svg" ] || fail "--y establish_us removed the completion plot"
+	sweep -o "$OUT/y" --y retransmissions || fail "the sweep with --y retransmissions exited $?"
+	grep -q '>retransmissions<' "$OUT/y/$NAME.sweep.retransmissions.svg" 2> /dev/null ||
+		fail "the sweep with --y retransmissions drew no $NAME.sweep.retransmissions.svg"
+	[ ! -e "$OUT/y/$NAME.sweep.svg" ] || fail "the sweep with --y retransmissions also drew the completion plot"
 else
 	echo "check_sweep: gnuplot not installed: the plots are not checked"
 fi
@@ -95,6 +106,11 @@ bad "cannot read" scenarios/no_such_file.yaml --set link.loss=0
 bad "not a sweep's CSV" --plot "$SCENARIO"
 printf '' > "$OUT/empty.csv"
 bad "no rows to plot" --plot "$OUT/empty.csv"
+bad "--y is one of complete_us, establish_us" --plot "$OUT/cat.csv" --y bogus
+bad "--y is one of" "$SCENARIO" --set link.loss=0 --y complete_ms
+# A CSV from before the dropped columns: the plot of them is refused, the default one is not.
+cut -d, -f1-11 "$OUT/cat.csv" > "$OUT/old.csv"
+bad "no column dropped " --plot "$OUT/old.csv" --y dropped
 
 if [ $fails -ne 0 ]; then
 	echo "check_sweep: $fails failure(s)"

@@ -5,7 +5,7 @@
 #                        and its two pictures
 #   docs/pictures/       every scenario's state diagram and ladder (SVG), the
 #                        plain diagram, the README's pictures (PNG) and the
-#                        sweep plot of docs/sweep.md
+#                        sweep plots of docs/sweep.md
 #   tools/gen_docs.sh TCPSIM            write them
 #   tools/gen_docs.sh TCPSIM --check    fail when docs/ is not up to date
 set -eu
@@ -65,10 +65,11 @@ HEAD
 "$tcpsim" graph -o "$tmp/pictures" --format svg >/dev/null
 "$tcpsim" graph -o "$tmp/pictures" --format png scenarios/simultaneous_close.yaml >/dev/null
 "$tcpsim" graph -o "$tmp/pictures" --format png --ladder scenarios/simultaneous_close.yaml >/dev/null
-# docs/sweep.md's plot (gnuplot's SVG is the same bytes on every run)
+# docs/sweep.md's plots (gnuplot's SVG is the same bytes on every run)
 "$tcpsim" sweep scenarios/sweep_loss.yaml --set link.loss=0,0.05,0.1,0.15,0.2,0.25,0.3 --seeds 1..200 \
 	--jobs 0 -q -o "$tmp/sweep"
-cp "$tmp/sweep/sweep_loss.sweep.svg" "$tmp/pictures/"
+"$tcpsim" sweep --plot "$tmp/sweep/sweep_loss.sweep.csv" --y establish_us -q -o "$tmp/sweep"
+cp "$tmp/sweep/sweep_loss.sweep.svg" "$tmp/sweep/sweep_loss.sweep.establish_us.svg" "$tmp/pictures/"
 
 if [ "$mode" = --check ]; then
 	stale=0
