@@ -310,8 +310,15 @@ static bool data_seg(const struct item *it)
 	return it->l.len > 0 && !(it->l.flags & (TH_SYN | TH_FIN | TH_RST));
 }
 
+/* A payload, with or without a FIN riding on it. */
+static bool carries_data(const struct item *it)
+{
+	return it->l.len > 0 && !(it->l.flags & (TH_SYN | TH_RST));
+}
+
 /* K5: a data segment whose bytes the other side sent too, cut differently
- * (Linux's segments carry 12 bytes of timestamps: MSS - 12 of data). */
+ * (Linux's segments carry 12 bytes of timestamps: MSS - 12 of data); the
+ * other side's bytes may be on its FIN segment (K10). */
 static bool bytes_covered(const struct item *it, const struct list *other)
 {
 	uint32_t at = it->l.seq;
@@ -320,7 +327,7 @@ static bool bytes_covered(const struct item *it, const struct list *other)
 		moved = false;
 		for (size_t j = 0; j < other->n; j++) {
 			const struct item *x = &other->v[j];
-			if (x->src == it->src && data_seg(x) && x->l.seq <= at && x->l.end > at) {
+			if (x->src == it->src && carries_data(x) && x->l.seq <= at && x->l.end > at) {
 				at = x->l.end;
 				moved = true;
 			}
@@ -362,6 +369,57 @@ static bool simopen_ack(const struct item *it, const struct list *k, usec_t dela
 	return pure_ack(it) && own_synack && peer_synack;
 }
 
+/* A FIN (no SYN, RST): alone when it carries no data. */
+static bool fin_seg(const struct item *it)
+{
+	return (it->l.flags & TH_FIN) && !(it->l.flags & (TH_SYN | TH_RST));
+}
+
+/* K10: a FIN that went alone on one side and on the last data segment on
+ * the other, at the same sequence number. Linux, closed while data waits for
+ * its congestion window, puts the FIN on the last queued segment
+ * (tcp_send_fin()); the simulator, with no congestion window, has sent all
+ * the data before the close and sends the FIN alone. it is one side's FIN
+ * segment: alone, or with data the other side sent too (K5's way). */
+static bool fin_moved(const struct item *it, const struct list *other)
+{
+	bool alone = it->l.len == 0;
+
+	if (!fin_seg(it) || (!alone && !bytes_covered(it, other)))
+		return false;
+	for (size_t j = 0; j < other->n; j++) {
+		const struct item *x = &other->v[j];
+		if (x->src == it->src && fin_seg(x) && (x->l.len == 0) != alone && x->l.end == it->l.end)
+			return true;
+	}
+	return false;
+}
+
+/* K11: Linux's pure ACK of the peer's SYN,ACK where the simulator's first
+ * data segment, at the same time, carried that ACK: the simulator sends the
+ * data queued in SYN-SENT on the ACK that completes the handshake (RFC 9293
+ * 3.10.7.3 allows it); Linux acknowledges at once (tcp_send_ack() in
+ * tcp_rcv_synsent_state_process()), and the replay's send follows. */
+static bool handshake_ack_alone(const struct item *it, const struct list *k, const struct list *s, usec_t tol)
+{
+	bool synack = false;
+
+	if (!pure_ack(it))
+		return false;
+	for (size_t j = 0; j < k->n; j++) {
+		const struct item *x = &k->v[j];
+		if (x->src != it->src && x->l.flags == (TH_SYN | TH_ACK) && x->t <= it->t && it->l.ack == x->l.seq + 1)
+			synack = true;
+	}
+	for (size_t j = 0; synack && j < s->n; j++) {
+		const struct item *x = &s->v[j];
+		if (x->src == it->src && carries_data(x) && x->l.has_ack && x->l.ack == it->l.ack &&
+		    x->l.seq == it->l.seq && x->t + tol >= it->t && x->t <= it->t + tol)
+			return true;
+	}
+	return false;
+}
+
 static void classify(struct cmp_row *r, const struct pair *q, const struct list *s, const struct list *k,
 		     usec_t delay, usec_t tol, long long *shift, const char **shift_rule)
 {
@@ -390,6 +448,8 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 			r->known = "K5";
 		else if (pure_ack(si) && acks_own_cut(si, s, k))
 			r->known = "K5";
+		else if (fin_moved(si, k))
+			r->known = "K10";
 		else if (si->retrans)
 			r->known = "K6";
 		else if (pure_ack(si) && ack_rode_along(si, k, tol))
@@ -400,8 +460,12 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 			r->known = "K5";
 		else if (pure_ack(ki) && acks_own_cut(ki, k, s))
 			r->known = "K5";
+		else if (fin_moved(ki, s))
+			r->known = "K10";
 		else if (simopen_ack(ki, k, delay, tol))
 			r->known = "K8";
+		else if (handshake_ack_alone(ki, k, s, tol))
+			r->known = "K11";
 		else if (ki->retrans)
 			r->known = "K6";
 	}

@@ -140,7 +140,110 @@ static void test_crossing_order(void)
 	fixture_free(&tk, &lk);
 }
 
+/* The handshake of exchange(), without its third ACK, into a fresh trace. */
+static void handshake(struct trace *tr, struct trace_log *log)
+{
+	fixture_init(tr, log);
+	fixture_segment(tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(tr, MS(60), 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
+}
+
+/* The known tag of each differing segment row, in order, joined by spaces. */
+static void segment_tags(const struct compare_result *res, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < res->sec[2].n && len < cap; i++) {
+		const struct cmp_row *r = &res->sec[2].rows[i];
+		if (cmp_row_differs(r))
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "",
+						r->known ? r->known : "UNEXPECTED");
+	}
+}
+
+/* K10 (and K5 over a FIN's data): the simulator sends 100 bytes, then its
+ * FIN alone; Linux puts the FIN on the data segment. */
+static void test_fin_on_data_known(void)
+{
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+	struct compare_result res;
+	char tags[128];
+
+	handshake(&ts, &ls);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1101, 5001, 0);
+	handshake(&tk, &lk);
+	fixture_segment(&tk, MS(111), 0, 1, SEGEV_SEND, TH_FIN | TH_PSH | TH_ACK, 1001, 5001, 100);
+	CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+	segment_tags(&res, tags, sizeof tags);
+	CU_ASSERT_STRING_EQUAL(tags, "K5 K10 K10");
+	CU_ASSERT_EQUAL(res.n_unexpected, 0);
+	compare_free(&res);
+	fixture_free(&ts, &ls);
+	fixture_free(&tk, &lk);
+}
+
+/* A FIN at another sequence number is no K10. */
+static void test_fin_elsewhere_unexpected(void)
+{
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+	struct compare_result res;
+	char tags[128];
+
+	handshake(&ts, &ls);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1101, 5001, 0);
+	handshake(&tk, &lk);
+	fixture_segment(&tk, MS(111), 0, 1, SEGEV_SEND, TH_FIN | TH_PSH | TH_ACK, 1001, 5001, 50);
+	CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+	segment_tags(&res, tags, sizeof tags);
+	CU_ASSERT_STRING_EQUAL(tags, "UNEXPECTED UNEXPECTED UNEXPECTED");
+	compare_free(&res);
+	fixture_free(&ts, &ls);
+	fixture_free(&tk, &lk);
+}
+
+/* K11: the simulator's first data segment carries the handshake's ACK;
+ * Linux sends that ACK alone first. Not when the simulator's data comes
+ * later than the tolerance. */
+static void handshake_ack(usec_t sim_data_t, const char *want)
+{
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+	struct compare_result res;
+	char tags[128];
+
+	handshake(&ts, &ls);
+	fixture_segment(&ts, sim_data_t, 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	handshake(&tk, &lk);
+	fixture_segment(&tk, MS(110), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+	fixture_segment(&tk, MS(111), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+	segment_tags(&res, tags, sizeof tags);
+	CU_ASSERT_STRING_EQUAL(tags, want);
+	compare_free(&res);
+	fixture_free(&ts, &ls);
+	fixture_free(&tk, &lk);
+}
+
+static void test_handshake_ack_known(void)
+{
+	handshake_ack(MS(110), "K11");
+}
+
+static void test_handshake_ack_late_data_unexpected(void)
+{
+	handshake_ack(MS(300), "UNEXPECTED UNEXPECTED");
+}
+
 TCPSIM_SUITE(compare,
+	{ "a FIN alone against a FIN on the data is known K10", test_fin_on_data_known },
+	{ "a FIN at another sequence number is UNEXPECTED", test_fin_elsewhere_unexpected },
+	{ "Linux's pure ACK of the SYN,ACK before the data is known K11", test_handshake_ack_known },
+	{ "that ACK with the simulator's data much later is UNEXPECTED", test_handshake_ack_late_data_unexpected },
 	{ "equal traces give no difference", test_equal },
 	{ "a missing state gives one unexpected difference", test_missing_state },
 	{ "an ACK 40 ms late is known K1", test_delayed_ack_known },
