@@ -61,4 +61,4 @@ if [ "$left" -ne 0 ]; then
 	bad=1
 fi
 [ $bad -eq 0 ] || exit 1
-echo "check_compare: 8 scenarios compared with Linux, no unexpected difference"
+echo "check_compare: $(echo $scenarios | wc -w) scenarios compared with Linux, no unexpected difference"
