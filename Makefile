@@ -90,7 +90,7 @@ check-pcap: check-scenarios
 check-replay: $(BUILD)/tcpsim
 	tests/check_replay.sh $(BUILD)/tcpsim $(BUILD)/replay-out
 
-# Nine scenarios in the simulator and on this machine's kernel side by side
+# Ten scenarios in the simulator and on this machine's kernel side by side
 # (`tcpsim compare`): nothing but known differences (docs/linux-differences.md),
 # no namespace left. Skips, saying why, without root or /dev/net/tun.
 check-compare: $(BUILD)/tcpsim

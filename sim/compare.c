@@ -420,6 +420,64 @@ static bool handshake_ack_alone(const struct item *it, const struct list *k, con
 	return false;
 }
 
+/* The time difference (kernel - simulator) between it, a retransmission of
+ * data on one side only, and the other side's retransmission of the same
+ * first byte nearest to it in time (cut differently, so never paired with
+ * it); false when the other side has none. kernel: it is the kernel's. */
+static bool retrans_diff(const struct item *it, const struct list *other, bool kernel, long long *d)
+{
+	bool found = false;
+
+	for (size_t j = 0; j < other->n; j++) {
+		const struct item *x = &other->v[j];
+		if (x->src != it->src || !x->retrans || !carries_data(x) || x->l.seq > it->l.seq || x->l.end <= it->l.seq)
+			continue;
+		long long e = kernel ? (long long)it->t - (long long)x->t : (long long)x->t - (long long)it->t;
+		if (!found || llabs(e) < llabs(*d))
+			*d = e;
+		found = true;
+	}
+	return found;
+}
+
+/* A segment of the simulator's that Linux did not send. */
+static void classify_sim_only(struct cmp_row *r, const struct item *si, const struct list *s, const struct list *k,
+			      usec_t tol)
+{
+	r->kind = CMP_SIM_ONLY;
+	if (data_seg(si) && bytes_covered(si, k))
+		r->known = "K5";
+	else if (pure_ack(si) && acks_own_cut(si, s, k))
+		r->known = "K5";
+	else if (fin_moved(si, k))
+		r->known = "K10";
+	else if (si->retrans)
+		r->known = "K6";
+	else if (pure_ack(si) && ack_rode_along(si, k, tol))
+		r->known = "K1";
+}
+
+/* A segment of Linux's that the simulator did not send. */
+static void classify_kernel_only(struct cmp_row *r, const struct item *ki, const struct list *s,
+				 const struct list *k, usec_t delay, usec_t tol)
+{
+	r->kind = CMP_KERNEL_ONLY;
+	if (data_seg(ki) && bytes_covered(ki, s))
+		r->known = "K5";
+	else if (pure_ack(ki) && acks_own_cut(ki, k, s))
+		r->known = "K5";
+	else if (fin_moved(ki, s))
+		r->known = "K10";
+	else if (simopen_ack(ki, k, delay, tol))
+		r->known = "K8";
+	else if (handshake_ack_alone(ki, k, s, tol))
+		r->known = "K11";
+	else if (ki->retrans)
+		r->known = "K6";
+}
+
+/* Classifies one aligned pair. *shift and *shift_rule carry the time
+ * difference of the last known difference, which later pairs may keep. */
 static void classify(struct cmp_row *r, const struct pair *q, const struct list *s, const struct list *k,
 		     usec_t delay, usec_t tol, long long *shift, const char **shift_rule)
 {
@@ -442,32 +500,22 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 			*shift = d;
 			*shift_rule = r->known;
 		}
-	} else if (si) {
-		r->kind = CMP_SIM_ONLY;
-		if (data_seg(si) && bytes_covered(si, k))
-			r->known = "K5";
-		else if (pure_ack(si) && acks_own_cut(si, s, k))
-			r->known = "K5";
-		else if (fin_moved(si, k))
-			r->known = "K10";
-		else if (si->retrans)
-			r->known = "K6";
-		else if (pure_ack(si) && ack_rode_along(si, k, tol))
-			r->known = "K1";
-	} else {
-		r->kind = CMP_KERNEL_ONLY;
-		if (data_seg(ki) && bytes_covered(ki, s))
-			r->known = "K5";
-		else if (pure_ack(ki) && acks_own_cut(ki, k, s))
-			r->known = "K5";
-		else if (fin_moved(ki, s))
-			r->known = "K10";
-		else if (simopen_ack(ki, k, delay, tol))
-			r->known = "K8";
-		else if (handshake_ack_alone(ki, k, s, tol))
-			r->known = "K11";
-		else if (ki->retrans)
-			r->known = "K6";
+		return;
+	}
+	bool kernel = !si;
+	const struct item *it = kernel ? ki : si;
+	long long d = 0;
+	if (kernel)
+		classify_kernel_only(r, ki, s, k, delay, tol);
+	else
+		classify_sim_only(r, si, s, k, tol);
+	/* K6: a retransmission at another time than the other side's, cut
+	 * differently (K5), so never paired with it: what follows keeps the
+	 * difference between the two. */
+	if (r->known && it->retrans && carries_data(it) && retrans_diff(it, kernel ? s : k, kernel, &d) &&
+	    (usec_t)llabs(d) > tol) {
+		*shift = d;
+		*shift_rule = "K6";
 	}
 }
 

@@ -2,7 +2,7 @@
 # tests/check_compare.sh TCPSIM OUTDIR
 #
 # Runs `tcpsim compare` (simulator, linux profile, against the replay on the
-# machine's own kernel) on nine shipped scenarios; each must exit 0 (every
+# machine's own kernel) on ten shipped scenarios; each must exit 0 (every
 # difference known, docs/linux-differences.md) and write NAME.compare.md. For
 # simultaneous_close the kernel column must show both endpoints going through
 # CLOSING and TIME_WAIT as the simulator does. Then no tcpsim- namespace may
@@ -25,7 +25,7 @@ if [ ! -c /dev/net/tun ]; then
 fi
 rm -rf "$out" && mkdir -p "$out" || exit 1
 scenarios="normal_open_close simultaneous_close connection_refused lost_syn
-	simultaneous_open half_close lost_final_ack abort sweep_loss"
+	simultaneous_open half_close lost_final_ack abort sweep_loss lost_data_segment"
 bad=0
 for s in $scenarios; do
 	"$tcpsim" compare -o "$out" "scenarios/$s.yaml" > "$out/$s.out" 2>&1

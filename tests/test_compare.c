@@ -239,7 +239,51 @@ static void test_handshake_ack_late_data_unexpected(void)
 	handshake_ack(MS(300), "UNEXPECTED UNEXPECTED");
 }
 
+/* K6 through a retransmission cut differently (K5): Linux resends the lost
+ * first bytes 170 ms before the simulator's RTO does, and the ACK of all the
+ * data comes 170 ms earlier too. Without the kernel's retransmission the
+ * early ACK is UNEXPECTED. */
+static void early_retransmission(bool kernel_resends, const char *want)
+{
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+	struct compare_result res;
+	char tags[128];
+
+	handshake(&ts, &ls);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+	fixture_segment(&ts, MS(500), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	fixture_segment(&ts, MS(800), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	fixture_segment(&ts, MS(850), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1101, 0);
+	handshake(&tk, &lk);
+	fixture_segment(&tk, MS(110), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+	fixture_segment(&tk, MS(500), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 60);
+	fixture_segment(&tk, MS(500), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1061, 5001, 40);
+	if (kernel_resends)
+		fixture_segment(&tk, MS(630), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 60);
+	fixture_segment(&tk, MS(680), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1101, 0);
+	CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+	segment_tags(&res, tags, sizeof tags);
+	CU_ASSERT_STRING_EQUAL(tags, want);
+	compare_free(&res);
+	fixture_free(&ts, &ls);
+	fixture_free(&tk, &lk);
+}
+
+static void test_early_retransmission_known(void)
+{
+	early_retransmission(true, "K5 K5 K5 K5 K5 K6");
+}
+
+static void test_early_ack_alone_unexpected(void)
+{
+	early_retransmission(false, "K5 K5 K5 K5 UNEXPECTED");
+}
+
 TCPSIM_SUITE(compare,
+	{ "an ACK as early as Linux's earlier retransmission, cut differently, is known K6",
+	  test_early_retransmission_known },
+	{ "an early ACK with no earlier retransmission is UNEXPECTED", test_early_ack_alone_unexpected },
 	{ "a FIN alone against a FIN on the data is known K10", test_fin_on_data_known },
 	{ "a FIN at another sequence number is UNEXPECTED", test_fin_elsewhere_unexpected },
 	{ "Linux's pure ACK of the SYN,ACK before the data is known K11", test_handshake_ack_known },
