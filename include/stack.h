@@ -90,7 +90,8 @@ struct stack {
 	struct link *link;
 
 	struct endpoint *eps;         /* index = trace endpoint index */
-	uint32_t n_eps, cap_eps;
+	uint32_t n_eps;
+	size_t cap_eps;
 
 	struct tcb **tcbs;            /* chunks of 1 << TCB_CHUNK_BITS: a TCB never moves */
 	uint32_t n_tcbs, cap_tcbs, free_tcb;
@@ -104,7 +105,8 @@ struct stack {
 					 record is found through the endpoint the link names
 					 (endpoint.conn), and a million records need no map */
 	struct tw_rec *tws;           /* TIME_WAIT records */
-	uint32_t n_tws, cap_tws, free_tw, live_tws;
+	uint32_t n_tws, free_tw, live_tws;
+	size_t cap_tws;
 	uint32_t *settle;             /* TCBs to look at after the event (entered TIME_WAIT, inflated) */
 	uint32_t n_settle, cap_settle;
 	struct hmap addrs;            /* ip:port -> endpoint index */

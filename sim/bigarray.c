@@ -42,6 +42,19 @@ void *bigarray_resize(void *p, size_t old_size, size_t new_size)
 	return q;
 }
 
+void *bigarray_grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t ncap = *cap ? *cap : first;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap == *cap)
+		return p;
+	void *q = bigarray_resize(p, *cap * elem, ncap * elem);
+	if (q)
+		*cap = ncap;
+	return q;
+}
+
 void bigarray_free(void *p, size_t size)
 {
 	if (!p)

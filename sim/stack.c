@@ -187,12 +187,10 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 	if ((uint32_t)ep != st->n_eps)
 		return -1;
 	if (st->n_eps == st->cap_eps) {
-		uint32_t cap = st->cap_eps ? st->cap_eps * 2 : 8;
-		struct endpoint *e = bigarray_resize(st->eps, st->cap_eps * sizeof *e, cap * sizeof *e);
+		struct endpoint *e = bigarray_grow(st->eps, &st->cap_eps, st->n_eps + 1, sizeof *e, 8);
 		if (!e)
 			return -1;
 		st->eps = e;
-		st->cap_eps = cap;
 	}
 	struct endpoint *n = &st->eps[st->n_eps++];
 	memset(n, 0, sizeof *n);
@@ -379,12 +377,10 @@ static int tw_alloc(struct stack *st, uint32_t *out)
 		st->free_tw = st->tws[*out].next_free;
 	} else {
 		if (st->n_tws == st->cap_tws) {
-			uint32_t cap = st->cap_tws ? st->cap_tws * 2 : 64;
-			struct tw_rec *t = bigarray_resize(st->tws, st->cap_tws * sizeof *t, cap * sizeof *t);
+			struct tw_rec *t = bigarray_grow(st->tws, &st->cap_tws, st->n_tws + 1, sizeof *t, 64);
 			if (!t)
 				return -1;
 			st->tws = t;
-			st->cap_tws = cap;
 		}
 		*out = st->n_tws++;
 		st->tws[*out].gen = 0;

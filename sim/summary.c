@@ -6,6 +6,7 @@
  * more: it gathers the durations of the connections and sorts them. */
 #include <stdlib.h>
 #include <string.h>
+#include "bigarray.h"
 #include "segment.h"
 #include "seq.h"
 #include "summary.h"
@@ -47,18 +48,15 @@ struct summary {
  * new ones filled with fill. Returns 0, or -1 when out of memory. */
 static int grow(void **arr, size_t *cap, size_t need, size_t elem, int fill)
 {
-	size_t ncap = *cap ? *cap : 16;
+	size_t old = *cap;
 	void *p;
 
-	if (need <= *cap)
+	if (need <= old)
 		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	if (!(p = realloc(*arr, ncap * elem)))
+	if (!(p = bigarray_grow(*arr, cap, need, elem, 16)))
 		return -1;
-	memset((char *)p + *cap * elem, fill, (ncap - *cap) * elem);
+	memset((char *)p + old * elem, fill, (*cap - old) * elem);
 	*arr = p;
-	*cap = ncap;
 	return 0;
 }
 
@@ -237,9 +235,9 @@ void summary_free(struct summary *s)
 {
 	if (!s)
 		return;
-	free(s->eps);
+	bigarray_free(s->eps, s->cap_eps * sizeof *s->eps);
 	for (int r = 0; r < NROLES; r++)
-		free(s->by_instance[r]);
+		bigarray_free(s->by_instance[r], s->cap_instance[r] * sizeof *s->by_instance[r]);
 	free(s);
 }
 

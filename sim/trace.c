@@ -20,12 +20,11 @@ int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, ui
 		       uint32_t isn)
 {
 	if (tr->n_endpoints == tr->cap_endpoints) {
-		size_t cap = tr->cap_endpoints ? tr->cap_endpoints * 2 : 8;
-		struct trace_endpoint *e = bigarray_resize(tr->endpoints, tr->cap_endpoints * sizeof *e, cap * sizeof *e);
+		struct trace_endpoint *e = bigarray_grow(tr->endpoints, &tr->cap_endpoints, tr->n_endpoints + 1,
+							  sizeof *e, 8);
 		if (!e)
 			return -1;
 		tr->endpoints = e;
-		tr->cap_endpoints = cap;
 	}
 	size_t id = 0;
 	while (id < tr->n_names && tr->names[id] != name && strcmp(tr->names[id], name) != 0)
