@@ -72,18 +72,21 @@ const struct sweep_metric *sweep_metric(const char *column);
 /* The columns sweep_metric() knows, comma-separated, for messages. */
 const char *sweep_metric_names(void);
 
-/* Draws the plot of a sweep CSV (one header, then rows; several shards'
- * CSVs concatenated are one) with gnuplot into svg_path: the median and
- * the 10th-90th percentile band of metric m's column, against the first
- * key's values, one line per value of the second key. title names the
- * sweep. Returns 0; -1 with a message in err for a CSV that cannot be read,
- * is not a sweep's or lacks the column; -2 with a message when the plot
- * could not be drawn (no gnuplot, gnuplot failed, a temporary file). */
-int sweep_plot(const char *csv_path, const struct sweep_metric *m, const char *title, const char *svg_path,
-	       char *err, size_t errlen);
-/* Whether csv_path is a sweep CSV sweep_plot() can draw m from: 0, or -1
- * with sweep_plot()'s message (checked before anything is written). */
-int sweep_plot_check(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen);
+/* What a plot shows, read from a sweep CSV. */
+struct sweep_plot;
+
+/* Reads a sweep CSV (one header, then rows; several shards' CSVs
+ * concatenated are one) for the plot of metric m's column. Returns the
+ * plot, or NULL with a message in err for a CSV that cannot be read, is not
+ * a sweep's or lacks the column (read before anything is written). */
+struct sweep_plot *sweep_plot_read(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen);
+/* Draws p with gnuplot into svg_path: the median and the 10th-90th
+ * percentile band of its column against the first key's values, one line
+ * per value of the second key. title names the sweep. Returns 0, or -1 with
+ * a message when the plot could not be drawn (no gnuplot, gnuplot failed, a
+ * temporary file). */
+int sweep_plot_draw(struct sweep_plot *p, const char *title, const char *svg_path, char *err, size_t errlen);
+void sweep_plot_free(struct sweep_plot *p);
 
 /* Frees the axes that sweep_add_set() made. */
 void sweep_free(struct sweep *sw);

@@ -155,10 +155,22 @@ static char *csv_name(const char *path)
 	return strndup(b, n);
 }
 
-/* Draws DIR/NAME.sweep.svg (complete_us) or DIR/NAME.sweep.COLUMN.svg from
- * csv (written under a temporary name, then renamed). Returns 0, or an exit
- * status after printing why. */
-static int draw_plot(const char *csv, const struct sweep_metric *m, const char *dir, const char *name, bool quiet)
+/* Reads csv for the plot of m, or prints why not (NULL). */
+static struct sweep_plot *read_plot(const char *csv, const struct sweep_metric *m)
+{
+	char err[1024];
+	struct sweep_plot *p = sweep_plot_read(csv, m, err, sizeof err);
+
+	if (!p)
+		fprintf(stderr, "tcpsim sweep: %s\n", err);
+	return p;
+}
+
+/* Draws p, the plot of m, as DIR/NAME.sweep.svg (complete_us) or
+ * DIR/NAME.sweep.COLUMN.svg (written under a temporary name, then renamed).
+ * Returns 0, or an exit status after printing why. */
+static int draw_plot(struct sweep_plot *p, const struct sweep_metric *m, const char *dir, const char *name,
+		     bool quiet)
 {
 	struct out_file svg;
 	char err[1024], ext[64];
@@ -168,13 +180,7 @@ static int draw_plot(const char *csv, const struct sweep_metric *m, const char *
 	else
 		snprintf(ext, sizeof ext, ".sweep.%s.svg", m->column);
 	out_file_names(&svg, dir, name, ext);
-	int rc = sweep_plot(csv, m, name, svg.tmp, err, sizeof err);
-	if (rc == -1) {
-		out_file_forget(&svg);
-		fprintf(stderr, "tcpsim sweep: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (rc < 0 || out_file_commit(&svg, err, sizeof err) < 0) {
+	if (sweep_plot_draw(p, name, svg.tmp, err, sizeof err) < 0 || out_file_commit(&svg, err, sizeof err) < 0) {
 		unlink(svg.tmp);
 		out_file_forget(&svg);
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
@@ -185,33 +191,28 @@ static int draw_plot(const char *csv, const struct sweep_metric *m, const char *
 	return 0;
 }
 
-/* `tcpsim sweep --plot CSV`. */
+/* `tcpsim sweep --plot CSV`. A CSV that is not a sweep's is refused before
+ * -o DIR is made. */
 static int plot_only(const struct sweep_opts *o)
 {
 	char err[1024];
 	char *name = csv_name(o->plot_csv);
+	struct sweep_plot *p = NULL;
+	int rc;
 
 	if (!name) {
 		fprintf(stderr, "tcpsim sweep: out of memory\n");
 		return EXIT_ENV;
 	}
-	if (access(o->plot_csv, R_OK) < 0) {
-		fprintf(stderr, "tcpsim sweep: %s: %s\n", o->plot_csv, strerror(errno));
-		free(name);
-		return EXIT_USAGE;
-	}
-	/* A CSV that is not a sweep's is refused before -o DIR is made. */
-	if (sweep_plot_check(o->plot_csv, o->metric, err, sizeof err) < 0) {
+	if (!(p = read_plot(o->plot_csv, o->metric))) {
+		rc = EXIT_USAGE;
+	} else if (cli_make_dirs(o->out_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
-		free(name);
-		return EXIT_USAGE;
+		rc = EXIT_ENV;
+	} else {
+		rc = draw_plot(p, o->metric, o->out_dir, name, o->quiet);
 	}
-	if (cli_make_dirs(o->out_dir, err, sizeof err) < 0) {
-		fprintf(stderr, "tcpsim sweep: %s\n", err);
-		free(name);
-		return EXIT_ENV;
-	}
-	int rc = draw_plot(o->plot_csv, o->metric, o->out_dir, name, o->quiet);
+	sweep_plot_free(p);
 	free(name);
 	return rc;
 }
@@ -327,8 +328,11 @@ int cmd_sweep(int argc, char **argv)
 		if (o.sharded)
 			printf("no plot for a shard: cat the shards' CSVs in order, then tcpsim sweep --plot ALL.csv\n");
 	}
-	if (rc == 0 && !o.sharded)
-		rc = draw_plot(csv.final, o.metric, o.out_dir, name, o.quiet);
+	if (rc == 0 && !o.sharded) {
+		struct sweep_plot *p = read_plot(csv.final, o.metric);
+		rc = p ? draw_plot(p, o.metric, o.out_dir, name, o.quiet) : EXIT_USAGE;
+		sweep_plot_free(p);
+	}
 	free(name);
 out:
 	sweep_free(&o.sw);

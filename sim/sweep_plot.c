@@ -58,7 +58,7 @@ struct names {
 };
 
 /* What the plot shows, read from the CSV. */
-struct plot_data {
+struct sweep_plot {
 	size_t n_keys;
 	char *keys[FIELDS_MAX];
 	struct names xs, lines;
@@ -136,7 +136,7 @@ static void names_free(struct names *nm)
 }
 
 /* Frees what read_csv() filled in. */
-static void plot_data_free(struct plot_data *d)
+static void plot_data_free(struct sweep_plot *d)
 {
 	for (size_t i = 0; i < d->n_keys; i++)
 		free(d->keys[i]);
@@ -148,7 +148,7 @@ static void plot_data_free(struct plot_data *d)
 }
 
 /* The point (x, line), added when new; NULL when out of memory. */
-static struct point *point_at(struct plot_data *d, size_t x, size_t line)
+static struct point *point_at(struct sweep_plot *d, size_t x, size_t line)
 {
 	for (size_t i = 0; i < d->n_pts; i++)
 		if (d->pts[i].x == x && d->pts[i].line == line)
@@ -166,7 +166,7 @@ static struct point *point_at(struct plot_data *d, size_t x, size_t line)
 }
 
 /* One data row into its point. Returns 0, or -1 with a message. */
-static int add_row(struct plot_data *d, char **f, int n, char *err, size_t errlen, const char *path, size_t lineno)
+static int add_row(struct sweep_plot *d, char **f, int n, char *err, size_t errlen, const char *path, size_t lineno)
 {
 	char label[512] = "";
 	size_t len = 0;
@@ -211,7 +211,7 @@ oom:
 
 /* Reads a sweep CSV: its header (a repeated header line is skipped, so
  * shards' files concatenated whole also read), then the rows. */
-static int read_csv(const char *path, struct plot_data *d, char *err, size_t errlen)
+static int read_csv(const char *path, struct sweep_plot *d, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL, *header = NULL, *fields[FIELDS_MAX];
@@ -345,7 +345,7 @@ static void x_label(FILE *f, const char *key)
 
 /* Writes the data file: one block per line, "x p10 p50 p90 label" in the
  * metric's unit. */
-static void write_data(FILE *f, const struct plot_data *d, bool numeric)
+static void write_data(FILE *f, const struct sweep_plot *d, bool numeric)
 {
 	for (size_t l = 0; l < d->lines.n; l++) {
 		for (size_t x = 0; x < d->xs.n; x++) {
@@ -369,7 +369,7 @@ static void write_data(FILE *f, const struct plot_data *d, bool numeric)
 }
 
 /* The runs per point, when every point has the same number; else 0. */
-static size_t runs_per_point(const struct plot_data *d)
+static size_t runs_per_point(const struct sweep_plot *d)
 {
 	size_t n = d->n_pts ? d->pts[0].runs : 0;
 
@@ -380,7 +380,7 @@ static size_t runs_per_point(const struct plot_data *d)
 }
 
 /* The runs without a value (that did not complete), over all points. */
-static size_t incomplete_runs(const struct plot_data *d)
+static size_t incomplete_runs(const struct sweep_plot *d)
 {
 	size_t n = 0;
 
@@ -391,7 +391,7 @@ static size_t incomplete_runs(const struct plot_data *d)
 
 /* The smallest 10th and the largest 90th percentile over the points, in
  * the column's own terms (µs, a count); the points' values are sorted. */
-static void y_extent(const struct plot_data *d, uint64_t *lo, uint64_t *hi)
+static void y_extent(const struct sweep_plot *d, uint64_t *lo, uint64_t *hi)
 {
 	*lo = UINT64_MAX;
 	*hi = 0;
@@ -408,7 +408,7 @@ static void y_extent(const struct plot_data *d, uint64_t *lo, uint64_t *hi)
 /* The y axis: linear from 0, or, when the values span more than a factor
  * of 10, logarithmic with ticks at 1, 2 and 5 times the powers of ten (in
  * the metric's unit). Returns true for the logarithmic one. */
-static bool y_axis(FILE *f, const struct plot_data *d)
+static bool y_axis(FILE *f, const struct sweep_plot *d)
 {
 	uint64_t lo, hi;
 
@@ -435,7 +435,7 @@ static bool y_axis(FILE *f, const struct plot_data *d)
 }
 
 /* The gnuplot script, read by gnuplot on its standard input. */
-static void write_script(FILE *f, const struct plot_data *d, bool numeric, const char *title,
+static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, const char *title,
 			 const char *data_path, const char *svg_path)
 {
 	static const char *const colors[] = { "#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085",
@@ -498,7 +498,7 @@ static void write_script(FILE *f, const struct plot_data *d, bool numeric, const
 	fputs("\n", f);
 }
 
-/* Runs gnuplot with script on its standard input. Returns 0, or -2 with a
+/* Runs gnuplot with script on its standard input. Returns 0, or -1 with a
  * message in err (gnuplot's own messages go to stderr). */
 static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
 {
@@ -507,14 +507,14 @@ static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
 
 	if (pipe(fds) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -2;
+		return -1;
 	}
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		return -2;
+		return -1;
 	}
 	if (pid == 0) {
 		dup2(fds[0], 0);
@@ -535,47 +535,58 @@ static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
 	close(fds[1]);
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st)) {
 		snprintf(err, errlen, "gnuplot did not finish");
-		return -2;
+		return -1;
 	}
 	if (WEXITSTATUS(st) == 127) {
 		snprintf(err, errlen, "gnuplot not found: the plot needs it (Debian: apt-get install gnuplot-nox)");
-		return -2;
+		return -1;
 	}
 	if (WEXITSTATUS(st) != 0) {
 		snprintf(err, errlen, "gnuplot failed (exit %d)", WEXITSTATUS(st));
-		return -2;
+		return -1;
 	}
 	return 0;
 }
 
-int sweep_plot_check(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen)
+struct sweep_plot *sweep_plot_read(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen)
 {
-	struct plot_data d = { .m = m };
-	int rc = read_csv(csv_path, &d, err, errlen);
-	plot_data_free(&d);
-	return rc < 0 ? -1 : 0;
+	struct sweep_plot *d = calloc(1, sizeof *d);
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->m = m;
+	if (read_csv(csv_path, d, err, errlen) < 0) {
+		sweep_plot_free(d);
+		return NULL;
+	}
+	return d;
 }
 
-int sweep_plot(const char *csv_path, const struct sweep_metric *m, const char *title, const char *svg_path,
-	       char *err, size_t errlen)
+void sweep_plot_free(struct sweep_plot *d)
 {
-	struct plot_data d = { .m = m };
+	if (!d)
+		return;
+	plot_data_free(d);
+	free(d);
+}
+
+int sweep_plot_draw(struct sweep_plot *d, const char *title, const char *svg_path, char *err, size_t errlen)
+{
 	char data_path[] = "/tmp/tcpsim-sweep-XXXXXX";
 	char *script = NULL;
 	size_t script_len = 0;
 	int fd = -1, rc = -1;
 	FILE *df = NULL, *sf = NULL;
 
-	if (read_csv(csv_path, &d, err, errlen) < 0)
-		goto out;
-	rc = -2;
-	bool numeric = d.xs.n > 1 && numeric_xs(&d.xs);   /* one value: a category */
+	bool numeric = d->xs.n > 1 && numeric_xs(&d->xs);   /* one value: a category */
 	if ((fd = mkstemp(data_path)) < 0 || !(df = fdopen(fd, "w"))) {
 		snprintf(err, errlen, "%s: %s", data_path, strerror(errno));
 		goto out;
 	}
 	fd = -1;
-	write_data(df, &d, numeric);
+	write_data(df, d, numeric);
 	if (fclose(df) != 0) {
 		df = NULL;
 		snprintf(err, errlen, "%s: write failed", data_path);
@@ -586,7 +597,7 @@ int sweep_plot(const char *csv_path, const struct sweep_metric *m, const char *t
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	write_script(sf, &d, numeric, title, data_path, svg_path);
+	write_script(sf, d, numeric, title, data_path, svg_path);
 	if (fclose(sf) != 0) {
 		sf = NULL;
 		snprintf(err, errlen, "out of memory");
@@ -603,6 +614,5 @@ out:
 		fclose(sf);
 	unlink(data_path);
 	free(script);
-	plot_data_free(&d);
 	return rc;
 }
