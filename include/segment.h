@@ -34,8 +34,9 @@ static inline uint32_t seg_seqlen(const struct segment *s)
 /* tcpdump's letters, in tcpdump's order: "S", "S.", ".", "P.", "F.", "FP.", "R", "R.".
  * out must hold 8 bytes. A segment with no flag at all is written "none". */
 void tcp_flags_format(uint8_t flags, char out[8]);
-/* The inverse, letters in any order ("." is ACK). Returns 0, or -1 for a letter
- * that is no flag, an empty string, or a letter given twice. */
+/* The inverse, letters in any order ("." is ACK); "none" or packetdrill's "-"
+ * for no flag at all. Returns 0, or -1 for a letter that is no flag, an empty
+ * string, or a letter given twice. */
 int tcp_flags_parse(const char *text, uint8_t *flags);
 
 #endif

@@ -1,9 +1,11 @@
-/* duration.c - durations with a unit ("250ms", "1.5s") and the time format
+/* duration.c - durations with a unit ("250ms", "1.5s"), hints for the ones
+ * that are not, and the time format
  * the ladder and the segment lines print ("1.050"). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include "duration.h"
+#include "suggest.h"
 
 static const struct {
 	const char *name;
@@ -107,4 +109,99 @@ void time_format(usec_t t, char out[32])
 		snprintf(out, 32, "%" PRIu64 ".%03" PRIu64, sec, (uint64_t)(us / USEC_PER_MS));
 	else
 		snprintf(out, 32, "%" PRIu64 ".%06" PRIu64, sec, us);
+}
+
+/* ---- hints for a duration that does not parse -------------------------- */
+
+/* Other spellings of the units, as people write them. */
+static const struct {
+	const char *alias;
+	const char *unit;
+} unit_aliases[] = {
+	{ "sec", "s" }, { "secs", "s" }, { "second", "s" }, { "seconds", "s" },
+	{ "msec", "ms" }, { "msecs", "ms" }, { "millis", "ms" }, { "millisecond", "ms" },
+	{ "milliseconds", "ms" },
+	{ "usec", "us" }, { "usecs", "us" }, { "\xc2\xb5s", "us" }, { "\xce\xbcs", "us" },
+	{ "microsecond", "us" }, { "microseconds", "us" },
+	{ "mins", "min" }, { "minute", "min" }, { "minutes", "min" },
+};
+
+/* Units that tcpsim has not, in minutes each. */
+static const struct {
+	const char *name;
+	uint64_t minutes;
+	const char *what;
+} big_units[] = {
+	{ "h", 60, "hour" }, { "hr", 60, "hour" }, { "hrs", 60, "hour" }, { "hour", 60, "hour" },
+	{ "hours", 60, "hour" }, { "d", 1440, "day" }, { "day", 1440, "day" }, { "days", 1440, "day" },
+};
+
+/* "NUMBER" followed by unit into buf when that parses; 0, or -1. */
+static int candidate(const char *number, size_t len, const char *unit, char *buf, size_t cap)
+{
+	usec_t v;
+
+	if (snprintf(buf, cap, "%.*s%s", (int)len, number, unit) >= (int)cap)
+		return -1;
+	return duration_parse(buf, &v);
+}
+
+int duration_hint(const char *text, char *buf, size_t cap)
+{
+	static const char *const unit_names[] = { "us", "ms", "s", "min", NULL };
+	char a[48], b[48], unit[16];
+	const char *p = text, *guess = NULL;
+	struct decimal d;
+	size_t num_len, n;
+
+	if (!text || read_decimal(&p, &d) < 0)
+		return -1;
+	num_len = (size_t)(p - text);
+	while (*p == ' ')
+		p++;
+	if (*p == '\0') {
+		/* A bare number: whole ones are usually milliseconds here. */
+		if (p != text + num_len)
+			return -1;
+		if (candidate(text, num_len, memchr(text, '.', num_len) ? "s" : "ms", a, sizeof(a)) < 0 &&
+		    candidate(text, num_len, "us", a, sizeof(a)) < 0)
+			return -1;
+		snprintf(buf, cap, "write the unit, e.g. %s", a);
+		return 0;
+	}
+	n = strlen(p);
+	if (n >= sizeof(unit))
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		unit[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] - 'A' + 'a' : p[i]);
+	if (strcmp(unit, "m") == 0) {
+		if (candidate(text, num_len, "min", a, sizeof(a)) < 0 ||
+		    candidate(text, num_len, "ms", b, sizeof(b)) < 0)
+			return -1;
+		snprintf(buf, cap, "did you mean %s or %s?", a, b);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(big_units) / sizeof(big_units[0]); i++) {
+		if (strcmp(unit, big_units[i].name) != 0)
+			continue;
+		if (d.frac_digits || d.whole > UINT64_MAX / big_units[i].minutes)
+			return -1;
+		snprintf(a, sizeof(a), "%" PRIu64, d.whole * big_units[i].minutes);
+		if (candidate(a, strlen(a), "min", b, sizeof(b)) < 0)
+			return -1;
+		snprintf(buf, cap, "did you mean %s? (there is no %s unit)", b, big_units[i].what);
+		return 0;
+	}
+	for (size_t i = 0; !guess && unit_names[i]; i++)
+		if (strcmp(unit, unit_names[i]) == 0)
+			guess = unit_names[i];       /* "5 s", "5MS" */
+	for (size_t i = 0; !guess && i < sizeof(unit_aliases) / sizeof(unit_aliases[0]); i++)
+		if (strcmp(unit, unit_aliases[i].alias) == 0)
+			guess = unit_aliases[i].unit;
+	if (!guess)
+		guess = suggest_closest(unit, unit_names);
+	if (!guess || candidate(text, num_len, guess, a, sizeof(a)) < 0)
+		return -1;
+	snprintf(buf, cap, "did you mean %s?", a);
+	return 0;
 }

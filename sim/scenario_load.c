@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 #include "scenario.h"
 #include "segment.h"
+#include "suggest.h"
 
 #define FILE_MAX_BYTES (16u << 20)
 #define NESTING_MAX 64
@@ -200,6 +202,19 @@ static const char *join(const char *const *list, char *buf, size_t cap)
 	return buf;
 }
 
+/* " (did you mean NAME?)" when one name of list is close to word, else "";
+ * buf holds MSG_MAX / 4 bytes. */
+static const char *did_you_mean(const char *word, const char *const *list, char *buf)
+{
+	const char *guess = suggest_closest(word, list);
+
+	if (!guess)
+		return "";
+	snprintf(buf, MSG_MAX / 4, " (did you mean %s?)", guess);
+	return buf;
+}
+#define DID_YOU_MEAN(word, list) did_you_mean((word), (list), (char[MSG_MAX / 4]){ 0 })
+
 /* Calls fn for each pair of map in file order, after checking that map is a
  * mapping, each key a string, known (when keys is not NULL) and not given
  * before. what names the mapping in messages ("tcp", "a timeline entry"). */
@@ -216,6 +231,9 @@ static int walk_mapping(struct loader *ld, yaml_node_t *map, const char *what,
 			return fail(ld, map, "malformed mapping in %s", what);
 		if (!is_text(k))
 			return fail(ld, k, "keys in %s must be plain names, not %s", what, SHOW(k));
+		if (keys && !in_list(keys, scalar_text(k)) && *DID_YOU_MEAN(scalar_text(k), keys))
+			return fail(ld, k, "unknown key '%s' in %s%s", SHOW(k), what,
+				    DID_YOU_MEAN(scalar_text(k), keys));
 		if (keys && !in_list(keys, scalar_text(k)))
 			return fail(ld, k, "unknown key '%s' in %s (expected %s)", SHOW(k), what,
 				    join(keys, list, sizeof(list)));
@@ -326,6 +344,7 @@ static bool looks_like_duration(const char *s)
 static int get_duration(struct loader *ld, const char *key, yaml_node_t *n, usec_t *out)
 {
 	const char *s = is_text(n) ? scalar_text(n) : NULL;
+	char hint[MSG_MAX / 4];
 	usec_t v;
 
 	if (s && *s == '-')
@@ -337,6 +356,9 @@ static int get_duration(struct loader *ld, const char *key, yaml_node_t *n, usec
 	if (s && looks_like_duration(s))
 		return fail(ld, n, "%s must be a whole number of microseconds up to 1000 days, not %s",
 			    key, SHOW(n));
+	if (s && duration_hint(s, hint, sizeof(hint)) == 0)
+		return fail(ld, n, "%s must be a duration with a unit (us, ms, s, min), not %s: %s",
+			    key, SHOW(n), hint);
 	return fail(ld, n, "%s must be a duration with a unit (us, ms, s, min) such as 250ms, not %s",
 		    key, SHOW(n));
 }
@@ -400,6 +422,9 @@ static int get_choice(struct loader *ld, const char *key, yaml_node_t *n,
 			return 0;
 		}
 	}
+	if (is_text(n) && *DID_YOU_MEAN(scalar_text(n), choices))
+		return fail(ld, n, "%s must be one of %s, not %s%s", key,
+			    join(choices, list, sizeof(list)), SHOW(n), DID_YOU_MEAN(scalar_text(n), choices));
 	return fail(ld, n, "%s must be one of %s, not %s", key, join(choices, list, sizeof(list)),
 		    SHOW(n));
 }
@@ -432,12 +457,12 @@ static int get_ipv4(struct loader *ld, const char *key, yaml_node_t *n, uint32_t
 	return 0;
 }
 
-/* Flags in tcpdump's letters ("S.", "R", "none"). */
+/* Flags in tcpdump's letters ("S.", "R", "none"; packetdrill's "-"). */
 static int get_flags(struct loader *ld, const char *key, yaml_node_t *n, uint8_t *out)
 {
 	if (!is_text(n) || tcp_flags_parse(scalar_text(n), out) < 0)
-		return fail(ld, n, "%s must be tcpdump flags such as S, S., ., P., F., R or R., not %s",
-			    key, SHOW(n));
+		return fail(ld, n, "%s must be tcpdump flags such as S, S., ., P., F., R or R., not %s "
+			    "(none or \"-\" for no flag)", key, SHOW(n));
 	return 0;
 }
 
@@ -457,11 +482,17 @@ static const char *all_state_names(char *buf, size_t cap)
 static int get_state(struct loader *ld, yaml_node_t *n, enum tcp_state *out)
 {
 	char list[200];
+	const char *names[TCP_NSTATES + 1];
 
-	if (!is_text(n) || tcp_state_parse(scalar_text(n), out) < 0)
-		return fail(ld, n, "unknown state %s (states are %s)", SHOW(n),
-			    all_state_names(list, sizeof(list)));
-	return 0;
+	if (is_text(n) && tcp_state_parse(scalar_text(n), out) == 0)
+		return 0;
+	for (int s = 0; s < TCP_NSTATES; s++)
+		names[s] = tcp_state_name((enum tcp_state)s);
+	names[TCP_NSTATES] = NULL;
+	if (is_text(n) && *DID_YOU_MEAN(scalar_text(n), names))
+		return fail(ld, n, "unknown state %s%s", SHOW(n), DID_YOU_MEAN(scalar_text(n), names));
+	return fail(ld, n, "unknown state %s (states are %s)", SHOW(n),
+		    all_state_names(list, sizeof(list)));
 }
 
 /* ---- tcp: -------------------------------------------------------------- */
@@ -840,6 +871,9 @@ static int load_call(struct loader *ld, const struct entry_nodes *en, struct tim
 	for (i = 0; call_names[i]; i++)
 		if (is_text(en->call) && strcmp(scalar_text(en->call), call_names[i]) == 0)
 			break;
+	if (!call_names[i] && is_text(en->call) && *DID_YOU_MEAN(scalar_text(en->call), call_names))
+		return fail(ld, en->call, "unknown call %s%s", SHOW(en->call),
+			    DID_YOU_MEAN(scalar_text(en->call), call_names));
 	if (!call_names[i])
 		return fail(ld, en->call, "unknown call %s (calls are %s)", SHOW(en->call),
 			    join(call_names, list, sizeof(list)));
@@ -1265,11 +1299,55 @@ static struct src_pos offset_pos(const char *buf, size_t len, size_t off)
 	return p;
 }
 
-/* libyaml's error as "FILE:LINE:COL: YAML syntax error: problem (context)". */
+/* What to do about libyaml's problem, "; ..." to follow its words (which
+ * say what the scanner found, not what the writer should change), or "".
+ * The two mistakes that newcomers make most: a plain value holding ": "
+ * (`summary: Step 1: the handshake`), and a tab in the indentation. buf
+ * holds MSG_MAX / 2 bytes. */
+static const char *yaml_hint(const yaml_parser_t *parser, const char *text, size_t len, char *buf)
+{
+	const char *line = text, *end, *colon;
+	size_t col = 0, at, lead;
+
+	for (size_t l = 0; l < parser->problem_mark.line; l++) {
+		const char *nl = memchr(line, '\n', len - (size_t)(line - text));
+		if (!nl)
+			return "";
+		line = nl + 1;
+	}
+	end = memchr(line, '\n', len - (size_t)(line - text));
+	if (!end)
+		end = text + len;
+	/* The problem's byte: columns count UTF-8 characters. */
+	for (at = 0; line + at < end && col < parser->problem_mark.column; at++)
+		if (((unsigned char)line[at + 1] & 0xc0) != 0x80)
+			col++;
+	for (lead = 0; line + lead < end && (line[lead] == ' ' || line[lead] == '\t'); lead++)
+		;
+	if (memchr(line, '\t', lead) || (line + at < end && line[at] == '\t'))
+		return "; indent with spaces, not tabs";
+	if (!parser->problem || strcmp(parser->problem, "mapping values are not allowed in this context") != 0)
+		return "";
+	for (colon = line; colon + 1 < line + at && !(colon[0] == ':' && (colon[1] == ' ' || colon[1] == '\t'));
+	     colon++)
+		;
+	if (colon + 1 >= line + at)
+		return "; check this line's indentation: the keys of one mapping start in one column";
+	if (end - line < 70 && !memchr(line, '"', (size_t)(end - line)) && !memchr(line, '\r', (size_t)(end - line)))
+		snprintf(buf, MSG_MAX / 2, "; quote a value that contains ': ', as in %.*s: \"%.*s\"",
+			 (int)(colon - line - (ptrdiff_t)lead), line + lead, (int)(end - colon - 2), colon + 2);
+	else
+		snprintf(buf, MSG_MAX / 2, "; quote a value that contains ': ', as in summary: \"Step 1: the handshake\"");
+	return buf;
+}
+
+/* libyaml's error as "FILE:LINE:COL: YAML syntax error: problem (context)",
+ * with yaml_hint()'s advice. */
 static int yaml_error(struct loader *ld, const yaml_parser_t *parser, const char *buf, size_t len)
 {
 	struct src_pos pos = pos_of_mark(parser->problem_mark);
 	const char *problem = parser->problem ? parser->problem : "unknown error";
+	const char *hint = yaml_hint(parser, buf, len, (char[MSG_MAX / 2]){ 0 });
 
 	if (parser->error == YAML_MEMORY_ERROR)
 		return fail_at(ld, (struct src_pos){ 1, 1 }, "out of memory while reading YAML");
@@ -1278,8 +1356,8 @@ static int yaml_error(struct loader *ld, const yaml_parser_t *parser, const char
 		return fail_at(ld, pos, "not a readable YAML text: %s", problem);
 	}
 	if (parser->context)
-		return fail_at(ld, pos, "YAML syntax error: %s (%s)", problem, parser->context);
-	return fail_at(ld, pos, "YAML syntax error: %s", problem);
+		return fail_at(ld, pos, "YAML syntax error: %s (%s)%s", problem, parser->context, hint);
+	return fail_at(ld, pos, "YAML syntax error: %s%s", problem, hint);
 }
 
 /* The length of the line break that ends just before buf[i]: LF, CR, or

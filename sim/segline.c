@@ -273,7 +273,8 @@ static int parse_head(struct seg_parser *p, struct seg_line *out)
 		return seg_fail(p, p->tok_start, "missing flags (such as S, S., ., P., F., R)");
 	if (p->tok_len >= 8 || tcp_flags_parse(p->tok, &out->flags) < 0)
 		return seg_fail(p, p->tok_start,
-				"bad flags '%s': expected tcpdump letters S F P R U and . for ACK",
+				"bad flags '%s': expected tcpdump letters S F P R U and . for ACK, "
+				"or none (or -) for no flag",
 				p->tok);
 	return 0;
 }

@@ -41,14 +41,15 @@ static uint8_t flag_bit(char letter)
 }
 
 /* Letters in any order, each at most once; "none" is no flag at all (what
- * tcp_flags_format writes for it). */
+ * tcp_flags_format writes for it, as tcpdump does), and so is "-", which
+ * packetdrill writes for it: a script's line reads as it stands. */
 int tcp_flags_parse(const char *text, uint8_t *flags)
 {
 	uint8_t v = 0;
 
 	if (!text || !*text)
 		return -1;
-	if (strcmp(text, "none") == 0) {
+	if (strcmp(text, "none") == 0 || strcmp(text, "-") == 0) {
 		*flags = 0;
 		return 0;
 	}
