@@ -44,7 +44,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -101,6 +101,12 @@ check-compare: $(BUILD)/tcpsim
 check-sweep: $(BUILD)/tcpsim
 	tests/check_sweep.sh $(BUILD)/tcpsim $(BUILD)/sweep-out
 
+# The command line used wrong: an option without its value, an unknown option,
+# check's one message per invalid file, a YAML syntax error's hint; each
+# message exactly, exit 2.
+check-usage: $(BUILD)/tcpsim
+	tests/check_usage.sh $(BUILD)/tcpsim $(BUILD)/usage-out
+
 # A run and a sweep stopped by a signal leave no file behind, not even a
 # hidden temporary one.
 check-signals: $(BUILD)/tcpsim
@@ -121,7 +127,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.

@@ -41,6 +41,14 @@ struct cli_opts {
  * `allowed`; `help` is printed for --help (then exit 0). Returns 0, or
  * EXIT_USAGE after printing the problem. */
 int cli_parse(int argc, char **argv, unsigned allowed, const char *help, struct cli_opts *o);
+/* The message for an option getopt_long refused: c is ':' (a value is
+ * missing: "option -o needs WHAT", as the user spelt it: "option --output
+ * needs a directory"), '?' (unknown: "unknown option -x"; a long one close to
+ * one of names, NULL-terminated, gets "(did you mean --connection?)"), or an
+ * option the command does not take (unknown too). arg is argv[optind - 1],
+ * opt getopt's optopt (or c). */
+void cli_option_message(int c, const char *arg, int opt, const char *what, const char *const *names,
+			char *msg, size_t cap);
 /* Prints "tcpsim CMD: msg" and the usage; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg);
 

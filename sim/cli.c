@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "suggest.h"
 #include "tmpfiles.h"
 
 const char cli_usage_text[] =
@@ -79,6 +80,76 @@ static unsigned option_bit(int c)
 	}
 }
 
+/* What an option's value is, for "option -o needs a directory". */
+static const char *value_name(int c)
+{
+	switch (c) {
+	case 'o': return "a directory";
+	case OPT_SEED: return "a number";
+	case OPT_PROFILE: return "a profile, rfc9293 or linux";
+	case OPT_FORMAT: return "a format (see the command's --help)";
+	case OPT_ENDPOINT: return "client or server";
+	case OPT_CONNECTION: return "a connection number";
+	default: return "a value";
+	}
+}
+
+/* "-o", "-q" or "--NAME" for option c of long_options. */
+static void option_spelling(int c, char *buf, size_t cap)
+{
+	if (c < 256) {
+		snprintf(buf, cap, "-%c", c);
+		return;
+	}
+	for (const struct option *lo = long_options; lo->name; lo++)
+		if (lo->val == c) {
+			snprintf(buf, cap, "--%s", lo->name);
+			return;
+		}
+	snprintf(buf, cap, "?");
+}
+
+/* The long options that `allowed` takes, NULL-terminated, for a guess at a
+ * misspelt one. */
+static void allowed_names(unsigned allowed, const char *names[], size_t cap)
+{
+	size_t n = 0;
+
+	for (const struct option *lo = long_options; lo->name && n + 1 < cap; lo++)
+		if (lo->val == OPT_HELP || (option_bit(lo->val) & allowed))
+			names[n++] = lo->name;
+	names[n] = NULL;
+}
+
+/* "option -o needs a directory", "unknown option --conection (did you mean
+ * --connection?)" or "unknown option -x" into msg, for the option getopt
+ * refused (c is ':' or '?', or an option this command does not take). */
+void cli_option_message(int c, const char *arg, int opt, const char *what, const char *const *names,
+			char *msg, size_t cap)
+{
+	const char *guess;
+
+	if (c == ':') {
+		if (strncmp(arg, "--", 2) == 0)
+			snprintf(msg, cap, "option %s needs %s", arg, what);
+		else
+			snprintf(msg, cap, "option -%c needs %s", opt, what);
+		return;
+	}
+	if (strncmp(arg, "--", 2) == 0 && arg[2]) {
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+		if ((guess = suggest_closest(name, names))) {
+			snprintf(msg, cap, "unknown option %s (did you mean --%s?)", arg, guess);
+			return;
+		}
+	}
+	if (c == '?' && opt && strncmp(arg, "--", 2) != 0)
+		snprintf(msg, cap, "unknown option -%c", opt);
+	else
+		snprintf(msg, cap, "unknown option %s", arg);
+}
+
 /* Applies one option's value. Returns 0, or a message. */
 static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 {
@@ -130,15 +201,28 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *help, struct 
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:q", long_options, NULL)) != -1) {
+	/* The leading ':' makes getopt tell a missing value (':') from an
+	 * unknown option ('?'). */
+	while ((c = getopt_long(argc, argv, ":o:q", long_options, NULL)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(help, stdout);
 			exit(0);
 		}
 		char msg[160];
+		if (c == ':' && !(option_bit(optopt) & allowed))
+			c = '?';                 /* an option this command does not take */
 		if (c == '?' || c == ':' || !(option_bit(c) & allowed)) {
-			snprintf(msg, sizeof msg, c == ':' ? "%s needs a value" : "unknown option %s",
-				 argv[optind - 1]);
+			const char *names[16], *arg = argv[optind - 1];
+			char spelt[64];
+			allowed_names(allowed, names, sizeof names / sizeof names[0]);
+			if (c != '?' && c != ':') {
+				/* A known option that this command does not take; its value,
+				 * if any, is argv[optind - 1]: name the option instead. */
+				option_spelling(c, spelt, sizeof spelt);
+				arg = spelt;
+			}
+			cli_option_message(c, arg, c == '?' || c == ':' ? optopt : 0, value_name(optopt), names,
+					   msg, sizeof msg);
 			return cli_usage_error(argv[0], msg);
 		}
 		const char *bad = apply_option(c, optarg, o);

@@ -292,8 +292,11 @@ int cmd_run(int argc, char **argv)
 static const char check_help[] =
 	"usage: tcpsim check SCENARIO.yaml...\n"
 	"\n"
-	"Validates the scenarios without running them. Exit 0 when all are valid,\n"
-	"2 otherwise, with one FILE:LINE:COL: message per error.\n";
+	"Validates the scenarios without running them: prints FILE: ok for each valid\n"
+	"one, and for each invalid one a single FILE:LINE:COL: message, its first\n"
+	"error (a later one may only follow from it, and YAML cannot be read past a\n"
+	"syntax error): fix it and check again. Every file is checked.\n"
+	"Exit 0 when all are valid, 2 otherwise.\n";
 
 int cmd_check(int argc, char **argv)
 {

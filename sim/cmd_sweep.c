@@ -78,6 +78,21 @@ struct sweep_opts {
 	uint64_t shard_i, shard_n;
 };
 
+/* What an option's value is, for "option --seeds needs A..B". */
+static const char *sweep_value_name(int c)
+{
+	switch (c) {
+	case OPT_SET: return "KEY=V1,V2,...";
+	case OPT_SEEDS: return "A..B";
+	case 'j': return "a number of processes";
+	case OPT_SHARD: return "I/N";
+	case OPT_PLOT: return "a CSV file";
+	case OPT_Y: return "a column name";
+	case 'o': return "a directory";
+	default: return "a value";
+	}
+}
+
 /* Parses the options into o (whose sweep gets the --set axes). Returns 0,
  * or EXIT_USAGE after printing the problem. */
 static int parse_options(int argc, char **argv, struct sweep_opts *o)
@@ -87,7 +102,9 @@ static int parse_options(int argc, char **argv, struct sweep_opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qj:", sweep_options, NULL)) != -1) {
+	/* The leading ':' makes getopt tell a missing value (':') from an
+	 * unknown option ('?'). */
+	while ((c = getopt_long(argc, argv, ":o:qj:", sweep_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			fputs(sweep_help, stdout);
@@ -134,9 +151,13 @@ static int parse_options(int argc, char **argv, struct sweep_opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
-		default:
-			snprintf(err, sizeof err, c == ':' ? "%s needs a value" : "unknown option %s", argv[optind - 1]);
+		default: {
+			static const char *const names[] = { "set", "seeds", "jobs", "shard", "plot", "y",
+							     "output", "quiet", "help", NULL };
+			cli_option_message(c, argv[optind - 1], optopt, sweep_value_name(optopt), names, err,
+					   sizeof err);
 			return cli_usage_error(argv[0], err);
+		}
 		}
 	}
 	return 0;

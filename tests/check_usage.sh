@@ -1,0 +1,97 @@
+#!/bin/sh
+# tests/check_usage.sh TCPSIM OUTDIR - what the command line says when it is
+# used wrong: an option without its value ("option -o needs a directory"), an
+# unknown option (with "did you mean" when one is close), for every command
+# and every option that takes a value; `check` reports one message, the
+# first error, per invalid file, as `check --help` says; a YAML syntax error
+# reaches the user with what to do. Each message is stated exactly; each
+# case exits 2 and prints nothing on standard output. Only option parsing
+# and `check` run here: replay and compare stop before anything is replayed.
+set -u
+TCPSIM=${1:-build/tcpsim}
+OUT=${2:-build/usage-out}
+fails=0
+LC_ALL=C
+export LC_ALL
+
+fail() {
+	echo "check_usage: FAIL: $*"
+	fails=$((fails + 1))
+}
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# expect_usage WANT ARGS...: exit 2, nothing on stdout, stderr's first line WANT.
+expect_usage() {
+	want=$1
+	shift
+	"$TCPSIM" "$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	rc=$?
+	[ $rc -eq 2 ] || fail "tcpsim $*: exit $rc, not 2"
+	[ -s "$OUT/stdout" ] && fail "tcpsim $*: printed on stdout: $(head -1 "$OUT/stdout")"
+	got=$(head -1 "$OUT/stderr")
+	[ "$got" = "$want" ] || fail "tcpsim $*:
+    want: $want
+    got:  $got"
+	# The usage follows the message.
+	sed -n 2p "$OUT/stderr" | grep -q '^usage: tcpsim run ' || fail "tcpsim $*: no usage after the message"
+}
+
+printf 'summary: x\n' > "$OUT/ok.yaml"
+
+# -o without its value, for every command that takes -o.
+for cmd in run graph replay compare sweep; do
+	expect_usage "tcpsim $cmd: option -o needs a directory" $cmd "$OUT/ok.yaml" -o
+	expect_usage "tcpsim $cmd: option --output needs a directory" $cmd "$OUT/ok.yaml" --output
+done
+# Every other option that takes a value.
+expect_usage "tcpsim run: option --seed needs a number" run "$OUT/ok.yaml" --seed
+expect_usage "tcpsim run: option --profile needs a profile, rfc9293 or linux" run "$OUT/ok.yaml" --profile
+expect_usage "tcpsim run: option --format needs a format (see the command's --help)" run "$OUT/ok.yaml" --format
+expect_usage "tcpsim run: option --connection needs a connection number" run "$OUT/ok.yaml" --connection
+expect_usage "tcpsim graph: option --endpoint needs client or server" graph "$OUT/ok.yaml" --endpoint
+expect_usage "tcpsim coverage: option --seed needs a number" coverage "$OUT/ok.yaml" --seed
+expect_usage "tcpsim coverage: option --profile needs a profile, rfc9293 or linux" coverage "$OUT/ok.yaml" --profile
+expect_usage "tcpsim sweep: option --set needs KEY=V1,V2,..." sweep "$OUT/ok.yaml" --set
+expect_usage "tcpsim sweep: option --seeds needs A..B" sweep "$OUT/ok.yaml" --seeds
+expect_usage "tcpsim sweep: option -j needs a number of processes" sweep "$OUT/ok.yaml" -j
+expect_usage "tcpsim sweep: option --jobs needs a number of processes" sweep "$OUT/ok.yaml" --jobs
+expect_usage "tcpsim sweep: option --shard needs I/N" sweep "$OUT/ok.yaml" --shard
+expect_usage "tcpsim sweep: option --plot needs a CSV file" sweep --plot
+expect_usage "tcpsim sweep: option --y needs a column name" sweep "$OUT/ok.yaml" --y
+# Unknown options; a close one is named.
+expect_usage "tcpsim run: unknown option -x" run "$OUT/ok.yaml" -x
+expect_usage "tcpsim run: unknown option -x" run "$OUT/ok.yaml" -qx
+expect_usage "tcpsim run: unknown option --conection (did you mean --connection?)" run "$OUT/ok.yaml" --conection 2
+expect_usage "tcpsim run: unknown option --bogus" run "$OUT/ok.yaml" --bogus
+expect_usage "tcpsim sweep: unknown option --sedes (did you mean --seeds?)" sweep "$OUT/ok.yaml" --sedes 1..2
+# An option the command does not take is unknown to it, with or without its value.
+expect_usage "tcpsim check: unknown option -o" check -o
+expect_usage "tcpsim check: unknown option -o" check -o "$OUT/dir" "$OUT/ok.yaml"
+expect_usage "tcpsim check: unknown option --seed" check --seed 3 "$OUT/ok.yaml"
+
+# check: one message, the first error, per invalid file; every file checked.
+printf 'sumary: x\nlink: { loss: 2 }\n' > "$OUT/two_errors.yaml"
+printf 'summary: Step 1: the handshake\n' > "$OUT/colon.yaml"
+printf 'link:\n\tdelay: 1s\n' > "$OUT/tab.yaml"
+"$TCPSIM" check "$OUT/two_errors.yaml" "$OUT/ok.yaml" "$OUT/colon.yaml" "$OUT/tab.yaml" \
+	>"$OUT/stdout" 2>"$OUT/stderr"
+rc=$?
+[ $rc -eq 2 ] || fail "check of invalid files: exit $rc, not 2"
+cat > "$OUT/want_stderr" <<WANT
+$OUT/two_errors.yaml:1:1: unknown key 'sumary' in the scenario (did you mean summary?)
+$OUT/colon.yaml:1:16: YAML syntax error: mapping values are not allowed in this context; quote a value that contains ': ', as in summary: "Step 1: the handshake"
+$OUT/tab.yaml:2:1: YAML syntax error: found character that cannot start any token (while scanning for the next token); indent with spaces, not tabs
+WANT
+cmp -s "$OUT/stderr" "$OUT/want_stderr" || fail "check's messages:
+$(diff "$OUT/want_stderr" "$OUT/stderr")"
+[ "$(cat "$OUT/stdout")" = "$OUT/ok.yaml: ok" ] || fail "check's standard output: $(cat "$OUT/stdout")"
+"$TCPSIM" check --help | grep -q 'a single FILE:LINE:COL: message, its first' ||
+	fail "check --help does not say that a file gets one message, its first error"
+
+if [ $fails -ne 0 ]; then
+	echo "check_usage: $fails failure(s)"
+	exit 1
+fi
+echo "check_usage: every message as stated"
