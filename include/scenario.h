@@ -76,6 +76,7 @@ struct inject_spec {
 	bool has_seq, has_ack, has_win;
 	uint32_t seq, ack;
 	uint16_t win;
+	uint16_t mss;                /* the MSS option's value; 0: no option (none unless given) */
 	uint32_t len;                /* payload bytes; data, when given, holds them */
 	char *data;                  /* NULL: len bytes of the pattern */
 };

@@ -349,6 +349,7 @@ static void call_inject(struct replay *r, const struct inject_spec *in)
 		.flags = in->flags,
 		.len = in->len > sizeof(big) ? (uint32_t)sizeof(big) : in->len,
 		.data = (const uint8_t *)in->data,
+		.mss = in->mss,
 	};
 	if (!in->data && s.len) {
 		for (uint32_t i = 0; i < s.len; i++)

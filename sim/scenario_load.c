@@ -737,7 +737,7 @@ static int endpoints_pair(struct loader *ld, const char *key, yaml_node_t *k, ya
 
 static const char *const entry_keys[] = { "at", "client", "server", "inject", "bytes", "data", "wait", NULL };
 static const char *const wait_names[] = { "established", NULL };
-static const char *const inject_keys[] = { "from", "flags", "seq", "ack", "win", "len", "data", NULL };
+static const char *const inject_keys[] = { "from", "flags", "seq", "ack", "win", "mss", "len", "data", NULL };
 static const char *const call_names[] = { "listen", "connect", "send", "close", "abort", NULL };
 
 /* The keys of one timeline entry, checked together once all are known. */
@@ -812,6 +812,16 @@ static int inject_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_
 		in->win = (uint16_t)win;
 		return 0;
 	}
+	if (strcmp(key, "mss") == 0) {
+		/* A forged segment carries no option unless given: a forged SYN
+		 * without one makes the peer send 536-byte segments (RFC 9293
+		 * section 3.7.1). */
+		uint32_t mss;
+		if (get_u32(ld, key, v, 1, 65535, &mss) < 0)
+			return -1;
+		in->mss = (uint16_t)mss;
+		return 0;
+	}
 	if (strcmp(key, "len") == 0) {
 		ic->len_key = k;
 		return get_u32(ld, key, v, 0, PAYLOAD_MAX, &in->len);
@@ -825,7 +835,7 @@ static int inject_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_
 	return 0;
 }
 
-/* `inject: { from, flags, seq, ack, win, len, data }`. */
+/* `inject: { from, flags, seq, ack, win, mss, len, data }`. */
 static int load_inject(struct loader *ld, yaml_node_t *n, struct inject_spec *spec)
 {
 	struct inject_ctx ic = { .spec = spec };

@@ -171,6 +171,7 @@ static int do_inject(struct engine *e, const struct inject_spec *in)
 		.flags = in->flags,
 		.len = in->len,
 		.data = (const uint8_t *)in->data,
+		.mss = in->mss,
 	};
 	uint8_t pattern[64];
 	if (!in->data && in->len) {

@@ -718,7 +718,7 @@ static const struct bad_case {
 	{ "timeline:\n  - { at: 1s, inject: { from: client, flags: R, seq: -1 } }\n", "2:54: seq must be an integer between 0 and 4294967295, not -1" },
 	{ "timeline:\n  - { at: 1s, inject: { from: client, flags: P., len: 65496 } }\n", "2:55: len must be an integer between 0 and 65495, not 65496" },
 	{ "timeline:\n  - { at: 1s, inject: { from: client, flags: P., len: 1, data: x } }\n", "2:58: inject takes len or data, not both" },
-	{ "timeline:\n  - { at: 1s, inject: { from: client, flags: R, ttl: 1 } }\n", "2:49: unknown key 'ttl' in inject (expected from, flags, seq, ack, win, len, data)" },
+	{ "timeline:\n  - { at: 1s, inject: { from: client, flags: R, ttl: 1 } }\n", "2:49: unknown key 'ttl' in inject (expected from, flags, seq, ack, win, mss, len, data)" },
 	{ "timeline:\n  - { at: 1s, inject: { from: client, flags: R }, bytes: 1 }\n", "2:51: bytes is only for send; an inject's payload goes inside inject: {...}" },
 	{ "timeline:\n  - { at: 1s, inject: R }\n", "2:23: inject must be a mapping of keys, not R" },
 	/* expect: */
