@@ -18,9 +18,9 @@ int duration_parse(const char *text, usec_t *out);
  * the end of a sentence: "did you mean 2min or 2ms?" for "2m", "did you
  * mean 5s?" for "5sec" or "5 s", "did you mean 120min? (there is no hour
  * unit)" for "2h", "write the unit, e.g. 40ms" for a bare "40". Each
- * duration offered parses. Returns 0 with the hint in buf, or -1 when there
- * is no good guess (buf untouched). */
-int duration_hint(const char *text, char *buf, size_t cap);
+ * duration offered parses and is at most max. Returns 0 with the hint in
+ * buf, or -1 when there is no good guess (buf untouched). */
+int duration_hint(const char *text, usec_t max, char *buf, size_t cap);
 
 /* Seconds with three decimals when the time is whole milliseconds ("1.050"),
  * six otherwise ("1.050250"). out must hold 32 bytes. */

@@ -136,17 +136,18 @@ static const struct {
 	{ "hours", 60, "hour" }, { "d", 1440, "day" }, { "day", 1440, "day" }, { "days", 1440, "day" },
 };
 
-/* "NUMBER" followed by unit into buf when that parses; 0, or -1. */
-static int candidate(const char *number, size_t len, const char *unit, char *buf, size_t cap)
+/* "NUMBER" followed by unit into buf when that parses to at most max; 0,
+ * or -1. */
+static int candidate(const char *number, size_t len, const char *unit, usec_t max, char *buf, size_t cap)
 {
 	usec_t v;
 
 	if (snprintf(buf, cap, "%.*s%s", (int)len, number, unit) >= (int)cap)
 		return -1;
-	return duration_parse(buf, &v);
+	return duration_parse(buf, &v) == 0 && v <= max ? 0 : -1;
 }
 
-int duration_hint(const char *text, char *buf, size_t cap)
+int duration_hint(const char *text, usec_t max, char *buf, size_t cap)
 {
 	static const char *const unit_names[] = { "us", "ms", "s", "min", NULL };
 	char a[48], b[48], unit[16];
@@ -163,8 +164,8 @@ int duration_hint(const char *text, char *buf, size_t cap)
 		/* A bare number: whole ones are usually milliseconds here. */
 		if (p != text + num_len)
 			return -1;
-		if (candidate(text, num_len, memchr(text, '.', num_len) ? "s" : "ms", a, sizeof(a)) < 0 &&
-		    candidate(text, num_len, "us", a, sizeof(a)) < 0)
+		if (candidate(text, num_len, memchr(text, '.', num_len) ? "s" : "ms", max, a, sizeof(a)) < 0 &&
+		    candidate(text, num_len, "us", max, a, sizeof(a)) < 0)
 			return -1;
 		snprintf(buf, cap, "write the unit, e.g. %s", a);
 		return 0;
@@ -175,8 +176,8 @@ int duration_hint(const char *text, char *buf, size_t cap)
 	for (size_t i = 0; i <= n; i++)
 		unit[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] - 'A' + 'a' : p[i]);
 	if (strcmp(unit, "m") == 0) {
-		if (candidate(text, num_len, "min", a, sizeof(a)) < 0 ||
-		    candidate(text, num_len, "ms", b, sizeof(b)) < 0)
+		if (candidate(text, num_len, "min", max, a, sizeof(a)) < 0 ||
+		    candidate(text, num_len, "ms", max, b, sizeof(b)) < 0)
 			return -1;
 		snprintf(buf, cap, "did you mean %s or %s?", a, b);
 		return 0;
@@ -187,7 +188,7 @@ int duration_hint(const char *text, char *buf, size_t cap)
 		if (d.frac_digits || d.whole > UINT64_MAX / big_units[i].minutes)
 			return -1;
 		snprintf(a, sizeof(a), "%" PRIu64, d.whole * big_units[i].minutes);
-		if (candidate(a, strlen(a), "min", b, sizeof(b)) < 0)
+		if (candidate(a, strlen(a), "min", max, b, sizeof(b)) < 0)
 			return -1;
 		snprintf(buf, cap, "did you mean %s? (there is no %s unit)", b, big_units[i].what);
 		return 0;
@@ -200,7 +201,7 @@ int duration_hint(const char *text, char *buf, size_t cap)
 			guess = unit_aliases[i].unit;
 	if (!guess)
 		guess = suggest_closest(unit, unit_names);
-	if (!guess || candidate(text, num_len, guess, a, sizeof(a)) < 0)
+	if (!guess || candidate(text, num_len, guess, max, a, sizeof(a)) < 0)
 		return -1;
 	snprintf(buf, cap, "did you mean %s?", a);
 	return 0;

@@ -356,7 +356,7 @@ static int get_duration(struct loader *ld, const char *key, yaml_node_t *n, usec
 	if (s && looks_like_duration(s))
 		return fail(ld, n, "%s must be a whole number of microseconds up to 1000 days, not %s",
 			    key, SHOW(n));
-	if (s && duration_hint(s, hint, sizeof(hint)) == 0)
+	if (s && duration_hint(s, DURATION_MAX, hint, sizeof(hint)) == 0)
 		return fail(ld, n, "%s must be a duration with a unit (us, ms, s, min), not %s: %s",
 			    key, SHOW(n), hint);
 	return fail(ld, n, "%s must be a duration with a unit (us, ms, s, min) such as 250ms, not %s",

@@ -45,11 +45,13 @@ static void test_closest(void)
 					   keys));
 }
 
-/* duration_hint(text) is want (NULL: no hint). */
+#define DAYS_1000 (1000ull * 86400 * USEC_PER_SEC)
+
+/* duration_hint(text, 1000 days) is want (NULL: no hint). */
 static void check_hint(const char *text, const char *want)
 {
 	char buf[96] = "untouched";
-	int rc = duration_hint(text, buf, sizeof(buf));
+	int rc = duration_hint(text, DAYS_1000, buf, sizeof(buf));
 
 	if (!want) {
 		CU_ASSERT_EQUAL(rc, -1);
@@ -79,6 +81,11 @@ static void test_duration_hints(void)
 	check_hint("1.5S", "did you mean 1.5s?");
 	check_hint("2h", "did you mean 120min? (there is no hour unit)");
 	check_hint("1day", "did you mean 1440min? (there is no day unit)");
+	check_hint("1000d", "did you mean 1440000min? (there is no day unit)");
+	check_hint("1001d", NULL);                               /* past the limit */
+	check_hint("86400001", "write the unit, e.g. 86400001ms");
+	check_hint("86400001000", "write the unit, e.g. 86400001000us");
+	check_hint("86400000001000", NULL);
 	check_hint("5sm", NULL);    /* one edit from s, ms and us alike */
 	check_hint("1.5h", NULL);
 	check_hint("0.5m", "did you mean 0.5min or 0.5ms?");
