@@ -90,6 +90,43 @@ $(diff "$OUT/want_stderr" "$OUT/stderr")"
 "$TCPSIM" check --help | grep -q 'a single FILE:LINE:COL: message, its first' ||
 	fail "check --help does not say that a file gets one message, its first error"
 
+# The man page's synopsis lists every command of `tcpsim --help` with the
+# same options: each synopsis line of the man page (a block up to .br) as
+# "COMMAND --opt --opt ...", compared with the same from --help.
+MAN=$(dirname "$0")/../docs/tcpsim.1
+# Each option once a line ("[--set KEY2=...]" repeats --set).
+dedup() {
+	awk '{ delete seen; out = $1; for (i = 2; i <= NF; i++) if (!($i in seen)) { seen[$i]; out = out " " $i }; print out }'
+}
+synopsis_of_help() {
+	"$TCPSIM" --help | sed 's/^usage://' | awk '
+		$1 == "tcpsim" && $2 !~ /^-/ { if (line) print line; line = $2 }
+		$1 == "tcpsim" && $2 ~ /^-/ { if (line) print line; line = ""; next }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^\[?-/) { o = $i; gsub(/[][]/, "", o); line = line " " o } }
+		END { if (line) print line }' | dedup | sort
+}
+synopsis_of_man() {
+	sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$MAN" | sed 's/\\-/-/g' | awk '
+		/^\.B tcpsim -/ { if (line) print line; line = ""; skip = 1; next }
+		/^\.B tcpsim [a-z]/ { if (line) print line; line = $3; skip = 0
+			for (i = 4; i <= NF; i++) if ($i ~ /^-/) line = line " " $i; next }
+		/^\.br/ { if (line) print line; line = ""; next }
+		skip { next }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^-/) { o = $i; gsub(/[" ]/, "", o); line = line " " o } }
+		END { if (line) print line }' | dedup | sort
+}
+synopsis_of_help > "$OUT/help_synopsis"
+synopsis_of_man > "$OUT/man_synopsis"
+[ -s "$OUT/help_synopsis" ] || fail "no synopsis read from tcpsim --help"
+cmp -s "$OUT/help_synopsis" "$OUT/man_synopsis" || fail "the man page's synopsis differs from tcpsim --help:
+$(diff "$OUT/help_synopsis" "$OUT/man_synopsis")"
+# Each command's own --help names the options the synopsis gives it.
+while read -r cmd opts; do
+	for o in $opts; do
+		"$TCPSIM" "$cmd" --help | grep -q -e "$o\b" || fail "tcpsim $cmd --help does not mention $o"
+	done
+done < "$OUT/help_synopsis"
+
 if [ $fails -ne 0 ]; then
 	echo "check_usage: $fails failure(s)"
 	exit 1
