@@ -127,6 +127,22 @@ while read -r cmd opts; do
 	done
 done < "$OUT/help_synopsis"
 
+# Every whole scenario in docs/scenario-format.md (a yaml block whose first
+# line is a top-level key) is one that `check` takes.
+DOC=$(dirname "$0")/../docs/scenario-format.md
+awk -v out="$OUT/doc-example-" '
+	/^```yaml$/ { n++; f = out n ".yaml"; inblock = 1; first = 1; next }
+	/^```$/ { inblock = 0; next }
+	inblock && first { first = 0; if ($0 !~ /^[a-z_]+:/) { inblock = 0; next } }
+	inblock { print > f }' "$DOC"
+examples=0
+for f in "$OUT"/doc-example-*.yaml; do
+	[ -f "$f" ] || continue
+	examples=$((examples + 1))
+	"$TCPSIM" check "$f" >/dev/null 2>"$OUT/stderr" || fail "an example of docs/scenario-format.md does not load: $(cat "$OUT/stderr")"
+done
+[ $examples -ge 4 ] || fail "only $examples whole scenarios found in docs/scenario-format.md"
+
 if [ $fails -ne 0 ]; then
 	echo "check_usage: $fails failure(s)"
 	exit 1
