@@ -1328,6 +1328,8 @@ static const char *yaml_hint(const yaml_parser_t *parser, const char *text, size
 	end = memchr(line, '\n', len - (size_t)(line - text));
 	if (!end)
 		end = text + len;
+	if (line == text && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		line += 3;                          /* the BOM takes no column */
 	/* The problem's byte: columns count UTF-8 characters. */
 	for (at = 0; line + at < end && col < parser->problem_mark.column; at++)
 		if (((unsigned char)line[at + 1] & 0xc0) != 0x80)

@@ -46,6 +46,12 @@ static const struct {
 	{ "link:\n  delay: 1s\n  \tloss: 0.1\n",
 	  "3:3: YAML syntax error: found a tab character that violates indentation "
 	  "(while scanning a plain scalar); indent with spaces, not tabs" },
+	{ "\xef\xbb\xbf\tsummary: x\n",
+	  "1:1: YAML syntax error: found character that cannot start any token "
+	  "(while scanning for the next token); indent with spaces, not tabs" },
+	{ "\xef\xbb\xbfsummary: a: b\n",
+	  "1:11: YAML syntax error: mapping values are not allowed in this context; "
+	  "quote a value that contains ': ', as in summary: \"a: b\"" },
 	{ "timeline: [a", "1:13: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)" },
 	/* Did you mean: keys, calls, states, values. */
 	{ "sumary: x\n", "1:1: unknown key 'sumary' in the scenario (did you mean summary?)" },
