@@ -231,12 +231,14 @@ static int walk_mapping(struct loader *ld, yaml_node_t *map, const char *what,
 			return fail(ld, map, "malformed mapping in %s", what);
 		if (!is_text(k))
 			return fail(ld, k, "keys in %s must be plain names, not %s", what, SHOW(k));
-		if (keys && !in_list(keys, scalar_text(k)) && *DID_YOU_MEAN(scalar_text(k), keys))
-			return fail(ld, k, "unknown key '%s' in %s%s", SHOW(k), what,
-				    DID_YOU_MEAN(scalar_text(k), keys));
-		if (keys && !in_list(keys, scalar_text(k)))
+		if (keys && !in_list(keys, scalar_text(k))) {
+			/* The one close name, else the whole list. */
+			const char *guess = DID_YOU_MEAN(scalar_text(k), keys);
+			if (*guess)
+				return fail(ld, k, "unknown key '%s' in %s%s", SHOW(k), what, guess);
 			return fail(ld, k, "unknown key '%s' in %s (expected %s)", SHOW(k), what,
 				    join(keys, list, sizeof(list)));
+		}
 		if (key_seen_before(ld, map, p))
 			return fail(ld, k, "duplicate key '%s' in %s", SHOW(k), what);
 		if (fn(ld, scalar_text(k), k, v, ctx) < 0)
@@ -422,11 +424,8 @@ static int get_choice(struct loader *ld, const char *key, yaml_node_t *n,
 			return 0;
 		}
 	}
-	if (is_text(n) && *DID_YOU_MEAN(scalar_text(n), choices))
-		return fail(ld, n, "%s must be one of %s, not %s%s", key,
-			    join(choices, list, sizeof(list)), SHOW(n), DID_YOU_MEAN(scalar_text(n), choices));
-	return fail(ld, n, "%s must be one of %s, not %s", key, join(choices, list, sizeof(list)),
-		    SHOW(n));
+	return fail(ld, n, "%s must be one of %s, not %s%s", key, join(choices, list, sizeof(list)),
+		    SHOW(n), is_text(n) ? DID_YOU_MEAN(scalar_text(n), choices) : "");
 }
 
 static const char *const role_names[] = { "client", "server", NULL };
@@ -489,8 +488,9 @@ static int get_state(struct loader *ld, yaml_node_t *n, enum tcp_state *out)
 	for (int s = 0; s < TCP_NSTATES; s++)
 		names[s] = tcp_state_name((enum tcp_state)s);
 	names[TCP_NSTATES] = NULL;
-	if (is_text(n) && *DID_YOU_MEAN(scalar_text(n), names))
-		return fail(ld, n, "unknown state %s%s", SHOW(n), DID_YOU_MEAN(scalar_text(n), names));
+	const char *guess = is_text(n) ? DID_YOU_MEAN(scalar_text(n), names) : "";
+	if (*guess)
+		return fail(ld, n, "unknown state %s%s", SHOW(n), guess);
 	return fail(ld, n, "unknown state %s (states are %s)", SHOW(n),
 		    all_state_names(list, sizeof(list)));
 }
@@ -881,12 +881,13 @@ static int load_call(struct loader *ld, const struct entry_nodes *en, struct tim
 	for (i = 0; call_names[i]; i++)
 		if (is_text(en->call) && strcmp(scalar_text(en->call), call_names[i]) == 0)
 			break;
-	if (!call_names[i] && is_text(en->call) && *DID_YOU_MEAN(scalar_text(en->call), call_names))
-		return fail(ld, en->call, "unknown call %s%s", SHOW(en->call),
-			    DID_YOU_MEAN(scalar_text(en->call), call_names));
-	if (!call_names[i])
+	if (!call_names[i]) {
+		const char *guess = is_text(en->call) ? DID_YOU_MEAN(scalar_text(en->call), call_names) : "";
+		if (*guess)
+			return fail(ld, en->call, "unknown call %s%s", SHOW(en->call), guess);
 		return fail(ld, en->call, "unknown call %s (calls are %s)", SHOW(en->call),
 			    join(call_names, list, sizeof(list)));
+	}
 	e->call = (enum user_call)i;
 	if (en->wait) {
 		int w;
