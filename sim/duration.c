@@ -1,6 +1,6 @@
 /* duration.c - durations with a unit ("250ms", "1.5s"), hints for the ones
- * that are not, and the time format
- * the ladder and the segment lines print ("1.050"). */
+ * that are not, and the time format the ladder and the segment lines print
+ * ("1.050"). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
