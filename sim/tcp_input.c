@@ -492,6 +492,11 @@ static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment 
 		 * sent before the timeout is acknowledged (docs/decisions.md). */
 		if (seq_lt(tcb->snd_una, tcb->recover) && seq_lt(tcb->snd_una, tcb->snd_max))
 			tcp_retransmit_front(st, tcb);
+		else if (!seq_lt(tcb->snd_una, tcb->recover))
+			/* Passed: recover trails SND.UNA, so that after 2^31
+			 * bytes a stale value (the ISS, or an old timeout's)
+			 * never reads as ahead of it in sequence space. */
+			tcb->recover = tcb->snd_una;
 	}
 	/* (S14: a duplicate ACK changes nothing but the window.) Window
 	 * update: "If SND.UNA =< SEG.ACK =< SND.NXT ... if (SND.WL1 < SEG.SEQ
