@@ -1,6 +1,4 @@
 /* tcp_user.c - user calls, RFC 9293 sections 3.10.1 to 3.10.5. */
-#include <stdlib.h>
-#include <string.h>
 #include "stack.h"
 #include "tcp.h"
 
