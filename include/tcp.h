@@ -17,6 +17,7 @@
 #include "duration.h"
 #include "scenario.h"
 #include "segment.h"
+#include "sndbuf.h"
 #include "tcp_state.h"
 #include "trace.h"
 
@@ -29,13 +30,6 @@ struct ooo_seg {
 	uint32_t len;
 	bool fin;                     /* a FIN follows the last byte */
 	uint8_t data[];
-};
-
-/* Bytes the application handed over and the peer has not yet acknowledged.
- * snd_buf holds the stream from the sequence number snd_buf_seq on. */
-struct sndbuf {
-	uint8_t *data;
-	uint32_t len, cap;
 };
 
 struct tcb {
@@ -58,8 +52,7 @@ struct tcb {
 
 	uint32_t snd_mss;             /* what we may put in one segment */
 	struct sndbuf snd;            /* from SND.UNA's byte on (after the SYN) */
-	uint32_t snd_buf_seq;         /* sequence number of snd.data[0] */
-	uint64_t stream_offset;       /* bytes queued by the app so far (for the pattern) */
+	uint32_t snd_buf_seq;         /* sequence number of the first byte snd holds */
 	bool fin_queued;              /* CLOSE: a FIN follows the queued data */
 	bool fin_sent;
 	uint32_t fin_seq;             /* the FIN's sequence number, once sent */

@@ -149,9 +149,7 @@ int stack_init(struct stack *st, enum profile profile, const struct tcp_params *
 
 static void tcb_free_buffers(struct tcb *tcb)
 {
-	free(tcb->snd.data);
-	tcb->snd.data = NULL;
-	tcb->snd.len = tcb->snd.cap = 0;
+	sndbuf_free(&tcb->snd);
 	while (tcb->ooo) {
 		struct ooo_seg *next = tcb->ooo->next;
 		free(tcb->ooo);

@@ -125,24 +125,23 @@ static void handshake_acked(struct stack *st, struct tcb *tcb)
 	tcb_timer_cancel(st, tcb, TIMER_RTO);
 }
 
-/* Drops the acknowledged bytes from the send queue. */
+/* Drops the acknowledged bytes from the send queue (section 3.10.7.4, fifth
+ * step: "Any segments on the retransmission queue that are thereby entirely
+ * acknowledged are removed"). The ACK is acceptable, at most SND.NXT, so it
+ * lies at most a window (or the FIN's one) past snd_buf_seq, and the 32-bit
+ * difference is the count of bytes; the queue behind it may hold 2^32 bytes
+ * or more, which is why it is never compared as sequence numbers. The queue
+ * frees what it drops: an idle connection holds no buffer, and a million
+ * of them in TIME_WAIT would otherwise keep a million. */
 static void sndbuf_ack(struct tcb *tcb, uint32_t ack)
 {
-	uint32_t end = tcb->snd_buf_seq + tcb->snd.len;
-	uint32_t upto = seq_lt(ack, end) ? ack : end;
-	if (!seq_gt(upto, tcb->snd_buf_seq))
+	if (!seq_gt(ack, tcb->snd_buf_seq))
 		return;
-	uint32_t n = upto - tcb->snd_buf_seq;
-	memmove(tcb->snd.data, tcb->snd.data + n, tcb->snd.len - n);
-	tcb->snd.len -= n;
-	tcb->snd_buf_seq = upto;
-	/* An idle connection holds no buffer: a million of them in TIME_WAIT
-	 * would otherwise keep a million. */
-	if (tcb->snd.len == 0) {
-		free(tcb->snd.data);
-		tcb->snd.data = NULL;
-		tcb->snd.cap = 0;
-	}
+	uint64_t n = ack - tcb->snd_buf_seq;
+	if (n > sndbuf_len(&tcb->snd))
+		n = sndbuf_len(&tcb->snd);         /* the ACK of our FIN */
+	sndbuf_drop(&tcb->snd, n);
+	tcb->snd_buf_seq += (uint32_t)n;
 }
 
 static bool our_fin_acked(const struct tcb *tcb)
@@ -493,6 +492,11 @@ static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment 
 		 * sent before the timeout is acknowledged (docs/decisions.md). */
 		if (seq_lt(tcb->snd_una, tcb->recover) && seq_lt(tcb->snd_una, tcb->snd_max))
 			tcp_retransmit_front(st, tcb);
+		else if (!seq_lt(tcb->snd_una, tcb->recover))
+			/* Passed: recover trails SND.UNA, so that after 2^31
+			 * bytes a stale value (the ISS, or an old timeout's)
+			 * never reads as ahead of it in sequence space. */
+			tcb->recover = tcb->snd_una;
 	}
 	/* (S14: a duplicate ACK changes nothing but the window.) Window
 	 * update: "If SND.UNA =< SEG.ACK =< SND.NXT ... if (SND.WL1 < SEG.SEQ

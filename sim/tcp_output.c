@@ -29,10 +29,22 @@ void tcp_send_control(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t 
 	send_segment(st, tcb, seq, ack, flags, NULL, 0);
 }
 
-/* The sequence number just past the data the application has queued. */
-static uint32_t data_end(const struct tcb *tcb)
+/* Bytes of the send queue before seq: sent (or, for SND.UNA, acknowledged
+ * up to the queue's start). seq is SND.NXT or SND.UNA, at most a window
+ * past the queue's first byte (or one past its end, after the FIN), so the
+ * 32-bit difference is exact however long the queue. */
+static uint64_t queue_offset(const struct tcb *tcb, uint32_t seq)
 {
-	return tcb->snd_buf_seq + tcb->snd.len;
+	return (uint32_t)(seq - tcb->snd_buf_seq);
+}
+
+/* Queued bytes from seq on (0 when seq is at the end or past it, the FIN's
+ * place). 64-bit: the queue may hold 2^32 bytes or more, which sequence
+ * numbers cannot tell from none. */
+static uint64_t queued_from(const struct tcb *tcb, uint32_t seq)
+{
+	uint64_t at = queue_offset(tcb, seq), len = sndbuf_len(&tcb->snd);
+	return at < len ? len - at : 0;
 }
 
 static void start_rtt_timing(struct stack *st, struct tcb *tcb, uint32_t end)
@@ -52,22 +64,28 @@ static void arm_rto(struct stack *st, struct tcb *tcb)
 		tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
 }
 
-/* Sends data from seq on (at most one MSS, at most up to `limit`) with the
- * FIN when it reaches the FIN's place. Returns the sequence space used. */
-static uint32_t send_data_at(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t limit)
+/* Sends the queued data from seq on, at most `avail` bytes and one MSS, with
+ * the FIN when it reaches the FIN's place (the end of the queue), and PSH
+ * on the segment that empties the queue (section 3.9.1.2). The payload is
+ * read from the queue (sndbuf_read(): the pattern, or the `data:` bytes,
+ * across their boundaries). Returns the sequence space used: 0 when there
+ * was nothing to send. */
+static uint32_t send_data_at(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t avail)
 {
-	uint32_t n = seq_lt(seq, limit) ? limit - seq : 0;
-	if (n > tcb->snd_mss)
-		n = tcb->snd_mss;
+	uint64_t at = queue_offset(tcb, seq), len = sndbuf_len(&tcb->snd);
+	uint32_t n = avail < tcb->snd_mss ? avail : tcb->snd_mss;
+	if (at > len || n > len - at)
+		return 0;
+	bool at_end = at + n == len;
 	uint8_t flags = TH_ACK;
-	uint32_t end = seq + n;
-	if (n && end == data_end(tcb))
+	if (n && at_end)
 		flags |= TH_PSH;
-	if (tcb->fin_queued && end == data_end(tcb))
+	if (tcb->fin_queued && at_end)
 		flags |= TH_FIN;
-	const uint8_t *p = n ? tcb->snd.data + (seq - tcb->snd_buf_seq) : NULL;
 	if (!n && !(flags & TH_FIN))
 		return 0;
+	uint8_t scratch[SNDBUF_READ_MAX];
+	const uint8_t *p = n ? sndbuf_read(&tcb->snd, at, n, scratch) : NULL;
 	send_segment(st, tcb, seq, tcb->rcv_nxt, flags, p, n);
 	return n + ((flags & TH_FIN) ? 1u : 0u);
 }
@@ -79,20 +97,22 @@ void tcp_output(struct stack *st, struct tcb *tcb)
 	bool may_send = tcps_synchronized(tcb->state) ||
 			(tcb->state == TCPS_SYN_RECEIVED && tcb->fin_queued);
 	while (may_send && tcb->state != TCPS_TIME_WAIT) {
+		/* What the window allows (section 3.8.6) of what is queued. */
 		uint32_t wnd_edge = tcb->snd_una + tcb->snd_wnd;
-		uint32_t limit = data_end(tcb);
-		if (seq_lt(wnd_edge, limit))
-			limit = seq_gt(wnd_edge, tcb->snd_nxt) ? wnd_edge : tcb->snd_nxt;
-		bool fin_due = tcb->fin_queued && !tcb->fin_sent && tcb->snd_nxt == data_end(tcb);
-		if (!seq_lt(tcb->snd_nxt, limit) && !fin_due)
+		uint32_t room = seq_gt(wnd_edge, tcb->snd_nxt) ? wnd_edge - tcb->snd_nxt : 0;
+		uint64_t unsent = queued_from(tcb, tcb->snd_nxt);
+		uint32_t avail = unsent < room ? (uint32_t)unsent : room;
+		bool fin_due = tcb->fin_queued && !tcb->fin_sent &&
+			       queue_offset(tcb, tcb->snd_nxt) == sndbuf_len(&tcb->snd);
+		if (!avail && !fin_due)
 			break;
 		uint32_t seq = tcb->snd_nxt;
-		uint32_t used = send_data_at(st, tcb, seq, limit);
+		uint32_t used = send_data_at(st, tcb, seq, avail);
 		if (!used)
 			break;
-		if (tcb->fin_queued && seq + used == data_end(tcb) + 1) {
+		if (tcb->fin_queued && queue_offset(tcb, seq) + used == sndbuf_len(&tcb->snd) + 1) {
 			tcb->fin_sent = true;
-			tcb->fin_seq = data_end(tcb);
+			tcb->fin_seq = seq + used - 1;
 		}
 		tcb->snd_nxt = seq + used;
 		if (seq_gt(tcb->snd_nxt, tcb->snd_max)) {
@@ -123,7 +143,9 @@ void tcp_retransmit_front(struct stack *st, struct tcb *tcb)
 		tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 		return;
 	}
-	send_data_at(st, tcb, tcb->snd_una, seq_lt(tcb->snd_max, data_end(tcb)) ? tcb->snd_max : data_end(tcb));
+	uint32_t flight = tcb->snd_max - tcb->snd_una;
+	uint64_t left = queued_from(tcb, tcb->snd_una);
+	send_data_at(st, tcb, tcb->snd_una, left < flight ? (uint32_t)left : flight);
 }
 
 void tcp_rtt_sample(struct stack *st, struct tcb *tcb, usec_t r)

@@ -1,6 +1,4 @@
 /* tcp_user.c - user calls, RFC 9293 sections 3.10.1 to 3.10.5. */
-#include <stdlib.h>
-#include <string.h>
 #include "stack.h"
 #include "tcp.h"
 
@@ -86,27 +84,11 @@ int tcp_open_active(struct stack *st, struct tcb *tcb)
 	return TCP_OK;
 }
 
-/* Appends len bytes to the send queue. */
+/* Appends len bytes to the send queue (sndbuf.h: the pattern's cost no
+ * memory, and the queue's length is 64-bit, so no size wraps it). */
 static int queue_data(struct tcb *tcb, const uint8_t *data, uint32_t len)
 {
-	struct sndbuf *b = &tcb->snd;
-	if (b->len + len > b->cap) {
-		uint32_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + len)
-			cap *= 2;
-		uint8_t *d = realloc(b->data, cap);
-		if (!d)
-			return TCP_ERR_NOMEM;
-		b->data = d;
-		b->cap = cap;
-	}
-	if (data)
-		memcpy(b->data + b->len, data, len);
-	else
-		tcp_pattern_fill(b->data + b->len, tcb->stream_offset, len);
-	b->len += len;
-	tcb->stream_offset += len;
-	return TCP_OK;
+	return sndbuf_append(&tcb->snd, data, len) ? TCP_ERR_NOMEM : TCP_OK;
 }
 
 /* Section 3.10.2, SEND. data NULL: len bytes of the pattern. */
@@ -155,7 +137,7 @@ int tcp_close(struct stack *st, struct tcb *tcb)
 		 * send, then form a FIN segment and send it, and enter FIN-WAIT-1
 		 * state; otherwise, queue for processing after entering
 		 * ESTABLISHED state" (U06). */
-		if (tcb->snd.len) {
+		if (sndbuf_len(&tcb->snd)) {
 			tcb->close_deferred = true;
 			return TCP_OK;
 		}
