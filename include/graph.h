@@ -29,4 +29,12 @@ int graph_states_write(const struct trace_log *log, enum graph_side side, const 
 int graph_ladder_write(const struct trace_log *log, enum graph_side side,
 		       const char *format, const char *path, char *err, size_t errlen);
 
+/* The same pictures as bytes, for files written together (out_set.h):
+ * *data (malloc'd, the caller frees it) holds *len bytes of the picture.
+ * Returns 0, or -1 with a message in err (*data NULL then). */
+int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
+			const char *format, char **data, size_t *len, char *err, size_t errlen);
+int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
+			size_t *len, char *err, size_t errlen);
+
 #endif

@@ -33,8 +33,10 @@
 #include "kstate.h"
 #include "graph.h"
 #include "ladder.h"
+#include "out_set.h"
 #include "pcap_out.h"
 #include "replay.h"
+#include "tmpfiles.h"
 #include "tcp.h"
 #include "trace_log.h"
 
@@ -47,7 +49,6 @@
 static struct hosts g_hosts = HOSTS_INIT;
 static volatile sig_atomic_t g_ks_fd = -1;
 static char g_instance[512];
-static char g_tmp[2][4096];           /* the output files' temporary names */
 static struct trace_sink g_tap;       /* replay_tap's sink, or none */
 
 struct sock {
@@ -95,21 +96,25 @@ static void on_signal(int sig)
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	for (int i = 0; i < 2; i++)
-		if (g_tmp[i][0])
-			unlink(g_tmp[i]);
-	_exit(sig == SIGINT ? 130 : 143);
+	tmpfiles_remove_all();
+	_exit(128 + sig);                /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
 }
 
+/* SIGHUP (the terminal closed) is handled as SIGTERM is: a replay killed
+ * by it would leave namespaces and a tracing instance. Each handler holds the
+ * others back: the cleanup runs once. */
 void replay_install_signals(void)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -770,16 +775,60 @@ void replay_tap(struct trace_sink sink)
 	g_tap = sink;
 }
 
-int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct replay_stats *st,
+/* The pictures of a replay, into its set: those of a run, drawn from the
+ * kernels' trace. */
+static int write_graphs(struct replay *r, struct out_set *set, char *err, size_t errlen)
+{
+	char name[TMPFILES_NAME_MAX + 1], *data;
+	size_t len;
+
+	snprintf(name, sizeof(name), "%s.kernel.states.svg", r->sc->base);
+	int rc = graph_states_render(&r->log, GRAPH_BOTH, NULL, "svg", &data, &len, err, errlen);
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
+	if (rc < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.kernel.ladder.svg", r->sc->base);
+	rc = graph_ladder_render(&r->log, GRAPH_BOTH, "svg", &data, &len, err, errlen);
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
+	return rc;
+}
+
+/* Makes the hosts and the tracing instance, and tells the signal handler
+ * of them, with the signals held back from before the first is made until
+ * the handler knows of both: a signal at any time finds everything there
+ * is to remove (it is handled once they are made, or once the making
+ * failed and removed its part). Returns 0, or -1 with err set. */
+static int make_hosts(struct replay *r, const char *run_id, char *err, size_t errlen)
+{
+	const struct scenario *sc = r->sc;
+	sigset_t old;
+	int rc = -1;
+
+	tmpfiles_block(&old);
+	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0 &&
+	    kstate_open(&r->ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0) {
+		snprintf(g_instance, sizeof(g_instance), "%s", kstate_instance_dir(r->ks));
+		g_ks_fd = kstate_fd(r->ks);
+		rc = 0;
+	}
+	tmpfiles_unblock(&old);
+	return rc;
+}
+
+int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct replay_stats *st,
 	       char *err, size_t errlen)
 {
 	static unsigned counter;
 	struct replay *r = calloc(1, sizeof(*r));
 	struct json_out *jo = NULL;
 	struct pcap_out *po = NULL;
-	FILE *jf = NULL;
-	struct out_file jfile, pfile;
-	char run_id[HOSTS_RUN_ID_MAX + 1], cant[512];
+	FILE *jf = NULL, *pf;
+	char run_id[HOSTS_RUN_ID_MAX + 1], cant[512], name[TMPFILES_NAME_MAX + 1];
+	sigset_t old;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -797,10 +846,6 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	tcp_params_resolve(sc->profile, &sc->tcp, &r->params);
 	trace_init(&r->tr);
 	trace_log_init(&r->log, &r->tr);
-	out_file_names(&jfile, out_dir, sc->base, ".kernel.trace.jsonl");
-	out_file_names(&pfile, out_dir, sc->base, ".kernel.pcap");
-	snprintf(g_tmp[0], sizeof(g_tmp[0]), "%s", jfile.tmp);
-	snprintf(g_tmp[1], sizeof(g_tmp[1]), "%s", pfile.tmp);
 	for (int i = 0; i < NROLES; i++)
 		if (trace_add_endpoint(&r->tr, role_name((enum role)i), sc->ep[i].ip, sc->ep[i].port, 0) < 0) {
 			snprintf(err, errlen, "%s: out of memory", sc->path);
@@ -808,28 +853,24 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 		}
 	trace_add_sink(&r->tr, trace_log_sink(&r->log));
 	trace_add_sink(&r->tr, (struct trace_sink){ watch_event, r, 0 });
-	if (!(jf = fopen(jfile.tmp, "w"))) {
-		snprintf(err, errlen, "%s: %s", jfile.final, strerror(errno));
+	snprintf(name, sizeof(name), "%s.kernel.trace.jsonl", sc->base);
+	if (!(jf = out_set_fopen(set, name, err, errlen)))
 		goto out;
-	}
 	if (!(jo = json_out_new(jf))) {
 		snprintf(err, errlen, "%s: out of memory", sc->path);
 		goto out;
 	}
 	trace_add_sink(&r->tr, json_out_sink(jo));
-	if (!(po = pcap_out_open(pfile.tmp, err, errlen)))
+	snprintf(name, sizeof(name), "%s.kernel.pcap", sc->base);
+	if (!(pf = out_set_fopen(set, name, err, errlen)) || !(po = pcap_out_open_stream(pf, err, errlen)))
 		goto out;
 	trace_add_sink(&r->tr, pcap_out_sink(po));
 	if (g_tap.event)
 		trace_add_sink(&r->tr, g_tap);
 
 	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
-	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) < 0)
+	if (make_hosts(r, run_id, err, errlen) < 0)
 		goto out;
-	if (kstate_open(&r->ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) < 0)
-		goto out;
-	snprintf(g_instance, sizeof(g_instance), "%s", kstate_instance_dir(r->ks));
-	g_ks_fd = kstate_fd(r->ks);
 	if (apply_timers(r, cant, sizeof(cant), err, errlen) < 0)
 		goto out;
 	if (out && cant[0])
@@ -868,20 +909,12 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	bad |= fclose(jf);
 	jf = NULL;
 	if (bad) {
-		snprintf(err, errlen, "%s: write failed", jfile.final);
+		snprintf(err, errlen, "%s/%s.kernel.trace.jsonl: write failed", set->dir, sc->base);
 		goto out;
 	}
 	bad = pcap_out_close(po, err, errlen);
 	po = NULL;
-	if (bad || out_file_commit(&jfile, err, errlen) < 0 || out_file_commit(&pfile, err, errlen) < 0)
-		goto out;
-	/* The same pictures as a run's, drawn from the kernels' trace. */
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s.kernel.states.svg", out_dir, sc->base);
-	if (graph_states_write(&r->log, GRAPH_BOTH, NULL, "svg", path, err, errlen) < 0)
-		goto out;
-	snprintf(path, sizeof path, "%s/%s.kernel.ladder.svg", out_dir, sc->base);
-	if (graph_ladder_write(&r->log, GRAPH_BOTH, "svg", path, err, errlen) < 0)
+	if (bad || write_graphs(r, set, err, errlen) < 0)
 		goto out;
 	if (out) {
 		ladder_write_text(out, &r->log);
@@ -889,6 +922,8 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	}
 	rc = 0;
 out:
+	/* The handler must find the instance and the hosts whole, or gone. */
+	tmpfiles_block(&old);
 	for (int i = 0; i < NROLES; i++) {
 		sock_close(&r->ep[i].conn);
 		sock_close(&r->ep[i].lst);
@@ -900,11 +935,12 @@ out:
 		snprintf(err, errlen, "%s: removing the tracing instance: %s", sc->path, strerror(errno));
 		rc = -1;
 	}
-	g_instance[0] = g_tmp[0][0] = g_tmp[1][0] = '\0';
+	g_instance[0] = '\0';
 	if (hosts_destroy(&g_hosts) < 0 && rc == 0) {
 		snprintf(err, errlen, "%s: removing the namespaces: %s", sc->path, strerror(errno));
 		rc = -1;
 	}
+	tmpfiles_unblock(&old);
 	if (jo)
 		json_out_finish(jo);
 	if (jf)
@@ -913,12 +949,6 @@ out:
 		char e2[256];
 		pcap_out_close(po, e2, sizeof(e2));
 	}
-	if (rc < 0) {
-		unlink(jfile.tmp);
-		unlink(pfile.tmp);
-	}
-	out_file_forget(&jfile);
-	out_file_forget(&pfile);
 	trace_log_free(&r->log);
 	trace_free(&r->tr);
 	free(r);

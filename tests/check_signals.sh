@@ -12,8 +12,14 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# Starts "$@" in the background, waits until the hidden temporary $1 exists
-# (at most 10 s), sends SIGTERM, and checks the exit status and the directory.
+# Whether a temporary of final name $2 (".$2.PID-XXXXXX.tmp") is in dir $1.
+has_tmp() {
+	ls -A "$1" | grep -q "^\.$2\.[0-9]*-[A-Za-z0-9]\{6\}\.tmp\$"
+}
+
+# Starts "$@" in the background, waits until the hidden temporary of $1 (a
+# final name) exists in $2 (at most 10 s), sends SIGTERM, and checks the exit
+# status and the directory.
 stop_while_writing() {
 	tmp=$1
 	dir=$2
@@ -21,11 +27,11 @@ stop_while_writing() {
 	"$@" &
 	pid=$!
 	i=0
-	while [ ! -e "$tmp" ] && [ $i -lt 200 ]; do
+	while ! has_tmp "$dir" "$tmp" && [ $i -lt 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ -e "$tmp" ] || fail "$tmp never appeared: $*"
+	has_tmp "$dir" "$tmp" || fail "the temporary of $dir/$tmp never appeared: $*"
 	kill -TERM $pid
 	wait $pid 2>/dev/null
 	rc=$?
@@ -38,8 +44,8 @@ rm -rf "$OUT"
 mkdir -p "$OUT/run" "$OUT/sweep"
 # A million connections: a second or two, long enough to be stopped.
 sed 's/@COUNT@/1000000/' tools/bench_workload.yaml.in > "$OUT/big.yaml"
-stop_while_writing "$OUT/run/.big.pcap.tmp" "$OUT/run" "$TCPSIM" run "$OUT/big.yaml" -o "$OUT/run" --no-graphs -q
-stop_while_writing "$OUT/sweep/.sweep_loss.sweep.csv.tmp" "$OUT/sweep" \
+stop_while_writing big.pcap "$OUT/run" "$TCPSIM" run "$OUT/big.yaml" -o "$OUT/run" --no-graphs -q
+stop_while_writing sweep_loss.sweep.csv "$OUT/sweep" \
 	"$TCPSIM" sweep scenarios/sweep_loss.yaml --set link.loss=0.1 --seeds 1..2000000 --jobs 1 -o "$OUT/sweep" -q
 
 if [ $fails -ne 0 ]; then
