@@ -36,6 +36,7 @@
 #include "out_set.h"
 #include "pcap_out.h"
 #include "replay.h"
+#include "sendq.h"
 #include "tmpfiles.h"
 #include "tcp.h"
 #include "trace_log.h"
@@ -57,8 +58,7 @@ struct sock {
 	bool shut;                    /* shutdown(SHUT_WR) done */
 	bool shut_pending;            /* close called with bytes still queued */
 	bool eof;                     /* the peer's FIN was read */
-	uint8_t *q;                   /* bytes write() has not taken yet */
-	size_t qlen, qcap;
+	struct sendq q;               /* bytes send() has not taken yet */
 };
 
 struct rep_ep {
@@ -174,7 +174,7 @@ static void sock_close(struct sock *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
-	free(s->q);
+	sendq_free(&s->q);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }
@@ -212,17 +212,16 @@ static void sock_flush(struct sock *s)
 {
 	if (s->fd < 0 || s->connecting)
 		return;
-	while (s->qlen) {
-		ssize_t n = send(s->fd, s->q, s->qlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (sendq_len(&s->q)) {
+		ssize_t n = send(s->fd, sendq_data(&s->q), sendq_len(&s->q), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;            /* EAGAIN: when writable; an error shows on read */
 		}
-		memmove(s->q, s->q + n, s->qlen - (size_t)n);
-		s->qlen -= (size_t)n;
+		sendq_consume(&s->q, (size_t)n);   /* an offset advances: no copy per send */
 	}
-	if (!s->qlen && s->shut_pending && !s->shut) {
+	if (!sendq_len(&s->q) && s->shut_pending && !s->shut) {
 		shutdown(s->fd, SHUT_WR);
 		s->shut = true;
 		s->shut_pending = false;
@@ -293,21 +292,13 @@ static const char *call_send(struct replay *r, int role, const struct timeline_e
 	if (s->shut || s->shut_pending)
 		return "connection closing";
 	size_t n = (size_t)te->bytes;
-	if (s->qlen + n > s->qcap) {
-		size_t cap = s->qcap ? s->qcap : 4096;
-		while (cap < s->qlen + n)
-			cap *= 2;
-		uint8_t *q = realloc(s->q, cap);
-		if (!q) {
-			oom(r);
-			return NULL;
-		}
-		s->q = q;
-		s->qcap = cap;
+	uint8_t *q = sendq_extend(&s->q, n);
+	if (!q) {
+		oom(r);
+		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		s->q[s->qlen + i] = te->data ? (uint8_t)te->data[i] : tcp_pattern_byte(e->sent + i);
-	s->qlen += n;
+		q[i] = te->data ? (uint8_t)te->data[i] : tcp_pattern_byte(e->sent + i);
 	e->sent += n;
 	sock_flush(s);
 	return NULL;
