@@ -44,7 +44,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-outputs install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -106,6 +106,12 @@ check-sweep: $(BUILD)/tcpsim
 check-signals: $(BUILD)/tcpsim
 	tests/check_signals.sh $(BUILD)/tcpsim $(BUILD)/signals-out
 
+# Nothing written outside -o DIR (a link planted in it is never followed),
+# a run's files put in place together or not at all, two scenarios of the
+# same name refused, no temporary left when standard output is closed early.
+check-outputs: $(BUILD)/tcpsim
+	tests/check_outputs.sh $(BUILD)/tcpsim $(BUILD)/outputs-out
+
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
@@ -121,7 +127,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-outputs check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.
