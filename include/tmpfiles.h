@@ -21,8 +21,9 @@
  * that made it, then six random letters or digits. The longest it can be. */
 #define TMPFILES_NAME_MAX 255
 
-/* Removes path if a signal stops the process (the first call installs the
- * handlers); at most 16 at a time, paths of at most 4095 bytes. */
+/* Removes path if a signal stops the process (each call installs the
+ * handler for those of the signals at their default); at most 16 at a
+ * time, paths of at most 4095 bytes. */
 void tmpfiles_track(const char *path);
 /* path was renamed into place or removed: not to be removed any more. */
 void tmpfiles_forget(const char *path);

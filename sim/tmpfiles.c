@@ -24,7 +24,6 @@ struct tmp_file {
 	char name[4096];
 };
 static struct tmp_file tmp_files[TMP_FILES_MAX];
-static bool installed;
 static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
 void tmpfiles_remove_all(void)
@@ -75,11 +74,10 @@ void tmpfiles_unblock(const sigset_t *old)
 static void track_at(int dirfd, const char *name)
 {
 	size_t len = strlen(name);
-	if (!installed) {
-		installed = true;
-		for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++)
-			catch_signal(handled[i]);
-	}
+	/* Each time, not once: a signal set back to its default since (a
+	 * test's child, a library) is caught again. */
+	for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++)
+		catch_signal(handled[i]);
 	if (len >= sizeof tmp_files[0].name)
 		return;
 	sigset_t old;
