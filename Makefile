@@ -102,7 +102,10 @@ check-sweep: $(BUILD)/tcpsim
 	tests/check_sweep.sh $(BUILD)/tcpsim $(BUILD)/sweep-out
 
 # A run and a sweep stopped by a signal leave no file behind, not even a
-# hidden temporary one.
+# hidden temporary one; replays stopped by SIGINT, SIGTERM or SIGHUP at any
+# time leave no namespace, tracing instance or temporary, and `replay
+# --cleanup -o DIR` removes what a SIGKILLed one left (root and /dev/net/tun,
+# else that part is skipped, saying so).
 check-signals: $(BUILD)/tcpsim
 	tests/check_signals.sh $(BUILD)/tcpsim $(BUILD)/signals-out
 
