@@ -20,7 +20,9 @@ static const char run_help[] =
 	"\n"
 	"Runs each scenario in the simulator, prints the exchange as a ladder, writes\n"
 	"DIR/NAME.trace.jsonl, DIR/NAME.pcap, DIR/NAME.states.dot, DIR/NAME.states.svg\n"
-	"and DIR/NAME.ladder.svg, and checks the scenario's `expect`.\n"
+	"and DIR/NAME.ladder.svg (put in place together once all are written: an\n"
+	"interrupted or failed run leaves the previous run's files as they were),\n"
+	"and checks the scenario's `expect`.\n"
 	"\n"
 	"  -o, --output DIR     where the files go (default ./out)\n"
 	"      --seed N         overrides the scenario's seed\n"
@@ -38,8 +40,8 @@ static const char run_help[] =
 	"                       client#K and server#K (default 1)\n"
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
-	"2 bad input or usage (FILE:LINE:COL: message; nothing is written), 3 a file\n"
-	"could not be written.\n";
+	"2 bad input or usage (FILE:LINE:COL: message, or two scenarios with the same\n"
+	"file name; nothing is written), 3 a file could not be written.\n";
 
 enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 
