@@ -76,6 +76,12 @@ else
 			env --default-signal=INT,TERM,HUP,PIPE "$TCPSIM" replay scenarios/normal_open_close.yaml \
 				-o "$dir" -q > /dev/null 2>&1 &
 			pid=$!
+			# From when tcpsim runs: until env has exec'd it, the
+			# signal could find env's inherited dispositions.
+			comm=
+			while [ "$comm" != tcpsim ] && kill -0 $pid 2>/dev/null; do
+				read -r comm < /proc/$pid/comm 2>/dev/null
+			done
 			sleep $delay
 			kill -$sig $pid
 			wait $pid 2>/dev/null
