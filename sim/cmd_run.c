@@ -41,7 +41,10 @@ static const char run_help[] =
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
 	"2 bad input or usage (FILE:LINE:COL: message, or two scenarios with the same\n"
-	"file name; nothing is written), 3 a file could not be written.\n";
+	"file name; nothing is written), 3 a file (or standard output) could not be\n"
+	"written. Standard output closed early (| head) ends the run by SIGPIPE, its\n"
+	"files not written; with SIGPIPE ignored, the run ends, writes its files and\n"
+	"exits 3.\n";
 
 enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 
@@ -294,6 +297,14 @@ int cmd_run(int argc, char **argv)
 			putchar('\n');
 	}
 	cli_free_all(n, scs);
+	/* Standard output closed early with SIGPIPE ignored (at its default,
+	 * the signal ends the run, its temporaries removed): the files are
+	 * complete and in place, but what was printed is not. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tcpsim run: standard output could not be written%s\n",
+			errno == EPIPE ? " (closed early)" : "");
+		status = EXIT_ENV;
+	}
 	return status;
 }
 

@@ -94,6 +94,14 @@ mkdir pipe
 env --default-signal=PIPE "$TCPSIM" run --format json big_send.yaml -o pipe | head -2 > head.out
 [ "$(wc -l < head.out)" -eq 2 ] || fail "run --format json | head -2 printed $(wc -l < head.out) lines"
 [ -z "$(temporaries pipe)" ] || fail "run --format json | head -2 left temporaries: $(temporaries pipe)"
+#    With SIGPIPE ignored: the run writes its files, says standard output
+#    failed, and exits 3.
+mkdir ignored
+{ env --ignore-signal=PIPE "$TCPSIM" run --format json big_send.yaml -o ignored 2> ignored.err; echo $? > ignored.rc; } | head -2 > /dev/null
+[ "$(cat ignored.rc)" = 3 ] || fail "run --format json | head -2 with SIGPIPE ignored: exit $(cat ignored.rc), not 3"
+grep -q 'standard output' ignored.err || fail "run with its standard output closed early says nothing: $(cat ignored.err)"
+[ -s ignored/big_send.pcap ] || fail "run with SIGPIPE ignored and its standard output closed did not write its pcap"
+[ -z "$(temporaries ignored)" ] || fail "run with SIGPIPE ignored left temporaries: $(temporaries ignored)"
 
 cd - > /dev/null || exit 1
 if [ $fails -ne 0 ]; then
