@@ -79,16 +79,9 @@ static int write_graphs(const struct scenario *sc, struct out_set *set, const st
 		{ ".ladder.svg", "svg", true },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char name[TMPFILES_NAME_MAX + 1], *data;
-		size_t len;
+		char name[TMPFILES_NAME_MAX + 1];
 		snprintf(name, sizeof name, "%s%s", sc->base, files[i].ext);
-		int rc = files[i].ladder ?
-			graph_ladder_render(log, GRAPH_BOTH, files[i].format, &data, &len, err, errlen) :
-			graph_states_render(log, GRAPH_BOTH, NULL, files[i].format, &data, &len, err, errlen);
-		if (rc == 0)
-			rc = out_set_write(set, name, data, len, err, errlen);
-		free(data);
-		if (rc < 0)
+		if (graph_put(set, name, log, files[i].ladder, files[i].format, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

@@ -1,6 +1,8 @@
 /* graph_render.c - from a cgraph graph to a file, for both pictures. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "graph.h"
 #include "graph_render.h"
 #include "out_set.h"
 
@@ -71,5 +73,19 @@ int graph_write_file(const char *path, const char *data, size_t len, char *err, 
 	else
 		snprintf(err, errlen, "%s: cannot write: %s", path, reason(why));
 	out_set_close(&set);
+	return rc;
+}
+
+int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
+	      char *err, size_t errlen)
+{
+	char *data;
+	size_t len;
+	int rc = ladder ? graph_ladder_render(log, GRAPH_BOTH, format, &data, &len, err, errlen) :
+			  graph_states_render(log, GRAPH_BOTH, NULL, format, &data, &len, err, errlen);
+
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
 	return rc;
 }

@@ -25,7 +25,8 @@ int out_set_open(struct out_set *s, const char *dir, char *err, size_t errlen)
 int out_set_create(struct out_set *s, const char *name, char *err, size_t errlen)
 {
 	if (s->n == OUT_SET_MAX || strlen(name) > TMPFILES_NAME_MAX) {
-		snprintf(err, errlen, "%s/%s: %s", s->dir, name, strerror(s->n == OUT_SET_MAX ? EMFILE : ENAMETOOLONG));
+		snprintf(err, errlen, "%s/%s: %s", s->dir, name,
+			 s->n == OUT_SET_MAX ? "more files than a set holds" : strerror(ENAMETOOLONG));
 		return -1;
 	}
 	struct out_set_file *f = &s->f[s->n];

@@ -36,6 +36,7 @@
 #include "out_set.h"
 #include "pcap_out.h"
 #include "replay.h"
+#include "replay_timers.h"
 #include "sendq.h"
 #include "tmpfiles.h"
 #include "tcp.h"
@@ -508,92 +509,6 @@ static int on_change(void *ctx, const struct kstate_change *c)
 	return 0;
 }
 
-/* ---- timers ---------------------------------------------------------------------- */
-
-static int write_sysctl(const char *name, long v)
-{
-	char path[128], text[32];
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	int n = snprintf(text, sizeof(text), "%ld\n", v);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t k = write(fd, text, (size_t)n);
-	close(fd);
-	return k == n ? 0 : -1;
-}
-
-static long clamp(long v, long lo, long hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-/* Appends ", what" to a list. */
-static void add_item(char *list, size_t cap, const char *what)
-{
-	size_t n = strlen(list);
-	snprintf(list + n, cap - n, "%s%s", n ? ", " : "", what);
-}
-
-/* Writes the retry counts and the FIN_WAIT_2 timeout into both namespaces;
- * lists in cant what Linux cannot follow. Returns 0, or -1 with err set. */
-static int apply_timers(struct replay *r, char *cant, size_t cantlen, char *err, size_t errlen)
-{
-	const struct tcp_params *p = &r->params;
-	long fin = p->fin_wait_2_timeout ? (long)((p->fin_wait_2_timeout + USEC_PER_SEC - 1) / USEC_PER_SEC) : 60;
-	const struct {
-		const char *name;
-		long v;
-	} set[] = {
-		{ "tcp_syn_retries", clamp(p->syn_retries, 1, 127) },
-		{ "tcp_synack_retries", clamp(p->synack_retries, 1, 255) },
-		{ "tcp_retries2", clamp(p->retries, 0, 255) },
-		{ "tcp_fin_timeout", clamp(fin, 1, 1000000) },
-	};
-	char item[96], a[32], b[32];
-
-	for (int h = 0; h < 2; h++) {
-		if (hosts_enter(&g_hosts, h) < 0) {
-			snprintf(err, errlen, "entering %s: %s", g_hosts.name[h], strerror(errno));
-			return -1;
-		}
-		for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
-			if (write_sysctl(set[i].name, set[i].v) < 0) {
-				snprintf(err, errlen, "%s: net.ipv4.%s: %s", g_hosts.name[h], set[i].name,
-					 strerror(errno));
-				hosts_leave(&g_hosts);
-				return -1;
-			}
-		hosts_leave(&g_hosts);
-	}
-	cant[0] = '\0';
-	const struct {
-		const char *name;
-		usec_t v, linux_v;
-	} fixed[] = {
-		{ "rto_initial", p->rto_initial, 1 * USEC_PER_SEC },
-		{ "rto_min", p->rto_min, 200 * USEC_PER_MS },
-		{ "rto_max", p->rto_max, 120 * USEC_PER_SEC },
-		{ "time_wait", p->time_wait, 60 * USEC_PER_SEC },
-	};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (fixed[i].v != fixed[i].linux_v) {
-			time_format(fixed[i].v, a);
-			time_format(fixed[i].linux_v, b);
-			snprintf(item, sizeof(item), "%s %ss (Linux: %ss)", fixed[i].name, a, b);
-			add_item(cant, cantlen, item);
-		}
-	if (p->syn_retries != set[0].v || p->synack_retries != set[1].v || p->retries != set[2].v)
-		add_item(cant, cantlen, "retry counts beyond Linux's range");
-	if (!p->fin_wait_2_timeout)
-		add_item(cant, cantlen, "no FIN_WAIT_2 timeout (Linux: 60s for orphans)");
-	if (p->user_timeout)
-		add_item(cant, cantlen, "user_timeout");
-	if (p->mss != 1460 || p->window != 65535)
-		add_item(cant, cantlen, "mss/window (the kernel's own)");
-	return 0;
-}
-
 /* ---- the run --------------------------------------------------------------------- */
 
 static bool done_state(enum tcp_state s)
@@ -770,22 +685,13 @@ void replay_tap(struct trace_sink sink)
  * kernels' trace. */
 static int write_graphs(struct replay *r, struct out_set *set, char *err, size_t errlen)
 {
-	char name[TMPFILES_NAME_MAX + 1], *data;
-	size_t len;
+	char name[TMPFILES_NAME_MAX + 1];
 
 	snprintf(name, sizeof(name), "%s.kernel.states.svg", r->sc->base);
-	int rc = graph_states_render(&r->log, GRAPH_BOTH, NULL, "svg", &data, &len, err, errlen);
-	if (rc == 0)
-		rc = out_set_write(set, name, data, len, err, errlen);
-	free(data);
-	if (rc < 0)
+	if (graph_put(set, name, &r->log, false, "svg", err, errlen) < 0)
 		return -1;
 	snprintf(name, sizeof(name), "%s.kernel.ladder.svg", r->sc->base);
-	rc = graph_ladder_render(&r->log, GRAPH_BOTH, "svg", &data, &len, err, errlen);
-	if (rc == 0)
-		rc = out_set_write(set, name, data, len, err, errlen);
-	free(data);
-	return rc;
+	return graph_put(set, name, &r->log, true, "svg", err, errlen);
 }
 
 /* Makes the hosts and the tracing instance, and tells the signal handler
@@ -862,7 +768,7 @@ int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct
 	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
 	if (make_hosts(r, run_id, err, errlen) < 0)
 		goto out;
-	if (apply_timers(r, cant, sizeof(cant), err, errlen) < 0)
+	if (replay_apply_timers(&g_hosts, &r->params, cant, sizeof(cant), err, errlen) < 0)
 		goto out;
 	if (out && cant[0])
 		fprintf(out, "tcpsim replay: %s: Linux cannot follow: %s\n", sc->name, cant);
