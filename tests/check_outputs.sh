@@ -77,6 +77,14 @@ rc=$?
 [ $rc -eq 2 ] || fail "run a/x.yaml b/x.yaml: exit $rc, not 2"
 grep -q 'a/x.yaml' same.err && grep -q 'b/x.yaml' same.err || fail "the refusal does not name both: $(cat same.err)"
 [ ! -e same ] || fail "run a/x.yaml b/x.yaml wrote something: $(ls -A same)"
+#    replay and compare too (refused before the machine is even looked at).
+for cmd in replay compare; do
+	"$TCPSIM" $cmd a/x.yaml b/x.yaml -o same -q > /dev/null 2> same.err
+	rc=$?
+	[ $rc -eq 2 ] || fail "$cmd a/x.yaml b/x.yaml: exit $rc, not 2"
+	grep -q 'a/x.yaml and b/x.yaml' same.err || fail "$cmd: the refusal does not name both: $(cat same.err)"
+	[ ! -e same ] || fail "$cmd a/x.yaml b/x.yaml wrote something: $(ls -A same)"
+done
 
 # 4. Standard output closed early: the run dies of SIGPIPE (set to its
 #    default here, whatever this shell inherited) and leaves no temporary.
