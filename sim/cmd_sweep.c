@@ -231,12 +231,17 @@ static int plot_only(const struct sweep_opts *o)
 /* The rows of runs [first, end) into DIR/NAME.sweep.csv (the header unless
  * this is a shard other than the first), put in place once complete (the
  * plot follows, on its own: a sweep's rows are kept even when the plot
- * cannot be drawn). Returns 0, or EXIT_ENV after printing why; nothing is
- * left behind on failure. */
-static int write_csv(const struct sweep_opts *o, const char *name, uint64_t first, uint64_t end)
+ * cannot be drawn). With plot not NULL, *plot is the plot of o->metric read
+ * back from the file before it is put in place, from the temporary this
+ * process made (the final name, which another process could have replaced
+ * by a link meanwhile, is never opened); NULL when it cannot be read (said).
+ * Returns 0, or EXIT_ENV after printing why; nothing is left behind on
+ * failure. */
+static int write_csv(const struct sweep_opts *o, const char *name, uint64_t first, uint64_t end,
+		     struct sweep_plot **plot)
 {
 	struct out_set set = OUT_SET_INIT;
-	char err[1024], file[TMPFILES_NAME_MAX + 1];
+	char err[1024], file[TMPFILES_NAME_MAX + 1], tmp[4096];
 	FILE *f = NULL;
 	int rc = -1;
 
@@ -248,6 +253,10 @@ static int write_csv(const struct sweep_opts *o, const char *name, uint64_t firs
 		if (fclose(f) != 0 && rc == 0) {
 			snprintf(err, sizeof err, "%s/%s: write failed", o->out_dir, file);
 			rc = -1;
+		}
+		if (rc == 0 && plot) {
+			snprintf(tmp, sizeof tmp, "%s/%s", o->out_dir, set.f[0].tmp);
+			*plot = read_plot(tmp, o->metric);
 		}
 		if (rc == 0)
 			rc = out_set_commit(&set, err, sizeof err);
@@ -325,7 +334,8 @@ int cmd_sweep(int argc, char **argv)
 	char csv[4096];
 	snprintf(csv, sizeof csv, "%s/%s.sweep.csv", o.out_dir, name);
 	double t0 = wall_s();
-	rc = write_csv(&o, name, first, end);
+	struct sweep_plot *p = NULL;
+	rc = write_csv(&o, name, first, end, o.sharded ? NULL : &p);
 	if (rc == 0 && !o.quiet) {
 		printf("%s: %" PRIu64 " run%s", name, end - first, end - first == 1 ? "" : "s");
 		if (o.sharded && end > first)
@@ -340,11 +350,9 @@ int cmd_sweep(int argc, char **argv)
 		if (o.sharded)
 			printf("no plot for a shard: cat the shards' CSVs in order, then tcpsim sweep --plot ALL.csv\n");
 	}
-	if (rc == 0 && !o.sharded) {
-		struct sweep_plot *p = read_plot(csv, o.metric);
+	if (rc == 0 && !o.sharded)
 		rc = p ? draw_plot(p, o.metric, o.out_dir, name, o.quiet) : EXIT_USAGE;
-		sweep_plot_free(p);
-	}
+	sweep_plot_free(p);
 	free(name);
 out:
 	sweep_free(&o.sw);
