@@ -110,7 +110,17 @@ else
 	[ -z "$left" ] || fail "replay --cleanup -o DIR left what a killed run made: $left"
 	[ -e "$dir/.other.pcap.tmp" ] || fail "replay --cleanup -o DIR removed a file not of its form"
 	rm -f "$dir/.other.pcap.tmp"
-	replay_summary="; $tries replays stopped by SIGINT/SIGTERM/SIGHUP left nothing, --cleanup -o DIR removed a killed one's rest"
+	# As root, a link planted under a temporary's old name is not written
+	# through either (here rather than in check-outputs: one replay at a time).
+	echo ORIGINAL > "$OUT/victim"
+	rm -f "$dir/.normal_open_close.kernel.pcap.tmp" "$dir/.normal_open_close.kernel.trace.jsonl.tmp"
+	ln -s ../victim "$dir/.normal_open_close.kernel.pcap.tmp"
+	ln -s ../victim "$dir/.normal_open_close.kernel.trace.jsonl.tmp"
+	"$TCPSIM" replay scenarios/normal_open_close.yaml -o "$dir" -q > /dev/null 2>&1 || fail "replay with links planted in -o DIR failed"
+	[ "$(cat "$OUT/victim")" = ORIGINAL ] || fail "replay wrote through a link planted in -o DIR"
+	[ -f "$dir/normal_open_close.kernel.pcap" ] && [ ! -h "$dir/normal_open_close.kernel.pcap" ] ||
+		fail "replay's normal_open_close.kernel.pcap is not a regular file of its own"
+	replay_summary="; $tries replays stopped by SIGINT/SIGTERM/SIGHUP left nothing, --cleanup -o DIR removed a killed one's rest, no planted link followed"
 fi
 
 if [ $fails -ne 0 ]; then
