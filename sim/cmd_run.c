@@ -42,9 +42,9 @@ static const char run_help[] =
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
 	"2 bad input or usage (FILE:LINE:COL: message, or two scenarios with the same\n"
 	"file name; nothing is written), 3 a file (or standard output) could not be\n"
-	"written. Standard output closed early (| head) ends the run by SIGPIPE, its\n"
-	"files not written; with SIGPIPE ignored, the run ends, writes its files and\n"
-	"exits 3.\n";
+	"written. Standard output closed early (| head) ends the run by SIGPIPE (the\n"
+	"files not yet in place are not written); with SIGPIPE ignored, the run goes\n"
+	"on, writes its files and exits 3.\n";
 
 enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 
