@@ -44,7 +44,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -108,9 +108,18 @@ check-usage: $(BUILD)/tcpsim
 	tests/check_usage.sh $(BUILD)/tcpsim $(BUILD)/usage-out
 
 # A run and a sweep stopped by a signal leave no file behind, not even a
-# hidden temporary one.
+# hidden temporary one; replays stopped by SIGINT, SIGTERM or SIGHUP at any
+# time leave no namespace, tracing instance or temporary, and `replay
+# --cleanup -o DIR` removes what a SIGKILLed one left (root and /dev/net/tun,
+# else that part is skipped, saying so).
 check-signals: $(BUILD)/tcpsim
 	tests/check_signals.sh $(BUILD)/tcpsim $(BUILD)/signals-out
+
+# Nothing written outside -o DIR (a link planted in it is never followed),
+# a run's files put in place together or not at all, two scenarios of the
+# same name refused, no temporary left when standard output is closed early.
+check-outputs: $(BUILD)/tcpsim
+	tests/check_outputs.sh $(BUILD)/tcpsim $(BUILD)/outputs-out
 
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
@@ -127,7 +136,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-outputs check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.

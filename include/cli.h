@@ -1,5 +1,5 @@
 /* cli.h - what the tcpsim commands share: options, exit codes, loading the
- * scenarios, output files written whole or not at all. */
+ * scenarios, checks made before anything is written. */
 #ifndef TCPSIM_CLI_H
 #define TCPSIM_CLI_H
 
@@ -29,6 +29,7 @@ enum cli_opt {
 
 struct cli_opts {
 	const char *out_dir;         /* default "out" */
+	bool out_dir_given;          /* -o was given */
 	struct sim_options sim;
 	const char *format;          /* NULL: the command's default */
 	bool quiet, no_trace, no_pcap, no_graphs, ladder;
@@ -72,18 +73,11 @@ void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bo
 /* mkdir -p. Returns 0, or -1 with a message. */
 int cli_make_dirs(const char *path, char *err, size_t errlen);
 
-/* An output file is written under a temporary name and renamed into place
- * once complete: an interrupted run never leaves a half-written file. */
-struct out_file {
-	char final[4096];
-	char tmp[4096];
-};
-/* Names DIR/BASE.EXT and its temporary DIR/.BASE.EXT.tmp, which is removed
- * if the process is stopped by a signal before out_file_commit renames it
- * (or out_file_forget drops it). */
-void out_file_names(struct out_file *f, const char *dir, const char *base, const char *ext);
-int out_file_commit(const struct out_file *f, char *err, size_t errlen);
-void out_file_forget(const struct out_file *f);
+/* Two scenarios of one command with the same base name (a/x.yaml and
+ * b/x.yml) would write the same files in DIR, the second over the first.
+ * Checked before anything runs. Returns 0, or EXIT_USAGE after printing
+ * "tcpsim CMD: A and B would both write DIR/NAME.*: ...". */
+int cli_check_names(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n);
 
 extern const char cli_usage_text[];
 

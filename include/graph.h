@@ -6,6 +6,7 @@
 #ifndef TCPSIM_GRAPH_H
 #define TCPSIM_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "trace_log.h"
 
@@ -28,5 +29,20 @@ int graph_states_write(const struct trace_log *log, enum graph_side side, const 
  * marked so). Returns 0, or -1 with a message in err. */
 int graph_ladder_write(const struct trace_log *log, enum graph_side side,
 		       const char *format, const char *path, char *err, size_t errlen);
+
+/* The same pictures as bytes, for files written together (out_set.h):
+ * *data (malloc'd, the caller frees it) holds *len bytes of the picture.
+ * Returns 0, or -1 with a message in err (*data NULL then). */
+int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
+			const char *format, char **data, size_t *len, char *err, size_t errlen);
+int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
+			size_t *len, char *err, size_t errlen);
+
+/* Renders the state diagram (ladder false) or the ladder of both endpoints
+ * in format and writes it as `name` into a set of files (out_set.h), which
+ * puts it in place with the rest. Returns 0, or -1 with a message in err. */
+struct out_set;
+int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
+	      char *err, size_t errlen);
 
 #endif

@@ -23,9 +23,10 @@ const char *graph_renderer(const char *format);
  * in the file stay right). */
 void graph_pdf_fix_date(char *buf, size_t len);
 
-/* Writes len bytes to path through a temporary file beside it
- * (".NAME.PID.tmp"), renamed into place on success and removed on failure.
- * Returns 0, or -1 with "PATH: cannot write: reason" in err. */
+/* Writes len bytes to path through a temporary file beside it (out_set.h:
+ * a new name, never a link followed), renamed into place on success and
+ * removed on failure. Returns 0, or -1 with "PATH: cannot write: reason" in
+ * err. */
 int graph_write_file(const char *path, const char *data, size_t len, char *err, size_t errlen);
 
 #endif

@@ -25,16 +25,20 @@ bool replay_available(char *why, size_t whylen);
  * kind's count on out. Returns the number removed, or -1 with err set. */
 int replay_cleanup(FILE *out, char *err, size_t errlen);
 
-/* Installs SIGINT/SIGTERM handlers that remove the current run's hosts and
- * tracing instance, then _exit(130/143). */
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that remove the current run's
+ * hosts, tracing instance and temporary files, then _exit(128 + the
+ * signal). The hosts and the instance are made and removed with the signals
+ * held back, so that a handler always knows of everything there is. */
 void replay_install_signals(void);
 
-/* Replays sc, writing DIR/BASE.kernel.trace.jsonl and DIR/BASE.kernel.pcap
- * (through temporary names), and, when out is not NULL, the line of
- * settings Linux cannot follow, the ladder and a summary on out. Creates and
- * removes the hosts and the tracing instance on every path. Returns 0, or -1
- * with the reason in err (nothing written then). */
-int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct replay_stats *st,
+/* Replays sc, writing BASE.kernel.trace.jsonl, BASE.kernel.pcap,
+ * BASE.kernel.states.svg and BASE.kernel.ladder.svg into set (the caller
+ * commits it: out_set.h), and, when out is not NULL, the line of settings
+ * Linux cannot follow, the ladder and a summary on out. Creates and removes
+ * the hosts and the tracing instance on every path. Returns 0, or -1 with the
+ * reason in err (the set then holds files to drop: out_set_close). */
+struct out_set;
+int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct replay_stats *st,
 	       char *err, size_t errlen);
 
 /* Adds sink to the trace of every later replay_run (after its own sinks);

@@ -80,12 +80,13 @@ struct sweep_plot;
  * plot, or NULL with a message in err for a CSV that cannot be read, is not
  * a sweep's or lacks the column (read before anything is written). */
 struct sweep_plot *sweep_plot_read(const char *csv_path, const struct sweep_metric *m, char *err, size_t errlen);
-/* Draws p with gnuplot into svg_path: the median and the 10th-90th
- * percentile band of its column against the first key's values, one line
- * per value of the second key. title names the sweep. Returns 0, or -1 with
- * a message when the plot could not be drawn (no gnuplot, gnuplot failed, a
- * temporary file). */
-int sweep_plot_draw(struct sweep_plot *p, const char *title, const char *svg_path, char *err, size_t errlen);
+/* Draws p with gnuplot into svg_fd (a file open for writing, left open;
+ * gnuplot writes it as its standard output: it opens no file of ours by
+ * name): the median and the 10th-90th percentile band of its column against
+ * the first key's values, one line per value of the second key. title names
+ * the sweep. Returns 0, or -1 with a message when the plot could not be drawn
+ * (no gnuplot, gnuplot failed, a temporary file). */
+int sweep_plot_draw(struct sweep_plot *p, const char *title, int svg_fd, char *err, size_t errlen);
 void sweep_plot_free(struct sweep_plot *p);
 
 /* Frees the axes that sweep_add_set() made. */

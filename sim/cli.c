@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include "cli.h"
 #include "suggest.h"
-#include "tmpfiles.h"
 
 const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
@@ -156,7 +155,10 @@ void cli_option_message(int c, const char *arg, int opt, const char *what, const
 static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 {
 	switch (c) {
-	case 'o': o->out_dir = arg; break;
+	case 'o':
+		o->out_dir = arg;
+		o->out_dir_given = true;
+		break;
 	case OPT_SEED:
 		if (parse_u64(arg, &o->sim.seed) < 0)
 			return "--seed needs a non-negative integer";
@@ -291,26 +293,17 @@ int cli_make_dirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-void out_file_names(struct out_file *f, const char *dir, const char *base, const char *ext)
+int cli_check_names(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n)
 {
-	snprintf(f->final, sizeof f->final, "%s/%s%s", dir, base, ext);
-	snprintf(f->tmp, sizeof f->tmp, "%s/.%s%s.tmp", dir, base, ext);
-	tmpfiles_track(f->tmp);
-}
-
-void out_file_forget(const struct out_file *f)
-{
-	tmpfiles_forget(f->tmp);
-}
-
-int out_file_commit(const struct out_file *f, char *err, size_t errlen)
-{
-	if (tmpfiles_commit(f->tmp, f->final) == 0)
-		return 0;
-	snprintf(err, errlen, "%s: %s", f->final, strerror(errno));
-	unlink(f->tmp);
-	tmpfiles_forget(f->tmp);
-	return -1;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(scs[i].base, scs[j].base) == 0) {
+				fprintf(stderr, "tcpsim %s: %s and %s would both write %s/%s.*: "
+						"give them different file names, or run them one at a time\n",
+					cmd, scs[j].path, scs[i].path, o->out_dir, scs[i].base);
+				return EXIT_USAGE;
+			}
+	return 0;
 }
 
 int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "compare.h"
+#include "out_set.h"
 #include "replay.h"
 #include "trace_log.h"
 
@@ -17,7 +18,7 @@ static const char compare_help[] =
 	"prints, per endpoint, the two state sequences side by side and the segments\n"
 	"side by side, each difference tagged `known Kn` (docs/linux-differences.md)\n"
 	"or UNEXPECTED. Writes DIR/NAME.compare.md (the same as markdown tables) and\n"
-	"the replay's DIR/NAME.kernel.trace.jsonl and DIR/NAME.kernel.pcap.\n"
+	"the replay's files (as `tcpsim replay`), all put in place together.\n"
 	"\n"
 	"  -o, --output DIR     where the files go (default ./out)\n"
 	"  -q, --quiet          print only the summary line of each scenario\n"
@@ -51,26 +52,22 @@ static usec_t link_delay(const struct scenario *sc)
 	return d;
 }
 
-static int write_markdown(const struct scenario *sc, const char *dir, const struct compare_result *res,
+/* DIR/NAME.compare.md, into the scenario's set. */
+static int write_markdown(const struct scenario *sc, struct out_set *set, const struct compare_result *res,
 			  char *err, size_t errlen)
 {
-	struct out_file f;
+	char name[TMPFILES_NAME_MAX + 1];
 	FILE *fp;
 
-	out_file_names(&f, dir, sc->base, ".compare.md");
-	if (!(fp = fopen(f.tmp, "w"))) {
-		snprintf(err, errlen, "%s: %s", f.final, strerror(errno));
-		out_file_forget(&f);
+	snprintf(name, sizeof name, "%s.compare.md", sc->base);
+	if (!(fp = out_set_fopen(set, name, err, errlen)))
 		return -1;
-	}
 	compare_print_markdown(fp, sc->name, sc->summary, res);
 	if (fclose(fp) != 0) {
-		snprintf(err, errlen, "%s: write failed", f.final);
-		unlink(f.tmp);
-		out_file_forget(&f);
+		snprintf(err, errlen, "%s/%s: write failed", set->dir, name);
 		return -1;
 	}
-	return out_file_commit(&f, err, errlen);
+	return 0;
 }
 
 /* One scenario: 0 nothing unexpected, 1 something, EXIT_ENV a failure. */
@@ -84,6 +81,7 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 	struct trace_log slog;
 	struct tap tap;
 	struct compare_result res = { 0 };
+	struct out_set set = OUT_SET_INIT;
 	char err[1024];
 	int rc = EXIT_ENV;
 
@@ -102,8 +100,10 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 		}
 	if (sim_run(&sc, &opt, &str, &ss, err, sizeof err) < 0)
 		goto out;
+	if (out_set_open(&set, o->out_dir, err, sizeof err) < 0)
+		goto out;
 	replay_tap((struct trace_sink){ tap_event, &tap, 0 });
-	int r = replay_run(&sc, o->out_dir, NULL, &rs, err, sizeof err);
+	int r = replay_run(&sc, &set, NULL, &rs, err, sizeof err);
 	replay_tap((struct trace_sink){ NULL, NULL, 0 });
 	if (r < 0)
 		goto out;
@@ -117,12 +117,14 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 	else
 		printf("%s: %zu known differences, %zu unexpected: %s\n", sc.name, res.n_known,
 		       res.n_unexpected, res.n_unexpected ? "DIFFERENT" : "ok");
-	if (write_markdown(&sc, o->out_dir, &res, err, sizeof err) < 0)
+	/* The replay's files and the comparison, in place together. */
+	if (write_markdown(&sc, &set, &res, err, sizeof err) < 0 || out_set_commit(&set, err, sizeof err) < 0)
 		goto out;
 	rc = res.n_unexpected ? EXIT_EXPECT : 0;
 out:
 	if (rc == EXIT_ENV)
 		fprintf(stderr, "tcpsim compare: %s\n", err);
+	out_set_close(&set);
 	compare_free(&res);
 	trace_log_free(&tap.log);
 	trace_free(&tap.tr);

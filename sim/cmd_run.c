@@ -10,6 +10,7 @@
 #include "graph.h"
 #include "json_out.h"
 #include "ladder.h"
+#include "out_set.h"
 #include "pcap_out.h"
 #include "summary.h"
 #include "trace_log.h"
@@ -19,7 +20,9 @@ static const char run_help[] =
 	"\n"
 	"Runs each scenario in the simulator, prints the exchange as a ladder, writes\n"
 	"DIR/NAME.trace.jsonl, DIR/NAME.pcap, DIR/NAME.states.dot, DIR/NAME.states.svg\n"
-	"and DIR/NAME.ladder.svg, and checks the scenario's `expect`.\n"
+	"and DIR/NAME.ladder.svg (put in place together once all are written: an\n"
+	"interrupted or failed run leaves the previous run's files as they were),\n"
+	"and checks the scenario's `expect`.\n"
 	"\n"
 	"  -o, --output DIR     where the files go (default ./out)\n"
 	"      --seed N         overrides the scenario's seed\n"
@@ -37,8 +40,11 @@ static const char run_help[] =
 	"                       client#K and server#K (default 1)\n"
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
-	"2 bad input or usage (FILE:LINE:COL: message; nothing is written), 3 a file\n"
-	"could not be written.\n";
+	"2 bad input or usage (FILE:LINE:COL: message, or two scenarios with the same\n"
+	"file name; nothing is written), 3 a file (or standard output) could not be\n"
+	"written. Standard output closed early (| head) ends the run by SIGPIPE (the\n"
+	"files not yet in place are not written); with SIGPIPE ignored, the run goes\n"
+	"on, writes its files and exits 3.\n";
 
 enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SUMMARY, FMT_SUMMARY_JSON };
 
@@ -59,11 +65,11 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct sim
 		res->n_failures ? "FAILED" : "ok");
 }
 
-/* The pictures of a run: the state diagram as DOT and SVG, the ladder. */
-static int write_graphs(const struct scenario *sc, const struct cli_opts *o, const struct trace_log *log,
+/* The pictures of a run, into its set: the state diagram as DOT and SVG,
+ * the ladder. */
+static int write_graphs(const struct scenario *sc, struct out_set *set, const struct trace_log *log,
 			char *err, size_t errlen)
 {
-	char path[4096];
 	static const struct {
 		const char *ext, *format;
 		bool ladder;
@@ -73,18 +79,18 @@ static int write_graphs(const struct scenario *sc, const struct cli_opts *o, con
 		{ ".ladder.svg", "svg", true },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s%s", o->out_dir, sc->base, files[i].ext);
-		int rc = files[i].ladder ?
-			graph_ladder_write(log, GRAPH_BOTH, files[i].format, path, err, errlen) :
-			graph_states_write(log, GRAPH_BOTH, NULL, files[i].format, path, err, errlen);
-		if (rc < 0)
+		char name[TMPFILES_NAME_MAX + 1];
+		snprintf(name, sizeof name, "%s%s", sc->base, files[i].ext);
+		if (graph_put(set, name, log, files[i].ladder, files[i].format, err, errlen) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Runs one scenario and writes its files. Returns 0 (expectations held),
- * EXIT_EXPECT, or -1 with err set (an I/O error or out of memory). */
+/* Runs one scenario and writes its files, as one set (out_set.h): all of
+ * them are put in place once all are written, or none is. Returns 0
+ * (expectations held), EXIT_EXPECT, or -1 with err set (an I/O error or out
+ * of memory). */
 static int run_one(const struct scenario *sc, const struct cli_opts *o, enum format fmt, char *err, size_t errlen)
 {
 	struct trace tr;
@@ -92,7 +98,8 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct json_out *jo = NULL, *so = NULL;
 	struct pcap_out *po = NULL;
 	FILE *jf = NULL;
-	struct out_file jfile, pfile;
+	struct out_set set = OUT_SET_INIT;
+	char name[TMPFILES_NAME_MAX + 1];
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
 	struct expect_stream *xs = NULL;
@@ -121,19 +128,20 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 			goto oom;
 		trace_add_sink(&tr, summary_sink(sum));
 	}
-	out_file_names(&jfile, o->out_dir, sc->base, ".trace.jsonl");
-	out_file_names(&pfile, o->out_dir, sc->base, ".pcap");
+	if ((!o->no_trace || !o->no_pcap || !o->no_graphs) && out_set_open(&set, o->out_dir, err, errlen) < 0)
+		goto out;
 	if (!o->no_trace) {
-		if (!(jf = fopen(jfile.tmp, "w"))) {
-			snprintf(err, errlen, "%s: %s", jfile.final, strerror(errno));
+		snprintf(name, sizeof name, "%s.trace.jsonl", sc->base);
+		if (!(jf = out_set_fopen(&set, name, err, errlen)))
 			goto out;
-		}
 		if (!(jo = json_out_new(jf)))
 			goto oom;
 		trace_add_sink(&tr, json_out_sink(jo));
 	}
 	if (!o->no_pcap) {
-		if (!(po = pcap_out_open(pfile.tmp, err, errlen)))
+		FILE *pf;
+		snprintf(name, sizeof name, "%s.pcap", sc->base);
+		if (!(pf = out_set_fopen(&set, name, err, errlen)) || !(po = pcap_out_open_stream(pf, err, errlen)))
 			goto out;
 		trace_add_sink(&tr, pcap_out_sink(po));
 	}
@@ -161,19 +169,19 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 		bad |= fclose(jf);
 		jf = NULL;
 		if (bad) {
-			snprintf(err, errlen, "%s: write failed", jfile.final);
+			snprintf(err, errlen, "%s/%s.trace.jsonl: write failed", o->out_dir, sc->base);
 			goto out;
 		}
-		if (out_file_commit(&jfile, err, errlen) < 0)
-			goto out;
 	}
 	if (po) {
 		int bad = pcap_out_close(po, err, errlen);
 		po = NULL;
-		if (bad || out_file_commit(&pfile, err, errlen) < 0)
+		if (bad)
 			goto out;
 	}
-	if (!o->no_graphs && write_graphs(sc, o, &log, err, errlen) < 0)
+	if (!o->no_graphs && write_graphs(sc, &set, &log, err, errlen) < 0)
+		goto out;
+	if (out_set_commit(&set, err, errlen) < 0)
 		goto out;
 
 	if (!o->quiet) {
@@ -216,12 +224,7 @@ out:
 		char e2[256];
 		pcap_out_close(po, e2, sizeof e2);
 	}
-	if (rc < 0) {
-		unlink(jfile.tmp);
-		unlink(pfile.tmp);
-	}
-	out_file_forget(&jfile);
-	out_file_forget(&pfile);
+	out_set_close(&set);             /* what was not committed goes */
 	expect_result_free(&res);
 	expect_stream_free(xs);
 	summary_free(sum);
@@ -259,7 +262,8 @@ int cmd_run(int argc, char **argv)
 	if (!scs)
 		return status;
 	char err[1024];
-	if ((status = cli_check_connection(argv[0], &o, scs, n))) {   /* before anything is written */
+	if ((status = cli_check_connection(argv[0], &o, scs, n)) ||   /* before anything is written */
+	    (status = cli_check_names(argv[0], &o, scs, n))) {
 		cli_free_all(n, scs);
 		return status;
 	}
@@ -286,6 +290,14 @@ int cmd_run(int argc, char **argv)
 			putchar('\n');
 	}
 	cli_free_all(n, scs);
+	/* Standard output closed early with SIGPIPE ignored (at its default,
+	 * the signal ends the run, its temporaries removed): the files are
+	 * complete and in place, but what was printed is not. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tcpsim run: standard output could not be written%s\n",
+			errno == EPIPE ? " (closed early)" : "");
+		status = EXIT_ENV;
+	}
 	return status;
 }
 

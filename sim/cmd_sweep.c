@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "out_set.h"
 #include "sweep.h"
 
 static const char sweep_help[] =
@@ -188,27 +189,37 @@ static struct sweep_plot *read_plot(const char *csv, const struct sweep_metric *
 }
 
 /* Draws p, the plot of m, as DIR/NAME.sweep.svg (complete_us) or
- * DIR/NAME.sweep.COLUMN.svg (written under a temporary name, then renamed).
- * Returns 0, or an exit status after printing why. */
+ * DIR/NAME.sweep.COLUMN.svg (written under a temporary name, then put in
+ * place: out_set.h). Returns 0, or an exit status after printing why. */
 static int draw_plot(struct sweep_plot *p, const struct sweep_metric *m, const char *dir, const char *name,
 		     bool quiet)
 {
-	struct out_file svg;
-	char err[1024], ext[64];
+	struct out_set set = OUT_SET_INIT;
+	char err[1024], file[TMPFILES_NAME_MAX + 1];
+	int fd = -1, rc = -1;
 
 	if (m == sweep_metric(NULL))
-		snprintf(ext, sizeof ext, ".sweep.svg");
+		snprintf(file, sizeof file, "%s.sweep.svg", name);
 	else
-		snprintf(ext, sizeof ext, ".sweep.%s.svg", m->column);
-	out_file_names(&svg, dir, name, ext);
-	if (sweep_plot_draw(p, name, svg.tmp, err, sizeof err) < 0 || out_file_commit(&svg, err, sizeof err) < 0) {
-		unlink(svg.tmp);
-		out_file_forget(&svg);
+		snprintf(file, sizeof file, "%s.sweep.%s.svg", name, m->column);
+	if (out_set_open(&set, dir, err, sizeof err) == 0 && (fd = out_set_create(&set, file, err, sizeof err)) >= 0 &&
+	    sweep_plot_draw(p, name, fd, err, sizeof err) == 0) {
+		rc = close(fd);
+		fd = -1;
+		if (rc < 0)
+			snprintf(err, sizeof err, "%s/%s: %s", dir, file, strerror(errno));
+		else
+			rc = out_set_commit(&set, err, sizeof err);
+	}
+	if (fd >= 0)
+		close(fd);
+	out_set_close(&set);
+	if (rc < 0) {
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		return EXIT_ENV;
 	}
 	if (!quiet)
-		printf("%s\n", svg.final);
+		printf("%s/%s\n", dir, file);
 	return 0;
 }
 
@@ -239,30 +250,40 @@ static int plot_only(const struct sweep_opts *o)
 }
 
 /* The rows of runs [first, end) into DIR/NAME.sweep.csv (the header unless
- * this is a shard other than the first). Returns 0, or EXIT_ENV after
- * printing why; nothing is left behind on failure. */
-static int write_csv(const struct sweep_opts *o, const struct out_file *csv, uint64_t first, uint64_t end)
+ * this is a shard other than the first), put in place once complete (the
+ * plot follows, on its own: a sweep's rows are kept even when the plot
+ * cannot be drawn). With plot not NULL, *plot is the plot of o->metric read
+ * back from the file before it is put in place, from the temporary this
+ * process made (the final name, which another process could have replaced
+ * by a link meanwhile, is never opened); NULL when it cannot be read (said).
+ * Returns 0, or EXIT_ENV after printing why; nothing is left behind on
+ * failure. */
+static int write_csv(const struct sweep_opts *o, const char *name, uint64_t first, uint64_t end,
+		     struct sweep_plot **plot)
 {
-	char err[1024];
-	FILE *f = fopen(csv->tmp, "w");
+	struct out_set set = OUT_SET_INIT;
+	char err[1024], file[TMPFILES_NAME_MAX + 1], tmp[4096];
+	FILE *f = NULL;
+	int rc = -1;
 
-	if (!f) {
-		fprintf(stderr, "tcpsim sweep: %s: %s\n", csv->final, strerror(errno));
-		out_file_forget(csv);
-		return EXIT_ENV;
+	snprintf(file, sizeof file, "%s.sweep.csv", name);
+	if (out_set_open(&set, o->out_dir, err, sizeof err) == 0 && (f = out_set_fopen(&set, file, err, sizeof err))) {
+		if (!o->sharded || o->shard_i == 1)
+			sweep_write_header(&o->sw, f);
+		rc = sweep_write_rows(&o->sw, first, end, o->jobs, f, !o->quiet && isatty(2), err, sizeof err);
+		if (fclose(f) != 0 && rc == 0) {
+			snprintf(err, sizeof err, "%s/%s: write failed", o->out_dir, file);
+			rc = -1;
+		}
+		if (rc == 0 && plot) {
+			snprintf(tmp, sizeof tmp, "%s/%s", o->out_dir, set.f[0].tmp);
+			*plot = read_plot(tmp, o->metric);
+		}
+		if (rc == 0)
+			rc = out_set_commit(&set, err, sizeof err);
 	}
-	if (!o->sharded || o->shard_i == 1)
-		sweep_write_header(&o->sw, f);
-	int rc = sweep_write_rows(&o->sw, first, end, o->jobs, f, !o->quiet && isatty(2), err, sizeof err);
-	if (fclose(f) != 0 && rc == 0) {
-		snprintf(err, sizeof err, "%s: write failed", csv->final);
-		rc = -1;
-	}
-	if (rc == 0 && out_file_commit(csv, err, sizeof err) < 0)
-		rc = -1;
+	out_set_close(&set);
 	if (rc < 0) {
-		unlink(csv->tmp);
-		out_file_forget(csv);
 		fprintf(stderr, "tcpsim sweep: %s\n", err);
 		return EXIT_ENV;
 	}
@@ -331,10 +352,11 @@ int cmd_sweep(int argc, char **argv)
 		rc = EXIT_ENV;
 		goto out;
 	}
-	struct out_file csv;
-	out_file_names(&csv, o.out_dir, name, ".sweep.csv");
+	char csv[4096];
+	snprintf(csv, sizeof csv, "%s/%s.sweep.csv", o.out_dir, name);
 	double t0 = wall_s();
-	rc = write_csv(&o, &csv, first, end);
+	struct sweep_plot *p = NULL;
+	rc = write_csv(&o, name, first, end, o.sharded ? NULL : &p);
 	if (rc == 0 && !o.quiet) {
 		printf("%s: %" PRIu64 " run%s", name, end - first, end - first == 1 ? "" : "s");
 		if (o.sharded && end > first)
@@ -345,15 +367,13 @@ int cmd_sweep(int argc, char **argv)
 			       o.sw.n_runs);
 		double took = wall_s() - t0;
 		printf(" in %.*f s with %u job%s: %s\n", took < 1 ? 2 : 1, took, o.jobs, o.jobs == 1 ? "" : "s",
-		       csv.final);
+		       csv);
 		if (o.sharded)
 			printf("no plot for a shard: cat the shards' CSVs in order, then tcpsim sweep --plot ALL.csv\n");
 	}
-	if (rc == 0 && !o.sharded) {
-		struct sweep_plot *p = read_plot(csv.final, o.metric);
+	if (rc == 0 && !o.sharded)
 		rc = p ? draw_plot(p, o.metric, o.out_dir, name, o.quiet) : EXIT_USAGE;
-		sweep_plot_free(p);
-	}
+	sweep_plot_free(p);
 	free(name);
 out:
 	sweep_free(&o.sw);

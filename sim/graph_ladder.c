@@ -1118,8 +1118,10 @@ static void free_layout(GVC_t *gvc, Agraph_t *g)
 	gvFreeLayout(gvc, g);
 }
 
-/* Lays g out (positions kept) and renders it in format to the file. */
-static int render(Agraph_t *g, const char *format, const char *file, char *err, size_t errlen)
+/* Lays g out (positions kept) and renders it in format: to the file, or,
+ * file NULL, to *data (malloc'd) and *len. */
+static int render(Agraph_t *g, const char *format, const char *file, char **data, size_t *data_len,
+		  char *err, size_t errlen)
 {
 	GVC_t *gvc = graph_gvc();
 	char *buf = NULL;
@@ -1141,7 +1143,15 @@ static int render(Agraph_t *g, const char *format, const char *file, char *err, 
 	} else {
 		if (strcmp(format, "pdf") == 0)
 			graph_pdf_fix_date(buf, len);
-		rc = graph_write_file(file, buf, len, err, errlen);
+		if (file) {
+			rc = graph_write_file(file, buf, len, err, errlen);
+		} else if ((*data = malloc(len ? len : 1))) {
+			memcpy(*data, buf, len);
+			*data_len = len;
+			rc = 0;
+		} else {
+			snprintf(err, errlen, "out of memory");
+		}
 	}
 	if (buf)
 		gvFreeRenderData(buf);
@@ -1149,9 +1159,28 @@ static int render(Agraph_t *g, const char *format, const char *file, char *err, 
 	return rc;
 }
 
+/* graph_ladder_write, or graph_ladder_render when file is NULL. */
+static int ladder(const struct trace_log *log, enum graph_side side, const char *format, const char *file,
+		  char **data, size_t *len, char *err, size_t errlen);
+
 /* See graph.h. */
 int graph_ladder_write(const struct trace_log *log, enum graph_side side, const char *format,
 		       const char *file, char *err, size_t errlen)
+{
+	return ladder(log, side, format, file, NULL, NULL, err, errlen);
+}
+
+/* See graph.h. */
+int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
+			size_t *len, char *err, size_t errlen)
+{
+	*data = NULL;
+	*len = 0;
+	return ladder(log, side, format, NULL, data, len, err, errlen);
+}
+
+static int ladder(const struct trace_log *log, enum graph_side side, const char *format, const char *file,
+		  char **data, size_t *len, char *err, size_t errlen)
 {
 	struct layout L;
 	Agraph_t *g = NULL;
@@ -1174,7 +1203,7 @@ int graph_ladder_write(const struct trace_log *log, enum graph_side side, const 
 	if (layout_build(&L, log, side) < 0 || !(g = build_graph(&L)))
 		snprintf(err, errlen, "out of memory");
 	else
-		rc = render(g, format, file, err, errlen);
+		rc = render(g, format, file, data, len, err, errlen);
 	if (g)
 		agclose(g);
 	layout_free(&L);

@@ -1,11 +1,10 @@
 /* graph_render.c - from a cgraph graph to a file, for both pictures. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "graph.h"
 #include "graph_render.h"
-#include "tmpfiles.h"
+#include "out_set.h"
 
 GVC_t *graph_gvc(void)
 {
@@ -42,46 +41,51 @@ void graph_pdf_fix_date(char *buf, size_t len)
 		memcpy(p, epoch, strlen(epoch));
 }
 
+/* The reason in an out_set message ("DIR/NAME: reason"; "cannot write: "
+ * already said is dropped). */
+static const char *reason(const char *msg)
+{
+	const char *r = strstr(msg, ": ");
+	r = r ? r + 2 : msg;
+	if (strncmp(r, "cannot write: ", 14) == 0)
+		r += 14;
+	return r;
+}
+
 int graph_write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
 	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-	char tmp[4096];
-	int fd, saved;
+	char dir[4096], why[512];
+	struct out_set set = OUT_SET_INIT;
+	int rc = -1;
 
-	if (snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", dirlen, path, path + dirlen,
-		     (long)getpid()) >= (int)sizeof tmp) {
+	if (snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".") >= (int)sizeof dir) {
 		snprintf(err, errlen, "%s: cannot write: path too long", path);
 		return -1;
 	}
-	tmpfiles_track(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-		tmpfiles_forget(tmp);
-		return -1;
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		off += (size_t)w;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (tmpfiles_commit(tmp, path) == 0)
-		return 0;
-	fd = -1;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	tmpfiles_forget(tmp);
-	snprintf(err, errlen, "%s: cannot write: %s", path, strerror(saved ? saved : EIO));
-	return -1;
+	if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	/* The one file as a set of one: made and put in place as every output is. */
+	if (out_set_open(&set, dir, why, sizeof why) == 0 &&
+	    out_set_write(&set, slash ? slash + 1 : path, data, len, why, sizeof why) == 0 &&
+	    out_set_commit(&set, why, sizeof why) == 0)
+		rc = 0;
+	else
+		snprintf(err, errlen, "%s: cannot write: %s", path, reason(why));
+	out_set_close(&set);
+	return rc;
+}
+
+int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
+	      char *err, size_t errlen)
+{
+	char *data;
+	size_t len;
+	int rc = ladder ? graph_ladder_render(log, GRAPH_BOTH, format, &data, &len, err, errlen) :
+			  graph_states_render(log, GRAPH_BOTH, NULL, format, &data, &len, err, errlen);
+
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
+	return rc;
 }

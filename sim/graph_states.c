@@ -1040,7 +1040,6 @@ static int produce(struct picture *p, enum graph_side side, const char *title, c
 int graph_states_write(const struct trace_log *log, enum graph_side side, const char *title,
 		       const char *format, const char *path, char *err, size_t errlen)
 {
-	struct picture p = { .log = log, .ep = { -1, -1 } };
 	char *data = NULL;
 	size_t len = 0;
 
@@ -1049,17 +1048,36 @@ int graph_states_write(const struct trace_log *log, enum graph_side side, const 
 			 format ? format : "");
 		return -1;
 	}
+	int rc = graph_states_render(log, side, title, format, &data, &len, err, errlen);
+	if (rc == 0)
+		rc = graph_write_file(path, data, len, err, errlen);
+	free(data);
+	return rc;
+}
+
+int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
+			const char *format, char **data, size_t *len, char *err, size_t errlen)
+{
+	struct picture p = { .log = log, .ep = { -1, -1 } };
+
+	*data = NULL;
+	*len = 0;
+	if (!known_format(format)) {
+		snprintf(err, errlen, "unknown format \"%s\" (svg, png, pdf or dot)", format ? format : "");
+		return -1;
+	}
 	memset(&gv_msg, 0, sizeof gv_msg);
 	agusererrf old_f = agseterrf(keep_message);
 	agerrlevel_t old_level = agseterr(AGWARN);
-	int rc = produce(&p, side, title, format, &data, &len, err, errlen);
+	int rc = produce(&p, side, title, format, data, len, err, errlen);
 	agseterr(old_level);
 	agseterrf(old_f);
 	if (p.g)
 		agclose(p.g);
 	free(p.arcs);
-	if (rc == 0)
-		rc = graph_write_file(path, data, len, err, errlen);
-	free(data);
+	if (rc < 0) {
+		free(*data);
+		*data = NULL;
+	}
 	return rc;
 }

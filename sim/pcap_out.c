@@ -61,15 +61,30 @@ static void note_error(struct pcap_out *po, const char *msg)
  * writer, or NULL with a message in err. */
 struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
 {
+	FILE *f = fopen(path, "wb");
+
+	if (!f) {
+		set_error(err, errlen, strerror(errno));
+		return NULL;
+	}
+	return pcap_out_open_stream(f, err, errlen);
+}
+
+/* The writer takes f over: it is closed by pcap_out_close, or here on
+ * failure. */
+struct pcap_out *pcap_out_open_stream(FILE *f, char *err, size_t errlen)
+{
 	struct pcap_out *po = calloc(1, sizeof(*po));
 	char msg[PCAP_ERRBUF_SIZE + 64];
 
 	if (!po) {
+		fclose(f);
 		set_error(err, errlen, "out of memory");
 		return NULL;
 	}
 	po->pcap = pcap_open_dead(DLT_RAW, PCAP_OUT_SNAPLEN);
 	if (!po->pcap) {
+		fclose(f);
 		set_error(err, errlen, "pcap_open_dead failed");
 		free(po);
 		return NULL;
@@ -77,16 +92,15 @@ struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
 	/* Our own stream, unbuffered (the records are buffered here) and
 	 * without locking, given to libpcap to write the file header. */
 	po->buf = malloc(PCAP_OUT_BUF);
-	FILE *f = po->buf ? fopen(path, "wb") : NULL;
-	if (f) {
+	if (po->buf) {
 		setvbuf(f, NULL, _IONBF, 0);
 		__fsetlocking(f, FSETLOCKING_BYCALLER);
 		po->dumper = pcap_dump_fopen(po->pcap, f);
+	} else {
+		fclose(f);
 	}
 	if (!po->dumper) {
-		if (!po->buf)
-			errno = ENOMEM;
-		snprintf(msg, sizeof(msg), "%s", f ? pcap_geterr(po->pcap) : strerror(errno));
+		snprintf(msg, sizeof(msg), "%s", po->buf ? pcap_geterr(po->pcap) : strerror(ENOMEM));
 		set_error(err, errlen, msg);
 		/* libpcap has closed f when it could not write the header, the
 		 * one way it fails with DLT_RAW. */

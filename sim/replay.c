@@ -33,8 +33,12 @@
 #include "kstate.h"
 #include "graph.h"
 #include "ladder.h"
+#include "out_set.h"
 #include "pcap_out.h"
 #include "replay.h"
+#include "replay_timers.h"
+#include "sendq.h"
+#include "tmpfiles.h"
 #include "tcp.h"
 #include "trace_log.h"
 
@@ -47,7 +51,6 @@
 static struct hosts g_hosts = HOSTS_INIT;
 static volatile sig_atomic_t g_ks_fd = -1;
 static char g_instance[512];
-static char g_tmp[2][4096];           /* the output files' temporary names */
 static struct trace_sink g_tap;       /* replay_tap's sink, or none */
 
 struct sock {
@@ -56,8 +59,7 @@ struct sock {
 	bool shut;                    /* shutdown(SHUT_WR) done */
 	bool shut_pending;            /* close called with bytes still queued */
 	bool eof;                     /* the peer's FIN was read */
-	uint8_t *q;                   /* bytes write() has not taken yet */
-	size_t qlen, qcap;
+	struct sendq q;               /* bytes send() has not taken yet */
 };
 
 struct rep_ep {
@@ -95,21 +97,25 @@ static void on_signal(int sig)
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	for (int i = 0; i < 2; i++)
-		if (g_tmp[i][0])
-			unlink(g_tmp[i]);
-	_exit(sig == SIGINT ? 130 : 143);
+	tmpfiles_remove_all();
+	_exit(128 + sig);                /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
 }
 
+/* SIGHUP (the terminal closed) is handled as SIGTERM is: a replay killed
+ * by it would leave namespaces and a tracing instance. Each handler holds the
+ * others back: the cleanup runs once. */
 void replay_install_signals(void)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -169,7 +175,7 @@ static void sock_close(struct sock *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
-	free(s->q);
+	sendq_free(&s->q);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }
@@ -207,17 +213,16 @@ static void sock_flush(struct sock *s)
 {
 	if (s->fd < 0 || s->connecting)
 		return;
-	while (s->qlen) {
-		ssize_t n = send(s->fd, s->q, s->qlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (sendq_len(&s->q)) {
+		ssize_t n = send(s->fd, sendq_data(&s->q), sendq_len(&s->q), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;            /* EAGAIN: when writable; an error shows on read */
 		}
-		memmove(s->q, s->q + n, s->qlen - (size_t)n);
-		s->qlen -= (size_t)n;
+		sendq_consume(&s->q, (size_t)n);   /* an offset advances: no copy per send */
 	}
-	if (!s->qlen && s->shut_pending && !s->shut) {
+	if (!sendq_len(&s->q) && s->shut_pending && !s->shut) {
 		shutdown(s->fd, SHUT_WR);
 		s->shut = true;
 		s->shut_pending = false;
@@ -288,21 +293,13 @@ static const char *call_send(struct replay *r, int role, const struct timeline_e
 	if (s->shut || s->shut_pending)
 		return "connection closing";
 	size_t n = (size_t)te->bytes;
-	if (s->qlen + n > s->qcap) {
-		size_t cap = s->qcap ? s->qcap : 4096;
-		while (cap < s->qlen + n)
-			cap *= 2;
-		uint8_t *q = realloc(s->q, cap);
-		if (!q) {
-			oom(r);
-			return NULL;
-		}
-		s->q = q;
-		s->qcap = cap;
+	uint8_t *q = sendq_extend(&s->q, n);
+	if (!q) {
+		oom(r);
+		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		s->q[s->qlen + i] = te->data ? (uint8_t)te->data[i] : tcp_pattern_byte(e->sent + i);
-	s->qlen += n;
+		q[i] = te->data ? (uint8_t)te->data[i] : tcp_pattern_byte(e->sent + i);
 	e->sent += n;
 	sock_flush(s);
 	return NULL;
@@ -513,92 +510,6 @@ static int on_change(void *ctx, const struct kstate_change *c)
 	return 0;
 }
 
-/* ---- timers ---------------------------------------------------------------------- */
-
-static int write_sysctl(const char *name, long v)
-{
-	char path[128], text[32];
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	int n = snprintf(text, sizeof(text), "%ld\n", v);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t k = write(fd, text, (size_t)n);
-	close(fd);
-	return k == n ? 0 : -1;
-}
-
-static long clamp(long v, long lo, long hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-/* Appends ", what" to a list. */
-static void add_item(char *list, size_t cap, const char *what)
-{
-	size_t n = strlen(list);
-	snprintf(list + n, cap - n, "%s%s", n ? ", " : "", what);
-}
-
-/* Writes the retry counts and the FIN_WAIT_2 timeout into both namespaces;
- * lists in cant what Linux cannot follow. Returns 0, or -1 with err set. */
-static int apply_timers(struct replay *r, char *cant, size_t cantlen, char *err, size_t errlen)
-{
-	const struct tcp_params *p = &r->params;
-	long fin = p->fin_wait_2_timeout ? (long)((p->fin_wait_2_timeout + USEC_PER_SEC - 1) / USEC_PER_SEC) : 60;
-	const struct {
-		const char *name;
-		long v;
-	} set[] = {
-		{ "tcp_syn_retries", clamp(p->syn_retries, 1, 127) },
-		{ "tcp_synack_retries", clamp(p->synack_retries, 1, 255) },
-		{ "tcp_retries2", clamp(p->retries, 0, 255) },
-		{ "tcp_fin_timeout", clamp(fin, 1, 1000000) },
-	};
-	char item[96], a[32], b[32];
-
-	for (int h = 0; h < 2; h++) {
-		if (hosts_enter(&g_hosts, h) < 0) {
-			snprintf(err, errlen, "entering %s: %s", g_hosts.name[h], strerror(errno));
-			return -1;
-		}
-		for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
-			if (write_sysctl(set[i].name, set[i].v) < 0) {
-				snprintf(err, errlen, "%s: net.ipv4.%s: %s", g_hosts.name[h], set[i].name,
-					 strerror(errno));
-				hosts_leave(&g_hosts);
-				return -1;
-			}
-		hosts_leave(&g_hosts);
-	}
-	cant[0] = '\0';
-	const struct {
-		const char *name;
-		usec_t v, linux_v;
-	} fixed[] = {
-		{ "rto_initial", p->rto_initial, 1 * USEC_PER_SEC },
-		{ "rto_min", p->rto_min, 200 * USEC_PER_MS },
-		{ "rto_max", p->rto_max, 120 * USEC_PER_SEC },
-		{ "time_wait", p->time_wait, 60 * USEC_PER_SEC },
-	};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (fixed[i].v != fixed[i].linux_v) {
-			time_format(fixed[i].v, a);
-			time_format(fixed[i].linux_v, b);
-			snprintf(item, sizeof(item), "%s %ss (Linux: %ss)", fixed[i].name, a, b);
-			add_item(cant, cantlen, item);
-		}
-	if (p->syn_retries != set[0].v || p->synack_retries != set[1].v || p->retries != set[2].v)
-		add_item(cant, cantlen, "retry counts beyond Linux's range");
-	if (!p->fin_wait_2_timeout)
-		add_item(cant, cantlen, "no FIN_WAIT_2 timeout (Linux: 60s for orphans)");
-	if (p->user_timeout)
-		add_item(cant, cantlen, "user_timeout");
-	if (p->mss != 1460 || p->window != 65535)
-		add_item(cant, cantlen, "mss/window (the kernel's own)");
-	return 0;
-}
-
 /* ---- the run --------------------------------------------------------------------- */
 
 static bool done_state(enum tcp_state s)
@@ -771,16 +682,51 @@ void replay_tap(struct trace_sink sink)
 	g_tap = sink;
 }
 
-int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct replay_stats *st,
+/* The pictures of a replay, into its set: those of a run, drawn from the
+ * kernels' trace. */
+static int write_graphs(struct replay *r, struct out_set *set, char *err, size_t errlen)
+{
+	char name[TMPFILES_NAME_MAX + 1];
+
+	snprintf(name, sizeof(name), "%s.kernel.states.svg", r->sc->base);
+	if (graph_put(set, name, &r->log, false, "svg", err, errlen) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.kernel.ladder.svg", r->sc->base);
+	return graph_put(set, name, &r->log, true, "svg", err, errlen);
+}
+
+/* Makes the hosts and the tracing instance, and tells the signal handler
+ * of them, with the signals held back from before the first is made until
+ * the handler knows of both: a signal at any time finds everything there
+ * is to remove (it is handled once they are made, or once the making
+ * failed and removed its part). Returns 0, or -1 with err set. */
+static int make_hosts(struct replay *r, const char *run_id, char *err, size_t errlen)
+{
+	const struct scenario *sc = r->sc;
+	sigset_t old;
+	int rc = -1;
+
+	tmpfiles_block(&old);
+	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0 &&
+	    kstate_open(&r->ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0) {
+		snprintf(g_instance, sizeof(g_instance), "%s", kstate_instance_dir(r->ks));
+		g_ks_fd = kstate_fd(r->ks);
+		rc = 0;
+	}
+	tmpfiles_unblock(&old);
+	return rc;
+}
+
+int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct replay_stats *st,
 	       char *err, size_t errlen)
 {
 	static unsigned counter;
 	struct replay *r = calloc(1, sizeof(*r));
 	struct json_out *jo = NULL;
 	struct pcap_out *po = NULL;
-	FILE *jf = NULL;
-	struct out_file jfile, pfile;
-	char run_id[HOSTS_RUN_ID_MAX + 1], cant[512];
+	FILE *jf = NULL, *pf;
+	char run_id[HOSTS_RUN_ID_MAX + 1], cant[512], name[TMPFILES_NAME_MAX + 1];
+	sigset_t old;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -798,10 +744,6 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	tcp_params_resolve(sc->profile, &sc->tcp, &r->params);
 	trace_init(&r->tr);
 	trace_log_init(&r->log, &r->tr);
-	out_file_names(&jfile, out_dir, sc->base, ".kernel.trace.jsonl");
-	out_file_names(&pfile, out_dir, sc->base, ".kernel.pcap");
-	snprintf(g_tmp[0], sizeof(g_tmp[0]), "%s", jfile.tmp);
-	snprintf(g_tmp[1], sizeof(g_tmp[1]), "%s", pfile.tmp);
 	for (int i = 0; i < NROLES; i++)
 		if (trace_add_endpoint(&r->tr, role_name((enum role)i), sc->ep[i].ip, sc->ep[i].port, 0) < 0) {
 			snprintf(err, errlen, "%s: out of memory", sc->path);
@@ -809,29 +751,25 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 		}
 	trace_add_sink(&r->tr, trace_log_sink(&r->log));
 	trace_add_sink(&r->tr, (struct trace_sink){ watch_event, r, 0 });
-	if (!(jf = fopen(jfile.tmp, "w"))) {
-		snprintf(err, errlen, "%s: %s", jfile.final, strerror(errno));
+	snprintf(name, sizeof(name), "%s.kernel.trace.jsonl", sc->base);
+	if (!(jf = out_set_fopen(set, name, err, errlen)))
 		goto out;
-	}
 	if (!(jo = json_out_new(jf))) {
 		snprintf(err, errlen, "%s: out of memory", sc->path);
 		goto out;
 	}
 	trace_add_sink(&r->tr, json_out_sink(jo));
-	if (!(po = pcap_out_open(pfile.tmp, err, errlen)))
+	snprintf(name, sizeof(name), "%s.kernel.pcap", sc->base);
+	if (!(pf = out_set_fopen(set, name, err, errlen)) || !(po = pcap_out_open_stream(pf, err, errlen)))
 		goto out;
 	trace_add_sink(&r->tr, pcap_out_sink(po));
 	if (g_tap.event)
 		trace_add_sink(&r->tr, g_tap);
 
 	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
-	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) < 0)
+	if (make_hosts(r, run_id, err, errlen) < 0)
 		goto out;
-	if (kstate_open(&r->ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) < 0)
-		goto out;
-	snprintf(g_instance, sizeof(g_instance), "%s", kstate_instance_dir(r->ks));
-	g_ks_fd = kstate_fd(r->ks);
-	if (apply_timers(r, cant, sizeof(cant), err, errlen) < 0)
+	if (replay_apply_timers(&g_hosts, &r->params, cant, sizeof(cant), err, errlen) < 0)
 		goto out;
 	if (out && cant[0])
 		fprintf(out, "tcpsim replay: %s: Linux cannot follow: %s\n", sc->name, cant);
@@ -869,20 +807,12 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	bad |= fclose(jf);
 	jf = NULL;
 	if (bad) {
-		snprintf(err, errlen, "%s: write failed", jfile.final);
+		snprintf(err, errlen, "%s/%s.kernel.trace.jsonl: write failed", set->dir, sc->base);
 		goto out;
 	}
 	bad = pcap_out_close(po, err, errlen);
 	po = NULL;
-	if (bad || out_file_commit(&jfile, err, errlen) < 0 || out_file_commit(&pfile, err, errlen) < 0)
-		goto out;
-	/* The same pictures as a run's, drawn from the kernels' trace. */
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s.kernel.states.svg", out_dir, sc->base);
-	if (graph_states_write(&r->log, GRAPH_BOTH, NULL, "svg", path, err, errlen) < 0)
-		goto out;
-	snprintf(path, sizeof path, "%s/%s.kernel.ladder.svg", out_dir, sc->base);
-	if (graph_ladder_write(&r->log, GRAPH_BOTH, "svg", path, err, errlen) < 0)
+	if (bad || write_graphs(r, set, err, errlen) < 0)
 		goto out;
 	if (out) {
 		ladder_write_text(out, &r->log);
@@ -890,6 +820,8 @@ int replay_run(const struct scenario *sc, const char *out_dir, FILE *out, struct
 	}
 	rc = 0;
 out:
+	/* The handler must find the instance and the hosts whole, or gone. */
+	tmpfiles_block(&old);
 	for (int i = 0; i < NROLES; i++) {
 		sock_close(&r->ep[i].conn);
 		sock_close(&r->ep[i].lst);
@@ -901,11 +833,12 @@ out:
 		snprintf(err, errlen, "%s: removing the tracing instance: %s", sc->path, strerror(errno));
 		rc = -1;
 	}
-	g_instance[0] = g_tmp[0][0] = g_tmp[1][0] = '\0';
+	g_instance[0] = '\0';
 	if (hosts_destroy(&g_hosts) < 0 && rc == 0) {
 		snprintf(err, errlen, "%s: removing the namespaces: %s", sc->path, strerror(errno));
 		rc = -1;
 	}
+	tmpfiles_unblock(&old);
 	if (jo)
 		json_out_finish(jo);
 	if (jf)
@@ -914,12 +847,6 @@ out:
 		char e2[256];
 		pcap_out_close(po, e2, sizeof(e2));
 	}
-	if (rc < 0) {
-		unlink(jfile.tmp);
-		unlink(pfile.tmp);
-	}
-	out_file_forget(&jfile);
-	out_file_forget(&pfile);
 	trace_log_free(&r->log);
 	trace_free(&r->tr);
 	free(r);

@@ -2,12 +2,14 @@
  * of the CSV, --y) against the first --set key, drawn by gnuplot (a child
  * process) from the sweep's CSV. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "summary.h"
+#include "tmpfiles.h"
 #include "sweep.h"
 
 #define FIELDS_MAX 64
@@ -436,7 +438,7 @@ static bool y_axis(FILE *f, const struct sweep_plot *d)
 
 /* The gnuplot script, read by gnuplot on its standard input. */
 static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, const char *title,
-			 const char *data_path, const char *svg_path)
+			 const char *data_path)
 {
 	static const char *const colors[] = { "#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085",
 					      "#7f8c8d", "#b8860b" };
@@ -444,9 +446,7 @@ static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, cons
 	char sub[256], buf[512];
 
 	fputs("set terminal svg size 1280,800 dynamic enhanced font 'DejaVu Sans,22' linewidth 2 background rgb 'white'\n", f);
-	fputs("set output ", f);
-	gp_quoted(f, svg_path, false);
-	fputs("\nset encoding utf8\n", f);
+	fputs("set encoding utf8\n", f);    /* no `set output`: the SVG goes to standard output */
 	size_t len;
 	if (per)
 		len = (size_t)snprintf(sub, sizeof sub, "median and 10th–90th percentile (shaded) of %zu run%s per point",
@@ -498,9 +498,10 @@ static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, cons
 	fputs("\n", f);
 }
 
-/* Runs gnuplot with script on its standard input. Returns 0, or -1 with a
- * message in err (gnuplot's own messages go to stderr). */
-static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
+/* Runs gnuplot with script on its standard input and out_fd as its standard
+ * output. Returns 0, or -1 with a message in err (gnuplot's own messages go
+ * to stderr). */
+static int run_gnuplot(const char *script, size_t len, int out_fd, char *err, size_t errlen)
 {
 	int fds[2], st;
 	pid_t pid;
@@ -518,6 +519,7 @@ static int run_gnuplot(const char *script, size_t len, char *err, size_t errlen)
 	}
 	if (pid == 0) {
 		dup2(fds[0], 0);
+		dup2(out_fd, 1);
 		close(fds[0]);
 		close(fds[1]);
 		execlp("gnuplot", "gnuplot", (char *)NULL);
@@ -572,20 +574,26 @@ void sweep_plot_free(struct sweep_plot *d)
 	free(d);
 }
 
-int sweep_plot_draw(struct sweep_plot *d, const char *title, const char *svg_path, char *err, size_t errlen)
+int sweep_plot_draw(struct sweep_plot *d, const char *title, int svg_fd, char *err, size_t errlen)
 {
-	char data_path[] = "/tmp/tcpsim-sweep-XXXXXX";
+	char data_name[TMPFILES_NAME_MAX + 1], data_path[TMPFILES_NAME_MAX + 8];
 	char *script = NULL;
 	size_t script_len = 0;
 	int fd = -1, rc = -1;
 	FILE *df = NULL, *sf = NULL;
 
 	bool numeric = d->xs.n > 1 && numeric_xs(&d->xs);   /* one value: a category */
-	if ((fd = mkstemp(data_path)) < 0 || !(df = fdopen(fd, "w"))) {
-		snprintf(err, errlen, "%s: %s", data_path, strerror(errno));
+	/* The points for gnuplot, in a temporary file of /tmp made as every
+	 * output file is (removed by a signal too). */
+	int tmp_dir = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	data_name[0] = '\0';
+	if (tmp_dir < 0 || (fd = tmpfiles_create(tmp_dir, "tcpsim-sweep.dat", data_name, sizeof data_name)) < 0 ||
+	    !(df = fdopen(fd, "w"))) {
+		snprintf(err, errlen, "/tmp: a temporary file for gnuplot: %s", strerror(errno));
 		goto out;
 	}
 	fd = -1;
+	snprintf(data_path, sizeof data_path, "/tmp/%s", data_name);
 	write_data(df, d, numeric);
 	if (fclose(df) != 0) {
 		df = NULL;
@@ -597,14 +605,14 @@ int sweep_plot_draw(struct sweep_plot *d, const char *title, const char *svg_pat
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	write_script(sf, d, numeric, title, data_path, svg_path);
+	write_script(sf, d, numeric, title, data_path);
 	if (fclose(sf) != 0) {
 		sf = NULL;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	sf = NULL;
-	rc = run_gnuplot(script, script_len, err, errlen);
+	rc = run_gnuplot(script, script_len, svg_fd, err, errlen);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -612,7 +620,12 @@ out:
 		fclose(df);
 	if (sf)
 		fclose(sf);
-	unlink(data_path);
+	if (data_name[0]) {
+		unlinkat(tmp_dir, data_name, 0);
+		tmpfiles_forget_at(tmp_dir, data_name);
+	}
+	if (tmp_dir >= 0)
+		close(tmp_dir);
 	free(script);
 	return rc;
 }

@@ -5,6 +5,7 @@
  * place, new or replacing one, and leaves nothing else behind; it refuses to
  * replace a directory. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,3 +195,139 @@ TCPSIM_SUITE(tmpfiles,
 	{ "a signal removes the tracked files and kills", test_removed_on_signal },
 	{ "a forgotten file stays", test_forgotten_stays },
 	{ "a forked child's signal removes nothing of its parent's", test_fork_removes_nothing })
+
+/* ---- tmpfiles_create, SIGPIPE ---------------------------------------------- */
+
+/* A fresh directory for tmpfiles_create, opened. */
+static int create_setup(char dir[64])
+{
+	snprintf(dir, 64, "/tmp/tcpsim-create-XXXXXX");
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	CU_ASSERT_FATAL(fd >= 0);
+	return fd;
+}
+
+/* Removes every entry of dir (no subdirectories), then dir. */
+static void create_teardown(const char *dir, int dirfd)
+{
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	close(dirfd);
+	rmdir(dir);
+}
+
+/* A new, empty, regular file named .NAME.PID-XXXXXX.tmp, mode 0666 less the
+ * umask; a second one gets another name; the names are recognised. */
+static void test_create_new_file(void)
+{
+	char dir[64], a[TMPFILES_NAME_MAX + 1], b[TMPFILES_NAME_MAX + 1], want[64];
+	int dirfd = create_setup(dir);
+	mode_t old_mask = umask(022);
+	int fa = tmpfiles_create(dirfd, "x.pcap", a, sizeof a);
+	int fb = tmpfiles_create(dirfd, "x.pcap", b, sizeof b);
+	umask(old_mask);
+	CU_ASSERT_FATAL(fa >= 0 && fb >= 0);
+	CU_ASSERT_STRING_NOT_EQUAL(a, b);
+	snprintf(want, sizeof want, ".x.pcap.%ld-", (long)getpid());
+	CU_ASSERT_EQUAL(strncmp(a, want, strlen(want)), 0);
+	long pid = 0;
+	CU_ASSERT_TRUE(tmpfiles_is_temporary(a, &pid));
+	CU_ASSERT_EQUAL(pid, (long)getpid());
+	struct stat st;
+	CU_ASSERT_FATAL(fstatat(dirfd, a, &st, AT_SYMLINK_NOFOLLOW) == 0);
+	CU_ASSERT_TRUE(S_ISREG(st.st_mode));
+	CU_ASSERT_EQUAL(st.st_size, 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0644);
+	close(fa);
+	close(fb);
+	tmpfiles_forget_at(dirfd, a);
+	tmpfiles_forget_at(dirfd, b);
+	create_teardown(dir, dirfd);
+}
+
+/* Names that are not of the form, e.g. the old fixed ".NAME.tmp". */
+static void test_not_temporary(void)
+{
+	long pid;
+	CU_ASSERT_FALSE(tmpfiles_is_temporary(".x.pcap.tmp", &pid));
+	CU_ASSERT_FALSE(tmpfiles_is_temporary("x.pcap.12-abcdef.tmp", &pid));
+	CU_ASSERT_FALSE(tmpfiles_is_temporary(".x.pcap.12-abc_ef.tmp", &pid));
+	CU_ASSERT_FALSE(tmpfiles_is_temporary(".x.pcap.-abcdef.tmp", &pid));
+	CU_ASSERT_FALSE(tmpfiles_is_temporary(".12-abcdef.tmp", &pid));
+	CU_ASSERT_TRUE(tmpfiles_is_temporary(".x.12-abcdef.tmp", &pid));
+	CU_ASSERT_EQUAL(pid, 12);
+}
+
+/* A name too long for a temporary is shortened: the file is still made. */
+static void test_create_long_name(void)
+{
+	char dir[64], name[256], tmp[TMPFILES_NAME_MAX + 1];
+	int dirfd = create_setup(dir);
+	memset(name, 'n', 250);
+	snprintf(name + 250, 6, ".pcap");
+	int fd = tmpfiles_create(dirfd, name, tmp, sizeof tmp);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_TRUE(strlen(tmp) <= TMPFILES_NAME_MAX);
+	close(fd);
+	tmpfiles_forget_at(dirfd, tmp);
+	create_teardown(dir, dirfd);
+}
+
+static char child_dir[64];
+
+static void create_then_signal(int sig)
+{
+	char tmp[TMPFILES_NAME_MAX + 1];
+	int dirfd = open(child_dir, O_RDONLY | O_DIRECTORY);
+	if (dirfd < 0 || tmpfiles_create(dirfd, "x.pcap", tmp, sizeof tmp) < 0)
+		_exit(1);
+	raise(sig);
+	_exit(2);
+}
+
+static void create_then_pipe(const char *unused)
+{
+	(void)unused;
+	signal(SIGPIPE, SIG_DFL);       /* as a shell starts it, whatever this one has */
+	create_then_signal(SIGPIPE);
+}
+
+static void create_then_hup(const char *unused)
+{
+	(void)unused;
+	signal(SIGHUP, SIG_DFL);
+	create_then_signal(SIGHUP);
+}
+
+/* A file of tmpfiles_create is removed by SIGPIPE (standard output closed:
+ * `tcpsim run ... | head`) and SIGHUP, and the process dies of the signal. */
+static void check_removed_by(void (*body)(const char *), int sig)
+{
+	int dirfd = create_setup(child_dir);
+	int status = in_child(body, NULL);
+	CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig);
+	CU_ASSERT_EQUAL(entries(child_dir), 0);
+	create_teardown(child_dir, dirfd);
+}
+
+static void test_created_removed_on_sigpipe(void)
+{
+	check_removed_by(create_then_pipe, SIGPIPE);
+}
+
+static void test_created_removed_on_sighup(void)
+{
+	check_removed_by(create_then_hup, SIGHUP);
+}
+
+TCPSIM_SUITE(tmpfiles_create,
+	{ "create: a new regular file, a new name each time", test_create_new_file },
+	{ "create: other names are not temporaries", test_not_temporary },
+	{ "create: a long name is shortened", test_create_long_name },
+	{ "create: SIGPIPE removes the file and kills", test_created_removed_on_sigpipe },
+	{ "create: SIGHUP removes the file and kills", test_created_removed_on_sighup })
