@@ -63,20 +63,26 @@ if [ "${1:-}" = --inside ]; then
 		mount --rbind "/$d" "$root/$d"
 		mount --make-rslave "$root/$d"
 	done
-	# The phases are timed inside, where the commands run.
-	script='set -e
+	# The phases are timed inside, where the commands run. Everything can
+	# run on this root (root, /dev/net/tun, tracefs): a test that says it
+	# skipped is a failure here.
+	script='set -eo pipefail
 		cd /root/tcpsim
 		t0=$(date +%s)
 		make run
 		t1=$(date +%s)
-		make check
+		make check 2>&1 | tee /root/check.log
 		t2=$(date +%s)
-		echo "fresh-debian: make run $((t1 - t0)) s (with the package install), make check $((t2 - t1)) s"'
+		echo "fresh-debian: make run $((t1 - t0)) s (with the package install), make check $((t2 - t1)) s"
+		if grep -E "^[a-z_]+: skipped" /root/check.log; then
+			echo "fresh-debian: FAIL: the tests above skipped on a bare root where they can run"
+			exit 1
+		fi'
 	# Its own session and process group, so that the trap can stop all of it;
 	# SIGINT and SIGQUIT ignored, as in a script's background job: the tests
 	# must set the dispositions they rely on.
 	setsid chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		TERM=dumb CI="${CI:-}" /bin/sh -c "$script" </dev/null &
+		TERM=dumb CI="${CI:-}" /bin/bash -c "$script" </dev/null &
 	child=$!
 	wait "$child"
 	exit $?
