@@ -158,6 +158,7 @@ cleanup() {
 	else
 		rm -rf --one-file-system "$root"
 	fi
+	rm -f "$root.debootstrap.log"
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -189,10 +190,10 @@ t_root=$(date +%s)
 # the Acquire settings of apt.conf.d (proxy, validity), and its resolver.
 rm -f "$root"/etc/apt/sources.list "$root"/etc/apt/sources.list.d/*
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-	[ -f "$f" ] && cp "$f" "$root$f"
+	if [ -f "$f" ]; then cp "$f" "$root$f"; fi
 done
 for f in /etc/apt/apt.conf /etc/apt/apt.conf.d/*; do
-	[ -f "$f" ] && grep -qi '^[[:space:]]*Acquire' "$f" && cp "$f" "$root$f"
+	if [ -f "$f" ] && grep -qi '^[[:space:]]*Acquire' "$f"; then cp "$f" "$root$f"; fi
 done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 # No service is started by a package installed in the root.
