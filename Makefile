@@ -74,8 +74,11 @@ run: $(BUILD)/tcpsim
 
 # Unit tests (CUnit), then every shipped scenario against its own `expect`,
 # then every pcap through tshark's checksum and malformed-frame checks.
+# The unit tests run with SIGINT, SIGQUIT, SIGTERM and SIGHUP ignored, as
+# `nohup make check` or a script's background job would start them: each
+# test sets the dispositions it relies on, and this shows it.
 check-unit: $(BUILD)/tcpsim_tests
-	$(BUILD)/tcpsim_tests
+	env --ignore-signal=INT,QUIT,TERM,HUP $(BUILD)/tcpsim_tests
 
 check-scenarios: $(BUILD)/tcpsim
 	tools/check_scenarios.sh $(BUILD)/tcpsim $(BUILD)/out $(SCENARIOS)

@@ -19,12 +19,15 @@ has_tmp() {
 
 # Starts "$@" in the background, waits until the hidden temporary of $1 (a
 # final name) exists in $2 (at most 10 s), sends SIGTERM, and checks the exit
-# status and the directory.
+# status and the directory. SIGTERM is set to its default for "$@": started
+# with it ignored (as nohup or a parent may leave it; a shell cannot undo an
+# ignore it inherited), tcpsim rightly leaves it ignored, and the check would
+# fail for that.
 stop_while_writing() {
 	tmp=$1
 	dir=$2
 	shift 2
-	"$@" &
+	env --default-signal=TERM "$@" &
 	pid=$!
 	i=0
 	while ! has_tmp "$dir" "$tmp" && [ $i -lt 200 ]; do

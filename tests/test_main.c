@@ -1,4 +1,5 @@
 /* test_main.c - runs every suite that a tests/test_*.c file registered. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,14 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	/* The tmpfiles tests stop processes with SIGINT and SIGTERM and check
+	 * what tmpfiles' handlers did. Those handlers are installed once per
+	 * process, and only over SIG_DFL (an ignored signal stays ignored, as
+	 * nohup wants): so the dispositions this binary inherited (SIGINT
+	 * ignored in a script's background job, under nohup...) would decide
+	 * the tests' outcome. Set them, before any test runs. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	/* Constructors run in link order; sort so the output is stable. */
 	qsort(suites, (size_t)n_suites, sizeof suites[0], by_name);
 	if (CU_initialize_registry() != CUE_SUCCESS)

@@ -3,7 +3,9 @@
  * stopped by a signal removes nothing of its parent's. Each case runs in a
  * child process, which the signal ends. tmpfiles_commit puts a file in
  * place, new or replacing one, and leaves nothing else behind; it refuses to
- * replace a directory. */
+ * replace a directory. The signals raised here are at their default whatever
+ * the test binary inherited: tests/test_main.c sets them before any test (and
+ * `make check-unit` starts the binary with them ignored, to show it). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -2,7 +2,10 @@
 # Installs the Debian packages tcpsim needs, when one is missing.
 # Called by `make`, `make run` and `make check`; quiet when everything is there.
 set -e
-PKGS="gcc make pkg-config python3 time util-linux libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang gnuplot-nox"
+# libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes, which the fuzz
+# targets link (clang only recommends it). iproute2: `ip netns`, which the
+# replay's tests use to see the namespaces.
+PKGS="gcc make pkg-config python3 time util-linux iproute2 libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang libclang-rt-14-dev gnuplot-nox"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -14,5 +17,6 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; the answer does not matter here.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+# Another apt may hold the lock for a while (an unattended upgrade): wait for it.
+$SUDO apt-get update -qq -o DPkg::Lock::Timeout=600
+$SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 $missing
