@@ -606,7 +606,7 @@ static const struct bad_case {
 	{ "timeline: *nowhere\n", "1:11: YAML syntax error: found undefined alias" },
 	{ "[a]: 1\n", "1:1: keys in the scenario must be plain names, not a list" },
 	/* the top level */
-	{ "sumary: x\n", "1:1: unknown key 'sumary' in the scenario (expected name, summary, seed, profile, tcp, link, endpoints, timeline, until, expect, show)" },
+	{ "sumary: x\n", "1:1: unknown key 'sumary' in the scenario (expected name, summary, seed, profile, tcp, link, endpoints, timeline, until, expect, show, max_events)" },
 	{ "seed: 1\nsummary: x\nseed: 2\n", "3:1: duplicate key 'seed' in the scenario" },
 	{ "seed: abc\n", "1:7: seed must be an integer between 0 and 18446744073709551615, not abc" },
 	{ "seed: -1\n", "1:7: seed must be an integer between 0 and 18446744073709551615, not -1" },
