@@ -87,6 +87,7 @@ struct tcb {
 	bool settle;                  /* in stack.settle */
 	uint32_t tw_rec;              /* its TIME_WAIT record + 1, 0: none */
 	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
+	usec_t oow_ack_at;            /* linux: its last out-of-window ACK's time + 1, 0: none */
 };
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */
@@ -132,6 +133,15 @@ void tcp_input(struct stack *st, struct tcb *tcb, const struct segment *seg);
 /* No TCB at all: the CLOSED state's answer (section 3.10.7.1), sent from the
  * endpoint `ep` the segment was addressed to. */
 void tcp_input_closed(struct stack *st, int ep, const struct segment *seg);
+
+/* tcp_oow.c: the linux profile's limit on out-of-window ACKs --------------- */
+
+/* __tcp_oow_rate_limited(): whether the challenge ACK tcb would send now is
+ * skipped (one per 500 ms); false in the rfc9293 profile. */
+bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb);
+/* tcp_oow_rate_limited(): the same for the ACK of an unacceptable segment,
+ * which is limited only when seg carries no data or a SYN. */
+bool tcp_oow_rate_limited(struct stack *st, struct tcb *tcb, const struct segment *seg);
 
 /* tcp_timer.c: timeouts, section 3.10.8 ---------------------------------- */
 void tcp_timeout(struct stack *st, struct tcb *tcb, enum timer_kind k);
