@@ -137,7 +137,8 @@ clean:
 	rm -rf build out
 
 # ---- fuzzing ------------------------------------------------------------------
-# libFuzzer targets in tests/fuzz/, built with clang, ASan and UBSan from the
+# libFuzzer targets in tests/fuzz/ (scenario: the loader; packet: the codec;
+# run: every scenario the loader accepts, run with small bounds), built with clang, ASan and UBSan from the
 # sim/*.c sources except main.c (never the tests/*.c runner). Each run first
 # replays tests/fuzz/regressions/TARGET/ (past crashes), then fuzzes a fresh
 # copy of the seed corpus tests/fuzz/corpus/TARGET/ in build/fuzz/corpus/.
@@ -147,9 +148,10 @@ clean:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := build/fuzz
-FUZZ_TARGETS := scenario packet
+FUZZ_TARGETS := scenario packet run
 FUZZ_MAX_LEN_scenario := 8192
 FUZZ_MAX_LEN_packet := 2048
+FUZZ_MAX_LEN_run := 4096
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-Iinclude $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJS := $(SIM_SRCS:sim/%.c=$(FUZZ_DIR)/obj/%.o)
