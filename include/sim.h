@@ -33,7 +33,7 @@ struct sim_options {
  *    SIM_LOOP_SEGMENTS times each way in a row at one instant: an exchange
  *    (an ACK war) that would never let the clock advance. */
 #define SIM_TIME_AFTER_TIMELINE (86400ull * USEC_PER_SEC)
-#define SIM_EVENTS_BASE 100000ull
+#define SIM_EVENTS_BASE 20000ull
 #define SIM_EVENTS_PER_CONNECTION 1000ull
 #define SIM_LOOP_SEGMENTS 1000u
 

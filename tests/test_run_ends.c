@@ -97,7 +97,7 @@ static void test_ack_war_with_delay_hits_the_event_bound(void)
 	CU_ASSERT_EQUAL(r.stats.event_bound, SIM_EVENTS_BASE);
 	CU_ASSERT_EQUAL(r.stats.events, SIM_EVENTS_BASE);
 	sim_stop_message(&r.sc, &r.stats, &r.tr, msg, sizeof msg);
-	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "after 100000 events"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "after 20000 events"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "max_events:"));
 	run_free(&r);
 
