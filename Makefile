@@ -44,7 +44,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-run-ends install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -106,6 +106,11 @@ check-sweep: $(BUILD)/tcpsim
 check-signals: $(BUILD)/tcpsim
 	tests/check_signals.sh $(BUILD)/tcpsim $(BUILD)/signals-out
 
+# Every run ends by itself: the ACK war at one instant stops with exit 1, a
+# message and its files; the event bound; a timeline that wraps is refused.
+check-run-ends: $(BUILD)/tcpsim
+	tests/check_run_ends.sh $(BUILD)/tcpsim $(BUILD)/run-ends-out
+
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
@@ -121,7 +126,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-run-ends check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.
