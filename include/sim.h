@@ -56,8 +56,8 @@ struct sim_stats {
 	enum sim_stop stop;
 	usec_t time_bound;           /* the bound in force (until, or the default) */
 	uint64_t event_bound;
-	/* SIM_STOP_LOOP: the two endpoints (trace indexes), since when, and
-	 * how many segments they exchanged at that instant. */
+	/* SIM_STOP_LOOP: the two endpoints (trace indexes), the instant, and
+	 * how many segments arrived at it. */
 	int loop_ep[2];
 	usec_t loop_since;
 	uint64_t loop_segments;

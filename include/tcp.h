@@ -86,8 +86,9 @@ struct tcb {
 	bool in_listen_queue;         /* counted in stack.syn_received */
 	bool settle;                  /* in stack.settle */
 	uint32_t tw_rec;              /* its TIME_WAIT record + 1, 0: none */
+	uint32_t oow_ack_ms;          /* linux: its last out-of-window ACK, in ms + 1 (0: none);
+					 fills a hole: the TCB is the hot path's */
 	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
-	usec_t oow_ack_at;            /* linux: its last out-of-window ACK's time + 1, 0: none */
 };
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */

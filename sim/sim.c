@@ -49,6 +49,7 @@ struct engine {
 	} loop_last[2];
 	uint64_t loop_repeats[2];
 	bool loop_armed;             /* loop_last holds something */
+	uint32_t instant_arrivals;   /* arrivals since the clock last moved */
 };
 
 /* BSD's per-connection ISS increment: each client#K, and its server side,
@@ -402,6 +403,9 @@ static void set_bounds(const struct engine *e, const struct sim_options *opt, st
 
 static void loop_reset(struct engine *e);
 
+/* Arrivals at one instant before the loop guard starts watching it. */
+#define LOOP_WATCH_AFTER 64
+
 /* The loop guard, for each segment that arrives. An exchange that never
  * lets the clock advance is two endpoints answering each other with the
  * same segments over and over (an ACK war over a link without delay: RFC
@@ -454,14 +458,15 @@ static void loop_reset(struct engine *e)
 		e->loop_last[i] = (struct loop_seg){ .src = -1, .dst = -1 };
 }
 
-/* Records the loop the guard found between the endpoints of f. */
-static void note_loop(struct sim_stats *stats, const struct flight *f, usec_t at, const uint64_t repeats[2])
+/* Records the loop the guard found between the endpoints of f, which
+ * exchanged `arrivals` segments at instant at. */
+static void note_loop(struct sim_stats *stats, const struct flight *f, usec_t at, uint64_t arrivals)
 {
 	stats->stop = SIM_STOP_LOOP;
 	stats->loop_ep[0] = f->dst_ep;
 	stats->loop_ep[1] = f->src_ep;
 	stats->loop_since = at;
-	stats->loop_segments = repeats[0] + repeats[1] + 2;   /* the first of each direction too */
+	stats->loop_segments = arrivals;
 }
 
 void sim_stop_message(const struct scenario *sc, const struct sim_stats *s, const struct trace *tr, char *buf,
@@ -473,9 +478,9 @@ void sim_stop_message(const struct scenario *sc, const struct sim_stats *s, cons
 	case SIM_STOP_LOOP:
 		time_format(s->loop_since, bound);
 		snprintf(buf, len,
-			 "stopped at %s s: %s and %s answered each other with the same segments %llu times "
-			 "since %s s without the clock advancing, an exchange that never ends over a link "
-			 "without delay (an ACK war); to show it, give the link a delay "
+			 "stopped at %s s: %s and %s kept answering each other with the same segments, "
+			 "%llu segments at %s s without the clock advancing: an exchange that never ends "
+			 "over a link without delay (an ACK war); to show it, give the link a delay "
 			 "(link: { delay: 1ms }) and the run an end (until: 2s)",
 			 t, trace_endpoint_name(tr, s->loop_ep[0], a), trace_endpoint_name(tr, s->loop_ep[1], b),
 			 (unsigned long long)s->loop_segments, bound);
@@ -522,11 +527,11 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			stats->stop = SIM_STOP_EVENTS;
 			break;
 		}
-		/* The loop guard watches only arrivals at the instant of the
-		 * event before: the hot path's arrivals mostly come alone. */
-		bool same_instant = ev.at == e->loop_at;
-		if (!same_instant) {
+		/* The loop guard watches an instant only once LOOP_WATCH_AFTER
+		 * segments arrived at it: the hot path's instants hold a few. */
+		if (ev.at != e->loop_at) {
 			e->loop_at = ev.at;
+			e->instant_arrivals = 0;
 			if (e->loop_armed)
 				loop_reset(e);
 		}
@@ -553,8 +558,8 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 		}
 		case EV_ARRIVAL: {
 			const struct flight *f = link_arrive(&e->link, ev.at, ev.a);
-			if (same_instant && loop_guard(e, f)) {
-				note_loop(stats, f, ev.at, e->loop_repeats);
+			if (++e->instant_arrivals > LOOP_WATCH_AFTER && loop_guard(e, f)) {
+				note_loop(stats, f, ev.at, e->instant_arrivals);
 				link_release(&e->link, ev.a);
 				return 0;
 			}

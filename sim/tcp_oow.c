@@ -24,10 +24,15 @@ bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb)
 {
 	if (st->profile != PROFILE_LINUX)
 		return false;
-	/* oow_ack_at holds the time + 1; 0 is "never", as the kernel's 0 jiffies. */
-	if (tcb->oow_ack_at && st->now - (tcb->oow_ack_at - 1) < TCP_INVALID_RATELIMIT)
-		return true;
-	tcb->oow_ack_at = st->now + 1;
+	/* A 32-bit millisecond clock, as the kernel's tcp_jiffies32 at HZ=1000,
+	 * plus 1 so that time 0 is not the kernel's 0, "never". */
+	uint32_t now = (uint32_t)(st->now / USEC_PER_MS) + 1;
+	if (tcb->oow_ack_ms) {
+		int32_t elapsed = (int32_t)(now - tcb->oow_ack_ms);
+		if (elapsed >= 0 && (usec_t)elapsed * USEC_PER_MS < TCP_INVALID_RATELIMIT)
+			return true;
+	}
+	tcb->oow_ack_ms = now;
 	return false;
 }
 
