@@ -44,7 +44,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs check-run-ends install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -124,6 +124,11 @@ check-signals: $(BUILD)/tcpsim
 check-outputs: $(BUILD)/tcpsim
 	tests/check_outputs.sh $(BUILD)/tcpsim $(BUILD)/outputs-out
 
+# Every run ends by itself: the ACK war at one instant stops with exit 1, a
+# message and its files; the event bound; a timeline that wraps is refused.
+check-run-ends: $(BUILD)/tcpsim
+	tests/check_run_ends.sh $(BUILD)/tcpsim $(BUILD)/run-ends-out
+
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
@@ -139,7 +144,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-outputs check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-outputs check-run-ends check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages derived from the code and the scenarios.
@@ -155,7 +160,8 @@ clean:
 	rm -rf build out
 
 # ---- fuzzing ------------------------------------------------------------------
-# libFuzzer targets in tests/fuzz/, built with clang, ASan and UBSan from the
+# libFuzzer targets in tests/fuzz/ (scenario: the loader; packet: the codec;
+# run: every scenario the loader accepts, run with small bounds), built with clang, ASan and UBSan from the
 # sim/*.c sources except main.c (never the tests/*.c runner). Each run first
 # replays tests/fuzz/regressions/TARGET/ (past crashes), then fuzzes a fresh
 # copy of the seed corpus tests/fuzz/corpus/TARGET/ in build/fuzz/corpus/.
@@ -165,9 +171,10 @@ clean:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := build/fuzz
-FUZZ_TARGETS := scenario packet
+FUZZ_TARGETS := scenario packet run
 FUZZ_MAX_LEN_scenario := 8192
 FUZZ_MAX_LEN_packet := 2048
+FUZZ_MAX_LEN_run := 4096
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-Iinclude $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJS := $(SIM_SRCS:sim/%.c=$(FUZZ_DIR)/obj/%.o)

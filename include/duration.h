@@ -10,6 +10,11 @@ typedef uint64_t usec_t;
 #define USEC_PER_MS 1000ull
 #define USEC_PER_SEC 1000000ull
 
+/* The end of virtual time: the last instant a pcap timestamp (32-bit
+ * seconds, microseconds) can hold, 2^32 s less 1 us (about 136 years). The
+ * loader refuses a scenario whose times pass it, and a run stops there. */
+#define VTIME_MAX ((1ull << 32) * USEC_PER_SEC - 1)
+
 /* Parses "250ms", "1.5s", "2min", "40us" or a bare "0". Returns 0, or -1 for a
  * missing or unknown unit, a negative or malformed number, or an overflow. */
 int duration_parse(const char *text, usec_t *out);

@@ -136,6 +136,7 @@ struct scenario {
 	size_t n_timeline;
 	bool has_until;
 	usec_t until;
+	uint64_t max_events;         /* `max_events`: the run's event bound; 0: the default (sim.h) */
 	struct expect expect;
 	uint32_t show_connection;    /* `show.connection`: the K whose client#K and server#K the
 					ladder and pictures show (--connection overrides); 0: the first */

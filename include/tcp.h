@@ -79,6 +79,8 @@ struct tcb {
 	bool in_listen_queue;         /* counted in stack.syn_received */
 	bool settle;                  /* in stack.settle */
 	uint32_t tw_rec;              /* its TIME_WAIT record + 1, 0: none */
+	uint32_t oow_ack_ms;          /* linux: its last out-of-window ACK, in ms + 1 (0: none);
+					 fills a hole: the TCB is the hot path's */
 	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
 };
 
@@ -125,6 +127,15 @@ void tcp_input(struct stack *st, struct tcb *tcb, const struct segment *seg);
 /* No TCB at all: the CLOSED state's answer (section 3.10.7.1), sent from the
  * endpoint `ep` the segment was addressed to. */
 void tcp_input_closed(struct stack *st, int ep, const struct segment *seg);
+
+/* tcp_oow.c: the linux profile's limit on out-of-window ACKs --------------- */
+
+/* __tcp_oow_rate_limited(): whether the challenge ACK tcb would send now is
+ * skipped (one per 500 ms); false in the rfc9293 profile. */
+bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb);
+/* tcp_oow_rate_limited(): the same for the ACK of an unacceptable segment,
+ * which is limited only when seg carries no data or a SYN. */
+bool tcp_oow_rate_limited(struct stack *st, struct tcb *tcb, const struct segment *seg);
 
 /* tcp_timer.c: timeouts, section 3.10.8 ---------------------------------- */
 void tcp_timeout(struct stack *st, struct tcb *tcb, enum timer_kind k);

@@ -39,7 +39,8 @@ static const char run_help[] =
 	"      --connection K   with several clients, the ladder and pictures show\n"
 	"                       client#K and server#K (default 1)\n"
 	"\n"
-	"Exit status: 0 every expectation held, 1 one failed (the difference is printed),\n"
+	"Exit status: 0 every expectation held, 1 one failed (the difference is printed)\n"
+	"or the run was stopped by a bound or the loop guard (said on stderr),\n"
 	"2 bad input or usage (FILE:LINE:COL: message, or two scenarios with the same\n"
 	"file name; nothing is written), 3 a file (or standard output) could not be\n"
 	"written. Standard output closed early (| head) ends the run by SIGPIPE (the\n"
@@ -154,6 +155,16 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 		goto out;
 	if ((want_log && expect_check(sc, &log, &res) < 0) || (xs && expect_stream_finish(xs, &res) < 0))
 		goto oom;
+	/* A run cut short by a bound or the loop guard (docs/scenario-format.md,
+	 * "Every run ends") writes everything up to there, says why on stderr
+	 * and exits 1; the trace's result line carries the same words. */
+	size_t n_expect_failures = res.n_failures;
+	char stop_msg[512] = "";
+	if (sim_stopped_early(&stats)) {
+		sim_stop_message(sc, &stats, &tr, stop_msg, sizeof stop_msg);
+		if (expect_result_addf(&res, "%s", stop_msg) < 0)
+			goto oom;
+	}
 	struct trace_event rev = { .type = TRACE_RESULT, .t_us = stats.end_us, .endpoint = -1 };
 	rev.u.result.ok = res.n_failures == 0;
 	rev.u.result.failures = (const char *const *)res.failures;
@@ -206,9 +217,11 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 			print_summary(stdout, sc, &stats, &res);
 		}
 	}
-	for (size_t i = 0; i < res.n_failures; i++)
+	for (size_t i = 0; i < n_expect_failures; i++)
 		fprintf(o->quiet || fmt == FMT_JSON || fmt == FMT_SUMMARY_JSON ? stderr : stdout, "%s: %s\n", sc->path,
 			res.failures[i]);
+	if (stop_msg[0])
+		fprintf(stderr, "tcpsim: %s: %s\n", sc->path, stop_msg);
 	rc = res.n_failures ? EXIT_EXPECT : 0;
 	goto out;
 oom:

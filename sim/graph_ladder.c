@@ -116,6 +116,10 @@ struct layout {
 	double delay_us[2];          /* per direction (sender), for drops */
 	double x_axis, x_life[2], x_state[2], head_y, bottom, width;
 	double state_w[2], tick_w;
+	/* For crossings(): whether the arrows start in order down the page, and
+	 * how far below its start an arrow reaches at most. */
+	bool ys_sorted;
+	double max_reach;
 };
 
 /* Where an event's mark goes; marks of one column keep their distance. */
@@ -378,6 +382,14 @@ static void arrow_ends(struct layout *L)
 			a->y_end = (a->ys + a->ye) / 2;
 		}
 	}
+	L->ys_sorted = true;
+	L->max_reach = 0;
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		const struct arrow *a = &L->arrows[i];
+		if (i && a->ys < a[-1].ys)
+			L->ys_sorted = false;
+		L->max_reach = fmax(L->max_reach, fmax(a->y_end, a->ys) - a->ys);
+	}
 }
 
 /* The point at fraction f along arrow a, as drawn. */
@@ -442,9 +454,25 @@ static int crossings(const struct layout *L, size_t i, double y)
 	const struct arrow *a = &L->arrows[i];
 	double x = label_x(L, a, y);
 	int n = 0;
+	size_t j0 = 0;
 
-	for (size_t j = 0; j < L->n_arrows; j++) {
+	/* With the arrows in order down the page, only those starting between
+	 * y - LABEL_H_PT - max_reach and y + LABEL_H_PT can come near the label:
+	 * a long run's ladder is then not quadratic in its segments. */
+	if (L->ys_sorted) {
+		size_t hi = L->n_arrows;
+		while (j0 < hi) {
+			size_t mid = j0 + (hi - j0) / 2;
+			if (L->arrows[mid].ys < y - LABEL_H_PT - L->max_reach)
+				j0 = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	for (size_t j = j0; j < L->n_arrows; j++) {
 		const struct arrow *b = &L->arrows[j];
+		if (L->ys_sorted && b->ys > y + LABEL_H_PT)
+			break;
 		if (j == i || b->ys > y + LABEL_H_PT || fmax(b->y_end, b->ys) < y - LABEL_H_PT)
 			continue;
 		n += crosses_box(L->x_life[b->from], b->ys, b->x_end, b->y_end, x, y, a->w,
@@ -482,8 +510,13 @@ static bool label_fits(const struct layout *L, size_t i, double x, double y)
 {
 	const struct arrow *a = &L->arrows[i];
 
-	for (size_t j = 0; j < i; j++) {
+	/* Latest first: with the arrows in order down the page, a label on an
+	 * arrow that starts above y - PITCH_PT - max_reach sits above that too,
+	 * and so do all earlier ones (this runs before any label is stacked). */
+	for (size_t j = i; j-- > 0;) {
 		const struct arrow *b = &L->arrows[j];
+		if (L->ys_sorted && b->ys + L->max_reach <= y - PITCH_PT)
+			break;
 		if (fabs(x - b->lx) < (a->w + b->w) / 2 + 4 && fabs(y - b->ly) < PITCH_PT)
 			return false;
 	}

@@ -21,6 +21,7 @@
 #define NESTING_MAX 64
 #define DURATION_MAX (1000ull * 86400 * USEC_PER_SEC)   /* 1000 days */
 #define COUNT_MAX 10000000
+#define MAX_EVENTS_MAX 1000000000000ull   /* 10^12: hours of work, never a wrap */
 #define RETRIES_MAX 100
 #define MSS_MAX 65495              /* 65535 less the IPv4 and TCP headers */
 #define PAYLOAD_MAX 65495
@@ -37,6 +38,7 @@ struct loader {
 	yaml_node_t *rto_min_node, *rto_max_node;
 	yaml_node_t *ip_node[NROLES], *port_node[NROLES];
 	yaml_node_t *show_connection_node;
+	yaml_node_t *every_node;
 	/* libyaml ends a last line that has no line break with one of its
 	 * own: a mark at end_mark (a line past the last) is shown at end_pos,
 	 * just past the last line's last character. */
@@ -721,6 +723,7 @@ static int endpoint_pair(struct loader *ld, const char *key, yaml_node_t *k, yam
 			    key);
 	if (strcmp(key, "count") == 0)
 		return get_u32(ld, key, v, 1, COUNT_MAX, &ep->count);
+	ld->every_node = v;
 	return get_duration(ld, key, v, &ep->every);
 }
 
@@ -1070,7 +1073,7 @@ static int expect_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_
 
 static const char *const top_keys[] = {
 	"name", "summary", "seed", "profile", "tcp", "link", "endpoints", "timeline", "until",
-	"expect", "show", NULL,
+	"expect", "show", "max_events", NULL,
 };
 
 static const char *const show_keys[] = { "connection", NULL };
@@ -1119,6 +1122,8 @@ static int top_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_nod
 	}
 	if (strcmp(key, "show") == 0)
 		return walk_mapping(ld, v, "show", show_keys, show_pair, NULL);
+	if (strcmp(key, "max_events") == 0)   /* docs/scenario-format.md, "Every run ends" */
+		return get_uint(ld, key, v, 1, MAX_EVENTS_MAX, &sc->max_events);
 	return walk_mapping(ld, v, "expect", expect_keys, expect_pair, &sc->expect);
 }
 
@@ -1137,6 +1142,38 @@ static int check_rto(struct loader *ld)
 	time_format(p.rto_max, b);
 	return fail(ld, ld->rto_min_node ? ld->rto_min_node : ld->rto_max_node,
 		    "rto_min (%ss) is greater than rto_max (%ss)", a, b);
+}
+
+/* Each client runs the client's timeline shifted by (k-1)*every: the last
+ * one's calls must come within virtual time, which ends where a pcap
+ * timestamp does (VTIME_MAX, 2^32 s); past it at + (k-1)*every would wrap
+ * the 64-bit clock or the pcap's 32-bit seconds, and times would go
+ * backwards. (Every other configured time is at most 1000 days.) */
+static int check_virtual_time(struct loader *ld)
+{
+	const struct scenario *sc = ld->sc;
+	uint64_t k = sc->ep[ROLE_CLIENT].count > 1 ? sc->ep[ROLE_CLIENT].count - 1 : 0;
+	usec_t every = sc->ep[ROLE_CLIENT].every;
+	char at[32], ev[32];
+
+	if (k == 0 || every == 0)
+		return 0;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		const struct timeline_entry *te = &sc->timeline[i];
+		if (te->call == CALL_INJECT || te->who != ROLE_CLIENT)
+			continue;
+		if (te->at <= VTIME_MAX && k <= (VTIME_MAX - te->at) / every)
+			continue;
+		time_format(te->at, at);
+		time_format(every, ev);
+		return fail(ld, ld->every_node,
+			    "every: client#%llu's call at %ss would come at %ss + %llu x %ss = %.0f s, past the "
+			    "end of virtual time (2^32 s, about 136 years, the most a pcap timestamp holds); "
+			    "make every or count smaller",
+			    (unsigned long long)k + 1, at, at, (unsigned long long)k, ev,
+			    ((double)te->at + (double)k * (double)every) / 1e6);
+	}
+	return 0;
 }
 
 /* With many clients the server's calls act on its listener, whose own
@@ -1515,7 +1552,7 @@ static int load_scenario(struct loader *ld)
 	if (walk_mapping(ld, root, "the scenario", top_keys, top_pair, NULL) < 0)
 		return -1;
 	if (check_rto(ld) < 0 || check_addresses(ld) < 0 || check_segment_names(ld) < 0 || check_show(ld) < 0 ||
-	    check_waits(ld) < 0)
+	    check_waits(ld) < 0 || check_virtual_time(ld) < 0)
 		return -1;
 	if (!sc->name && !(sc->name = strdup(sc->base)))
 		return fail_oom(ld, root);

@@ -37,6 +37,19 @@ struct engine {
 	int32_t *park_head;          /* per endpoint: its first parked call, or -1 */
 	size_t n_park_head;
 	bool oom;
+	/* The loop guard: the last segment that arrived in each direction of
+	 * the pair watched, at instant loop_at, and how many arrivals in a row
+	 * repeated their direction's last one. */
+	usec_t loop_at;
+	struct loop_seg {
+		int src, dst;
+		uint32_t seq, ack, len;
+		uint16_t win;
+		uint8_t flags;
+	} loop_last[2];
+	uint64_t loop_repeats[2];
+	bool loop_armed;             /* loop_last holds something */
+	uint32_t instant_arrivals;   /* arrivals since the clock last moved */
 };
 
 /* BSD's per-connection ISS increment: each client#K, and its server side,
@@ -352,17 +365,177 @@ static int schedule_timeline(struct engine *e)
 	return 0;
 }
 
+/* ---- every run ends --------------------------------------------------------- */
+
+/* The instant of the last timeline call: the last client's, for a client's
+ * entry (the loader keeps at + (count-1)*every within VTIME_MAX). */
+static usec_t last_timeline_call(const struct engine *e)
+{
+	const struct scenario *sc = e->sc;
+	usec_t last = 0;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		const struct timeline_entry *te = &sc->timeline[i];
+		usec_t at = te->at;
+		if (e->count > 1 && te->call != CALL_INJECT && te->who == ROLE_CLIENT)
+			at += (usec_t)(e->count - 1) * sc->ep[ROLE_CLIENT].every;
+		if (at > last)
+			last = at;
+	}
+	return last;
+}
+
+/* Sets the run's bounds (sim.h): the time past which no event runs and the
+ * number of events it may take. */
+static void set_bounds(const struct engine *e, const struct sim_options *opt, struct sim_stats *stats)
+{
+	const struct scenario *sc = e->sc;
+	usec_t t = sc->has_until ? sc->until : last_timeline_call(e) + SIM_TIME_AFTER_TIMELINE;
+	if (t > VTIME_MAX)
+		t = VTIME_MAX;
+	if (opt && opt->max_time && opt->max_time < t)
+		t = opt->max_time;
+	stats->time_bound = t;
+	uint64_t n = sc->max_events ? sc->max_events :
+		SIM_EVENTS_BASE + (uint64_t)(e->count - 1) * SIM_EVENTS_PER_CONNECTION;
+	if (opt && opt->max_events && opt->max_events < n)
+		n = opt->max_events;
+	stats->event_bound = n;
+}
+
+static void loop_reset(struct engine *e);
+
+/* Arrivals at one instant before the loop guard starts watching it. */
+#define LOOP_WATCH_AFTER 64
+
+/* The loop guard, for each segment that arrives. An exchange that never
+ * lets the clock advance is two endpoints answering each other with the
+ * same segments over and over (an ACK war over a link without delay: RFC
+ * 9293 3.10.7.4 answers an unacceptable segment, or an ACK of something not
+ * sent, with an ACK, which the other side finds unacceptable in turn). The
+ * guard counts, per direction of the pair last seen, the arrivals at this
+ * instant that repeat that direction's last segment; anything else starts
+ * over: a segment unlike its direction's last one (data moving, a window
+ * opening), a forged one (the timeline's input, however many), another
+ * pair's, the clock moving. A finite exchange repeats in one direction at
+ * most once per segment that provokes it (duplicate ACKs: a window's worth,
+ * up to 65535 one-byte segments), but then the other direction carries those
+ * provoking segments, all different; only a loop repeats both ways. Returns
+ * true when both directions have repeated SIM_LOOP_SEGMENTS times. */
+static bool loop_guard(struct engine *e, const struct flight *f)
+{
+	const struct segment *s = &f->seg;
+	struct loop_seg cur = { f->src_ep, f->dst_ep, s->seq, s->ack, s->len, s->win, s->flags };
+	if (f->forged) {
+		loop_reset(e);
+		return false;
+	}
+	e->loop_armed = true;
+	for (int i = 0; i < 2; i++) {
+		struct loop_seg *l = &e->loop_last[i];
+		if (l->src != cur.src || l->dst != cur.dst)
+			continue;
+		if (l->seq == cur.seq && l->ack == cur.ack && l->len == cur.len && l->win == cur.win &&
+		    l->flags == cur.flags) {
+			e->loop_repeats[i]++;
+			return e->loop_repeats[0] >= SIM_LOOP_SEGMENTS && e->loop_repeats[1] >= SIM_LOOP_SEGMENTS;
+		}
+		*l = cur;
+		e->loop_repeats[0] = e->loop_repeats[1] = 0;
+		return false;
+	}
+	/* A direction not watched yet: it takes the older slot's place. */
+	e->loop_last[0] = e->loop_last[1];
+	e->loop_last[1] = cur;
+	e->loop_repeats[0] = e->loop_repeats[1] = 0;
+	return false;
+}
+
+/* Forgets what the loop guard saw: the clock moved, or input came. */
+static void loop_reset(struct engine *e)
+{
+	e->loop_repeats[0] = e->loop_repeats[1] = 0;
+	e->loop_armed = false;
+	for (int i = 0; i < 2; i++)
+		e->loop_last[i] = (struct loop_seg){ .src = -1, .dst = -1 };
+}
+
+/* Records the loop the guard found between the endpoints of f, which
+ * exchanged `arrivals` segments at instant at. */
+static void note_loop(struct sim_stats *stats, const struct flight *f, usec_t at, uint64_t arrivals)
+{
+	stats->stop = SIM_STOP_LOOP;
+	stats->loop_ep[0] = f->dst_ep;
+	stats->loop_ep[1] = f->src_ep;
+	stats->loop_since = at;
+	stats->loop_segments = arrivals;
+}
+
+void sim_stop_message(const struct scenario *sc, const struct sim_stats *s, const struct trace *tr, char *buf,
+		      size_t len)
+{
+	char a[TRACE_NAME_MAX], b[TRACE_NAME_MAX], t[32], bound[32];
+	time_format(s->end_us, t);
+	switch (s->stop) {
+	case SIM_STOP_LOOP:
+		time_format(s->loop_since, bound);
+		snprintf(buf, len,
+			 "stopped at %s s: %s and %s kept answering each other with the same segments, "
+			 "%llu segments at %s s without the clock advancing: an exchange that never ends "
+			 "over a link without delay (an ACK war); to show it, give the link a delay "
+			 "(link: { delay: 1ms }) and the run an end (until: 2s)",
+			 t, trace_endpoint_name(tr, s->loop_ep[0], a), trace_endpoint_name(tr, s->loop_ep[1], b),
+			 (unsigned long long)s->loop_segments, bound);
+		break;
+	case SIM_STOP_EVENTS:
+		snprintf(buf, len,
+			 "stopped at %s s after %llu events, the bound of a run of %u connection%s: "
+			 "the exchange has not ended; give the run an end (until:) to show part of it, or "
+			 "raise the bound (max_events:)",
+			 t, (unsigned long long)s->event_bound,
+			 sc->ep[ROLE_CLIENT].count ? sc->ep[ROLE_CLIENT].count : 1,
+			 sc->ep[ROLE_CLIENT].count > 1 ? "s" : "");
+		break;
+	case SIM_STOP_TIME:
+		time_format(s->time_bound, bound);
+		snprintf(buf, len,
+			 "stopped at %s s: events were still due after %s s, %s; give the run an end "
+			 "(until:) to run longer",
+			 t, bound,
+			 s->time_bound == VTIME_MAX ? "the end of virtual time (what a pcap timestamp holds)" :
+			 "one day of virtual time after the last timeline call, the bound of a run without until");
+		break;
+	default:
+		snprintf(buf, len, "ran to its end");
+		break;
+	}
+}
+
 static int engine_loop(struct engine *e, struct sim_stats *stats)
 {
 	const struct scenario *sc = e->sc;
 	struct event ev;
+	usec_t time_bound = stats->time_bound;
+	uint64_t event_bound = stats->event_bound;
 	while (eventq_pop(&e->q, &ev)) {
-		if (sc->has_until && ev.at > sc->until) {
-			stats->stopped_by_until = true;
+		if (ev.at > time_bound) {
+			stats->stop = sc->has_until && time_bound == sc->until ? SIM_STOP_UNTIL : SIM_STOP_TIME;
+			stats->stopped_by_until = stats->stop == SIM_STOP_UNTIL;
 			break;
 		}
 		if (!is_live(e, &ev))
 			continue;
+		if (stats->events == event_bound) {
+			stats->stop = SIM_STOP_EVENTS;
+			break;
+		}
+		/* The loop guard watches an instant only once LOOP_WATCH_AFTER
+		 * segments arrived at it: the hot path's instants hold a few. */
+		if (ev.at != e->loop_at) {
+			e->loop_at = ev.at;
+			e->instant_arrivals = 0;
+			if (e->loop_armed)
+				loop_reset(e);
+		}
 		e->st.now = ev.at;
 		stats->end_us = ev.at;
 		stats->events++;
@@ -386,6 +559,11 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 		}
 		case EV_ARRIVAL: {
 			const struct flight *f = link_arrive(&e->link, ev.at, ev.a);
+			if (++e->instant_arrivals > LOOP_WATCH_AFTER && loop_guard(e, f)) {
+				note_loop(stats, f, ev.at, e->instant_arrivals);
+				link_release(&e->link, ev.a);
+				return 0;
+			}
 			stack_segment_arrives_from(&e->st, &f->seg, f->src_ep, f->dst_ep);
 			link_release(&e->link, ev.a);
 			break;
@@ -433,6 +611,8 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 		}
 	}
 	emit_scenario(&e, profile, seed);
+	set_bounds(&e, opt, stats);
+	loop_reset(&e);
 	if (schedule_timeline(&e) < 0)
 		goto out;
 	rc = engine_loop(&e, stats);

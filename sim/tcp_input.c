@@ -361,7 +361,10 @@ static void unacceptable(struct stack *st, struct tcb *tcb, const struct segment
 		tcp_note_arc(st, tcb->ep, tcb->state, "S08", "rcv SYN again");
 	else
 		tcp_note_arc(st, tcb->ep, tcb->state, "S09", "rcv unacceptable segment");
-	send_ack_now(st, tcb);
+	/* linux: tcp_validate_incoming() sends this ACK unless
+	 * tcp_oow_rate_limited() (tcp_oow.c); a SYN takes the challenge path. */
+	if (!((seg->flags & TH_SYN) ? tcp_oow_rate_limited_any(st, tcb) : tcp_oow_rate_limited(st, tcb, seg)))
+		send_ack_now(st, tcb);
 	if (tcb->state != TCPS_TIME_WAIT)
 		return;
 	/* TIME-WAIT: "The only thing that can arrive in this state is a
@@ -384,7 +387,8 @@ static bool check_rst(struct stack *st, struct tcb *tcb, const struct segment *s
 	 * ACK)" (S11). Out-of-window resets were dropped in step 1 (S10). */
 	if (seg->seq != tcb->rcv_nxt) {
 		tcp_note_arc(st, tcb->ep, tcb->state, "S11", "rcv RST in window, not at RCV.NXT");
-		send_ack_now(st, tcb);
+		if (!tcp_oow_rate_limited_any(st, tcb))   /* linux: tcp_send_challenge_ack() */
+			send_ack_now(st, tcb);
 		return true;
 	}
 	switch (tcb->state) {
@@ -422,7 +426,8 @@ static bool check_syn(struct stack *st, struct tcb *tcb, const struct segment *s
 		tcb_set_state(st, tcb, TCPS_LISTEN, "rcv SYN", "T23");
 	} else {
 		tcp_note_arc(st, tcb->ep, tcb->state, "S12", "rcv SYN");
-		send_ack_now(st, tcb);
+		if (!tcp_oow_rate_limited_any(st, tcb))   /* linux: tcp_send_challenge_ack() */
+			send_ack_now(st, tcb);
 	}
 	return true;
 }
@@ -464,7 +469,8 @@ static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment 
 	 * the segment, and return" (S13). */
 	if (seq_gt(seg->ack, tcb->snd_nxt) || seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
 		tcp_note_arc(st, tcb->ep, tcb->state, "S13", "rcv ACK of something not sent");
-		send_ack_now(st, tcb);
+		if (!tcp_oow_rate_limited_any(st, tcb))   /* linux: tcp_ack()'s tcp_send_challenge_ack() */
+			send_ack_now(st, tcb);
 		return false;
 	}
 	/* S14: a duplicate ACK, SEG.ACK =< SND.UNA, of a segment that carries
@@ -561,7 +567,9 @@ static void input_time_wait_linux(struct stack *st, struct tcb *tcb, const struc
 		     retransmitted_fin ? "rcv FIN again" : "rcv unacceptable segment");
 	if (seg->flags & TH_ACK)
 		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
-	send_ack_now(st, tcb);
+	/* tcp_timewait_check_oow_rate_limit(): tcp_oow_rate_limited() again. */
+	if (!tcp_oow_rate_limited(st, tcb, seg))
+		send_ack_now(st, tcb);
 }
 
 static void input_synchronized(struct stack *st, struct tcb *tcb, const struct segment *seg)

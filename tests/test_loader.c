@@ -607,7 +607,7 @@ static const struct bad_case {
 	{ "[a]: 1\n", "1:1: keys in the scenario must be plain names, not a list" },
 	/* the top level */
 	{ "sumary: x\n", "1:1: unknown key 'sumary' in the scenario (did you mean summary?)" },
-	{ "sumry_of_it: x\n", "1:1: unknown key 'sumry_of_it' in the scenario (expected name, summary, seed, profile, tcp, link, endpoints, timeline, until, expect, show)" },
+	{ "sumry_of_it: x\n", "1:1: unknown key 'sumry_of_it' in the scenario (expected name, summary, seed, profile, tcp, link, endpoints, timeline, until, expect, show, max_events)" },
 	{ "seed: 1\nsummary: x\nseed: 2\n", "3:1: duplicate key 'seed' in the scenario" },
 	{ "seed: abc\n", "1:7: seed must be an integer between 0 and 18446744073709551615, not abc" },
 	{ "seed: -1\n", "1:7: seed must be an integer between 0 and 18446744073709551615, not -1" },
@@ -891,6 +891,41 @@ static void test_error_at_end_without_newline(void)
 	}
 }
 
+/* at + (count-1)*every past 2^32 s, the end of virtual time (a pcap's
+ * 32-bit seconds), is refused at `every`: it wrapped the clock and trace
+ * times went backwards. 1440000min is 86400000 s: 50 clients fit, 51 not. */
+static void test_virtual_time_overflow(void)
+{
+	char err[600];
+	struct scenario sc;
+
+	CU_ASSERT_EQUAL(load_text("endpoints:\n  client: { count: 213505, every: 1440000min }\n"
+				  "timeline:\n  - { at: 0ms, server: listen }\n  - { at: 1ms, client: connect }\n",
+				  &sc, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "2:35: every: client#213505's call at 0.001s would come at 0.001s + 213504 x "
+			       "86400000.000s = 18446745600000 s, past the end of virtual time (2^32 s, about 136 "
+			       "years, the most a pcap timestamp holds); make every or count smaller");
+	load_ok("endpoints: { client: { count: 50, every: 1440000min } }\n"
+		"timeline: [ { at: 1000min, client: connect } ]\n", &sc);
+	scenario_free(&sc);
+	CU_ASSERT_EQUAL(load_text("endpoints: { client: { count: 51, every: 1440000min } }\n"
+				  "timeline: [ { at: 0ms, server: listen }, { at: 1000min, client: connect } ]\n",
+				  &sc, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "1:42: every: client#51's call at 60000.000s would come at 60000.000s + 50 x "
+			       "86400000.000s = 4320060000 s, past the end of virtual time (2^32 s, about 136 "
+			       "years, the most a pcap timestamp holds); make every or count smaller");
+	/* the server's entries and injects are not shifted */
+	load_ok("endpoints: { client: { count: 51, every: 1440000min } }\n"
+		"timeline: [ { at: 0ms, server: listen } ]\n", &sc);
+	scenario_free(&sc);
+	/* max_events: 1 to 10^12 */
+	load_ok("max_events: 7\n", &sc);
+	CU_ASSERT_EQUAL(sc.max_events, 7);
+	scenario_free(&sc);
+	CU_ASSERT_EQUAL(load_text("max_events: 0\n", &sc, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(strncmp(err, "1:13: max_events must be an integer between 1 and 1000000000000", 60), 0);
+}
+
 TCPSIM_SUITE(loader,
 	{ "a file with only a summary gets every default", test_defaults },
 	{ "the contract's simultaneous close, plus until", test_simultaneous_close },
@@ -908,4 +943,5 @@ TCPSIM_SUITE(loader,
 	{ "binary junk is an error, never a crash", test_binary_junk },
 	{ "deep nesting is refused quickly", test_deep_nesting },
 	{ "random mixes of valid pieces", test_shuffled_pieces },
-	{ "an error at the end of a last line without a line break", test_error_at_end_without_newline })
+	{ "an error at the end of a last line without a line break", test_error_at_end_without_newline },
+	{ "at + (count-1)*every past 2^32 s is refused; max_events", test_virtual_time_overflow })

@@ -1,0 +1,171 @@
+/* fuzz_run.c - libFuzzer target for whole runs: every scenario the loader
+ * accepts is run through the engine, with the sinks `tcpsim run` attaches
+ * (the trace as JSON lines, the pcap, the in-memory log, the streaming
+ * checks, the summary), then checked against its `expect` and printed as a
+ * ladder; the files go to /dev/null, nothing is left behind.
+ *
+ * The fuzzers of the loader and the packet codec cannot find what only a run
+ * shows (an exchange that never ends, times that wrap); this one can. The
+ * caps (FUZZ_MAX_EVENTS events, FUZZ_MAX_TIME of virtual time) are the
+ * engine's own bounds made small, so each input runs in milliseconds; the
+ * run must end by itself within them (ASan, UBSan and LeakSanitizer watch
+ * the rest), and a run must never report more events than its cap. A
+ * `send: bytes: N` is cut to FUZZ_MAX_SEND: one call queues its bytes in
+ * one event, which no event bound can cut short. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "expect.h"
+#include "json_out.h"
+#include "ladder.h"
+#include "pcap_out.h"
+#include "scenario.h"
+#include "sim.h"
+#include "summary.h"
+#include "trace_log.h"
+
+#define FUZZ_MAX_EVENTS 20000
+#define FUZZ_MAX_TIME (3600ull * USEC_PER_SEC)
+#define FUZZ_MAX_COUNT 2000            /* clients: more only repeats itself, slowly */
+#define FUZZ_MAX_SEND (1u << 20)        /* bytes a `send: bytes` queues */
+
+static char path[64];
+static int fd = -1;
+static FILE *devnull;
+
+/* Stops the run with a message: libFuzzer records the input as a crash. */
+static void die(const char *what, const char *detail)
+{
+	fprintf(stderr, "fuzz_run: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	abort();
+}
+
+/* Removes the input file when the process ends. */
+static void remove_input(void)
+{
+	if (fd >= 0)
+		unlink(path);
+	if (devnull)
+		fclose(devnull);
+}
+
+/* Creates the input file and opens /dev/null once per process. */
+static void open_once(void)
+{
+	if (fd >= 0)
+		return;
+	snprintf(path, sizeof(path), "/tmp/tcpsim-fuzz-run-XXXXXX.yaml");
+	fd = mkstemps(path, 5);
+	if (fd < 0)
+		die("cannot create the input file", path);
+	if (!(devnull = fopen("/dev/null", "w")))
+		die("cannot open /dev/null", NULL);
+	atexit(remove_input);
+}
+
+/* Replaces the file's contents with the input. */
+static void write_input(const uint8_t *data, size_t size)
+{
+	size_t done = 0;
+
+	if (ftruncate(fd, 0) < 0)
+		die("cannot truncate the input file", path);
+	while (done < size) {
+		ssize_t n = pwrite(fd, data + done, size - done, (off_t)done);
+		if (n <= 0)
+			die("cannot write the input file", path);
+		done += (size_t)n;
+	}
+}
+
+/* Runs sc as `tcpsim run` would, its outputs to /dev/null. */
+static void run(const struct scenario *sc)
+{
+	struct sim_options opt = { .max_events = FUZZ_MAX_EVENTS, .max_time = FUZZ_MAX_TIME };
+	struct trace tr;
+	struct trace_log log;
+	struct sim_stats stats;
+	struct expect_result res = { 0 };
+	struct expect_stream *xs = NULL;
+	struct summary *sum = NULL;
+	struct json_out *jo;
+	struct pcap_out *po;
+	char err[1024], msg[512];
+
+	trace_init(&tr);
+	trace_log_init(&log, &tr);
+	trace_add_sink(&tr, trace_log_sink(&log));
+	if (expect_stream_needed(sc)) {
+		if (!(xs = expect_stream_new(sc, &tr)))
+			die("out of memory", NULL);
+		trace_add_sink(&tr, expect_stream_sink(xs));
+	}
+	if (sc->ep[ROLE_CLIENT].count > 1) {
+		if (!(sum = summary_new(&tr)))
+			die("out of memory", NULL);
+		trace_add_sink(&tr, summary_sink(sum));
+	}
+	if (!(jo = json_out_new(devnull)))
+		die("out of memory", NULL);
+	trace_add_sink(&tr, json_out_sink(jo));
+	if (!(po = pcap_out_open("/dev/null", err, sizeof(err))))
+		die("cannot open the pcap", err);
+	trace_add_sink(&tr, pcap_out_sink(po));
+
+	if (sim_run(sc, &opt, &tr, &stats, err, sizeof(err)) < 0)
+		die("the run failed", err);
+	if (stats.events > FUZZ_MAX_EVENTS || stats.end_us > FUZZ_MAX_TIME)
+		die("the run passed its bounds", NULL);
+	if (sim_stopped_early(&stats)) {
+		sim_stop_message(sc, &stats, &tr, msg, sizeof(msg));
+		if (!msg[0] || strchr(msg, '\n'))
+			die("the stop message is not one line", msg);
+	}
+	if (expect_check(sc, &log, &res) < 0 || (xs && expect_stream_finish(xs, &res) < 0))
+		die("out of memory", NULL);
+	struct trace_event rev = { .type = TRACE_RESULT, .t_us = stats.end_us, .endpoint = -1 };
+	rev.u.result.ok = res.n_failures == 0;
+	rev.u.result.failures = (const char *const *)res.failures;
+	rev.u.result.n_failures = res.n_failures;
+	trace_emit(&tr, &rev);
+	json_out_finish(jo);
+	if (pcap_out_close(po, err, sizeof(err)) < 0)
+		die("cannot close the pcap", err);
+	if (sum) {
+		struct summary_totals t;
+		if (summary_totals(sum, &t) < 0)
+			die("out of memory", NULL);
+		summary_print_text(devnull, &t);
+	}
+	ladder_write_text(devnull, &log);
+	fflush(devnull);
+	expect_result_free(&res);
+	expect_stream_free(xs);
+	summary_free(sum);
+	trace_log_free(&log);
+	trace_free(&tr);
+}
+
+/* One input: load it; when the loader accepts it, run it. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct scenario sc;
+	char err[1024];
+
+	open_once();
+	write_input(data, size);
+	if (scenario_load(path, &sc, err, sizeof(err)) < 0)
+		return 0;                    /* fuzz_scenario checks the messages */
+	for (size_t i = 0; i < sc.n_timeline; i++) {
+		struct timeline_entry *te = &sc.timeline[i];
+		if (te->call == CALL_SEND && !te->data && te->bytes > FUZZ_MAX_SEND)
+			te->bytes = FUZZ_MAX_SEND;
+	}
+	if (sc.ep[ROLE_CLIENT].count <= FUZZ_MAX_COUNT)
+		run(&sc);
+	scenario_free(&sc);
+	return 0;
+}
