@@ -28,13 +28,18 @@ struct sim_options {
  *    timeline call (the last client's), and never past VTIME_MAX (what a
  *    pcap timestamp holds);
  *  - after SIM_EVENTS_BASE events plus SIM_EVENTS_PER_CONNECTION for each
- *    client beyond the first (max_events: in the scenario raises it);
+ *    client beyond the first, plus SIM_EVENTS_PER_SEGMENT for each full-size
+ *    segment the timeline's sends make (a 100 MB send is 68,494 segments of
+ *    1460 bytes, two events each without loss: the bound grows with what the
+ *    scenario asks for, not with what an exchange gone wrong does);
+ *    max_events: in the scenario sets it;
  *  - when two endpoints answer each other with the same segments,
  *    SIM_LOOP_SEGMENTS times each way in a row at one instant: an exchange
  *    (an ACK war) that would never let the clock advance. */
 #define SIM_TIME_AFTER_TIMELINE (86400ull * USEC_PER_SEC)
 #define SIM_EVENTS_BASE 20000ull
 #define SIM_EVENTS_PER_CONNECTION 1000ull
+#define SIM_EVENTS_PER_SEGMENT 16ull
 #define SIM_LOOP_SEGMENTS 1000u
 
 /* Why a run stopped. */

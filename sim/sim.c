@@ -384,6 +384,29 @@ static usec_t last_timeline_call(const struct engine *e)
 	return last;
 }
 
+/* The full-size segments (of the TCPs' MSS) that the timeline's sends make,
+ * a client's sends counted once for each client. Saturates at UINT64_MAX. */
+static uint64_t timeline_segments(const struct engine *e)
+{
+	const struct scenario *sc = e->sc;
+	uint64_t mss = e->params.mss ? e->params.mss : 1;
+	uint64_t segs = 0;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		const struct timeline_entry *te = &sc->timeline[i];
+		if (te->call != CALL_SEND)
+			continue;
+		uint64_t n = te->bytes / mss + 1;
+		if (te->who == ROLE_CLIENT && e->count > 1 && n > UINT64_MAX / e->count)
+			return UINT64_MAX;
+		if (te->who == ROLE_CLIENT)
+			n *= e->count;
+		if (segs > UINT64_MAX - n)
+			return UINT64_MAX;
+		segs += n;
+	}
+	return segs;
+}
+
 /* Sets the run's bounds (sim.h): the time past which no event runs and the
  * number of events it may take. */
 static void set_bounds(const struct engine *e, const struct sim_options *opt, struct sim_stats *stats)
@@ -395,8 +418,12 @@ static void set_bounds(const struct engine *e, const struct sim_options *opt, st
 	if (opt && opt->max_time && opt->max_time < t)
 		t = opt->max_time;
 	stats->time_bound = t;
-	uint64_t n = sc->max_events ? sc->max_events :
-		SIM_EVENTS_BASE + (uint64_t)(e->count - 1) * SIM_EVENTS_PER_CONNECTION;
+	uint64_t n = sc->max_events;
+	if (!n) {
+		uint64_t segs = timeline_segments(e);
+		n = SIM_EVENTS_BASE + (uint64_t)(e->count - 1) * SIM_EVENTS_PER_CONNECTION;
+		n = segs > (UINT64_MAX - n) / SIM_EVENTS_PER_SEGMENT ? UINT64_MAX : n + segs * SIM_EVENTS_PER_SEGMENT;
+	}
 	if (opt && opt->max_events && opt->max_events < n)
 		n = opt->max_events;
 	stats->event_bound = n;

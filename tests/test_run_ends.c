@@ -226,6 +226,46 @@ static void test_linux_damps_the_ack_war(void)
 	run_free(&r);
 }
 
+/* The event bound grows with the data the timeline sends: a 40 MB send
+ * (27,398 segments and as many ACKs, more events than SIM_EVENTS_BASE) runs
+ * to its end, every byte delivered. Without the allowance it stopped at
+ * 20,000 events, a quarter of the way. */
+static void test_event_bound_grows_with_the_data_sent(void)
+{
+	struct run r;
+	run_yaml(&r,
+		 "link: { delay: 1ms }\n"
+		 "timeline:\n"
+		 "  - { at: 0ms, server: listen }\n"
+		 "  - { at: 0ms, client: connect }\n"
+		 "  - { at: 10ms, client: send, bytes: 40000000 }\n"
+		 "  - { at: 10ms, client: close }\n"
+		 "expect: { delivered: { server: 40000000 } }\n",
+		 NULL);
+	CU_ASSERT_EQUAL(r.stats.stop, SIM_STOP_END);
+	CU_ASSERT_FALSE(sim_stopped_early(&r.stats));
+	struct expect_result res = { 0 };
+	CU_ASSERT_EQUAL(expect_check(&r.sc, &r.log, &res), 0);
+	CU_ASSERT_EQUAL(res.n_failures, 0);
+	expect_result_free(&res);
+	CU_ASSERT_EQUAL(r.stats.event_bound,
+			SIM_EVENTS_BASE + (40000000 / 1460 + 1) * SIM_EVENTS_PER_SEGMENT);
+	CU_ASSERT(r.stats.events > SIM_EVENTS_BASE);
+	run_free(&r);
+
+	/* A client's sends count once for each client. */
+	run_yaml(&r,
+		 "endpoints: { client: { count: 3, every: 1ms } }\n"
+		 "timeline:\n"
+		 "  - { at: 0ms, server: listen }\n"
+		 "  - { at: 0ms, client: connect }\n"
+		 "  - { at: 10ms, client: send, bytes: 2920 }\n",
+		 NULL);
+	CU_ASSERT_EQUAL(r.stats.event_bound,
+			SIM_EVENTS_BASE + 2 * SIM_EVENTS_PER_CONNECTION + 3 * 3 * SIM_EVENTS_PER_SEGMENT);
+	run_free(&r);
+}
+
 TCPSIM_SUITE(run_ends,
 	{ "an ACK war at one instant stops with who, how many, since when", test_ack_war_at_one_instant },
 	{ "an ACK war over a delay runs to until", test_ack_war_with_delay_and_until },
@@ -233,4 +273,5 @@ TCPSIM_SUITE(run_ends,
 	{ "without until a run ends a day after its last call", test_default_time_bound },
 	{ "2000 clients at one instant are no loop", test_flash_crowd_at_one_instant },
 	{ "duplicate ACKs at one instant are no loop", test_duplicate_acks_at_one_instant },
-	{ "the linux profile damps the ACK war (tcp_oow_rate_limited)", test_linux_damps_the_ack_war })
+	{ "the linux profile damps the ACK war (tcp_oow_rate_limited)", test_linux_damps_the_ack_war },
+	{ "the event bound grows with the data the timeline sends", test_event_bound_grows_with_the_data_sent })
