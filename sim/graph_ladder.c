@@ -29,6 +29,11 @@
  * labels overlap either way. A dropped segment's label stays clear of its
  * cross; the space between the lifelines holds two labels side by side.
  *
+ * Length. A picture nobody can read costs memory and minutes all the same
+ * (a 2 GiB send is 1.5 million arrows): the picture draws the first
+ * GRAPH_LADDER_MAX_ROWS rows and says under the title how many it left out
+ * and where it stopped; the trace, the pcap and the text ladder keep all.
+ *
  * Graphviz 2.43 needs two workarounds, both in the rendering section: one
  * context for the process, and the nop layout's node list freed by hand. */
 #include <errno.h>
@@ -61,6 +66,11 @@
 #define SUMMARY_PT 12.0
 #define MARGIN_PT 12.0
 #define LABEL_MAX 256
+#define GRAPH_LADDER_MAX_ROWS 2000  /* rows drawn (the initial states' one included) */
+/* Log events past the last row drawn in which its segments' deliveries are
+ * still looked for: a segment lost on the link waits for none, and would
+ * otherwise make the search read the rest of a long log. */
+#define DELIVERY_LOOKAHEAD (4 * GRAPH_LADDER_MAX_ROWS)
 #define TEXT_MAX 1024
 
 #define COLOR_SIDE0 "#1f5fa8"   /* the client */
@@ -116,6 +126,9 @@ struct layout {
 	double delay_us[2];          /* per direction (sender), for drops */
 	double x_axis, x_life[2], x_state[2], head_y, bottom, width;
 	double state_w[2], tick_w;
+	size_t rows_left_out;        /* rows past GRAPH_LADDER_MAX_ROWS, not drawn */
+	size_t end_ev;               /* the log events read: up to the last row drawn and
+					DELIVERY_LOOKAHEAD more (all of them when none is left out) */
 	/* For crossings(): whether the arrows start in order down the page, and
 	 * how far below its start an arrow reaches at most. */
 	bool ys_sorted;
@@ -238,7 +251,7 @@ static void pair_deliveries(struct layout *L)
 	const struct trace_log *log = L->lad.log;
 	size_t n_sent = 0, first = 0;
 
-	for (size_t k = 0; k < log->n; k++) {
+	for (size_t k = 0; k < L->end_ev; k++) {
 		const struct trace_event *ev = &log->ev[k];
 		struct arrow *a;
 		if (n_sent < L->n_arrows && L->arrows[n_sent].row->ev == k) {
@@ -350,7 +363,7 @@ static int place_events(struct layout *L)
 	for (int c = 0; c < N_COLS; c++)
 		last[c] = L->init_y - PITCH_PT;
 	last[COL_STATE0] = last[COL_STATE1] = L->init_y;
-	for (size_t k = 0; k < log->n; k++)
+	for (size_t k = 0; k < L->end_ev; k++)
 		if (L->col[k] != COL_NONE)
 			place_event(L, log->ev[k].t_us, L->col[k], last, &L->y[k]);
 	return 0;
@@ -777,6 +790,14 @@ static size_t summary_cols(const struct layout *L)
 	return (size_t)((L->width - 2 * MARGIN_PT) / (0.55 * SUMMARY_PT));
 }
 
+/* The line under the title of a picture cut short, in buf. */
+static void left_out_line(const struct layout *L, char *buf, size_t cap)
+{
+	const struct ladder_row *last = &L->lad.rows[L->lad.n_rows - 1];
+	snprintf(buf, cap, "drawn: the first %zu rows, up to %.3f s; %zu more are in the trace and the pcap"
+		 " (until: draws a part)", L->lad.n_rows, (double)last->t / USEC_PER_SEC, L->rows_left_out);
+}
+
 /* The title (the scenario's name) and the summary under it. */
 static void draw_title(struct pic *P, const struct layout *L)
 {
@@ -798,6 +819,18 @@ static void draw_title(struct pic *P, const struct layout *L)
 			    L->width / 2, buf, 'c');
 		set(n, "fontsize", "12");
 		set(n, "fontname", "Helvetica");
+		y += lines * SUMMARY_PT * 1.2 + 6;
+	}
+	if (L->rows_left_out) {
+		char line[TEXT_MAX];
+		left_out_line(L, line, sizeof line);
+		int lines = wrapped_lines(line, summary_cols(L));
+		wrap(line, summary_cols(L), buf, sizeof buf);
+		n = text_at(P, "cut", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
+			    L->width / 2, buf, 'c');
+		set(n, "fontsize", "12");
+		set(n, "fontname", "Helvetica-Oblique");
+		set(n, "fontcolor", COLOR_DROP);
 	}
 }
 
@@ -811,6 +844,11 @@ static double title_height(const struct layout *L)
 		h += TITLE_PT + 6;
 	if (log->summary)
 		h += wrapped_lines(log->summary, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
+	if (L->rows_left_out) {
+		char line[TEXT_MAX];
+		left_out_line(L, line, sizeof line);
+		h += wrapped_lines(line, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
+	}
 	return h;
 }
 
@@ -1108,6 +1146,14 @@ static int layout_build(struct layout *L, const struct trace_log *log, enum grap
 	L->side = side;
 	if (ladder_build(&L->lad, log) < 0)
 		return -1;
+	L->end_ev = log->n;
+	if (L->lad.n_rows > GRAPH_LADDER_MAX_ROWS) {
+		L->rows_left_out = L->lad.n_rows - GRAPH_LADDER_MAX_ROWS;
+		L->lad.n_rows = GRAPH_LADDER_MAX_ROWS;
+		size_t last = L->lad.rows[L->lad.n_rows - 1].ev;
+		if (log->n - last - 1 > DELIVERY_LOOKAHEAD)
+			L->end_ev = last + 1 + DELIVERY_LOOKAHEAD;
+	}
 	L->col = malloc(n);
 	L->y = calloc(n, sizeof *L->y);
 	if (!L->col || !L->y || collect_arrows(L) < 0)

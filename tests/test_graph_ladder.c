@@ -552,6 +552,42 @@ static void test_title_and_left_out(void)
 	fixture_free(&tr, &log);
 }
 
+/* A picture past GRAPH_LADDER_MAX_ROWS (2000) rows draws the first 2000 and
+ * says what it left out; the arrows drawn last still end where their
+ * segments arrived. Without the cut, a 2 GiB send drew 1.5 million arrows
+ * and took more than 9 GB. */
+static void test_long_ladder_cut(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	enum { MAX = 4096 };
+	Agedge_t **e = calloc(MAX, sizeof *e);
+	Agnode_t *n[4];
+	Agraph_t *g;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* rows: the initial one, 5 states, 3 + 1000 + 1000 segments: 2009 */
+	window_trace(&tr, &log, 1000);
+	g = ladder_graph(&log, GRAPH_BOTH);
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "cut", n, 4), 1);
+	CU_ASSERT_STRING_EQUAL(attr(n[0], "label"),
+			       "drawn: the first 2000 rows, up to 0.220 s; 9 more are in the trace and "
+			       "the pcap (until: draws a part)");
+	/* 3 + 1000 data + 991 ACKs */
+	CU_ASSERT_EQUAL(edges_of(g, "segment", e, MAX), 1994);
+	agclose(g);
+	fixture_free(&tr, &log);
+
+	/* 1999 rows: all drawn, nothing said. */
+	window_trace(&tr, &log, 995);
+	g = ladder_graph(&log, GRAPH_BOTH);
+	CU_ASSERT_EQUAL(nodes_of(g, "cut", n, 4), 0);
+	CU_ASSERT_EQUAL(edges_of(g, "segment", e, MAX), 3 + 2 * 995);
+	agclose(g);
+	fixture_free(&tr, &log);
+	free(e);
+}
+
 /* ---- crowded pictures ----------------------------------------------------- */
 
 /* True when two boxes overlap. */
@@ -811,6 +847,7 @@ TCPSIM_SUITE(graph_ladder,
 	     { "a forged segment is marked", test_forged_segment_marked },
 	     { "GRAPH_CLIENT/SERVER: one side's states", test_side_shows_one_sides_states },
 	     { "title, summary, endpoints left out", test_title_and_left_out },
+	     { "a ladder past 2000 rows is cut, and says so", test_long_ladder_cut },
 	     { "labels never overlap, up to 51 segments", test_labels_never_overlap },
 	     { "svg, png, pdf, dot: magic and same bytes", test_formats_and_same_bytes },
 	     { "errors: -1, a message, nothing written", test_errors },
