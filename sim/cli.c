@@ -15,7 +15,7 @@ const char cli_usage_text[] =
 	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR] [-q]\n"
-	"       tcpsim replay   --cleanup\n"
+	"       tcpsim replay   --cleanup [-o DIR]\n"
 	"       tcpsim compare  SCENARIO.yaml... [-o DIR] [-q]\n"
 	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                       [--endpoint client|server] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
