@@ -189,7 +189,7 @@ $(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) | $(FUZZ_DIR)/obj
 $(FUZZ_DIR)/obj:
 	mkdir -p $@
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard include/*.h)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJS) $(wildcard include/*.h)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lm
 
 fuzz-build: $(FUZZ_BINS)

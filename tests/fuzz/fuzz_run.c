@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "expect.h"
+#include "fuzz_input.h"
 #include "json_out.h"
 #include "ladder.h"
 #include "pcap_out.h"
@@ -32,53 +33,31 @@
 #define FUZZ_MAX_TIME (3600ull * USEC_PER_SEC)
 #define FUZZ_MAX_COUNT 2000            /* clients: more only repeats itself, slowly */
 
-static char path[64];
-static int fd = -1;
+#define TARGET "fuzz_run"
+
 static FILE *devnull;
 
 /* Stops the run with a message: libFuzzer records the input as a crash. */
 static void die(const char *what, const char *detail)
 {
-	fprintf(stderr, "fuzz_run: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-	abort();
+	fuzz_die(TARGET, what, detail);
 }
 
-/* Removes the input file when the process ends. */
-static void remove_input(void)
+/* Closes /dev/null when the process ends. */
+static void close_devnull(void)
 {
-	if (fd >= 0)
-		unlink(path);
-	if (devnull)
-		fclose(devnull);
+	fclose(devnull);
 }
 
 /* Creates the input file and opens /dev/null once per process. */
 static void open_once(void)
 {
-	if (fd >= 0)
+	fuzz_input_open(TARGET, "/tmp/tcpsim-fuzz-run");
+	if (devnull)
 		return;
-	snprintf(path, sizeof(path), "/tmp/tcpsim-fuzz-run-XXXXXX.yaml");
-	fd = mkstemps(path, 5);
-	if (fd < 0)
-		die("cannot create the input file", path);
 	if (!(devnull = fopen("/dev/null", "w")))
 		die("cannot open /dev/null", NULL);
-	atexit(remove_input);
-}
-
-/* Replaces the file's contents with the input. */
-static void write_input(const uint8_t *data, size_t size)
-{
-	size_t done = 0;
-
-	if (ftruncate(fd, 0) < 0)
-		die("cannot truncate the input file", path);
-	while (done < size) {
-		ssize_t n = pwrite(fd, data + done, size - done, (off_t)done);
-		if (n <= 0)
-			die("cannot write the input file", path);
-		done += (size_t)n;
-	}
+	atexit(close_devnull);
 }
 
 /* Runs sc as `tcpsim run` would, its outputs to /dev/null. */
@@ -156,8 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[1024];
 
 	open_once();
-	write_input(data, size);
-	if (scenario_load(path, &sc, err, sizeof(err)) < 0)
+	fuzz_input_write(TARGET, data, size);
+	if (scenario_load(fuzz_input_path, &sc, err, sizeof(err)) < 0)
 		return 0;                    /* fuzz_scenario checks the messages */
 	if (sc.ep[ROLE_CLIENT].count <= FUZZ_MAX_COUNT)
 		run(&sc);

@@ -1,7 +1,6 @@
 /* fuzz_scenario.c - libFuzzer target for the scenario loader.
  *
- * scenario_load() reads a path, so each input is written to one file under
- * /tmp, created once per process and rewritten per input. Whatever the bytes,
+ * Each input is written to a file (fuzz_input.h) and loaded. Whatever the bytes,
  * the loader must not crash or leak (ASan, UBSan and LeakSanitizer watch),
  * and it must either fill in a scenario whose values are in the ranges the
  * contract allows, or fail with "FILE:LINE:COL: message" (or "FILE: message")
@@ -12,52 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fuzz_input.h"
 #include "scenario.h"
 
 #define DURATION_MAX (1000ull * 86400 * USEC_PER_SEC)
 
-static char path[64];
-static int fd = -1;
+#define TARGET "fuzz_scenario"
 
 /* Stops the run with a message: libFuzzer records the input as a crash. */
 static void die(const char *what, const char *detail)
 {
-	fprintf(stderr, "fuzz_scenario: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-	abort();
-}
-
-/* Removes the input file when the process ends. */
-static void remove_input(void)
-{
-	if (fd >= 0)
-		unlink(path);
-}
-
-/* Creates the input file once per process (libFuzzer's -jobs run several). */
-static void open_input(void)
-{
-	if (fd >= 0)
-		return;
-	snprintf(path, sizeof(path), "/tmp/tcpsim-fuzz-XXXXXX.yaml");
-	fd = mkstemps(path, 5);
-	if (fd < 0)
-		die("cannot create the input file", path);
-	atexit(remove_input);
-}
-
-/* Replaces the file's contents with the input. */
-static void write_input(const uint8_t *data, size_t size)
-{
-	size_t done = 0;
-
-	if (ftruncate(fd, 0) < 0)
-		die("cannot truncate the input file", path);
-	while (done < size) {
-		ssize_t n = pwrite(fd, data + done, size - done, (off_t)done);
-		if (n <= 0)
-			die("cannot write the input file", path);
-		done += (size_t)n;
-	}
+	fuzz_die(TARGET, what, detail);
 }
 
 /* True when all of *sc is zero bytes: nothing left to free. */
@@ -101,11 +65,11 @@ static long ascii_breaks(const uint8_t *data, size_t size)
  * input the line lies within the file. */
 static void check_error(const char *err, const uint8_t *data, size_t size)
 {
-	size_t n = strlen(path);
+	size_t n = strlen(fuzz_input_path);
 	const char *s = err + n, *line = s + 1;
 	long breaks = ascii_breaks(data, size);
 
-	if (strncmp(err, path, n) != 0)
+	if (strncmp(err, fuzz_input_path, n) != 0)
 		die("the message does not start with the path", err);
 	if (strchr(err, '\n'))
 		die("the message is more than one line", err);
@@ -134,7 +98,7 @@ static void check_loaded(const struct scenario *sc)
 {
 	struct tcp_params p;
 
-	if (!sc->path || strcmp(sc->path, path) != 0 || !sc->name || !sc->name[0] || !sc->base)
+	if (!sc->path || strcmp(sc->path, fuzz_input_path) != 0 || !sc->name || !sc->name[0] || !sc->base)
 		die("path, name or base missing", sc->path);
 	if (sc->profile != PROFILE_RFC9293 && sc->profile != PROFILE_LINUX)
 		die("no such profile", NULL);
@@ -181,10 +145,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scenario sc;
 	char err[1024];
 
-	open_input();
-	write_input(data, size);
+	fuzz_input_open(TARGET, "/tmp/tcpsim-fuzz");
+	fuzz_input_write(TARGET, data, size);
 	memset(err, 0x55, sizeof(err));
-	if (scenario_load(path, &sc, err, sizeof(err)) == 0) {
+	if (scenario_load(fuzz_input_path, &sc, err, sizeof(err)) == 0) {
 		check_loaded(&sc);
 		scenario_free(&sc);
 		if (!is_zeroed(&sc))
