@@ -20,6 +20,8 @@ enum {
 	EP_ESTABLISHED = 1 << 3,   /* client: reached ESTABLISHED */
 	EP_COMPLETE = 1 << 4,      /* client: both ends closed after ESTABLISHED */
 	EP_RESET = 1 << 5,         /* an RST or ABORT took this end to CLOSED or LISTEN */
+	EP_SYN_ALONE = 1 << 6,     /* this connection's SYN went out without an ACK, and no
+				      SYN,ACK has carried it again yet (a simultaneous open) */
 };
 
 /* What the summary keeps of one endpoint. The times are kept by clients only. */
@@ -105,15 +107,24 @@ static bool is_done(enum tcp_state st)
  * that starts below the highest end this endpoint already sent in this
  * connection. A SYN other than this connection's starts a new connection.
  * Segments that occupy no sequence space (ACKs, RSTs) are never
- * retransmissions and move nothing. */
+ * retransmissions and move nothing. One exception: in a simultaneous open
+ * the SYN,ACK that answers the peer's SYN carries our SYN again (RFC 9293
+ * section 3.5, Figure 8, line 3), which is the open going on, not a
+ * retransmission; the TCP counts none, and neither does this. */
 static void on_send(struct summary *s, struct ep_sum *e, const struct segment *seg)
 {
 	uint32_t space = seg_seqlen(seg), end = seg->seq + space;
 
 	if ((seg->flags & TH_SYN) && (!(e->flags & EP_SENT) || seg->seq != e->syn_seq)) {
 		e->flags |= EP_SENT;
+		e->flags = (uint8_t)((seg->flags & TH_ACK) ? e->flags & ~EP_SYN_ALONE : e->flags | EP_SYN_ALONE);
 		e->syn_seq = seg->seq;
 		e->snd_max = end;
+		return;
+	}
+	if ((seg->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && (e->flags & EP_SYN_ALONE)) {
+		e->flags = (uint8_t)(e->flags & ~EP_SYN_ALONE);
+		e->snd_max = seq_max(e->snd_max, end);
 		return;
 	}
 	if (space == 0)
@@ -167,7 +178,9 @@ static void summary_event(void *ctx, const struct trace *tr, const struct trace_
 		s->oom = true;
 		return;
 	}
-	if (ev->t_us > t->end_us && ev->type != TRACE_RESULT)
+	/* The result line carries the run's end: the time of its last event,
+	 * which may be a delivery or an arc this sink does not ask for. */
+	if (ev->t_us > t->end_us)
 		t->end_us = ev->t_us;
 	bool have_ep = ev->endpoint >= 0 && (size_t)ev->endpoint < s->n_eps;
 	switch (ev->type) {
@@ -246,7 +259,7 @@ struct trace_sink summary_sink(struct summary *s)
 	/* No timers, no arcs, no deliveries: the engine may skip building them. */
 	uint32_t mask = trace_bit(TRACE_SCENARIO) | trace_bit(TRACE_CALL) | trace_bit(TRACE_STATE) |
 			trace_bit(TRACE_DATA) | trace_seg_bit(SEGEV_SEND) | trace_seg_bit(SEGEV_DROP) |
-			trace_seg_bit(SEGEV_DUPLICATE);
+			trace_seg_bit(SEGEV_DUPLICATE) | trace_bit(TRACE_RESULT);
 
 	return (struct trace_sink){ .event = summary_event, .ctx = s, .mask = mask };
 }

@@ -1,10 +1,13 @@
 /* test_summary.c - the summary sink on hand-made traces: counts, exact
  * nearest-rank percentiles, retransmissions, the listener left out, the
  * connection state rule, and the two printed forms. */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scenario.h"
 #include "segment.h"
+#include "sim.h"
 #include "summary.h"
 #include "testing.h"
 
@@ -481,6 +484,40 @@ static void test_printed_forms(void)
 	fx_free(&f);
 }
 
+/* The TCP's own count of retransmissions (the engine's, of every segment a
+ * timer sent again) equals the one the summary reads from the trace, for
+ * every shipped scenario under both profiles: the two definitions cannot
+ * drift apart unnoticed. They did: the SYN,ACK of a simultaneous open was
+ * two retransmissions in the summary and none in run's closing line. */
+static void test_retransmissions_agree_with_the_tcp(void)
+{
+	glob_t g;
+	char err[1024];
+	CU_ASSERT_EQUAL_FATAL(glob("scenarios/*.yaml", 0, NULL, &g), 0);
+	CU_ASSERT_FATAL(g.gl_pathc >= 50);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		for (int p = 0; p < 2; p++) {
+			struct scenario sc;
+			struct sim_options opt = { .has_profile = true, .profile = p ? PROFILE_LINUX : PROFILE_RFC9293 };
+			struct sim_stats stats;
+			struct summary_totals t;
+			struct fx f;
+			CU_ASSERT_EQUAL_FATAL(scenario_load(g.gl_pathv[i], &sc, err, sizeof err), 0);
+			fx_init(&f);
+			CU_ASSERT_EQUAL_FATAL(sim_run(&sc, &opt, &f.tr, &stats, err, sizeof err), 0);
+			CU_ASSERT_EQUAL_FATAL(summary_totals(f.s, &t), 0);
+			if (t.retransmissions != stats.retransmissions)
+				fprintf(stderr, "\n  %s (%s): the TCP retransmitted %llu, the trace shows %llu",
+					g.gl_pathv[i], p ? "linux" : "rfc9293",
+					(unsigned long long)stats.retransmissions, (unsigned long long)t.retransmissions);
+			CU_ASSERT_EQUAL(t.retransmissions, stats.retransmissions);
+			fx_free(&f);
+			scenario_free(&sc);
+		}
+	}
+	globfree(&g);
+}
+
 TCPSIM_SUITE(summary,
 	     { "one connection: counts, bytes, end states, times", test_single_connection },
 	     { "percentiles are nearest-rank", test_percentiles_nearest_rank },
@@ -493,4 +530,5 @@ TCPSIM_SUITE(summary,
 	     { "not established, reset", test_failed_and_reset },
 	     { "endpoints added late", test_endpoints_appear_late },
 	     { "text and JSON forms", test_printed_forms },
-	     { "drops by the receiving host counted apart", test_host_drops_apart })
+	     { "drops by the receiving host counted apart", test_host_drops_apart },
+	     { "retransmissions: the trace's count is the TCP's", test_retransmissions_agree_with_the_tcp })
