@@ -479,6 +479,30 @@ static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, cons
 	      f);
 	if (!numeric)
 		fprintf(f, "set xtics ()\nset xrange [-0.5:%zu.5]\n", d->xs.n - 1);
+	if (incomplete == d->rows) {
+		/* No run has a value (none completed, say): gnuplot refuses to
+		 * plot nothing, so the axes are drawn with a line below them and
+		 * a word in the middle. */
+		if (numeric) {
+			double lo = strtod(d->xs.v[0], NULL), hi = lo;
+			for (size_t x = 1; x < d->xs.n; x++) {
+				double v = strtod(d->xs.v[x], NULL);
+				lo = v < lo ? v : lo;
+				hi = v > hi ? v : hi;
+			}
+			if (hi > lo)
+				fprintf(f, "set xrange [%.17g:%.17g]\n", lo, hi);
+			else
+				fprintf(f, "set xrange [%.17g:%.17g]\n", lo - 1, lo + 1);
+		}
+		fputs("unset key\nset yrange [0:1]\nset label 2 ", f);
+		const char *m = d->m->missing;
+		snprintf(buf, sizeof buf, "no run %s: nothing to draw",
+			 strncmp(m, "never ", 6) == 0 ? m + 6 : "had a value");
+		gp_string(f, buf);
+		fputs(" at graph 0.5, graph 0.5 center font ',22' textcolor rgb '#555555'\nplot -1 notitle\n", f);
+		return;
+	}
 	bool one = d->lines.n == 1;
 	fputs("plot ", f);
 	for (size_t l = 0; l < d->lines.n; l++) {

@@ -112,6 +112,12 @@ bad "--y is one of" "$SCENARIO" --set link.loss=0 --y complete_ms
 cut -d, -f1-11 "$OUT/cat.csv" > "$OUT/old.csv"
 bad "no column dropped " --plot "$OUT/old.csv" --y dropped
 
+# No run completes (the SYN is never answered): the plot is still drawn, empty,
+# saying so, and the sweep exits 0 (gnuplot refused to plot nothing: exit 1).
+"$TCPSIM" sweep scenarios/syn_timeout.yaml --set link.loss=0,0.5 -o "$OUT/none" -q 2>"$OUT/none.err" ||
+	fail "a sweep where no run completes exited $?: $(head -3 "$OUT/none.err")"
+grep -q 'no run completed: nothing to draw' "$OUT/none/syn_timeout.sweep.svg" 2>/dev/null ||
+	fail "the plot of a sweep where no run completes does not say so"
 if [ $fails -ne 0 ]; then
 	echo "check_sweep: $fails failure(s)"
 	exit 1
