@@ -46,6 +46,13 @@ int sweep_add_set(struct sweep *sw, const char *arg, char *err, size_t errlen)
 	}
 	if (!(ax.key = strndup(arg, (size_t)(eq - arg))))
 		goto oom;
+	/* The CSV has a seed column of its own: a seed axis would name two
+	 * columns alike, and the plot could not read the CSV back. */
+	if (strcmp(ax.key, "seed") == 0) {
+		snprintf(err, errlen, "--set seed=...: the seeds are --seeds A..B (the CSV's seed column)");
+		free(ax.key);
+		return -1;
+	}
 	for (size_t i = 0; i < sw->n_axes; i++) {
 		if (strcmp(sw->axes[i].key, ax.key) == 0) {
 			snprintf(err, errlen, "--set %s: the key is given twice", ax.key);

@@ -108,6 +108,7 @@ printf '' > "$OUT/empty.csv"
 bad "no rows to plot" --plot "$OUT/empty.csv"
 bad "--y is one of complete_us, establish_us" --plot "$OUT/cat.csv" --y bogus
 bad "--y is one of" "$SCENARIO" --set link.loss=0 --y complete_ms
+bad "the seeds are --seeds A..B" "$SCENARIO" --set seed=1,2
 # A CSV from before the dropped columns: the plot of them is refused, the default one is not.
 cut -d, -f1-11 "$OUT/cat.csv" > "$OUT/old.csv"
 bad "no column dropped " --plot "$OUT/old.csv" --y dropped
