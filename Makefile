@@ -48,11 +48,16 @@ SCENARIOS := $(wildcard scenarios/*.yaml)
 
 all: $(BUILD)/tcpsim
 
-$(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -DTCPSIM_VERSION='"$(VERSION)"' -c $< -o $@
+# Each object depends on the headers it includes (-MMD writes the list beside
+# it; -MP keeps a removed header from breaking the build), so that changing a
+# header rebuilds only its readers.
+$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -MMD -MP -DTCPSIM_VERSION='"$(VERSION)"' -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.c $(wildcard include/*.h tests/*.h) | $(BUILD)/obj/tests
-	$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
+$(BUILD)/obj/tests/%.o: tests/%.c | $(BUILD)/obj/tests
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -c $< -o $@
+
+-include $(SIM_OBJS:.o=.d) $(BUILD)/obj/main.d $(TEST_OBJS:.o=.d)
 
 $(BUILD)/obj $(BUILD)/obj/tests:
 	mkdir -p $@
