@@ -50,11 +50,18 @@ int sweep_check(struct sweep *sw, char *err, size_t errlen);
 
 /* The CSV header line (with its newline). */
 void sweep_write_header(const struct sweep *sw, FILE *f);
+/* Told after each row is written: done of total rows (the command layer
+ * draws a progress bar; the sweep prints nothing itself). */
+struct sweep_progress {
+	void (*row_done)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+};
+
 /* Runs [first, end) with `jobs` worker processes (1: in this process) and
- * writes their rows to f in run order; a progress bar on stderr when
- * `progress`. Returns 0, or -1 with a message in err. */
+ * writes their rows to f in run order, telling progress (may be NULL) after
+ * each. Returns 0, or -1 with a message in err. */
 int sweep_write_rows(const struct sweep *sw, uint64_t first, uint64_t end, unsigned jobs, FILE *f,
-		     bool progress, char *err, size_t errlen);
+		     const struct sweep_progress *progress, char *err, size_t errlen);
 
 /* What a plot can show on its y axis: a numeric column of the CSV. */
 struct sweep_metric {

@@ -249,6 +249,41 @@ static int plot_only(const struct sweep_opts *o)
 	return rc;
 }
 
+/* The progress bar's state: when the runs started and it was last drawn. */
+struct bar {
+	double start, last;
+};
+
+/* The monotonic clock in seconds. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "[#####.....]  512/1400 runs  3 s" on stderr, redrawn in place at most
+ * ten times a second (always at the end): the sweep's progress callback. */
+static void bar_draw(void *ctx, uint64_t done, uint64_t total)
+{
+	struct bar *b = ctx;
+	const int width = 40;
+	double t = now_s();
+
+	if (done < total && t - b->last < 0.1)
+		return;
+	b->last = t;
+	int full = total ? (int)(done * width / total) : width;
+	fputs("\r[", stderr);
+	for (int i = 0; i < width; i++)
+		fputc(i < full ? '#' : '.', stderr);
+	fprintf(stderr, "] %" PRIu64 "/%" PRIu64 " runs  %.0f s", done, total, t - b->start);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
 /* The rows of runs [first, end) into DIR/NAME.sweep.csv (the header unless
  * this is a shard other than the first), put in place once complete (the
  * plot follows, on its own: a sweep's rows are kept even when the plot
@@ -270,7 +305,10 @@ static int write_csv(const struct sweep_opts *o, const char *name, uint64_t firs
 	if (out_set_open(&set, o->out_dir, err, sizeof err) == 0 && (f = out_set_fopen(&set, file, err, sizeof err))) {
 		if (!o->sharded || o->shard_i == 1)
 			sweep_write_header(&o->sw, f);
-		rc = sweep_write_rows(&o->sw, first, end, o->jobs, f, !o->quiet && isatty(2), err, sizeof err);
+		struct bar b = { now_s(), 0 };
+		struct sweep_progress progress = { bar_draw, &b };
+		rc = sweep_write_rows(&o->sw, first, end, o->jobs, f, !o->quiet && isatty(2) ? &progress : NULL, err,
+				      sizeof err);
 		if (fclose(f) != 0 && rc == 0) {
 			snprintf(err, sizeof err, "%s/%s: write failed", o->out_dir, file);
 			rc = -1;

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "scenario.h"
 #include "sim.h"
@@ -315,37 +314,6 @@ out:
 	return rc;
 }
 
-/* ---- progress ------------------------------------------------------------ */
-
-/* The monotonic clock in seconds. */
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* "[#####.....]  512/1400 runs  3 s" on stderr, redrawn in place at most
- * ten times a second (always at the end). */
-static void progress_draw(uint64_t done, uint64_t total, double start, double *last)
-{
-	const int width = 40;
-	double t = now_s();
-
-	if (done < total && t - *last < 0.1)
-		return;
-	*last = t;
-	int full = total ? (int)(done * width / total) : width;
-	fputs("\r[", stderr);
-	for (int i = 0; i < width; i++)
-		fputc(i < full ? '#' : '.', stderr);
-	fprintf(stderr, "] %" PRIu64 "/%" PRIu64 " runs  %.0f s", done, total, t - start);
-	if (done == total)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
-}
-
 /* ---- workers ------------------------------------------------------------- */
 
 /* A worker: runs first+w, first+w+jobs, ... and writes each row to fd in
@@ -387,7 +355,7 @@ static void stop_workers(const pid_t *pids, unsigned n)
  * first is w modulo jobs, so the parent reads run r's row from worker
  * (r - first) % jobs: the rows come out in run order. */
 static int rows_from_workers(const struct sweep *sw, uint64_t first, uint64_t end, unsigned jobs, FILE *out,
-			     bool progress, char *err, size_t errlen)
+			     const struct sweep_progress *progress, char *err, size_t errlen)
 {
 	pid_t *pids = calloc(jobs, sizeof *pids);
 	FILE **in = calloc(jobs, sizeof *in);
@@ -395,7 +363,6 @@ static int rows_from_workers(const struct sweep *sw, uint64_t first, uint64_t en
 	size_t cap = 0;
 	unsigned started = 0;
 	int rc = -1;
-	double start = now_s(), last = 0;
 
 	if (!pids || !in) {
 		snprintf(err, errlen, "out of memory");
@@ -444,7 +411,7 @@ static int rows_from_workers(const struct sweep *sw, uint64_t first, uint64_t en
 		}
 		fputs(line, out);
 		if (progress)
-			progress_draw(r + 1 - first, end - first, start, &last);
+			progress->row_done(progress->ctx, r + 1 - first, end - first);
 	}
 	rc = 0;
 	for (unsigned w = 0; w < started; w++) {
@@ -470,7 +437,7 @@ out:
 }
 
 int sweep_write_rows(const struct sweep *sw, uint64_t first, uint64_t end, unsigned jobs, FILE *f,
-		     bool progress, char *err, size_t errlen)
+		     const struct sweep_progress *progress, char *err, size_t errlen)
 {
 	if (end <= first)
 		return 0;
@@ -481,7 +448,6 @@ int sweep_write_rows(const struct sweep *sw, uint64_t first, uint64_t end, unsig
 
 	struct scenario_setting *set = calloc(sw->n_axes ? sw->n_axes : 1, sizeof *set);
 	char row[ROW_MAX];
-	double start = now_s(), last = 0;
 
 	if (!set) {
 		snprintf(err, errlen, "out of memory");
@@ -494,7 +460,7 @@ int sweep_write_rows(const struct sweep *sw, uint64_t first, uint64_t end, unsig
 		}
 		fputs(row, f);
 		if (progress)
-			progress_draw(r + 1 - first, end - first, start, &last);
+			progress->row_done(progress->ctx, r + 1 - first, end - first);
 	}
 	free(set);
 	return 0;
