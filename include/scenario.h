@@ -8,15 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "duration.h"
+#include "role.h"
 #include "segline.h"
 #include "tcp_state.h"
-
-enum role { ROLE_CLIENT = 0, ROLE_SERVER = 1 };
-#define NROLES 2
+#include "user_call.h"
 
 enum profile { PROFILE_RFC9293 = 0, PROFILE_LINUX = 1 };
-
-enum user_call { CALL_LISTEN, CALL_CONNECT, CALL_SEND, CALL_CLOSE, CALL_ABORT, CALL_INJECT };
 
 /* Where a value stood in the file, 1-based, for FILE:LINE:COL messages. */
 struct src_pos {
@@ -173,6 +170,5 @@ void tcp_params_resolve(enum profile profile, const struct tcp_overrides *ov, st
 
 const char *profile_name(enum profile p);
 const char *role_name(enum role r);
-const char *user_call_name(enum user_call c);
 
 #endif

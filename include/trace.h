@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "duration.h"
-#include "scenario.h"
 #include "segment.h"
 #include "tcp_state.h"
+#include "user_call.h"
 
 enum trace_type {
 	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT,

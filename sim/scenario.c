@@ -92,20 +92,6 @@ const char *role_name(enum role r)
 	return "?";
 }
 
-/* The call as the trace and the timeline write it: "listen", "send", ... */
-const char *user_call_name(enum user_call c)
-{
-	switch (c) {
-	case CALL_LISTEN: return "listen";
-	case CALL_CONNECT: return "connect";
-	case CALL_SEND: return "send";
-	case CALL_CLOSE: return "close";
-	case CALL_ABORT: return "abort";
-	case CALL_INJECT: return "inject";
-	}
-	return "?";
-}
-
 /* Frees what the loader allocated and zeroes *sc; safe on a zeroed or
  * partly filled scenario, and twice. */
 void scenario_free(struct scenario *sc)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bigarray.h"
+#include "role.h"
 #include "segment.h"
 #include "seq.h"
 #include "summary.h"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bigarray.h"
+#include "role.h"
 #include "trace.h"
 
 void trace_init(struct trace *tr)

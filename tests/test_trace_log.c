@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "role.h"
 #include "testing.h"
 #include "trace_fixture.h"
 #include "trace_log.h"
