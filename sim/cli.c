@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "decimal.h"
 #include "suggest.h"
 
 const char cli_usage_text[] =
@@ -28,19 +29,6 @@ int cli_usage_error(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "tcpsim %s: %s\n%s", cmd, msg, cli_usage_text);
 	return EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	if (!*s || *s == '-')
-		return -1;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 enum {
@@ -160,7 +148,7 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 		o->out_dir_given = true;
 		break;
 	case OPT_SEED:
-		if (parse_u64(arg, &o->sim.seed) < 0)
+		if (decimal_u64(arg, strlen(arg), &o->sim.seed) < 0)
 			return "--seed needs a non-negative integer";
 		o->sim.has_seed = true;
 		break;
@@ -189,7 +177,7 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 		break;
 	case OPT_CONNECTION: {
 		uint64_t k;
-		if (parse_u64(arg, &k) < 0 || k < 1 || k > UINT32_MAX)
+		if (decimal_u64(arg, strlen(arg), &k) < 0 || k < 1 || k > UINT32_MAX)
 			return "--connection needs a connection number, 1 or more";
 		o->connection = (uint32_t)k;
 		break;

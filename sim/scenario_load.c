@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "decimal.h"
 #include "scenario.h"
 #include "segment.h"
 #include "suggest.h"
@@ -282,30 +283,13 @@ static int get_text(struct loader *ld, const char *key, yaml_node_t *n, char **o
 	return *out ? 0 : fail_oom(ld, n);
 }
 
-/* Decimal digits only, no sign; -1 when empty, not a number or past 2^64-1. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 /* An integer in min..max. */
 static int get_uint(struct loader *ld, const char *key, yaml_node_t *n,
 		    uint64_t min, uint64_t max, uint64_t *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
-	if (!is_text(n) || parse_u64(scalar_text(n), &v) < 0 || v < min || v > max)
+	if (!is_text(n) || decimal_u64(scalar_text(n), strlen(scalar_text(n)), &v) < 0 || v < min || v > max)
 		return fail(ld, n, "%s must be an integer between %" PRIu64 " and %" PRIu64 ", not %s",
 			    key, min, max, SHOW(n));
 	*out = v;
@@ -316,7 +300,7 @@ static int get_uint(struct loader *ld, const char *key, yaml_node_t *n,
 static int get_u32(struct loader *ld, const char *key, yaml_node_t *n,
 		   uint32_t min, uint32_t max, uint32_t *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (get_uint(ld, key, n, min, max, &v) < 0)
 		return -1;
@@ -1248,7 +1232,7 @@ static int parse_endpoint_name(const char *name, uint32_t count, enum role *r, u
 	*k = 0;
 	if (*rest == '\0')
 		return 0;
-	if (*rest != '#' || rest[1] == '0' || parse_u64(rest + 1, &v) < 0 || v < 1 || v > count)
+	if (*rest != '#' || rest[1] == '0' || decimal_u64(rest + 1, strlen(rest + 1), &v) < 0 || v < 1 || v > count)
 		return -1;
 	*k = (uint32_t)v;
 	return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "decimal.h"
 #include "scenario.h"
 #include "sim.h"
 #include "summary.h"
@@ -17,22 +18,6 @@
 
 /* ---- the command line's pieces ------------------------------------------ */
 
-/* Decimal digits only into *out; -1 when empty, not a number or too large. */
-static int parse_u64(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
 
 int sweep_add_set(struct sweep *sw, const char *arg, char *err, size_t errlen)
 {
@@ -97,8 +82,8 @@ int sweep_parse_seeds(const char *arg, uint64_t *first, uint64_t *last)
 	const char *dots = strstr(arg, "..");
 
 	if (!dots)
-		return parse_u64(arg, strlen(arg), first) < 0 ? -1 : (*last = *first, 0);
-	if (parse_u64(arg, (size_t)(dots - arg), first) < 0 || parse_u64(dots + 2, strlen(dots + 2), last) < 0 ||
+		return decimal_u64(arg, strlen(arg), first) < 0 ? -1 : (*last = *first, 0);
+	if (decimal_u64(arg, (size_t)(dots - arg), first) < 0 || decimal_u64(dots + 2, strlen(dots + 2), last) < 0 ||
 	    *first > *last)
 		return -1;
 	return 0;
@@ -108,8 +93,8 @@ int sweep_parse_shard(const char *arg, uint64_t *i, uint64_t *n)
 {
 	const char *slash = strchr(arg, '/');
 
-	if (!slash || parse_u64(arg, (size_t)(slash - arg), i) < 0 ||
-	    parse_u64(slash + 1, strlen(slash + 1), n) < 0 || *i < 1 || *i > *n || *n > UINT32_MAX)
+	if (!slash || decimal_u64(arg, (size_t)(slash - arg), i) < 0 ||
+	    decimal_u64(slash + 1, strlen(slash + 1), n) < 0 || *i < 1 || *i > *n || *n > UINT32_MAX)
 		return -1;
 	return 0;
 }
