@@ -93,7 +93,7 @@
 	NONE(in_listen_queue)           /* only in SYN-RECEIVED */                                      \
 	NONE(settle)                    /* stack bookkeeping: stack_settle_later sets it */             \
 	NONE(tw_rec)                    /* stack bookkeeping: tw_inflate sets it */                     \
-	NONE(oow_ack_ms)                /* linux: not carried (yet), unlike tw_last_oow_ack_time */    \
+	KEEP(uint32_t, oow_ack_ms)      /* linux: tcp_time_wait() keeps tw_last_oow_ack_time */        \
 	NONE(tw_order)                  /* read only by the deflation after the 2MSL timer's (re)start, \
 					   in the same event */
 

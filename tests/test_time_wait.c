@@ -13,6 +13,8 @@
 #include <string.h>
 #include "tcp_script.h"
 
+#define MS USEC_PER_MS
+
 /* Members of struct tcb the round trip does not write: the stack's own
  * bookkeeping and what a TCB in TIME_WAIT has by definition (its state,
  * its endpoint and that endpoint's address, SND.UNA = SND.MAX = SND.NXT,
@@ -33,7 +35,6 @@ static const char *const may_forget[] = {
 	"srtt", "rttvar", "rto", "have_rtt", "rtt_timing", "rtt_seq", "rtt_start", "rtx_count",
 	"syn_retransmitted", "recover", /* retransmission: nothing is left to resend */
 	"tw_order",                   /* read in the event that (re)started 2MSL only */
-	"oow_ack_ms",                 /* linux: lost at every event in TIME_WAIT (Linux keeps it) */
 };
 
 /* A failure that says what failed (CU_FAIL would print its argument's
@@ -139,7 +140,29 @@ static void test_record_round_trip_keeps_every_member_needed(void)
 	script_free(&s);
 }
 
+/* linux: tcp_time_wait() carries tp->last_oow_ack_time into the timewait
+ * sock, so that tcp_timewait_check_oow_rate_limit() limits the ACKs to
+ * out-of-window segments across the events of TIME_WAIT: one per 500 ms. */
+static void test_linux_time_wait_limits_out_of_window_acks_across_events(void)
+{
+	struct script s;
+	client_time_wait(&s, PROFILE_LINUX);
+	RECV(&s, CLIENT, TH_ACK, 1000, 2, 0);           /* out of window: S09, answered */
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	script_advance(&s, 100 * MS);
+	CU_ASSERT_TRUE(stack_endpoint_conn_is_record(&s.st, CLIENT));
+	RECV(&s, CLIENT, TH_ACK, 1000, 2, 0);           /* 100 ms later: limited */
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T17");
+	script_advance(&s, 400 * MS);
+	RECV(&s, CLIENT, TH_ACK, 1000, 2, 0);           /* 500 ms after the first: answered */
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	script_free(&s);
+}
+
 TCPSIM_SUITE(time_wait,
 	     { "every member of struct tcb is named once", test_every_member_is_named_once },
 	     { "the record round trip keeps every member TIME_WAIT needs",
-	       test_record_round_trip_keeps_every_member_needed })
+	       test_record_round_trip_keeps_every_member_needed },
+	     { "linux: TIME_WAIT limits out-of-window ACKs across events",
+	       test_linux_time_wait_limits_out_of_window_acks_across_events })
