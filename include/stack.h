@@ -15,6 +15,7 @@
 #include "scenario.h"
 #include "tcp.h"
 #include "trace.h"
+#include "tw_rec.h"
 
 #define NO_TCB UINT32_MAX
 
@@ -46,27 +47,6 @@ static inline int endpoint_twin(const struct endpoint *eps, int ep)
 	return eps[ep].has_twin ? ep + 1 : -1;
 }
 
-/* A connection in TIME_WAIT shrinks to this record between events (as Linux
- * keeps a small inet_timewait_sock): what the state's segment processing and
- * its 2MSL timer need. A segment, a call or the timer for it turns it back
- * into a TCB for the event (stack_tw_inflate), and stack_settle() shrinks it
- * again if it is still in TIME_WAIT. */
-struct tw_rec {                       /* 72 bytes */
-	usec_t due;                   /* the 2MSL timer */
-	union {
-		uint32_t remote_ip;
-		uint32_t next_free;   /* a free record: the next free one */
-	};
-	int32_t ep;                   /* the local address is the endpoint's */
-	uint32_t iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
-	uint32_t rcv_nxt, rcv_wnd, fin_seq;
-	uint32_t gen;                 /* bumped when its queued expiry goes stale */
-	uint32_t timer_gen;           /* the TCB's time-wait timer generation */
-	uint16_t remote_port;
-	uint8_t flags;                /* TW_PASSIVE, TW_HALF_DUPLEX, TW_FIN_SENT, TW_PEER_FIN */
-};
-_Static_assert(sizeof(struct tw_rec) == 72, "a TIME_WAIT record is 72 bytes");
-enum { TW_PASSIVE = 1, TW_HALF_DUPLEX = 2, TW_FIN_SENT = 4, TW_PEER_FIN = 8 };
 /* An id in the connection map or endpoint.conn with this bit names a record. */
 #define TW_BIT 0x80000000u
 
@@ -190,6 +170,20 @@ void stack_settle_later(struct stack *st, struct tcb *tcb);
 /* After each event: TCBs in TIME_WAIT shrink to records, whose 2MSL expiry
  * is queued on the TIME_WAIT lane (EV_TW_EXPIRE). */
 void stack_settle(struct stack *st);
+/* Whether an EV_TW_EXPIRE event for record rec with generation gen is
+ * still current: the record has not been freed or its 2MSL timer restarted
+ * since the event was queued. */
+static inline bool stack_tw_expiry_current(const struct stack *st, uint32_t rec, uint32_t gen)
+{
+	return rec < st->n_tws && st->tws[rec].gen == gen;
+}
+/* Whether endpoint ep's connection is a TIME_WAIT record now (between
+ * events), which only a segment, a call or its timer inflates. */
+static inline bool stack_endpoint_conn_is_record(const struct stack *st, int ep)
+{
+	uint32_t id = st->eps[ep].conn;
+	return id != NO_TCB && (id & TW_BIT);
+}
 /* EV_TW_EXPIRE: record `rec`'s 2MSL timer fires (if gen is still current). */
 void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen);
 /* A timer of tcb fires: the trace event, then the timeout (section 3.10.8). */

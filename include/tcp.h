@@ -32,6 +32,8 @@ struct ooo_seg {
 	uint8_t data[];
 };
 
+/* A member added here must be named in TCB_IN_TIME_WAIT (tw_rec.h), with
+ * what a connection in TIME_WAIT keeps of it: the build fails until it is. */
 struct tcb {
 	uint32_t id;                  /* index in the stack's pool */
 	uint32_t gen;                 /* bumped when the slot is reused */

@@ -249,7 +249,7 @@ static void run_timer(struct engine *e, const struct event *ev)
 static bool is_live(struct engine *e, const struct event *ev)
 {
 	if (ev->kind == EV_TW_EXPIRE)
-		return ev->a < e->st.n_tws && e->st.tws[ev->a].gen == ev->gen;
+		return stack_tw_expiry_current(&e->st, ev->a, ev->gen);
 	if (ev->kind != EV_TIMER)
 		return true;
 	struct tcb *tcb = stack_tcb(&e->st, ev->a);
@@ -264,9 +264,9 @@ static bool is_live(struct engine *e, const struct event *ev)
  * one established or beyond, the call is made now. */
 static bool must_wait(struct engine *e, int ep)
 {
-	const struct endpoint *en = &e->st.eps[ep];
-	if (en->conn != NO_TCB && (en->conn & TW_BIT))
+	if (stack_endpoint_conn_is_record(&e->st, ep))
 		return false;                 /* a TIME_WAIT record: established long ago */
+	const struct endpoint *en = &e->st.eps[ep];
 	struct tcb *t = stack_tcb(&e->st, en->conn);
 	if (!t)
 		t = stack_tcb(&e->st, en->listener);

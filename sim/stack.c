@@ -1,4 +1,5 @@
 /* stack.c - endpoints, the TCB pool and demultiplexing. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bigarray.h"
@@ -360,10 +361,31 @@ struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, cons
 
 /* ---- TIME_WAIT records -------------------------------------------------- */
 
+/* Every member of struct tcb is named in TCB_IN_TIME_WAIT (tw_rec.h), once
+ * and in order: the positional initializer below has one value per entry,
+ * so a member added to struct tcb and not named there leaves the last
+ * member without one, which -Wmissing-field-initializers (-Wextra, an
+ * error here) reports; a member named there that struct tcb lacks fails
+ * offsetof. The compound literal is never evaluated. */
+#define TW_CLASSIFIED_SCALAR(name, ...) 0,
+#define TW_CLASSIFIED_AGGREGATE(name, ...) { 0 },
+#define TW_CLASSIFIED_TYPED_SCALAR(type, name) 0,
+#define TW_CLASSIFIED_TYPED_AGGREGATE(type, name) { 0 },
+_Static_assert(sizeof((struct tcb){ TCB_IN_TIME_WAIT(TW_CLASSIFIED_TYPED_SCALAR, TW_CLASSIFIED_TYPED_SCALAR,
+						     TW_CLASSIFIED_SCALAR, TW_CLASSIFIED_TYPED_AGGREGATE,
+						     TW_CLASSIFIED_SCALAR, TW_CLASSIFIED_SCALAR,
+						     TW_CLASSIFIED_AGGREGATE, TW_CLASSIFIED_SCALAR,
+						     TW_CLASSIFIED_AGGREGATE) }) == sizeof(struct tcb),
+	       "every member of struct tcb is named in TCB_IN_TIME_WAIT");
+#define TW_MEMBER_EXISTS(name, ...) _Static_assert(offsetof(struct tcb, name) < sizeof(struct tcb), #name);
+#define TW_TYPED_MEMBER_EXISTS(type, name) TW_MEMBER_EXISTS(name)
+TCB_IN_TIME_WAIT(TW_TYPED_MEMBER_EXISTS, TW_TYPED_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_TYPED_MEMBER_EXISTS,
+		 TW_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_MEMBER_EXISTS)
+
 static void tw_free(struct stack *st, uint32_t r)
 {
 	st->tws[r].gen++;                      /* its queued expiry is stale now */
-	st->tws[r].next_free = st->free_tw;
+	st->tws[r].remote_ip = st->free_tw;    /* the free list rides in remote_ip */
 	st->free_tw = r;
 	st->live_tws--;
 }
@@ -372,7 +394,7 @@ static int tw_alloc(struct stack *st, uint32_t *out)
 {
 	if (st->free_tw != NO_TCB) {
 		*out = st->free_tw;
-		st->free_tw = st->tws[*out].next_free;
+		st->free_tw = st->tws[*out].remote_ip;
 	} else {
 		if (st->n_tws == st->cap_tws) {
 			struct tw_rec *t = bigarray_grow(st->tws, &st->cap_tws, st->n_tws + 1, sizeof *t, 64);
@@ -420,14 +442,16 @@ static void tcb_slot_free(struct stack *st, struct tcb *tcb)
 	st->live_tcbs--;
 }
 
-/* Whether the record can hold tcb whole: its local address is its
- * endpoint's, and everything it sent is acknowledged (what TIME_WAIT means:
- * our FIN was), so SND.UNA = SND.NXT = the highest sequence sent. */
-static bool tw_fits(const struct stack *st, const struct tcb *tcb)
+/* Whether the record can hold tcb whole: every member TCB_IN_TIME_WAIT
+ * derives has its derived value (its local address is its endpoint's, and
+ * everything it sent is acknowledged, what TIME_WAIT means: our FIN was, so
+ * SND.UNA = SND.NXT = SND.MAX). */
+static bool tw_fits(const struct stack *st, const struct tcb *t)
 {
-	const struct endpoint *e = &st->eps[tcb->ep];
-	return tcb->local_ip == e->ip && tcb->local_port == e->port && tcb->snd_nxt == tcb->snd_max &&
-	       tcb->snd_una == tcb->snd_max;
+#define TW_FITS_DERIVE(name, expr) &&t->name == (expr)
+	return true TCB_IN_TIME_WAIT(TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP, TW_FITS_DERIVE, TW_SKIP, TW_SKIP, TW_SKIP,
+				     TW_SKIP);
+#undef TW_FITS_DERIVE
 }
 
 /* tcb (in TIME_WAIT, no other timer running) becomes a record. A TCB that
@@ -457,31 +481,22 @@ static void tw_deflate(struct stack *st, struct tcb *tcb)
 		r = tcb->tw_rec - 1;
 	}
 	struct tw_rec *w = &st->tws[r];
-	if (fresh || w->due != tcb->timer_due[TIMER_TIME_WAIT] || w->timer_gen != tcb->timer_gen[TIMER_TIME_WAIT]) {
+	if (fresh || w->timer_due != tcb->timer_due[TIMER_TIME_WAIT] ||
+	    w->timer_gen != tcb->timer_gen[TIMER_TIME_WAIT]) {
 		/* A new or restarted 2MSL timer: queue its expiry. */
 		w->gen++;
-		w->due = tcb->timer_due[TIMER_TIME_WAIT];
-		if (eventq_push_lane_order(st->q, EVQ_LANE_TIME_WAIT, w->due, tcb->tw_order, EV_TW_EXPIRE, r, 0,
-					   w->gen) < 0)
+		if (eventq_push_lane_order(st->q, EVQ_LANE_TIME_WAIT, tcb->timer_due[TIMER_TIME_WAIT], tcb->tw_order,
+					   EV_TW_EXPIRE, r, 0, w->gen) < 0)
 			st->oom = true;
 	}
-	w->timer_gen = tcb->timer_gen[TIMER_TIME_WAIT];
-	w->remote_ip = tcb->remote_ip;
-	w->remote_port = tcb->remote_port;
-	w->ep = tcb->ep;
-	w->iss = tcb->iss;
-	w->irs = tcb->irs;
-	w->snd_una = tcb->snd_una;
-	w->snd_nxt = tcb->snd_nxt;
-	w->snd_wnd = tcb->snd_wnd;
-	w->snd_wl1 = tcb->snd_wl1;
-	w->snd_wl2 = tcb->snd_wl2;
-	w->max_snd_wnd = tcb->max_snd_wnd;
-	w->rcv_nxt = tcb->rcv_nxt;
-	w->rcv_wnd = tcb->rcv_wnd;
-	w->fin_seq = tcb->fin_seq;
-	w->flags = (uint8_t)((tcb->passive ? TW_PASSIVE : 0) | (tcb->half_duplex ? TW_HALF_DUPLEX : 0) |
-			     (tcb->fin_sent ? TW_FIN_SENT : 0) | (tcb->peer_fin ? TW_PEER_FIN : 0));
+#define TW_DEFLATE(type, name) w->name = tcb->name;
+#define TW_DEFLATE_FLAG(name) w->name = tcb->name;
+#define TW_DEFLATE_TIMER(type, name) w->name = tcb->name[TIMER_TIME_WAIT];
+	TCB_IN_TIME_WAIT(TW_DEFLATE, TW_DEFLATE, TW_DEFLATE_FLAG, TW_DEFLATE_TIMER, TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP,
+			 TW_SKIP)
+#undef TW_DEFLATE
+#undef TW_DEFLATE_FLAG
+#undef TW_DEFLATE_TIMER
 	/* Records live in a map of their own: the live connections' map stays
 	 * small and in cache however many wait. */
 	hmap_del(&st->conns, tcb_tuple_key(tcb), tcb->id);
@@ -498,34 +513,22 @@ static struct tcb *tw_inflate(struct stack *st, uint32_t r)
 	if (!tcb)
 		return NULL;
 	const struct tw_rec *w = &st->tws[r];
-	tcb->state = TCPS_TIME_WAIT;
-	tcb->local_ip = st->eps[w->ep].ip;
-	tcb->remote_ip = w->remote_ip;
-	tcb->local_port = st->eps[w->ep].port;
-	tcb->remote_port = w->remote_port;
-	tcb->ep = w->ep;
-	tcb->iss = w->iss;
-	tcb->irs = w->irs;
-	tcb->snd_una = w->snd_una;
-	tcb->snd_nxt = w->snd_nxt;
-	tcb->snd_max = w->snd_nxt;
-	tcb->snd_wnd = w->snd_wnd;
-	tcb->snd_wl1 = w->snd_wl1;
-	tcb->snd_wl2 = w->snd_wl2;
-	tcb->max_snd_wnd = w->max_snd_wnd;
-	tcb->snd_buf_seq = w->snd_una;
-	tcb->recover = w->snd_una;
-	tcb->rcv_nxt = w->rcv_nxt;
-	tcb->rcv_wnd = w->rcv_wnd;
-	tcb->fin_seq = w->fin_seq;
-	tcb->fin_queued = (w->flags & TW_FIN_SENT) != 0;
-	tcb->passive = (w->flags & TW_PASSIVE) != 0;
-	tcb->half_duplex = (w->flags & TW_HALF_DUPLEX) != 0;
-	tcb->fin_sent = (w->flags & TW_FIN_SENT) != 0;
-	tcb->peer_fin = (w->flags & TW_PEER_FIN) != 0;
-	tcb->timer_on[TIMER_TIME_WAIT] = true;
-	tcb->timer_due[TIMER_TIME_WAIT] = w->due;
-	tcb->timer_gen[TIMER_TIME_WAIT] = w->timer_gen;
+	const struct tcb *t = tcb;            /* what derivations read */
+#define TW_INFLATE(type, name) tcb->name = w->name;
+#define TW_INFLATE_FLAG(name) tcb->name = w->name;
+#define TW_INFLATE_TIMER(type, name) tcb->name[TIMER_TIME_WAIT] = w->name;
+#define TW_INFLATE_SET(name, value) tcb->name = (value);
+#define TW_INFLATE_SET_TIMER(name, value) tcb->name[TIMER_TIME_WAIT] = (value);
+	TCB_IN_TIME_WAIT(TW_INFLATE, TW_INFLATE, TW_INFLATE_FLAG, TW_INFLATE_TIMER, TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP,
+			 TW_SKIP)
+	TCB_IN_TIME_WAIT(TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP, TW_INFLATE_SET, TW_INFLATE_SET, TW_INFLATE_SET_TIMER,
+			 TW_SKIP, TW_SKIP)
+#undef TW_INFLATE
+#undef TW_INFLATE_FLAG
+#undef TW_INFLATE_TIMER
+#undef TW_INFLATE_SET
+#undef TW_INFLATE_SET_TIMER
+	(void)t;
 	tcb->tw_rec = r + 1;
 	struct endpoint *e = &st->eps[tcb->ep];
 	if (e->conn == (TW_BIT | r)) {
@@ -577,7 +580,7 @@ void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k)
 
 void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen)
 {
-	if (rec >= st->n_tws || st->tws[rec].gen != gen)
+	if (!stack_tw_expiry_current(st, rec, gen))
 		return;
 	struct tcb *tcb = tw_inflate(st, rec);
 	if (tcb)
