@@ -75,17 +75,3 @@ int graph_write_file(const char *path, const char *data, size_t len, char *err, 
 	out_set_close(&set);
 	return rc;
 }
-
-int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
-	      char *err, size_t errlen)
-{
-	char *data;
-	size_t len;
-	int rc = ladder ? graph_ladder_render(log, GRAPH_BOTH, format, &data, &len, err, errlen) :
-			  graph_states_render(log, GRAPH_BOTH, NULL, format, &data, &len, err, errlen);
-
-	if (rc == 0)
-		rc = out_set_write(set, name, data, len, err, errlen);
-	free(data);
-	return rc;
-}
