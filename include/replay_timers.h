@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 #include "hosts.h"
-#include "tcp.h"
+#include "scenario.h"
 
 /* Writes the retry counts and the FIN_WAIT_2 timeout of p into both hosts'
  * namespaces (clamped to Linux's ranges); lists in cant, "a, b, ...", what
