@@ -21,17 +21,6 @@
  * that made it, then six random letters or digits. The longest it can be. */
 #define TMPFILES_NAME_MAX 255
 
-/* Removes path if a signal stops the process (each call installs the
- * handler for those of the signals at their default); at most 16 at a
- * time, paths of at most 4095 bytes. */
-void tmpfiles_track(const char *path);
-/* path was renamed into place or removed: not to be removed any more. */
-void tmpfiles_forget(const char *path);
-/* Puts the complete file tmp (a tracked path) in the place of path and
- * forgets it. A reader of path finds the old file or the new one, never none
- * and never a part. Returns 0, or -1 with errno set (tmp is left). */
-int tmpfiles_commit(const char *tmp, const char *path);
-
 /* Creates a new, empty temporary file for the final name `name` in the
  * directory dirfd (AT_FDCWD: the current one) and opens it for writing:
  * ".NAME.PID-XXXXXX.tmp" (NAME shortened when the whole would pass
@@ -43,7 +32,8 @@ int tmpfiles_commit(const char *tmp, const char *path);
  * (at least TMPFILES_NAME_MAX + 1 bytes). Returns the descriptor, or -1 with
  * errno set. */
 int tmpfiles_create(int dirfd, const char *name, char *tmp, size_t tmplen);
-/* tmpfiles_forget for a file of tmpfiles_create. */
+/* The file tmp of tmpfiles_create in dirfd was put in place or removed: a
+ * signal is not to remove it any more. */
 void tmpfiles_forget_at(int dirfd, const char *tmp);
 /* Whether name has the form of tmpfiles_create's names; *pid is the process
  * that made it. */

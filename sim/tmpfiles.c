@@ -103,16 +103,6 @@ void tmpfiles_forget_at(int dirfd, const char *name)
 	tmpfiles_unblock(&old);
 }
 
-void tmpfiles_track(const char *path)
-{
-	track_at(AT_FDCWD, path);
-}
-
-void tmpfiles_forget(const char *path)
-{
-	tmpfiles_forget_at(AT_FDCWD, path);
-}
-
 /* RANDOM_CHARS letters and digits, from the kernel's generator (or, should
  * it be unavailable, the clock and a counter: still a new name per try). */
 static void random_part(char out[RANDOM_CHARS + 1])
@@ -191,30 +181,4 @@ int tmpfiles_is_temporary(const char *name, long *pid)
 		return 0;
 	*pid = v;
 	return 1;
-}
-
-/* Replacing a file by rename() makes ext4 (auto_da_alloc, its default)
- * write the new file's blocks out inside the rename, to protect programs
- * that forget fsync: for a run's 556 MB pcap that doubled the wall time of
- * running a scenario again into the same directory. Exchanging the two
- * names (RENAME_EXCHANGE) is as atomic and is not taken for that pattern;
- * the old file, now under the temporary name, is then removed. A new file,
- * or a file system without the exchange, gets a plain rename(). Only a
- * regular file or a link is exchanged: rename() refuses to put a file in
- * place of a directory, and so must this. tmp is forgotten only once it is
- * renamed or removed: a signal in between removes the old file, or a name
- * that is gone. */
-int tmpfiles_commit(const char *tmp, const char *path)
-{
-	struct stat old;
-	if (lstat(path, &old) == 0 && (S_ISREG(old.st_mode) || S_ISLNK(old.st_mode)) &&
-	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
-		unlink(tmp);                     /* the old file */
-		tmpfiles_forget(tmp);
-		return 0;
-	}
-	if (rename(tmp, path) < 0)
-		return -1;
-	tmpfiles_forget(tmp);
-	return 0;
 }

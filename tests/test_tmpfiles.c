@@ -1,9 +1,8 @@
 /* test_tmpfiles.c - a process stopped by a signal removes the temporary files
  * it tracks, and dies of the signal; a forgotten file stays; a forked child
  * stopped by a signal removes nothing of its parent's. Each case runs in a
- * child process, which the signal ends. tmpfiles_commit puts a file in
- * place, new or replacing one, and leaves nothing else behind; it refuses to
- * replace a directory. The signals raised here are at their default whatever
+ * child process, which the signal ends. (Putting files in place is
+ * out_set's, tested in test_out_set.c.) The signals raised here are at their default whatever
  * the test binary inherited: tests/test_main.c sets them before any test (and
  * `make check-unit` starts the binary with them ignored, to show it). */
 #include <dirent.h>
@@ -18,114 +17,14 @@
 #include "testing.h"
 #include "tmpfiles.h"
 
-/* A fresh file; its path in path. */
-static void make_file(char path[64])
+/* A fresh directory, opened, in dir. */
+static int fresh_dir(char dir[64])
 {
-	snprintf(path, 64, "/tmp/tcpsim-tmpfiles-XXXXXX");
-	int fd = mkstemp(path);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-}
-
-/* Runs body(path) in a child and returns its wait status. */
-static int in_child(void (*body)(const char *), const char *path)
-{
-	pid_t pid = fork();
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		body(path);
-		_exit(0);
-	}
-	int status = 0;
-	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
-	return status;
-}
-
-static void track_then_term(const char *path)
-{
-	tmpfiles_track("/tmp/tcpsim-tmpfiles-never-made");   /* a path that does not exist: no harm */
-	tmpfiles_track(path);
-	raise(SIGTERM);
-}
-
-static void track_forget_then_term(const char *path)
-{
-	tmpfiles_track(path);
-	tmpfiles_forget(path);
-	raise(SIGTERM);
-}
-
-static void track_then_child_terms(const char *path)
-{
-	tmpfiles_track(path);
-	pid_t pid = fork();
-	if (pid == 0)
-		raise(SIGINT);                  /* the fork dies of it; its parent's file stays */
-	int status = 0;
-	waitpid(pid, &status, 0);
-	_exit(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT ? 7 : 1);
-}
-
-static void test_removed_on_signal(void)
-{
-	char path[64];
-	make_file(path);
-	int status = in_child(track_then_term, path);
-	CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
-	unlink(path);
-}
-
-static void test_forgotten_stays(void)
-{
-	char path[64];
-	make_file(path);
-	int status = in_child(track_forget_then_term, path);
-	CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-	CU_ASSERT_EQUAL(access(path, F_OK), 0);
-	unlink(path);
-}
-
-static void test_fork_removes_nothing(void)
-{
-	char path[64];
-	make_file(path);
-	int status = in_child(track_then_child_terms, path);
-	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
-	CU_ASSERT_EQUAL(access(path, F_OK), 0);
-	unlink(path);
-}
-
-/* ---- tmpfiles_commit ---------------------------------------------------- */
-
-/* A fresh directory, its path in dir, and in it the names tmp (".x.tmp")
- * and final ("x"). */
-static void commit_setup(char dir[64], char tmp[96], char final[96])
-{
-	snprintf(dir, 64, "/tmp/tcpsim-commit-XXXXXX");
+	snprintf(dir, 64, "/tmp/tcpsim-tmpfiles-XXXXXX");
 	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-	snprintf(tmp, 96, "%s/.x.tmp", dir);
-	snprintf(final, 96, "%s/x", dir);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs(text, f);
-	fclose(f);
-}
-
-/* The file's first line ("" when it cannot be read). */
-static void read_text(const char *path, char *out, size_t n)
-{
-	out[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	if (!fgets(out, (int)n, f))
-		out[0] = '\0';
-	fclose(f);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	CU_ASSERT_FATAL(fd >= 0);
+	return fd;
 }
 
 /* How many entries dir holds, besides . and .. */
@@ -141,77 +40,59 @@ static int entries(const char *dir)
 	return n;
 }
 
-/* Commits "new" over old (a file holding it, or none when NULL): the new
- * text is in place, and nothing else is left in the directory (the old
- * file is not kept under the temporary name). */
-static void commit_over(const char *old)
+/* Runs body(dirfd) in a child and returns its wait status. */
+static int in_child(void (*body)(int), int dirfd)
 {
-	char dir[64], tmp[96], final[96], text[32];
-	commit_setup(dir, tmp, final);
-	if (old)
-		write_text(final, old);
-	write_text(tmp, "new");
-	tmpfiles_track(tmp);
-	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), 0);
-	read_text(final, text, sizeof text);
-	CU_ASSERT_STRING_EQUAL(text, "new");
-	CU_ASSERT_EQUAL(entries(dir), 1);
-	unlink(final);
-	unlink(tmp);
-	rmdir(dir);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		body(dirfd);
+		_exit(0);
+	}
+	int status = 0;
+	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+	return status;
 }
 
-static void test_commit_new(void)
+/* Makes a temporary of final name x in dirfd; its name in tmp. */
+static void create(int dirfd, char tmp[TMPFILES_NAME_MAX + 1])
 {
-	commit_over(NULL);
+	int fd = tmpfiles_create(dirfd, "x", tmp, TMPFILES_NAME_MAX + 1);
+	if (fd < 0)
+		_exit(3);
+	close(fd);
 }
 
-static void test_commit_replaces(void)
+static void create_then_term(int dirfd)
 {
-	commit_over("old");
+	char tmp[TMPFILES_NAME_MAX + 1];
+	create(dirfd, tmp);
+	create(dirfd, tmp);
+	raise(SIGTERM);
 }
 
-/* As rename() would: a directory in the way stays, and the call fails. */
-static void test_commit_refuses_directory(void)
+static void create_forget_then_term(int dirfd)
 {
-	char dir[64], tmp[96], final[96], text[32];
-	commit_setup(dir, tmp, final);
-	CU_ASSERT_FATAL(mkdir(final, 0700) == 0);
-	write_text(tmp, "new");
-	tmpfiles_track(tmp);
-	CU_ASSERT_EQUAL(tmpfiles_commit(tmp, final), -1);
-	struct stat st;
-	CU_ASSERT_TRUE(stat(final, &st) == 0 && S_ISDIR(st.st_mode));
-	read_text(tmp, text, sizeof text);
-	CU_ASSERT_STRING_EQUAL(text, "new");
-	tmpfiles_forget(tmp);
-	unlink(tmp);
-	rmdir(final);
-	rmdir(dir);
+	char tmp[TMPFILES_NAME_MAX + 1];
+	create(dirfd, tmp);
+	tmpfiles_forget_at(dirfd, tmp);
+	raise(SIGTERM);
 }
 
-TCPSIM_SUITE(tmpfiles,
-	{ "commit: a new file is put in place", test_commit_new },
-	{ "commit: a file replaces the old one, which goes", test_commit_replaces },
-	{ "commit: a directory in the way stays", test_commit_refuses_directory },
-	{ "a signal removes the tracked files and kills", test_removed_on_signal },
-	{ "a forgotten file stays", test_forgotten_stays },
-	{ "a forked child's signal removes nothing of its parent's", test_fork_removes_nothing })
-
-/* ---- tmpfiles_create, SIGPIPE ---------------------------------------------- */
-
-/* A fresh directory for tmpfiles_create, opened. */
-static int create_setup(char dir[64])
+static void create_then_child_terms(int dirfd)
 {
-	snprintf(dir, 64, "/tmp/tcpsim-create-XXXXXX");
-	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	CU_ASSERT_FATAL(fd >= 0);
-	return fd;
+	char tmp[TMPFILES_NAME_MAX + 1];
+	create(dirfd, tmp);
+	pid_t pid = fork();
+	if (pid == 0)
+		raise(SIGINT);                  /* the fork dies of it; its parent's file stays */
+	int status = 0;
+	waitpid(pid, &status, 0);
+	_exit(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT ? 7 : 1);
 }
 
-/* Removes every entry of dir (no subdirectories), then dir. */
-static void create_teardown(const char *dir, int dirfd)
+/* Empties dir (no subdirectories) and removes it. */
+static void remove_dir(const char *dir, int dirfd)
 {
 	DIR *d = opendir(dir);
 	for (struct dirent *e; d && (e = readdir(d));)
@@ -223,12 +104,49 @@ static void create_teardown(const char *dir, int dirfd)
 	rmdir(dir);
 }
 
+static void test_removed_on_signal(void)
+{
+	char dir[64];
+	int dirfd = fresh_dir(dir);
+	int status = in_child(create_then_term, dirfd);
+	CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CU_ASSERT_EQUAL(entries(dir), 0);
+	remove_dir(dir, dirfd);
+}
+
+static void test_forgotten_stays(void)
+{
+	char dir[64];
+	int dirfd = fresh_dir(dir);
+	int status = in_child(create_forget_then_term, dirfd);
+	CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	remove_dir(dir, dirfd);
+}
+
+static void test_fork_removes_nothing(void)
+{
+	char dir[64];
+	int dirfd = fresh_dir(dir);
+	int status = in_child(create_then_child_terms, dirfd);
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	CU_ASSERT_EQUAL(entries(dir), 1);
+	remove_dir(dir, dirfd);
+}
+
+TCPSIM_SUITE(tmpfiles,
+	{ "a signal removes the tracked files and kills", test_removed_on_signal },
+	{ "a forgotten file stays", test_forgotten_stays },
+	{ "a forked child's signal removes nothing of its parent's", test_fork_removes_nothing })
+
+/* ---- tmpfiles_create, SIGPIPE ---------------------------------------------- */
+
 /* A new, empty, regular file named .NAME.PID-XXXXXX.tmp, mode 0666 less the
  * umask; a second one gets another name; the names are recognised. */
 static void test_create_new_file(void)
 {
 	char dir[64], a[TMPFILES_NAME_MAX + 1], b[TMPFILES_NAME_MAX + 1], want[64];
-	int dirfd = create_setup(dir);
+	int dirfd = fresh_dir(dir);
 	mode_t old_mask = umask(022);
 	int fa = tmpfiles_create(dirfd, "x.pcap", a, sizeof a);
 	int fb = tmpfiles_create(dirfd, "x.pcap", b, sizeof b);
@@ -249,7 +167,7 @@ static void test_create_new_file(void)
 	close(fb);
 	tmpfiles_forget_at(dirfd, a);
 	tmpfiles_forget_at(dirfd, b);
-	create_teardown(dir, dirfd);
+	remove_dir(dir, dirfd);
 }
 
 /* Names that are not of the form, e.g. the old fixed ".NAME.tmp". */
@@ -269,7 +187,7 @@ static void test_not_temporary(void)
 static void test_create_long_name(void)
 {
 	char dir[64], name[256], tmp[TMPFILES_NAME_MAX + 1];
-	int dirfd = create_setup(dir);
+	int dirfd = fresh_dir(dir);
 	memset(name, 'n', 250);
 	snprintf(name + 250, 6, ".pcap");
 	int fd = tmpfiles_create(dirfd, name, tmp, sizeof tmp);
@@ -277,7 +195,7 @@ static void test_create_long_name(void)
 	CU_ASSERT_TRUE(strlen(tmp) <= TMPFILES_NAME_MAX);
 	close(fd);
 	tmpfiles_forget_at(dirfd, tmp);
-	create_teardown(dir, dirfd);
+	remove_dir(dir, dirfd);
 }
 
 static char child_dir[64];
@@ -292,14 +210,14 @@ static void create_then_signal(int sig)
 	_exit(2);
 }
 
-static void create_then_pipe(const char *unused)
+static void create_then_pipe(int unused)
 {
 	(void)unused;
 	signal(SIGPIPE, SIG_DFL);       /* as a shell starts it, whatever this one has */
 	create_then_signal(SIGPIPE);
 }
 
-static void create_then_hup(const char *unused)
+static void create_then_hup(int unused)
 {
 	(void)unused;
 	signal(SIGHUP, SIG_DFL);
@@ -308,13 +226,13 @@ static void create_then_hup(const char *unused)
 
 /* A file of tmpfiles_create is removed by SIGPIPE (standard output closed:
  * `tcpsim run ... | head`) and SIGHUP, and the process dies of the signal. */
-static void check_removed_by(void (*body)(const char *), int sig)
+static void check_removed_by(void (*body)(int), int sig)
 {
-	int dirfd = create_setup(child_dir);
-	int status = in_child(body, NULL);
+	int dirfd = fresh_dir(child_dir);
+	int status = in_child(body, -1);
 	CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig);
 	CU_ASSERT_EQUAL(entries(child_dir), 0);
-	create_teardown(child_dir, dirfd);
+	remove_dir(child_dir, dirfd);
 }
 
 static void test_created_removed_on_sigpipe(void)
