@@ -1197,10 +1197,9 @@ static void free_layout(GVC_t *gvc, Agraph_t *g)
 	gvFreeLayout(gvc, g);
 }
 
-/* Lays g out (positions kept) and renders it in format: to the file, or,
- * file NULL, to *data (malloc'd) and *len. */
-static int render(Agraph_t *g, const char *format, const char *file, char **data, size_t *data_len,
-		  char *err, size_t errlen)
+/* Lays g out (positions kept) and renders it in format to *data (malloc'd)
+ * and *data_len. */
+static int render(Agraph_t *g, const char *format, char **data, size_t *data_len, char *err, size_t errlen)
 {
 	GVC_t *gvc = graph_gvc();
 	char *buf = NULL;
@@ -1222,9 +1221,7 @@ static int render(Agraph_t *g, const char *format, const char *file, char **data
 	} else {
 		if (strcmp(format, "pdf") == 0)
 			graph_pdf_fix_date(buf, len);
-		if (file) {
-			rc = graph_write_file(file, buf, len, err, errlen);
-		} else if ((*data = malloc(len ? len : 1))) {
+		if ((*data = malloc(len ? len : 1))) {
 			memcpy(*data, buf, len);
 			*data_len = len;
 			rc = 0;
@@ -1238,33 +1235,31 @@ static int render(Agraph_t *g, const char *format, const char *file, char **data
 	return rc;
 }
 
-/* graph_ladder_write, or graph_ladder_render when file is NULL. */
-static int ladder(const struct trace_log *log, enum graph_side side, const char *format, const char *file,
-		  char **data, size_t *len, char *err, size_t errlen);
-
-/* See graph.h. */
+/* See graph.h: graph_ladder_render, and the file through graph_write_file,
+ * as graph_states_write does. */
 int graph_ladder_write(const struct trace_log *log, enum graph_side side, const char *format,
 		       const char *file, char *err, size_t errlen)
 {
-	return ladder(log, side, format, file, NULL, NULL, err, errlen);
+	char *data;
+	size_t len;
+	int rc = graph_ladder_render(log, side, format, &data, &len, err, errlen);
+
+	if (rc == 0)
+		rc = graph_write_file(file, data, len, err, errlen);
+	free(data);
+	return rc;
 }
 
 /* See graph.h. */
 int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
 			size_t *len, char *err, size_t errlen)
 {
-	*data = NULL;
-	*len = 0;
-	return ladder(log, side, format, NULL, data, len, err, errlen);
-}
-
-static int ladder(const struct trace_log *log, enum graph_side side, const char *format, const char *file,
-		  char **data, size_t *len, char *err, size_t errlen)
-{
 	struct layout L;
 	Agraph_t *g = NULL;
 	int level, rc = -1;
 
+	*data = NULL;
+	*len = 0;
 	if (!graph_renderer(format)) {
 		snprintf(err, errlen, "unknown format \"%s\" (svg, png, pdf or dot)",
 			 format ? format : "");
@@ -1282,7 +1277,7 @@ static int ladder(const struct trace_log *log, enum graph_side side, const char 
 	if (layout_build(&L, log, side) < 0 || !(g = build_graph(&L)))
 		snprintf(err, errlen, "out of memory");
 	else
-		rc = render(g, format, file, data, len, err, errlen);
+		rc = render(g, format, data, len, err, errlen);
 	if (g)
 		agclose(g);
 	layout_free(&L);
