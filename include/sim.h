@@ -57,7 +57,6 @@ struct sim_stats {
 	uint64_t segments_sent, segments_dropped, segments_duplicated;
 	uint64_t retransmissions;
 	uint64_t host_drops;         /* SYNs a full listen queue discarded */
-	bool stopped_by_until;       /* stop == SIM_STOP_UNTIL */
 	enum sim_stop stop;
 	usec_t time_bound;           /* the bound in force (until, or the default) */
 	uint64_t event_bound;

@@ -62,7 +62,7 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct sim
 			 (unsigned long long)t->segments_dropped_by_host);
 	if (t->segments_forged)
 		snprintf(forged, sizeof forged, " and %llu forged", (unsigned long long)t->segments_forged);
-	if (s->stopped_by_until)
+	if (s->stop == SIM_STOP_UNTIL)
 		snprintf(until, sizeof until, ", stopped by until at %.6f s", (double)sc->until / 1e6);
 	fprintf(out, "%s: %llu events, %llu segments sent%s (%llu dropped, %llu duplicated), "
 		     "%llu retransmissions%s, last event at %.6f s%s: %s\n",

@@ -546,7 +546,6 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 	while (eventq_pop(&e->q, &ev)) {
 		if (ev.at > time_bound) {
 			stats->stop = sc->has_until && time_bound == sc->until ? SIM_STOP_UNTIL : SIM_STOP_TIME;
-			stats->stopped_by_until = stats->stop == SIM_STOP_UNTIL;
 			break;
 		}
 		if (!is_live(e, &ev))

@@ -222,7 +222,7 @@ static void test_time_wait_records(void)
 		"  final: { TIME_WAIT: 1000 }\n";
 	struct run r;
 	run_yaml(&r, yaml);
-	CU_ASSERT_TRUE(r.stats.stopped_by_until);
+	CU_ASSERT_TRUE(r.stats.stop == SIM_STOP_UNTIL);
 	CU_ASSERT_EQUAL(r.stats.segments_sent, 8000);
 	CU_ASSERT_EQUAL(r.res.n_failures, 0);
 	for (size_t i = 0; i < r.res.n_failures; i++)

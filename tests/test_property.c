@@ -304,7 +304,7 @@ static const char *verdict(const struct observed *o, int rc, const char *err,
 
 	if (rc < 0)
 		return err;
-	if (stats->stopped_by_until)
+	if (stats->stop == SIM_STOP_UNTIL)
 		return "stopped by `until` (2 h of virtual time)";
 	if (o->error[0])
 		return o->error;

@@ -81,7 +81,7 @@ static void test_ack_war_with_delay_and_until(void)
 	struct run r;
 	run_yaml(&r, "link: { delay: 1ms }\nuntil: 1010ms\n" WAR_TIMELINE, NULL);
 	CU_ASSERT_EQUAL(r.stats.stop, SIM_STOP_UNTIL);
-	CU_ASSERT(r.stats.stopped_by_until);
+	CU_ASSERT(r.stats.stop == SIM_STOP_UNTIL);
 	CU_ASSERT_FALSE(sim_stopped_early(&r.stats));
 	/* handshake 3, forged 1, one answer a millisecond from 1.001 to 1.010 s */
 	CU_ASSERT_EQUAL(r.stats.segments_sent, 3 + 1 + 10);

@@ -377,7 +377,7 @@ static void test_scenario_send_1_then_2_32_minus_1(void)
 	struct sim_stats stats;
 	run_scenario(repro_overflow, &d, &stats);
 	CU_ASSERT_FALSE(d.wrong);
-	CU_ASSERT(stats.stopped_by_until);
+	CU_ASSERT(stats.stop == SIM_STOP_UNTIL);
 	CU_ASSERT_EQUAL(stats.retransmissions, 0);
 	/* Endpoints: client, server (the listener), the accepted connection. */
 	uint64_t got = d.bytes[1] + d.bytes[2];
