@@ -23,7 +23,7 @@ OPT ?= -O3
 # `make LTO=` builds without it; the sanitizer builds never use it.
 LTO ?= -flto=auto
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
-	-Iinclude $(PKG_CFLAGS)
+	-Isim $(PKG_CFLAGS)
 ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -38,9 +38,12 @@ LDLIBS += $(PKG_LIBS) -lm
 
 VERSION := 0.1.0
 
-SIM_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c))
+# sim/LAYER/*.c: one folder per layer, bottom to top base, proto, scenario,
+# trace, tcp, link, host, engine, output, check, replay, sweep, cli
+# (docs/architecture.md; tools/check_layers.py keeps includes going down).
+SIM_SRCS := $(filter-out sim/cli/main.c,$(wildcard sim/*/*.c))
 SIM_OBJS := $(SIM_SRCS:sim/%.c=$(BUILD)/obj/%.o)
-TEST_SRCS := $(wildcard tests/*.c)
+TEST_SRCS := $(filter-out tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c))
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
@@ -51,21 +54,20 @@ all: $(BUILD)/tcpsim
 # Each object depends on the headers it includes (-MMD writes the list beside
 # it; -MP keeps a removed header from breaking the build), so that changing a
 # header rebuilds only its readers.
-$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: sim/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -DTCPSIM_VERSION='"$(VERSION)"' -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.c | $(BUILD)/obj/tests
-	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -c $< -o $@
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/fixtures -c $< -o $@
 
--include $(SIM_OBJS:.o=.d) $(BUILD)/obj/main.d $(TEST_OBJS:.o=.d)
-
-$(BUILD)/obj $(BUILD)/obj/tests:
-	mkdir -p $@
+-include $(SIM_OBJS:.o=.d) $(BUILD)/obj/cli/main.d $(TEST_OBJS:.o=.d)
 
 $(BUILD)/libtcpsim.a: $(SIM_OBJS)
 	rm -f $@ && $(AR_CMD) rcs $@ $^
 
-$(BUILD)/tcpsim: $(BUILD)/obj/main.o $(BUILD)/libtcpsim.a
+$(BUILD)/tcpsim: $(BUILD)/obj/cli/main.o $(BUILD)/libtcpsim.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tcpsim_tests: $(TEST_OBJS) $(BUILD)/libtcpsim.a
@@ -179,7 +181,7 @@ clean:
 # ---- fuzzing ------------------------------------------------------------------
 # libFuzzer targets in tests/fuzz/ (scenario: the loader; packet: the codec;
 # run: every scenario the loader accepts, run with small bounds), built with clang, ASan and UBSan from the
-# sim/*.c sources except main.c (never the tests/*.c runner). Each run first
+# sim/*/*.c sources except main.c (never the tests' runner). Each run first
 # replays tests/fuzz/regressions/TARGET/ (past crashes), then fuzzes a fresh
 # copy of the seed corpus tests/fuzz/corpus/TARGET/ in build/fuzz/corpus/.
 # A crash stops make and leaves its input in build/fuzz/crashes/.
@@ -193,20 +195,18 @@ FUZZ_MAX_LEN_scenario := 8192
 FUZZ_MAX_LEN_packet := 2048
 FUZZ_MAX_LEN_run := 4096
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-	-Iinclude $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+	-Isim $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJS := $(SIM_SRCS:sim/%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 .PHONY: fuzz check-fuzz fuzz-build
 .SECONDARY: $(FUZZ_OBJS)
 
-$(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) | $(FUZZ_DIR)/obj
+$(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard sim/*/*.h)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -DTCPSIM_VERSION='"$(VERSION)"' -c $< -o $@
 
-$(FUZZ_DIR)/obj:
-	mkdir -p $@
-
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJS) $(wildcard include/*.h)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJS) $(wildcard sim/*/*.h)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lm
 
 fuzz-build: $(FUZZ_BINS)

@@ -1,129 +1,173 @@
 #!/usr/bin/env python3
-"""tools/check_layers.py [--self-test] - the layers of sim/ and include/, and
-that every #include goes down, never up.
+"""tools/check_layers.py [--self-test] - the layers of sim/, and that every
+#include goes down, never up, and never round in a circle.
 
-Each source file and header belongs to one layer, listed below from the
-bottom up; a file may include headers of its own layer and of the layers
-below it, never above. A few rules name a lower layer a layer must not use
-all the same (replay never uses the simulated TCP). A file in no layer is an
-error too, so that a new file gets its place when it is written.
+Each folder of sim/ is a layer; LAYERS lists them from the bottom up. A file
+may include headers of its own layer and of the layers below it, never above;
+an include names the folder it crosses into ("tcp/tcp.h"). A few rules name a
+lower layer a layer must not use all the same (replay never uses the simulated
+TCP). A file outside the listed folders is an error too, so that a new file
+or folder gets its place when it is written.
 
-KNOWN lists the violations that issue 14 is to remove, each with why; they
-are printed, not failed on, and one that no longer occurs must be struck
-from the list (the check fails until it is). Anything else fails, naming
-the file, the line and the two layers.
+A module is a source and its header (tcp/tcp_input.c and .h). Modules must
+not use each other in a circle, inside a layer as well as across layers: the
+circle is named, module by module.
 
---self-test copies the tree, adds an upward include and checks that the
-check fails on it, naming it."""
+KNOWN lists the violations still to be removed, each with why; they are
+printed, not failed on, and one that no longer occurs must be struck from the
+list (the check fails until it is). Anything else fails, naming the file, the
+line and the two layers.
+
+--self-test copies the tree, adds an upward include, a file in no layer and
+two modules in a circle, and checks that the check fails on each, naming it."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
-# From the bottom up: (layer, files without extension). A name stands for its
-# .c and its .h alike.
-LAYERS = [
-    ("base", "bigarray decimal duration rng tmpfiles out_set suggest seq user_call role tcp_state arcs "
-             "segment segline packet"),
-    ("scenario", "scenario scenario_load"),
-    ("trace", "trace trace_log"),
-    ("tcp", "tcp tcp_input tcp_output tcp_tcb tcp_timer tcp_user tcp_oow sndbuf tw_rec"),
-    ("link", "eventq link"),
-    ("host", "stack"),
-    ("engine", "sim"),
-    ("output", "json_out pcap_out ladder summary coverage graph graph_render graph_ladder graph_states graph_put"),
-    ("check", "expect expect_stream compare"),
-    ("replay", "replay replay_timers bridge hosts kstate sendq"),
-    ("sweep", "sweep sweep_plot"),
-    ("cli", "cli cmd_run cmd_replay cmd_compare cmd_graph cmd_coverage cmd_sweep main"),
-]
+# From the bottom up; docs/architecture.md says what each owns.
+LAYERS = ["base", "proto", "scenario", "trace", "tcp", "link", "host", "engine",
+          "output", "check", "replay", "sweep", "cli"]
 # A layer that must not use a lower one, and why.
 FORBIDDEN = {
     ("replay", "tcp"): "replay drives the kernel's TCP, never the simulated one",
     ("replay", "host"): "replay drives the kernel's TCP, never the simulated one",
     ("replay", "engine"): "replay drives the kernel's TCP, never the simulated one",
 }
-# (file, header): why it is still here. Issue 14 removes them.
+# (file, header): why it is still here.
 KNOWN = {
-    ("tcp_input.c", "stack.h"): "the TCP calls its host back (issue 14, item 2: a narrow host interface)",
-    ("tcp_output.c", "stack.h"): "the same",
-    ("tcp_tcb.c", "stack.h"): "the same",
-    ("tcp_timer.c", "stack.h"): "the same",
-    ("tcp_user.c", "stack.h"): "the same",
-    ("tcp_oow.c", "stack.h"): "the same",
-    ("replay.c", "cli.h"): "replay writes its own files (issue 14, item 4: replay as a trace source)",
-    ("replay.c", "tcp.h"): "replay's payload is the simulator's pattern, tcp_pattern_byte (issue 14, item 4)",
+    ("tcp/tcp_input.c", "host/stack.h"): "the TCP calls its host back (issue 14, item 2: a narrow host interface)",
+    ("tcp/tcp_output.c", "host/stack.h"): "the same",
+    ("tcp/tcp_tcb.c", "host/stack.h"): "the same",
+    ("tcp/tcp_timer.c", "host/stack.h"): "the same",
+    ("tcp/tcp_user.c", "host/stack.h"): "the same",
+    ("tcp/tcp_oow.c", "host/stack.h"): "the same",
+    ("replay/replay.c", "cli/cli.h"): "replay writes its own files (issue 14, item 4: replay as a trace source)",
+}
+# Circles of modules still to be broken, as sorted tuples of modules.
+KNOWN_CIRCLES = {
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
-def layer_of():
-    where = {}
-    for i, (name, files) in enumerate(LAYERS):
-        for f in files.split():
-            where[f] = (i, name)
-    return where
+def sources(root):
+    """Every .c and .h under root/sim, as paths relative to root/sim."""
+    out = []
+    for d, _, files in os.walk(os.path.join(root, "sim")):
+        for f in files:
+            if f.endswith((".c", ".h")):
+                out.append(os.path.relpath(os.path.join(d, f), os.path.join(root, "sim")))
+    return sorted(out)
+
+
+def circles(edges):
+    """The strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(edges.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(tuple(sorted(comp)))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return sorted(out)
 
 
 def check(root):
     """The violations in the tree at root, and the KNOWN ones met."""
-    where = layer_of()
+    rank = {name: i for i, name in enumerate(LAYERS)}
     errors, known_met = [], set()
-    files = [os.path.join(d, f) for d in ("sim", "include") for f in sorted(os.listdir(os.path.join(root, d)))
-             if f.endswith((".c", ".h"))]
-    for path in files:
-        base = os.path.basename(path)
-        stem = os.path.splitext(base)[0]
-        if stem not in where:
-            errors.append("%s: in no layer: give it one in tools/check_layers.py" % path)
+    edges = {}
+    for rel in sources(root):
+        path = "sim/" + rel
+        parts = rel.split("/")
+        if len(parts) != 2 or parts[0] not in rank:
+            errors.append("%s: in no layer: put it in one of sim/{%s}/ (or add its folder to "
+                          "LAYERS in tools/check_layers.py)" % (path, ",".join(LAYERS)))
             continue
-        mine, my_name = where[stem]
+        my_name = parts[0]
+        module = os.path.splitext(rel)[0]
+        edges.setdefault(module, set())
         text = open(os.path.join(root, path), encoding="utf-8").read()
         for m in INCLUDE.finditer(text):
             header = m.group(1)
-            target = os.path.splitext(os.path.basename(header))[0]
-            if target not in where:
-                continue                      # a test's or a library's
-            theirs, their_name = where[target]
             line = text.count("\n", 0, m.start()) + 1
+            hparts = header.split("/")
+            if len(hparts) != 2 or not os.path.exists(os.path.join(root, "sim", header)):
+                errors.append("%s:%d: #include \"%s\" names no header of sim/: write it as "
+                              "\"LAYER/NAME.h\"" % (path, line, header))
+                continue
+            their_name = hparts[0]
+            target = os.path.splitext(header)[0]
+            if target != module:
+                edges[module].add(target)
             why = None
-            if theirs > mine:
-                why = "an upward include: %s (layer %s) uses %s (layer %s, above it)" % (base, my_name, header,
+            if rank[their_name] > rank[my_name]:
+                why = "an upward include: %s (layer %s) uses %s (layer %s, above it)" % (rel, my_name, header,
                                                                                          their_name)
             elif (my_name, their_name) in FORBIDDEN:
                 why = "%s must not use %s: %s" % (my_name, their_name, FORBIDDEN[(my_name, their_name)])
             if not why:
                 continue
-            if (base, header) in KNOWN:
-                known_met.add((base, header))
+            if (rel, header) in KNOWN:
+                known_met.add((rel, header))
             else:
                 errors.append("%s:%d: %s" % (path, line, why))
+    for comp in circles(edges):
+        if comp in KNOWN_CIRCLES:
+            known_met.add(comp)
+        else:
+            errors.append("modules in a circle (each uses the next): %s" % " -> ".join(comp + comp[:1]))
     for k in sorted(set(KNOWN) - known_met):
         errors.append("%s includes %s no more: strike it from KNOWN in tools/check_layers.py" % k)
+    for k in sorted(set(KNOWN_CIRCLES) - known_met):
+        errors.append("%s are in a circle no more: strike it from KNOWN_CIRCLES" % ", ".join(k))
     return errors, known_met
 
 
 def self_test():
     with tempfile.TemporaryDirectory() as tmp:
-        for d in ("sim", "include"):
-            shutil.copytree(d, os.path.join(tmp, d))
-        trace_c = os.path.join(tmp, "sim", "trace.c")
+        shutil.copytree("sim", os.path.join(tmp, "sim"))
+        trace_c = os.path.join(tmp, "sim", "trace", "trace.c")
         with open(trace_c, "a") as f:
-            f.write('#include "cli.h"\n')
-        errors, _ = check(tmp)
-        if not any("sim/trace.c" in e and "upward include" in e and "cli.h" in e for e in errors):
-            print("check_layers: FAIL: the self-test's upward include (sim/trace.c -> cli.h) was not found")
-            return 1
-        os.remove(os.path.join(tmp, "sim", "trace.c"))
+            f.write('#include "cli/cli.h"\n')
         with open(os.path.join(tmp, "sim", "new_thing.c"), "w") as f:
-            f.write('#include "trace.h"\n')
+            f.write('#include "trace/trace.h"\n')
+        for a, b in (("ring_a", "ring_b"), ("ring_b", "ring_a")):
+            with open(os.path.join(tmp, "sim", "base", a + ".c"), "w") as f:
+                f.write('#include "base/%s.h"\n' % b)
+            open(os.path.join(tmp, "sim", "base", a + ".h"), "w").close()
         errors, _ = check(tmp)
-        if not any("new_thing.c: in no layer" in e for e in errors):
-            print("check_layers: FAIL: the self-test's file in no layer was not found")
-            return 1
-    print("check_layers: self-test: an upward include and a file in no layer both fail the check")
+        wanted = [("sim/trace/trace.c", "upward include", "cli/cli.h"),
+                  ("sim/new_thing.c", "in no layer", ""),
+                  ("in a circle", "base/ring_a -> base/ring_b -> base/ring_a", "")]
+        for want in wanted:
+            if not any(all(w in e for w in want) for e in errors):
+                print("check_layers: FAIL: the self-test's %s was not found in: %s" % (want, errors))
+                return 1
+    print("check_layers: self-test: an upward include, a file in no layer and two modules in a circle "
+          "each fail the check")
     return 0
 
 
@@ -132,14 +176,17 @@ def main():
     if sys.argv[1:] == ["--self-test"]:
         return self_test()
     errors, known = check(".")
-    for base, header in sorted(known):
-        print("check_layers: known, to be removed: %s includes %s: %s" % (base, header, KNOWN[(base, header)]))
+    for k in sorted(known, key=str):
+        if k in KNOWN:
+            print("check_layers: known, to be removed: %s includes %s: %s" % (k[0], k[1], KNOWN[k]))
+        else:
+            print("check_layers: known circle, to be broken: %s: %s" % (" -> ".join(k + k[:1]), KNOWN_CIRCLES[k]))
     for e in errors:
         print("check_layers: FAIL: " + e)
     if errors:
         return 1
-    print("check_layers: every include goes down the %d layers (%d known exceptions, listed above)"
-          % (len(LAYERS), len(known)))
+    print("check_layers: every include goes down the %d layers of sim/, no modules in a circle "
+          "(%d known exceptions, listed above)" % (len(LAYERS), len(known)))
     return 0
 
 

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "packet.h"
-#include "segline.h"
+#include "proto/packet.h"
+#include "proto/segline.h"
 
 #define LINE_MAX_FORMATTED 512
 

@@ -19,15 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "expect.h"
+#include "check/expect.h"
 #include "fuzz_input.h"
-#include "json_out.h"
-#include "ladder.h"
-#include "pcap_out.h"
-#include "scenario.h"
-#include "sim.h"
-#include "summary.h"
-#include "trace_log.h"
+#include "output/json_out.h"
+#include "output/ladder.h"
+#include "output/pcap_out.h"
+#include "scenario/scenario.h"
+#include "engine/sim.h"
+#include "output/summary.h"
+#include "trace/trace_log.h"
 
 #define FUZZ_MAX_EVENTS 20000
 #define FUZZ_MAX_TIME (3600ull * USEC_PER_SEC)

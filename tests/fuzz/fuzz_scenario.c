@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fuzz_input.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 #define DURATION_MAX (1000ull * 86400 * USEC_PER_SEC)
 

@@ -1,0 +1,98 @@
+/* cli.h - what the tcpsim commands share: options, exit codes, loading the
+ * scenarios, checks made before anything is written. */
+#ifndef TCPSIM_CLI_H
+#define TCPSIM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "output/graph.h"
+#include "scenario/scenario.h"
+#include "engine/sim.h"
+#include "trace/trace_log.h"
+
+#define EXIT_EXPECT 1
+#define EXIT_USAGE 2
+#define EXIT_ENV 3
+
+/* The options a command accepts (a bit set for cli_parse). */
+enum cli_opt {
+	CLI_OUTPUT = 1 << 0,     /* -o DIR */
+	CLI_SEED = 1 << 1,       /* --seed N */
+	CLI_PROFILE = 1 << 2,    /* --profile rfc9293|linux */
+	CLI_FORMAT = 1 << 3,     /* --format F (each command checks F) */
+	CLI_QUIET = 1 << 4,      /* -q */
+	CLI_NO_FILES = 1 << 5,   /* --no-trace, --no-pcap, --no-graphs */
+	CLI_LADDER = 1 << 6,     /* --ladder */
+	CLI_ENDPOINT = 1 << 7,   /* --endpoint client|server */
+	CLI_CONNECTION = 1 << 8, /* --connection K */
+};
+
+struct cli_opts {
+	const char *out_dir;         /* default "out" */
+	bool out_dir_given;          /* -o was given */
+	struct sim_options sim;
+	const char *format;          /* NULL: the command's default */
+	bool quiet, no_trace, no_pcap, no_graphs, ladder;
+	enum graph_side side;
+	uint32_t connection;         /* --connection K: the connection the pictures show; 0: the first */
+	int first_arg, n_args;       /* the operands: argv[first_arg ...] */
+};
+
+/* Parses argv (argv[0] is the command's name) allowing the options in
+ * `allowed`; `help` is printed for --help (then exit 0). Returns 0, or
+ * EXIT_USAGE after printing the problem. */
+int cli_parse(int argc, char **argv, unsigned allowed, const char *help, struct cli_opts *o);
+/* The message for an option getopt_long refused: c is ':' (a value is
+ * missing: "option -o needs WHAT", as the user spelt it: "option --output
+ * needs a directory"), '?' (unknown: "unknown option -x"; a long one close to
+ * one of names, NULL-terminated, gets "(did you mean --connection?)"), or an
+ * option the command does not take (unknown too). arg is argv[optind - 1],
+ * opt getopt's optopt (or c). */
+void cli_option_message(int c, const char *arg, int opt, const char *what, const char *const *names,
+			char *msg, size_t cap);
+/* Prints "tcpsim CMD: msg" and the usage; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *msg);
+
+/* Loads every scenario before anything runs, printing each error as
+ * FILE:LINE:COL: message. Returns NULL (after printing) when one is bad or
+ * memory ran out; *status is then EXIT_USAGE or EXIT_ENV. */
+struct scenario *cli_load_all(int n, char **paths, int *status);
+void cli_free_all(int n, struct scenario *scs);
+
+/* Checks --connection K against each of the n scenarios before anything
+ * runs. Returns 0, or EXIT_USAGE after printing "tcpsim CMD: FILE:
+ * --connection K: the scenario has N connections". */
+int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n);
+/* Points the pictures and the ladder of a run of sc at connection
+ * o->connection (client#K and server#K; the first by default; checked by
+ * cli_check_connection) and, when the run has many clients, makes the log
+ * keep only that connection's and the listener's events (unless keep_all). */
+void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
+			 struct trace *tr, struct trace_log *log);
+
+/* mkdir -p. Returns 0, or -1 with a message. */
+int cli_make_dirs(const char *path, char *err, size_t errlen);
+
+/* Two scenarios of one command with the same base name (a/x.yaml and
+ * b/x.yml) would write the same files in DIR, the second over the first.
+ * Checked before anything runs. Returns 0, or EXIT_USAGE after printing
+ * "tcpsim CMD: A and B would both write DIR/NAME.*: ...". */
+int cli_check_names(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n);
+
+extern const char cli_usage_text[];
+
+/* What replay and compare do before the first scenario: load them all, check
+ * the machine can replay, create DIR, install the signal cleanup. Prints
+ * "tcpsim CMD: why" on failure and returns NULL with *status set (EXIT_USAGE
+ * or EXIT_ENV). In cmd_replay.c. */
+struct scenario *cli_replay_setup(const char *cmd, const struct cli_opts *o, char **argv, int *status);
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+
+#endif

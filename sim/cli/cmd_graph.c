@@ -1,0 +1,96 @@
+/* cmd_graph.c - `tcpsim graph`: the state diagram, plain or with a
+ * scenario's paths, or a scenario's ladder, as svg, png, pdf or dot. */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "output/graph.h"
+#include "trace/trace_log.h"
+
+static const char graph_help[] =
+	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
+	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
+	"\n"
+	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
+	"With one, runs it and draws each endpoint's path on the diagram\n"
+	"(DIR/NAME.states.FORMAT), or with --ladder its time-sequence diagram\n"
+	"(DIR/NAME.ladder.FORMAT). --endpoint draws one side only. With several\n"
+	"clients, the pictures show client#1 and server#1, or client#K and server#K\n"
+	"with --connection K. Default format: svg.\n";
+
+static bool known_format(const char *f)
+{
+	return !strcmp(f, "svg") || !strcmp(f, "png") || !strcmp(f, "pdf") || !strcmp(f, "dot");
+}
+
+/* Runs sc into a trace log and draws it. */
+static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, const char *fmt,
+			  char *err, size_t errlen)
+{
+	struct trace tr;
+	struct trace_log log;
+	struct sim_stats stats;
+	char path[4096];
+	trace_init(&tr);
+	trace_log_init(&log, &tr);
+	cli_show_connection(sc, o, false, &tr, &log);
+	trace_add_sink(&tr, trace_log_sink(&log));
+	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
+	if (rc == 0) {
+		snprintf(path, sizeof path, "%s/%s.%s.%s", o->out_dir, sc->base, o->ladder ? "ladder" : "states", fmt);
+		rc = o->ladder ? graph_ladder_write(&log, o->side, fmt, path, err, errlen) :
+				 graph_states_write(&log, o->side, NULL, fmt, path, err, errlen);
+		if (rc == 0)
+			printf("%s\n", path);
+	}
+	trace_log_free(&log);
+	trace_free(&tr);
+	return rc;
+}
+
+int cmd_graph(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
+			   CLI_CONNECTION, graph_help, &o);
+	if (rc)
+		return rc;
+	const char *fmt = o.format ? o.format : "svg";
+	if (!known_format(fmt))
+		return cli_usage_error(argv[0], "--format is svg, png, pdf or dot");
+	if (o.n_args > 1)
+		return cli_usage_error(argv[0], "one scenario at most");
+	if (o.n_args == 0 && (o.ladder || o.side != GRAPH_BOTH))
+		return cli_usage_error(argv[0], "--ladder and --endpoint draw a scenario: give one");
+	int status = 0;
+	struct scenario *scs = NULL;
+	if (o.n_args == 1 && !(scs = cli_load_all(1, argv + o.first_arg, &status)))
+		return status;
+	if (o.connection && !scs)
+		return cli_usage_error(argv[0], "--connection draws a scenario: give one");
+	if ((status = cli_check_connection(argv[0], &o, scs, 1))) {
+		cli_free_all(1, scs);
+		return status;
+	}
+	char err[1024];
+	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "tcpsim: %s\n", err);
+		cli_free_all(1, scs);
+		return EXIT_ENV;
+	}
+	if (scs) {
+		rc = graph_scenario(&scs[0], &o, fmt, err, sizeof err);
+	} else {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/rfc9293.states.%s", o.out_dir, fmt);
+		rc = graph_states_write(NULL, GRAPH_BOTH, "The TCP connection state diagram (RFC 9293)", fmt,
+					path, err, sizeof err);
+		if (rc == 0)
+			printf("%s\n", path);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "tcpsim: %s\n", err);
+		status = EXIT_ENV;
+	}
+	cli_free_all(1, scs);
+	return status;
+}

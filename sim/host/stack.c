@@ -1,0 +1,793 @@
+/* stack.c - endpoints, the TCB pool and demultiplexing. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/bigarray.h"
+#include "proto/seq.h"
+#include "host/stack.h"
+
+/* ---- hash table: linear probing, backward-shift deletion --------------- */
+
+#define HMAP_EMPTY UINT64_MAX
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Where key's probe run starts. The address map (key ip:port) keeps
+ * neighbouring addresses in neighbouring slots, so that a million clients
+ * at consecutive addresses fill it in order, without a cache miss each; the
+ * connection maps scatter their keys. */
+static inline uint32_t hmap_home(const struct hmap *m, uint64_t key)
+{
+	if (m->by_address)
+		return (uint32_t)((key >> 16) + (key & 0xffff) * 0x9E3779B1u) & (m->cap - 1);
+	return (uint32_t)mix64(key) & (m->cap - 1);
+}
+
+static int hmap_grow_to(struct hmap *m, uint32_t cap);
+
+static int hmap_grow(struct hmap *m)
+{
+	return hmap_grow_to(m, m->cap ? m->cap * 2 : 64);
+}
+
+/* Room for n entries without growing. */
+static int hmap_reserve(struct hmap *m, uint32_t n)
+{
+	uint32_t cap = m->cap ? m->cap : 64;
+	while ((uint64_t)n * 4 > (uint64_t)cap * 3)
+		cap *= 2;
+	return cap > m->cap ? hmap_grow_to(m, cap) : 0;
+}
+
+static int hmap_grow_to(struct hmap *m, uint32_t cap)
+{
+	struct hslot *slots = malloc(cap * sizeof *slots);
+	if (!slots)
+		return -1;
+	for (uint32_t i = 0; i < cap; i++)
+		slots[i].key = HMAP_EMPTY;
+	for (uint32_t i = 0; i < m->cap; i++) {
+		if (m->slots[i].key == HMAP_EMPTY)
+			continue;
+		struct hmap to = { .slots = slots, .cap = cap, .by_address = m->by_address };
+		uint32_t j = hmap_home(&to, m->slots[i].key);
+		while (slots[j].key != HMAP_EMPTY)
+			j = (j + 1) & (cap - 1);
+		slots[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+	return 0;
+}
+
+/* Several keys may be equal (a 4-tuple hash collides rarely but may), so the
+ * table is a multimap: lookups walk the probe run and let the caller check. */
+static int hmap_put(struct hmap *m, uint64_t key, uint32_t val)
+{
+	if ((m->n + 1) * 4 > m->cap * 3 && hmap_grow(m) < 0)
+		return -1;
+	uint32_t j = hmap_home(m, key);
+	while (m->slots[j].key != HMAP_EMPTY)
+		j = (j + 1) & (m->cap - 1);
+	m->slots[j].key = key;
+	m->slots[j].val = val;
+	m->n++;
+	return 0;
+}
+
+/* Removes the entry (key, val); backward-shift keeps probe runs whole. */
+static void hmap_del(struct hmap *m, uint64_t key, uint32_t val)
+{
+	if (!m->cap)
+		return;
+	uint32_t mask = m->cap - 1, j = hmap_home(m, key);
+	while (m->slots[j].key != HMAP_EMPTY && !(m->slots[j].key == key && m->slots[j].val == val))
+		j = (j + 1) & mask;
+	if (m->slots[j].key == HMAP_EMPTY)
+		return;
+	m->n--;
+	uint32_t hole = j;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (m->slots[j].key == HMAP_EMPTY)
+			break;
+		uint32_t home = hmap_home(m, m->slots[j].key);
+		/* Move j into the hole unless its home lies cyclically in (hole, j]. */
+		bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+		if (stays)
+			continue;
+		m->slots[hole] = m->slots[j];
+		hole = j;
+	}
+	m->slots[hole].key = HMAP_EMPTY;
+}
+
+static void hmap_free(struct hmap *m)
+{
+	free(m->slots);
+	bool by_address = m->by_address;
+	memset(m, 0, sizeof *m);
+	m->by_address = by_address;
+}
+
+static uint64_t addr_key(uint32_t ip, uint16_t port)
+{
+	return ((uint64_t)ip << 16) | port;
+}
+
+static uint64_t tuple_key(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+	return mix64(addr_key(lip, lport)) ^ addr_key(rip, rport);
+}
+
+/* ---- stack ------------------------------------------------------------- */
+
+int stack_init(struct stack *st, enum profile profile, const struct tcp_params *params,
+	       struct trace *tr, struct eventq *q, struct link *link)
+{
+	memset(st, 0, sizeof *st);
+	st->profile = profile;
+	st->params = params;
+	st->trace = tr;
+	st->q = q;
+	st->link = link;
+	st->free_tcb = NO_TCB;
+	st->free_tw = NO_TCB;
+	st->arriving_from = -1;
+	st->addrs.by_address = true;
+	st->tw_indexed = true;
+	return 0;
+}
+
+static void tcb_free_buffers(struct tcb *tcb)
+{
+	sndbuf_free(&tcb->snd);
+	while (tcb->ooo) {
+		struct ooo_seg *next = tcb->ooo->next;
+		free(tcb->ooo);
+		tcb->ooo = next;
+	}
+}
+
+void stack_free(struct stack *st)
+{
+	for (uint32_t i = 0; i < st->n_tcbs; i++)
+		tcb_free_buffers(tcb_at(st, i));
+	for (uint32_t c = 0; c < st->cap_tcbs >> TCB_CHUNK_BITS; c++)
+		free(st->tcbs[c]);
+	free(st->tcbs);
+	bigarray_free(st->tws, st->cap_tws * sizeof *st->tws);
+	hmap_free(&st->tw_conns);
+	free(st->settle);
+	bigarray_free(st->eps, st->cap_eps * sizeof *st->eps);
+	hmap_free(&st->conns);
+	hmap_free(&st->addrs);
+	memset(st, 0, sizeof *st);
+}
+
+int stack_reserve(struct stack *st, uint32_t endpoints, uint32_t connections)
+{
+	return hmap_reserve(&st->addrs, endpoints) < 0 ||
+	       (st->tw_indexed && hmap_reserve(&st->tw_conns, connections) < 0) ? -1 : 0;
+}
+
+int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, uint16_t port,
+		       uint32_t isn, bool on_eof_close, bool addressed)
+{
+	if ((uint32_t)ep != st->n_eps)
+		return -1;
+	if (st->n_eps == st->cap_eps) {
+		struct endpoint *e = bigarray_grow(st->eps, &st->cap_eps, st->n_eps + 1, sizeof *e, 8);
+		if (!e)
+			return -1;
+		st->eps = e;
+	}
+	struct endpoint *n = &st->eps[st->n_eps++];
+	memset(n, 0, sizeof *n);
+	n->role = role;
+	n->ip = ip;
+	n->port = port;
+	n->isn = isn;
+	n->last_isn = isn;
+	n->on_eof_close = on_eof_close;
+	n->listener = NO_TCB;
+	n->conn = NO_TCB;
+	n->peer = -1;
+	if (!addressed)
+		return 0;
+	return hmap_put(&st->addrs, addr_key(ip, port), (uint32_t)ep);
+}
+
+void stack_add_address_block(struct stack *st, uint32_t first_ip, uint32_t count, uint32_t skip_ip, uint16_t port,
+			     int first_ep, int ep_step)
+{
+	st->block = (struct addr_block){ first_ip, count, skip_ip, port, first_ep, ep_step };
+}
+
+/* The endpoint of the address block at ip:port, or -1. */
+static int block_endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
+{
+	const struct addr_block *b = &st->block;
+	if (!b->count || port != b->port || ip < b->first_ip || ip == b->skip_ip)
+		return -1;
+	uint64_t i = (uint64_t)ip - b->first_ip;
+	if (b->skip_ip >= b->first_ip && ip > b->skip_ip)
+		i--;
+	if (i >= b->count)
+		return -1;
+	int ep = b->first_ep + (int)i * b->ep_step;
+	return (uint32_t)ep < st->n_eps && st->eps[ep].ip == ip && st->eps[ep].port == port ? ep : -1;
+}
+
+static int endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
+{
+	const struct hmap *m = &st->addrs;
+	if (m->cap) {
+		uint64_t key = addr_key(ip, port);
+		for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
+			if (m->slots[j].key == key)
+				return (int)m->slots[j].val;
+	}
+	return block_endpoint_at(st, ip, port);
+}
+
+struct tcb *stack_tcb(struct stack *st, uint32_t id)
+{
+	if (id >= st->n_tcbs)
+		return NULL;
+	struct tcb *t = tcb_at(st, id);
+	return t->in_use ? t : NULL;
+}
+
+/* A zeroed TCB from the pool; timer generations survive reuse so that a
+ * stale timer event never matches a new TCB. */
+static struct tcb *tcb_alloc(struct stack *st)
+{
+	uint32_t id;
+	if (st->free_tcb != NO_TCB) {
+		id = st->free_tcb;
+		st->free_tcb = tcb_at(st, id)->snd_una;   /* the free list rides in snd_una */
+	} else {
+		if (st->n_tcbs == st->cap_tcbs) {
+			/* A new chunk: TCBs never move, so a pointer to one stays
+			 * valid while others are allocated. */
+			uint32_t n_chunks = st->cap_tcbs >> TCB_CHUNK_BITS;
+			struct tcb **c = realloc(st->tcbs, (n_chunks + 1) * sizeof *c);
+			if (!c) {
+				st->oom = true;
+				return NULL;
+			}
+			st->tcbs = c;
+			if (!(c[n_chunks] = calloc(1u << TCB_CHUNK_BITS, sizeof **c))) {
+				st->oom = true;
+				return NULL;
+			}
+			st->cap_tcbs += 1u << TCB_CHUNK_BITS;
+		}
+		id = st->n_tcbs++;
+	}
+	struct tcb *tcb = tcb_at(st, id);
+	uint32_t gen = tcb->gen + 1, tg[TIMER_KINDS];
+	memcpy(tg, tcb->timer_gen, sizeof tg);
+	memset(tcb, 0, sizeof *tcb);
+	memcpy(tcb->timer_gen, tg, sizeof tg);
+	tcb->id = id;
+	tcb->gen = gen;
+	tcb->in_use = true;
+	tcb->state = TCPS_CLOSED;
+	tcb->rcv_wnd = st->params->window;
+	tcb->rto = st->params->rto_initial;
+	tcb->snd_mss = 536;                    /* RFC 9293 section 3.7.1 default */
+	st->live_tcbs++;
+	return tcb;
+}
+
+static void conn_register(struct stack *st, struct tcb *tcb)
+{
+	uint64_t k = tuple_key(tcb->local_ip, tcb->local_port, tcb->remote_ip, tcb->remote_port);
+	if (hmap_put(&st->conns, k, tcb->id) < 0)
+		st->oom = true;
+	st->eps[tcb->ep].conn = tcb->id;
+}
+
+void stack_tcb_make_connection(struct stack *st, struct tcb *tcb)
+{
+	struct endpoint *e = &st->eps[tcb->ep];
+	if (e->listener == tcb->id)
+		e->listener = NO_TCB;
+	tcb->listener = false;
+	if (e->peer >= 0) {
+		tcb->remote_ip = st->eps[e->peer].ip;
+		tcb->remote_port = st->eps[e->peer].port;
+	}
+	conn_register(st, tcb);
+}
+
+void stack_tcb_make_listener(struct stack *st, struct tcb *tcb)
+{
+	tcb->listener = true;
+	st->eps[tcb->ep].listener = tcb->id;
+}
+
+struct tcb *stack_tcb_new(struct stack *st, int ep)
+{
+	struct tcb *tcb = tcb_alloc(st);
+	if (!tcb)
+		return NULL;
+	const struct endpoint *e = &st->eps[ep];
+	tcb->ep = ep;
+	tcb->half_duplex = e->half_duplex;
+	tcb->local_ip = e->ip;
+	tcb->local_port = e->port;
+	if (e->peer >= 0) {
+		tcb->remote_ip = st->eps[e->peer].ip;
+		tcb->remote_port = st->eps[e->peer].port;
+	}
+	return tcb;
+}
+
+struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, const struct segment *syn)
+{
+	int ep = listener->ep;
+	/* With many clients, the connection accepted from client#K belongs
+	 * to server#K. */
+	int from = st->arriving_from;
+	if (from < 0 || st->eps[from].ip != syn->src_ip || st->eps[from].port != syn->src_port)
+		from = endpoint_at(st, syn->src_ip, syn->src_port);
+	if (from >= 0 && endpoint_twin(st->eps, from) >= 0)
+		ep = endpoint_twin(st->eps, from);
+	struct tcb *tcb = tcb_alloc(st);
+	if (!tcb)
+		return NULL;
+	tcb->ep = ep;
+	tcb->half_duplex = listener->half_duplex;
+	tcb->state = TCPS_LISTEN;
+	tcb->local_ip = syn->dst_ip;
+	tcb->local_port = syn->dst_port;
+	tcb->remote_ip = syn->src_ip;
+	tcb->remote_port = syn->src_port;
+	conn_register(st, tcb);
+	return tcb;
+}
+
+/* ---- TIME_WAIT records -------------------------------------------------- */
+
+/* Every member of struct tcb is named in TCB_IN_TIME_WAIT (tw_rec.h), once
+ * and in order: the positional initializer below has one value per entry,
+ * so a member added to struct tcb and not named there leaves the last
+ * member without one, which -Wmissing-field-initializers (-Wextra, an
+ * error here) reports; a member named there that struct tcb lacks fails
+ * offsetof. The compound literal is never evaluated. */
+#define TW_CLASSIFIED_SCALAR(name, ...) 0,
+#define TW_CLASSIFIED_AGGREGATE(name, ...) { 0 },
+#define TW_CLASSIFIED_TYPED_SCALAR(type, name) 0,
+#define TW_CLASSIFIED_TYPED_AGGREGATE(type, name) { 0 },
+_Static_assert(sizeof((struct tcb){ TCB_IN_TIME_WAIT(TW_CLASSIFIED_TYPED_SCALAR, TW_CLASSIFIED_TYPED_SCALAR,
+						     TW_CLASSIFIED_SCALAR, TW_CLASSIFIED_TYPED_AGGREGATE,
+						     TW_CLASSIFIED_SCALAR, TW_CLASSIFIED_SCALAR,
+						     TW_CLASSIFIED_AGGREGATE, TW_CLASSIFIED_SCALAR,
+						     TW_CLASSIFIED_AGGREGATE) }) == sizeof(struct tcb),
+	       "every member of struct tcb is named in TCB_IN_TIME_WAIT");
+#define TW_MEMBER_EXISTS(name, ...) _Static_assert(offsetof(struct tcb, name) < sizeof(struct tcb), #name);
+#define TW_TYPED_MEMBER_EXISTS(type, name) TW_MEMBER_EXISTS(name)
+TCB_IN_TIME_WAIT(TW_TYPED_MEMBER_EXISTS, TW_TYPED_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_TYPED_MEMBER_EXISTS,
+		 TW_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_MEMBER_EXISTS, TW_MEMBER_EXISTS)
+
+static void tw_free(struct stack *st, uint32_t r)
+{
+	st->tws[r].gen++;                      /* its queued expiry is stale now */
+	st->tws[r].remote_ip = st->free_tw;    /* the free list rides in remote_ip */
+	st->free_tw = r;
+	st->live_tws--;
+}
+
+static int tw_alloc(struct stack *st, uint32_t *out)
+{
+	if (st->free_tw != NO_TCB) {
+		*out = st->free_tw;
+		st->free_tw = st->tws[*out].remote_ip;
+	} else {
+		if (st->n_tws == st->cap_tws) {
+			struct tw_rec *t = bigarray_grow(st->tws, &st->cap_tws, st->n_tws + 1, sizeof *t, 64);
+			if (!t)
+				return -1;
+			st->tws = t;
+		}
+		*out = st->n_tws++;
+		st->tws[*out].gen = 0;
+	}
+	st->live_tws++;
+	return 0;
+}
+
+void stack_settle_later(struct stack *st, struct tcb *tcb)
+{
+	if (tcb->settle)
+		return;
+	if (st->n_settle == st->cap_settle) {
+		uint32_t cap = st->cap_settle ? st->cap_settle * 2 : 16;
+		uint32_t *v = realloc(st->settle, cap * sizeof *v);
+		if (!v) {
+			st->oom = true;
+			return;
+		}
+		st->settle = v;
+		st->cap_settle = cap;
+	}
+	tcb->settle = true;
+	st->settle[st->n_settle++] = tcb->id;
+}
+
+static uint64_t tcb_tuple_key(const struct tcb *t)
+{
+	return tuple_key(t->local_ip, t->local_port, t->remote_ip, t->remote_port);
+}
+
+/* Frees a TCB slot without a word to the trace (its state lives on). */
+static void tcb_slot_free(struct stack *st, struct tcb *tcb)
+{
+	tcb_free_buffers(tcb);
+	tcb->in_use = false;
+	tcb->snd_una = st->free_tcb;
+	st->free_tcb = tcb->id;
+	st->live_tcbs--;
+}
+
+/* Whether the record can hold tcb whole: every member TCB_IN_TIME_WAIT
+ * derives has its derived value (its local address is its endpoint's, and
+ * everything it sent is acknowledged, what TIME_WAIT means: our FIN was, so
+ * SND.UNA = SND.NXT = SND.MAX). */
+static bool tw_fits(const struct stack *st, const struct tcb *t)
+{
+#define TW_FITS_DERIVE(name, expr) &&t->name == (expr)
+	return true TCB_IN_TIME_WAIT(TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP, TW_FITS_DERIVE, TW_SKIP, TW_SKIP, TW_SKIP,
+				     TW_SKIP);
+#undef TW_FITS_DERIVE
+}
+
+/* tcb (in TIME_WAIT, no other timer running) becomes a record. A TCB that
+ * is no longer its endpoint's connection (the endpoint has opened a newer
+ * one), or that a record cannot hold whole, stays a TCB, its 2MSL timer
+ * queued like any other timer. */
+static void tw_deflate(struct stack *st, struct tcb *tcb)
+{
+	if (st->eps[tcb->ep].conn != tcb->id || !tw_fits(st, tcb)) {
+		if (tcb->tw_rec) {                /* its record, if it had one, goes */
+			tw_free(st, tcb->tw_rec - 1);
+			tcb->tw_rec = 0;
+		}
+		if (eventq_timer_set(st->q, tcb->id, TIMER_TIME_WAIT, tcb->timer_due[TIMER_TIME_WAIT],
+				     tcb->timer_gen[TIMER_TIME_WAIT]) < 0)
+			st->oom = true;
+		return;
+	}
+	uint32_t r;
+	bool fresh = !tcb->tw_rec;
+	if (fresh) {
+		if (tw_alloc(st, &r) < 0) {
+			st->oom = true;
+			return;
+		}
+	} else {
+		r = tcb->tw_rec - 1;
+	}
+	struct tw_rec *w = &st->tws[r];
+	if (fresh || w->timer_due != tcb->timer_due[TIMER_TIME_WAIT] ||
+	    w->timer_gen != tcb->timer_gen[TIMER_TIME_WAIT]) {
+		/* A new or restarted 2MSL timer: queue its expiry. */
+		w->gen++;
+		if (eventq_push_lane_order(st->q, EVQ_LANE_TIME_WAIT, tcb->timer_due[TIMER_TIME_WAIT], tcb->tw_order,
+					   EV_TW_EXPIRE, r, 0, w->gen) < 0)
+			st->oom = true;
+	}
+#define TW_DEFLATE(type, name) w->name = tcb->name;
+#define TW_DEFLATE_FLAG(name) w->name = tcb->name;
+#define TW_DEFLATE_TIMER(type, name) w->name = tcb->name[TIMER_TIME_WAIT];
+	TCB_IN_TIME_WAIT(TW_DEFLATE, TW_DEFLATE, TW_DEFLATE_FLAG, TW_DEFLATE_TIMER, TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP,
+			 TW_SKIP)
+#undef TW_DEFLATE
+#undef TW_DEFLATE_FLAG
+#undef TW_DEFLATE_TIMER
+	/* Records live in a map of their own: the live connections' map stays
+	 * small and in cache however many wait. */
+	hmap_del(&st->conns, tcb_tuple_key(tcb), tcb->id);
+	if (st->tw_indexed && hmap_put(&st->tw_conns, tcb_tuple_key(tcb), TW_BIT | r) < 0)
+		st->oom = true;
+	st->eps[tcb->ep].conn = TW_BIT | r;
+	tcb_slot_free(st, tcb);
+}
+
+/* Record r becomes a TCB again, for one event. NULL when out of memory. */
+static struct tcb *tw_inflate(struct stack *st, uint32_t r)
+{
+	struct tcb *tcb = tcb_alloc(st);
+	if (!tcb)
+		return NULL;
+	const struct tw_rec *w = &st->tws[r];
+	const struct tcb *t = tcb;            /* what derivations read */
+#define TW_INFLATE(type, name) tcb->name = w->name;
+#define TW_INFLATE_FLAG(name) tcb->name = w->name;
+#define TW_INFLATE_TIMER(type, name) tcb->name[TIMER_TIME_WAIT] = w->name;
+#define TW_INFLATE_SET(name, value) tcb->name = (value);
+#define TW_INFLATE_SET_TIMER(name, value) tcb->name[TIMER_TIME_WAIT] = (value);
+	TCB_IN_TIME_WAIT(TW_INFLATE, TW_INFLATE, TW_INFLATE_FLAG, TW_INFLATE_TIMER, TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP,
+			 TW_SKIP)
+	TCB_IN_TIME_WAIT(TW_SKIP, TW_SKIP, TW_SKIP, TW_SKIP, TW_INFLATE_SET, TW_INFLATE_SET, TW_INFLATE_SET_TIMER,
+			 TW_SKIP, TW_SKIP)
+#undef TW_INFLATE
+#undef TW_INFLATE_FLAG
+#undef TW_INFLATE_TIMER
+#undef TW_INFLATE_SET
+#undef TW_INFLATE_SET_TIMER
+	(void)t;
+	tcb->tw_rec = r + 1;
+	struct endpoint *e = &st->eps[tcb->ep];
+	if (e->conn == (TW_BIT | r)) {
+		if (st->tw_indexed)
+			hmap_del(&st->tw_conns, tcb_tuple_key(tcb), TW_BIT | r);
+		if (hmap_put(&st->conns, tcb_tuple_key(tcb), tcb->id) < 0)
+			st->oom = true;
+		e->conn = tcb->id;
+	}
+	stack_settle_later(st, tcb);
+	return tcb;
+}
+
+void stack_settle(struct stack *st)
+{
+	for (uint32_t i = 0; i < st->n_settle; i++) {
+		struct tcb *tcb = tcb_at(st, st->settle[i]);
+		if (!tcb->in_use || !tcb->settle)
+			continue;
+		tcb->settle = false;
+		if (tcb->state == TCPS_TIME_WAIT && !tcb->listener) {
+			tw_deflate(st, tcb);
+		} else if (tcb->tw_rec) {
+			/* It left TIME_WAIT (a reopen): the record goes. */
+			tw_free(st, tcb->tw_rec - 1);
+			tcb->tw_rec = 0;
+		}
+	}
+	st->n_settle = 0;
+}
+
+struct tcb *stack_endpoint_conn(struct stack *st, int ep)
+{
+	uint32_t id = st->eps[ep].conn;
+	if (id != NO_TCB && (id & TW_BIT))
+		return tw_inflate(st, id & ~TW_BIT);
+	return stack_tcb(st, id);
+}
+
+void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k)
+{
+	tcb->timer_on[k] = false;
+	struct trace_event tev = { .type = TRACE_TIMER, .t_us = st->now, .endpoint = tcb->ep };
+	tev.u.timer.timer = k;
+	tev.u.timer.event = TIMER_FIRE;
+	trace_emit(st->trace, &tev);
+	tcp_timeout(st, tcb, k);
+}
+
+void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen)
+{
+	if (!stack_tw_expiry_current(st, rec, gen))
+		return;
+	struct tcb *tcb = tw_inflate(st, rec);
+	if (tcb)
+		stack_timer_fire(st, tcb, TIMER_TIME_WAIT);
+}
+
+void stack_tcb_release(struct stack *st, struct tcb *tcb)
+{
+	struct endpoint *e = &st->eps[tcb->ep];
+	if (tcb->tw_rec) {
+		tw_free(st, tcb->tw_rec - 1);
+		tcb->tw_rec = 0;
+	}
+	if (e->conn == tcb->id) {
+		hmap_del(&st->conns, tuple_key(tcb->local_ip, tcb->local_port, tcb->remote_ip, tcb->remote_port),
+			 tcb->id);
+		e->conn = NO_TCB;
+	}
+	if (e->listener == tcb->id)
+		e->listener = NO_TCB;
+	tcb_slot_free(st, tcb);
+}
+
+uint32_t stack_choose_iss(struct stack *st, int ep)
+{
+	struct endpoint *e = &st->eps[ep];
+	uint32_t iss = e->connected ? e->isn + (uint32_t)(st->now / 4) : e->isn;
+	e->connected = true;
+	if (e->iss_floor_set && seq_lt(iss, e->iss_floor))
+		iss = e->iss_floor;
+	e->iss_floor_set = false;
+	e->last_isn = iss;
+	return iss;
+}
+
+/* The connection TCB for seg's 4-tuple in the live map, or NULL. */
+static struct tcb *live_lookup(struct stack *st, const struct segment *seg, uint64_t key)
+{
+	const struct hmap *m = &st->conns;
+	if (!m->cap)
+		return NULL;
+	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
+		if (m->slots[j].key != key)
+			continue;
+		struct tcb *t = tcb_at(st, m->slots[j].val);
+		if (t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
+		    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
+			return t;
+	}
+	return NULL;
+}
+
+/* The TIME_WAIT record for seg's 4-tuple, inflated, or NULL. */
+static struct tcb *tw_lookup(struct stack *st, const struct segment *seg, uint64_t key)
+{
+	const struct hmap *m = &st->tw_conns;
+	if (!m->cap || !st->live_tws || !st->tw_indexed)
+		return NULL;
+	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
+		if (m->slots[j].key != key)
+			continue;
+		uint32_t r = m->slots[j].val & ~TW_BIT;
+		const struct tw_rec *w = &st->tws[r];
+		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
+		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
+			return tw_inflate(st, r);
+	}
+	return NULL;
+}
+
+/* The connection for seg's 4-tuple, or NULL. */
+static struct tcb *conn_lookup(struct stack *st, const struct segment *seg)
+{
+	uint64_t key = tuple_key(seg->dst_ip, seg->dst_port, seg->src_ip, seg->src_port);
+	struct tcb *t = live_lookup(st, seg, key);
+	return t ? t : tw_lookup(st, seg, key);
+}
+
+/* The endpoint a segment from endpoint src to ip:port is for: client#K's
+ * segments are for its server side server#K, not the listener. */
+static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t port)
+{
+	if (src < 0)
+		return endpoint_at(st, ip, port);
+	const struct endpoint *e = &st->eps[src];
+	if (e->has_twin)
+		return endpoint_twin(st->eps, src);
+	if (e->peer >= 0 && st->eps[e->peer].ip == ip && st->eps[e->peer].port == port)
+		return e->peer;
+	return endpoint_at(st, ip, port);
+}
+
+/* A SYN for a listener whose queue of connections not yet accepted is full
+ * (`backlog`). As with sockets, a connection counts until it is accepted,
+ * which here is when it leaves SYN-RECEIVED. */
+static bool listen_queue_full(const struct stack *st, const struct segment *seg)
+{
+	return st->backlog && st->syn_received >= st->backlog &&
+	       (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN;
+}
+
+/* The host (not the link) discards seg: a `drop` segment event with the
+ * reason. Linux drops a SYN when the listener's queue is full, and the
+ * client's retransmission may find room later; the RFC says nothing, and
+ * the rfc9293 profile does the same. */
+static void drop_at_host(struct stack *st, int ep, const struct segment *seg, const char *reason)
+{
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->now };
+	ev.endpoint = st->arriving_from;
+	if (ev.endpoint < 0)
+		ev.endpoint = endpoint_at(st, seg->src_ip, seg->src_port);
+	ev.u.segment.src = ev.endpoint;
+	ev.u.segment.dst = ev.endpoint >= 0 ? peer_endpoint(st, ev.endpoint, seg->dst_ip, seg->dst_port) : ep;
+	ev.u.segment.event = SEGEV_DROP;
+	ev.u.segment.seg = *seg;
+	ev.u.segment.reason = reason;
+	st->n_host_drops++;
+	trace_emit(st->trace, &ev);
+}
+
+/* The connection of endpoint ep if it is seg's (the link knows which
+ * endpoint a segment is for: no hash lookup, no cache miss), or NULL. */
+static struct tcb *endpoint_conn_for(struct stack *st, int ep, const struct segment *seg)
+{
+	uint32_t id = st->eps[ep].conn;
+	if (id == NO_TCB)
+		return NULL;
+	if (id & TW_BIT) {
+		const struct tw_rec *w = &st->tws[id & ~TW_BIT];
+		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
+		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
+			return tw_inflate(st, id & ~TW_BIT);
+		return NULL;
+	}
+	struct tcb *t = stack_tcb(st, id);
+	if (t && t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
+	    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
+		return t;
+	return NULL;
+}
+
+void stack_segment_arrives(struct stack *st, const struct segment *seg)
+{
+	stack_segment_arrives_from(st, seg, -1, -1);
+}
+
+void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int src_ep, int dst_ep)
+{
+	struct tcb *tcb = dst_ep >= 0 ? endpoint_conn_for(st, dst_ep, seg) : NULL;
+	st->arriving_from = src_ep;
+	if (!tcb)
+		tcb = conn_lookup(st, seg);
+	if (tcb) {
+		tcp_input(st, tcb, seg);
+		return;
+	}
+	int ep = endpoint_at(st, seg->dst_ip, seg->dst_port);
+	if (ep < 0)
+		return;                        /* no such host: the segment is lost */
+	struct tcb *listener = stack_tcb(st, st->eps[ep].listener);
+	if (listener) {
+		if (listen_queue_full(st, seg)) {
+			drop_at_host(st, ep, seg, "backlog full");
+			return;
+		}
+		tcp_input(st, listener, seg);
+		return;
+	}
+	tcp_input_closed(st, ep, seg);
+}
+
+void stack_output(struct stack *st, int ep, const struct segment *seg)
+{
+	int dst = peer_endpoint(st, ep, seg->dst_ip, seg->dst_port);
+	if (link_send(st->link, st->now, st->eps[ep].role, ep, dst, seg, false) < 0)
+		st->oom = true;
+}
+
+void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len)
+{
+	struct trace_event ev = { .type = TRACE_DATA, .t_us = st->now, .endpoint = tcb->ep };
+	ev.u.data.bytes = len;
+	ev.u.data.data = data;
+	trace_emit(st->trace, &ev);
+}
+
+void stack_app_eof(struct stack *st, struct tcb *tcb)
+{
+	if (st->eps[tcb->ep].on_eof_close)
+		tcb->eof_close = true;
+}
+
+void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error)
+{
+	if (!trace_wants(st->trace, trace_bit(TRACE_CALL)))
+		return;
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->now, .endpoint = ep };
+	ev.u.call.call = call;
+	ev.u.call.bytes = bytes;
+	ev.u.call.error = error;
+	trace_emit(st->trace, &ev);
+}
+
+void stack_app_close(struct stack *st, struct tcb *tcb)
+{
+	int err = tcp_call_error(tcb, CALL_CLOSE);
+	stack_emit_call(st, tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
+	if (!err)
+		tcp_close(st, tcb);
+}

@@ -1,0 +1,48 @@
+/* graph.h - pictures for slides, drawn with Graphviz (cgraph builds the
+ * graph, gvc lays it out and renders it). Both read only the trace.
+ *
+ * format is "svg", "png", "pdf" or "dot". Each function writes the whole
+ * file or nothing: errors are returned with a message, never printed. */
+#ifndef TCPSIM_GRAPH_H
+#define TCPSIM_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "trace/trace_log.h"
+
+/* Which endpoints a picture shows. */
+enum graph_side { GRAPH_BOTH = 0, GRAPH_CLIENT, GRAPH_SERVER };
+
+/* The RFC 9293 state diagram, laid out as the textbook figure. With a
+ * trace (log not NULL), each endpoint's path is drawn on it: the client's
+ * and the server's in their own colour and line style, each traversed arc
+ * numbered in the order it happened, the rest light grey, with a legend
+ * and the scenario's summary as title. log NULL: the plain diagram, titled
+ * `title` (may be NULL). Returns 0, or -1 with a message in err. */
+int graph_states_write(const struct trace_log *log, enum graph_side side, const char *title,
+		       const char *format, const char *path, char *err, size_t errlen);
+
+/* The time-sequence (ladder) diagram: time flows down, two lifelines,
+ * each segment a sloped arrow labelled in the segment notation, a dropped
+ * one ending in a cross halfway, states written beside the lifelines when
+ * entered, the time axis on the left with long idle gaps compressed (and
+ * marked so). Returns 0, or -1 with a message in err. */
+int graph_ladder_write(const struct trace_log *log, enum graph_side side,
+		       const char *format, const char *path, char *err, size_t errlen);
+
+/* The same pictures as bytes, for files written together (out_set.h):
+ * *data (malloc'd, the caller frees it) holds *len bytes of the picture.
+ * Returns 0, or -1 with a message in err (*data NULL then). */
+int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
+			const char *format, char **data, size_t *len, char *err, size_t errlen);
+int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
+			size_t *len, char *err, size_t errlen);
+
+/* Renders the state diagram (ladder false) or the ladder of both endpoints
+ * in format and writes it as `name` into a set of files (out_set.h), which
+ * puts it in place with the rest. Returns 0, or -1 with a message in err. */
+struct out_set;
+int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
+	      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,20 @@
+/* graph_put.c - a picture of a run into its set of output files. Above
+ * both pictures (graph_ladder.c, graph_states.c) and the set (out_set.c):
+ * graph_render.c, which both pictures use, stays below them. */
+#include <stdlib.h>
+#include "output/graph.h"
+#include "base/out_set.h"
+
+int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
+	      char *err, size_t errlen)
+{
+	char *data;
+	size_t len;
+	int rc = ladder ? graph_ladder_render(log, GRAPH_BOTH, format, &data, &len, err, errlen) :
+			  graph_states_render(log, GRAPH_BOTH, NULL, format, &data, &len, err, errlen);
+
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,487 @@
+/* ladder.c - the exchange between the client and the server as a ladder, for
+ * a terminal (plain text, UTF-8 arrows) or a lecture handout (a markdown
+ * table: time | client | segment | server).
+ *
+ * One row per event, in trace order: a state the client or the server
+ * entered, or a segment one of them sent (deliveries are not rows: the state
+ * a segment's arrival causes is). The first row shows both initial states.
+ * A state's cause is shown after it when it is something the ladder does not
+ * otherwise show: an application call ("FIN_WAIT_1 (close)") or a timer
+ * ("CLOSED (timeout 2MSL)"); a cause that is a reception ("rcv SYN") is the
+ * arrow just above and is left out. Segments are printed in the notation of
+ * expect.segments, without the time, so that they can be pasted into a
+ * scenario; a forged one (inject) is marked "(forged)" in its sender's column. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "output/ladder.h"
+
+#define LABEL_MAX 256
+#define MIDDLE_MAX 2048
+#define STATE_MIN_WIDTH 13
+
+enum side { LEFT = LADDER_LEFT, RIGHT = LADDER_RIGHT };
+
+/* Which side endpoint i is on, -1 when it is not shown. */
+static int side_of(const struct ladder *lad, int i)
+{
+	if (i >= 0 && i == lad->ep[LEFT])
+		return LEFT;
+	if (i >= 0 && i == lad->ep[RIGHT])
+		return RIGHT;
+	return -1;
+}
+
+/* The state endpoint i starts in: the `from` of its first state event. */
+static enum tcp_state initial_state(const struct trace_log *log, int i)
+{
+	for (size_t k = 0; k < log->n; k++)
+		if (log->ev[k].type == TRACE_STATE && log->ev[k].endpoint == i)
+			return log->ev[k].u.state.from;
+	return TCPS_CLOSED;
+}
+
+/* Appends the row for ev, when ev is one (a state change of the client or the
+ * server, a segment one of them sent to the other). */
+static void add_row(struct ladder *lad, const struct trace_event *ev, const struct seg_line *line)
+{
+	struct ladder_row *r = &lad->rows[lad->n_rows];
+
+	memset(r, 0, sizeof *r);
+	r->t = ev->t_us;
+	r->ev = (size_t)(ev - lad->log->ev);
+	if (ev->type == TRACE_STATE) {
+		r->kind = LADDER_ROW_STATE;
+		r->side = side_of(lad, ev->endpoint);
+		if (r->side < 0)
+			return;
+		r->state[r->side] = ev->u.state.to;
+		r->cause = ev->u.state.cause;
+	} else {
+		r->kind = LADDER_ROW_SEGMENT;
+		r->side = side_of(lad, ev->u.segment.src);
+		if (r->side < 0 || side_of(lad, ev->u.segment.dst) != 1 - r->side)
+			return;
+		r->forged = ev->u.segment.forged;
+		r->line = *line;
+		r->line.has_time = false;
+	}
+	lad->n_rows++;
+}
+
+/* The first row: both endpoints' initial states. */
+static void add_initial_row(struct ladder *lad)
+{
+	struct ladder_row *r = &lad->rows[lad->n_rows++];
+
+	memset(r, 0, sizeof *r);
+	r->kind = LADDER_ROW_INITIAL;
+	for (int s = LEFT; s <= RIGHT; s++)
+		r->state[s] = initial_state(lad->log, lad->ep[s]);
+}
+
+/* Walks the log into rows; every send goes through the numbering, shown or
+ * not, so that the relative numbers stay right. */
+static void build_rows(struct ladder *lad, struct seg_numbering *nb, const size_t *drops)
+{
+	const struct trace_log *log = lad->log;
+	struct seg_line line;
+
+	add_initial_row(lad);
+	for (size_t k = 0; k < log->n; k++) {
+		const struct trace_event *ev = &log->ev[k];
+		if (ev->type == TRACE_STATE) {
+			add_row(lad, ev, NULL);
+		} else if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND) {
+			size_t n = lad->n_rows;
+			seg_numbering_line(nb, log->trace, ev, drops[k] != TRACE_LOG_NO_DROP, &line);
+			add_row(lad, ev, &line);
+			if (lad->n_rows > n && drops[k] != TRACE_LOG_NO_DROP && log->ev[drops[k]].u.segment.reason) {
+				lad->rows[n].drop_reason = log->ev[drops[k]].u.segment.reason;
+				lad->rows[n].drop_ev = drops[k];
+			}
+		}
+	}
+}
+
+/* Reads the log into lad. Returns -1 when out of memory or when the log is
+ * incomplete. */
+int ladder_build(struct ladder *lad, const struct trace_log *log)
+{
+	const struct trace *tr = log->trace;
+	struct seg_numbering nb;
+	size_t *drops;
+
+	memset(lad, 0, sizeof *lad);
+	if (!tr || log->out_of_memory)
+		return -1;
+	lad->log = log;
+	trace_pick_pair(tr, &lad->ep[LEFT], &lad->ep[RIGHT]);
+	trace_endpoint_name(tr, lad->ep[LEFT], lad->name[LEFT]);
+	trace_endpoint_name(tr, lad->ep[RIGHT], lad->name[RIGHT]);
+	lad->left_out = tr->n_endpoints - (lad->ep[LEFT] >= 0) - (lad->ep[RIGHT] >= 0);
+	lad->rows = calloc(log->n + 1, sizeof *lad->rows);
+	if (!lad->rows)
+		return -1;
+	drops = trace_log_drops(log);
+	if (!drops || seg_numbering_init(&nb, tr) < 0) {
+		free(drops);
+		return -1;
+	}
+	build_rows(lad, &nb, drops);
+	seg_numbering_free(&nb);
+	free(drops);
+	return 0;
+}
+
+/* Frees what ladder_build allocated (safe after a failed build). */
+void ladder_free(struct ladder *lad)
+{
+	free(lad->rows);
+	lad->rows = NULL;
+}
+
+/* The name heading a side's column. */
+const char *ladder_side_name(const struct ladder *lad, int side)
+{
+	int i = lad->ep[side];
+
+	if (i < 0)
+		return side == LEFT ? "client" : "server";
+	return lad->name[side];
+}
+
+/* True when a cause says what the ladder does not show otherwise (see the
+ * comment at the top). */
+static bool cause_shown(const char *cause)
+{
+	return cause && *cause && strncmp(cause, "rcv", 3) != 0;
+}
+
+/* What a side's state column holds on row r ("" for nothing). */
+void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (r->kind == LADDER_ROW_INITIAL)
+		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
+	else if (r->kind == LADDER_ROW_STATE && r->side == side && cause_shown(r->cause))
+		snprintf(buf, cap, "%s (%s)", tcp_state_name(r->state[side]), r->cause);
+	else if (r->kind == LADDER_ROW_STATE && r->side == side)
+		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
+	else if (r->kind == LADDER_ROW_SEGMENT && r->side == side && r->forged)
+		snprintf(buf, cap, "(forged)");
+	else if (r->kind == LADDER_ROW_SEGMENT && r->side != side && r->drop_reason)
+		snprintf(buf, cap, "(%s)", r->drop_reason);
+}
+
+/* The segment in the notation, without its time. */
+static void segment_label(const struct ladder_row *r, char *buf, size_t cap)
+{
+	seg_line_format(&r->line, buf, cap);
+}
+
+/* Widths of the columns: the two state columns, and the longest segment
+ * label (without its arrow). */
+struct widths {
+	size_t state[2];
+	size_t label;
+};
+
+/* The widths every row fits in. */
+static void measure(const struct ladder *lad, struct widths *w)
+{
+	char buf[LABEL_MAX];
+
+	w->state[LEFT] = w->state[RIGHT] = STATE_MIN_WIDTH;
+	w->label = 0;
+	for (size_t k = 0; k < lad->n_rows; k++) {
+		const struct ladder_row *r = &lad->rows[k];
+		for (int s = LEFT; s <= RIGHT; s++) {
+			ladder_state_cell(r, s, buf, sizeof buf);
+			if (strlen(buf) > w->state[s])
+				w->state[s] = strlen(buf);
+		}
+		if (r->kind == LADDER_ROW_SEGMENT) {
+			segment_label(r, buf, sizeof buf);
+			if (strlen(buf) > w->label)
+				w->label = strlen(buf);
+		}
+	}
+	if (strlen(ladder_side_name(lad, LEFT)) > w->state[LEFT])
+		w->state[LEFT] = strlen(ladder_side_name(lad, LEFT));
+}
+
+/* Appends n copies of the UTF-8 string s to buf (of cap bytes, holding len). */
+static size_t append_repeat(char *buf, size_t cap, size_t len, const char *s, size_t n)
+{
+	size_t sl = strlen(s);
+
+	for (size_t i = 0; i < n && len + sl < cap; i++, len += sl)
+		memcpy(buf + len, s, sl);
+	buf[len] = '\0';
+	return len;
+}
+
+/* The middle column of a segment row, `cols` columns wide: the label and an
+ * arrow stretched to reach the receiver's column ("label ───▶", "◀─── label"),
+ * with a cross instead of the head when the link dropped it. */
+static void text_arrow(const struct ladder_row *r, size_t cols, char *buf, size_t cap)
+{
+	char label[LABEL_MAX];
+	const char *head;
+	size_t len, shaft;
+
+	segment_label(r, label, sizeof label);
+	shaft = cols > strlen(label) + 2 ? cols - strlen(label) - 2 : 0;
+	if (r->side == LEFT) {
+		head = r->line.dropped ? "✕" : "▶";
+		len = (size_t)snprintf(buf, cap, "%s ", label);
+		len = append_repeat(buf, cap, len, "─", shaft);
+		append_repeat(buf, cap, len, head, 1);
+	} else {
+		head = r->line.dropped ? "✕" : "◀";
+		len = append_repeat(buf, cap, 0, head, 1);
+		len = append_repeat(buf, cap, len, "─", shaft);
+		snprintf(buf + len, cap - len, " %s", label);
+	}
+}
+
+/* One text line: the time right-aligned in tw columns, then the cells, each
+ * padded to its width, two spaces apart, nothing after the last non-empty one.
+ * cols[i] is the width cells[i] takes on screen. */
+static void text_line(FILE *out, const char *time, int tw, const char *cells[3], const size_t cols[3],
+		      const size_t width[3])
+{
+	int last = -1;
+
+	for (int i = 0; i < 3; i++)
+		if (cells[i][0])
+			last = i;
+	fprintf(out, "%*s", tw, time);
+	for (int i = 0; i <= last; i++) {
+		fprintf(out, "  %s", cells[i]);
+		if (i < last && width[i] > cols[i])
+			fprintf(out, "%*s", (int)(width[i] - cols[i]), "");
+	}
+	fputc('\n', out);
+}
+
+/* Writes row r as a text line. */
+static void text_row(FILE *out, const struct ladder_row *r, int tw, const size_t width[3])
+{
+	char time[32], left[LABEL_MAX], right[LABEL_MAX], middle[MIDDLE_MAX] = "";
+	const char *cells[3] = { left, middle, right };
+	size_t cols[3];
+
+	time_format(r->t, time);
+	ladder_state_cell(r, LEFT, left, sizeof left);
+	ladder_state_cell(r, RIGHT, right, sizeof right);
+	if (r->kind == LADDER_ROW_SEGMENT)
+		text_arrow(r, width[1], middle, sizeof middle);
+	cols[0] = strlen(left);
+	cols[1] = r->kind == LADDER_ROW_SEGMENT ? width[1] : 0;
+	cols[2] = strlen(right);
+	text_line(out, time, tw, cells, cols, width);
+}
+
+/* The title line: the scenario's name and its summary, when the log has them. */
+static void text_title(FILE *out, const struct trace_log *log)
+{
+	if (log->name && log->summary)
+		fprintf(out, "%s — %s\n\n", log->name, log->summary);
+	else if (log->name || log->summary)
+		fprintf(out, "%s\n\n", log->name ? log->name : log->summary);
+}
+
+/* The closing line when endpoints were left out of the two-party view. */
+static void left_out_line(FILE *out, const struct ladder *lad)
+{
+	if (lad->left_out)
+		fprintf(out, "(%zu other endpoint%s not shown)\n", lad->left_out,
+			lad->left_out == 1 ? "" : "s");
+}
+
+/* Title, header, one line per row, the left-out count. Returns 0, or -1 when
+ * out of memory, the log is incomplete or a write failed. */
+int ladder_write_text(FILE *out, const struct trace_log *log)
+{
+	struct ladder lad;
+	struct widths w;
+	size_t width[3];
+	const char *head[3];
+	size_t head_cols[3];
+
+	if (ladder_build(&lad, log) < 0) {
+		ladder_free(&lad);
+		return -1;
+	}
+	measure(&lad, &w);
+	width[0] = w.state[LEFT];
+	width[1] = w.label + 4;     /* " ──▶" after the longest label */
+	if (width[1] < strlen("segment"))
+		width[1] = strlen("segment");
+	width[2] = w.state[RIGHT];
+	head[0] = ladder_side_name(&lad, LEFT);
+	head[1] = "segment";
+	head[2] = ladder_side_name(&lad, RIGHT);
+	for (int i = 0; i < 3; i++)
+		head_cols[i] = strlen(head[i]);
+	/* The time column: 8 wide ("   0.050"), wider for the long times of
+	 * a run past ten seconds with microseconds ("20.001100"). */
+	int tw = 8;
+	for (size_t k = 0; k < lad.n_rows; k++) {
+		char t[32];
+		time_format(lad.rows[k].t, t);
+		if ((int)strlen(t) > tw)
+			tw = (int)strlen(t);
+	}
+	text_title(out, log);
+	text_line(out, "time", tw, head, head_cols, width);
+	for (size_t k = 0; k < lad.n_rows; k++)
+		text_row(out, &lad.rows[k], tw, width);
+	left_out_line(out, &lad);
+	ladder_free(&lad);
+	return ferror(out) ? -1 : 0;
+}
+
+/* True for the characters markdown may take as markup in a table cell. */
+static bool md_special(char c)
+{
+	return c && strchr("\\`*[]<>|&~", c) != NULL;
+}
+
+/* ASCII letters and digits, whatever the locale. */
+static bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Writes s as markdown text: specials escaped; an underscore only when it is
+ * not inside a word (SYN_SENT stays readable in the source and cannot start
+ * emphasis there). */
+static void md_text(FILE *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		bool inner = p > s && is_alnum(p[-1]) && is_alnum(p[1]);
+		if (md_special(*p) || (*p == '_' && !inner))
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+}
+
+/* Writes s as a code span that markdown renders verbatim (a fence longer than
+ * any run of backticks inside; '|' escaped, which a table needs even in code). */
+static void md_code(FILE *out, const char *s)
+{
+	size_t run = 0, longest = 0;
+	bool pad;
+
+	for (const char *p = s; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = s[0] == '`' || (s[0] && s[strlen(s) - 1] == '`');
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', out);
+	if (pad)
+		fputc(' ', out);
+	for (const char *p = s; *p; p++) {
+		if (*p == '|')
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+	if (pad)
+		fputc(' ', out);
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', out);
+}
+
+/* The label without "SRC > DST ": the arrow already says who sends. */
+const char *ladder_without_endpoints(const struct ladder_row *r, const char *label)
+{
+	size_t ls = strlen(r->line.src), ld = strlen(r->line.dst);
+
+	if (strncmp(label, r->line.src, ls) == 0 && strncmp(label + ls, " > ", 3) == 0 &&
+	    strncmp(label + ls + 3, r->line.dst, ld) == 0 && label[ls + 3 + ld] == ' ')
+		return label + ls + 3 + ld + 1;
+	return label;
+}
+
+/* The segment cell: `S 0:0(0) ...` ──▶ or ◀── `S. 0:0(0) ...`, a cross for
+ * a drop. */
+static void md_arrow(FILE *out, const struct ladder_row *r)
+{
+	char label[LABEL_MAX];
+	const char *text;
+
+	segment_label(r, label, sizeof label);
+	text = ladder_without_endpoints(r, label);
+	if (r->side == LEFT) {
+		md_code(out, text);
+		fputs(r->line.dropped ? " ──✕" : " ──▶", out);
+	} else {
+		fputs(r->line.dropped ? "✕── " : "◀── ", out);
+		md_code(out, text);
+	}
+}
+
+/* Writes row r as a table row. */
+static void md_row(FILE *out, const struct ladder_row *r)
+{
+	char time[32], cell[LABEL_MAX];
+
+	time_format(r->t, time);
+	fprintf(out, "| %s | ", time);
+	ladder_state_cell(r, LEFT, cell, sizeof cell);
+	md_text(out, cell);
+	fputs(" | ", out);
+	if (r->kind == LADDER_ROW_SEGMENT)
+		md_arrow(out, r);
+	fputs(" | ", out);
+	ladder_state_cell(r, RIGHT, cell, sizeof cell);
+	md_text(out, cell);
+	fputs(" |\n", out);
+}
+
+/* The title: the name in bold and the summary, as a paragraph. */
+static void md_title(FILE *out, const struct trace_log *log)
+{
+	if (!log->name && !log->summary)
+		return;
+	if (log->name) {
+		fputs("**", out);
+		md_text(out, log->name);
+		fputs("**", out);
+	}
+	if (log->name && log->summary)
+		fputs(" — ", out);
+	if (log->summary)
+		md_text(out, log->summary);
+	fputs("\n\n", out);
+}
+
+/* Title paragraph, then the table. Returns as ladder_write_text. */
+int ladder_write_markdown(FILE *out, const struct trace_log *log)
+{
+	struct ladder lad;
+
+	if (ladder_build(&lad, log) < 0) {
+		ladder_free(&lad);
+		return -1;
+	}
+	md_title(out, log);
+	fputs("| time | ", out);
+	md_text(out, ladder_side_name(&lad, LEFT));
+	fputs(" | segment | ", out);
+	md_text(out, ladder_side_name(&lad, RIGHT));
+	fputs(" |\n|---:|---|:---:|---|\n", out);
+	for (size_t k = 0; k < lad.n_rows; k++)
+		md_row(out, &lad.rows[k]);
+	if (lad.left_out) {
+		fputc('\n', out);
+		left_out_line(out, &lad);
+	}
+	ladder_free(&lad);
+	return ferror(out) ? -1 : 0;
+}

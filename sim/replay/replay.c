@@ -1,0 +1,856 @@
+/* replay.c - a scenario on real Linux sockets.
+ *
+ * One loop, on the bridge's clock: run the timeline entries that are due
+ * (the socket calls of reference/linux.md), one bridge_poll turn (at most
+ * LOOP_MS), then service every socket without blocking (accept, connect's
+ * outcome, reads, queued writes), then turn the kernel's state changes read
+ * since into `state` events. The trace's sinks are the JSON-lines writer, the
+ * pcap writer, the in-memory log for the ladder and a watcher of our own
+ * (each endpoint's latest SYN, for `inject`; the time of the last event, for
+ * the quiet period).
+ *
+ * State events are per endpoint, chained: `from` is the state the endpoint's
+ * previous state event went to (the listener hands over to the accepted
+ * socket as in the simulator), `to` is the kernel's new state; a change that
+ * leaves the endpoint's state as it was (NEW_SYN_RECV then SYN_RECV) is not
+ * repeated. They come a little after the segment events around them: the
+ * kernel's changes are read once per loop turn, with their own times. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "replay/bridge.h"
+#include "cli/cli.h"
+#include "replay/hosts.h"
+#include "output/json_out.h"
+#include "replay/kstate.h"
+#include "output/graph.h"
+#include "output/ladder.h"
+#include "base/out_set.h"
+#include "output/pcap_out.h"
+#include "replay/replay.h"
+#include "replay/replay_timers.h"
+#include "replay/sendq.h"
+#include "base/tmpfiles.h"
+#include "proto/payload.h"
+#include "trace/trace_log.h"
+
+#define LOOP_MS 5                     /* longest bridge_poll turn */
+#define SETTLE_US (200 * USEC_PER_MS) /* quiet time before ending with every socket done */
+#define CAP_US (30 * USEC_PER_SEC)    /* after the last timeline entry, at most */
+#define READ_BUF 65536
+
+/* The run in progress, for the signal handlers. */
+static struct hosts g_hosts = HOSTS_INIT;
+static volatile sig_atomic_t g_ks_fd = -1;
+static char g_instance[512];
+static struct trace_sink g_tap;       /* replay_tap's sink, or none */
+
+struct sock {
+	int fd;                       /* -1: none */
+	bool connecting;              /* non-blocking connect not finished */
+	bool shut;                    /* shutdown(SHUT_WR) done */
+	bool shut_pending;            /* close called with bytes still queued */
+	bool eof;                     /* the peer's FIN was read */
+	struct sendq q;               /* bytes send() has not taken yet */
+};
+
+struct rep_ep {
+	struct sock lst, conn;
+	uint64_t sent;                /* bytes queued so far: the pattern's offset */
+	enum tcp_state state;         /* where the endpoint's last state event went */
+	uint32_t isn;                 /* SEQ of its latest SYN */
+};
+
+struct replay {
+	const struct scenario *sc;
+	struct tcp_params params;
+	struct trace tr;
+	struct trace_log log;
+	struct bridge br;
+	bool br_ok;
+	struct kstate *ks;
+	struct rep_ep ep[NROLES];
+	usec_t last_event;            /* t_us of the last segment or state event */
+	uint64_t n_states;
+	bool failed;                  /* out of memory or a read error: err set */
+	char *err;
+	size_t errlen;
+	uint8_t buf[READ_BUF];
+};
+
+static void on_signal(int sig)
+{
+	if (g_ks_fd >= 0)
+		close((int)g_ks_fd);
+	hosts_destroy(&g_hosts);
+	for (int i = 0; g_instance[0] && i < 50; i++) {
+		if (rmdir(g_instance) == 0 || errno != EBUSY)
+			break;
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	tmpfiles_remove_all();
+	_exit(128 + sig);                /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
+}
+
+/* SIGHUP (the terminal closed) is handled as SIGTERM is: a replay killed
+ * by it would leave namespaces and a tracing instance. Each handler holds the
+ * others back: the cleanup runs once. */
+void replay_install_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+bool replay_available(char *why, size_t whylen)
+{
+	return hosts_available(why, whylen) && kstate_available(why, whylen);
+}
+
+int replay_cleanup(FILE *out, char *err, size_t errlen)
+{
+	int nh = hosts_cleanup_stale(err, errlen);
+	if (nh < 0)
+		return -1;
+	int nk = kstate_cleanup_stale(err, errlen);
+	if (nk < 0)
+		return -1;
+	fprintf(out, "removed %d namespace%s (%s*) and %d tracing instance%s (%s*)\n", nh, nh == 1 ? "" : "s",
+		HOSTS_PREFIX, nk, nk == 1 ? "" : "s", KSTATE_PREFIX);
+	return nh + nk;
+}
+
+/* ---- the trace ----------------------------------------------------------------- */
+
+/* Our own sink: each endpoint's latest SYN, the time of the last wire or
+ * state event. */
+static void watch_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
+{
+	struct replay *r = ctx;
+
+	if (ev->type == TRACE_SEGMENT || ev->type == TRACE_STATE)
+		r->last_event = ev->t_us;
+	if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND &&
+	    (ev->u.segment.seg.flags & TH_SYN) && ev->u.segment.src >= 0 && ev->u.segment.src < NROLES)
+		r->ep[ev->u.segment.src].isn = ev->u.segment.seg.seq;
+}
+
+static void emit_call(struct replay *r, int ep, enum user_call call, uint64_t bytes, const char *error)
+{
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = bridge_now(&r->br), .endpoint = ep };
+	ev.u.call.call = call;
+	ev.u.call.bytes = bytes;
+	ev.u.call.error = error;
+	trace_emit(&r->tr, &ev);
+}
+
+/* Records an out-of-memory failure; the loop stops. */
+static void oom(struct replay *r)
+{
+	if (!r->failed)
+		snprintf(r->err, r->errlen, "%s: out of memory", r->sc->path);
+	r->failed = true;
+}
+
+/* ---- sockets ------------------------------------------------------------------- */
+
+static void sock_close(struct sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	sendq_free(&s->q);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+/* A TCP socket of role's host, bound to the endpoint's address and port with
+ * SO_REUSEADDR; -1 with errno set. */
+static int bound_socket(struct replay *r, int role)
+{
+	const struct endpoint_spec *sp = &r->sc->ep[role];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(sp->port) };
+	int one = 1, e;
+
+	if (hosts_enter(&g_hosts, role == ROLE_CLIENT ? HOSTS_A : HOSTS_B) < 0)
+		return -1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	e = errno;
+	hosts_leave(&g_hosts);
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	sa.sin_addr.s_addr = htonl(sp->ip);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Writes what the queue holds; then the pending shutdown once it is empty. */
+static void sock_flush(struct sock *s)
+{
+	if (s->fd < 0 || s->connecting)
+		return;
+	while (sendq_len(&s->q)) {
+		ssize_t n = send(s->fd, sendq_data(&s->q), sendq_len(&s->q), MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;            /* EAGAIN: when writable; an error shows on read */
+		}
+		sendq_consume(&s->q, (size_t)n);   /* an offset advances: no copy per send */
+	}
+	if (!sendq_len(&s->q) && s->shut_pending && !s->shut) {
+		shutdown(s->fd, SHUT_WR);
+		s->shut = true;
+		s->shut_pending = false;
+	}
+}
+
+/* CLOSE on a connection: shutdown(SHUT_WR) once the queue is written; close()
+ * at once when the peer's FIN was read already. */
+static void conn_close(struct sock *s)
+{
+	if (s->shut || s->shut_pending)
+		return;
+	s->shut_pending = true;
+	sock_flush(s);
+	if (s->shut && s->eof)
+		sock_close(s);
+}
+
+static const char *call_listen(struct replay *r, int role)
+{
+	struct rep_ep *e = &r->ep[role];
+	if (e->lst.fd >= 0 || e->conn.fd >= 0)
+		return "connection already exists";
+	int fd = bound_socket(r, role);
+	int backlog = r->sc->ep[role].backlog ? (int)r->sc->ep[role].backlog : 128;
+	if (fd < 0)
+		return strerror(errno);
+	if (listen(fd, backlog) < 0) {
+		const char *why = strerror(errno);
+		close(fd);
+		return why;
+	}
+	e->lst.fd = fd;
+	return NULL;
+}
+
+static const char *call_connect(struct replay *r, int role)
+{
+	struct rep_ep *e = &r->ep[role];
+	const struct endpoint_spec *peer = &r->sc->ep[!role];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(peer->port) };
+
+	if (e->conn.fd >= 0)
+		return "connection already exists";
+	if (e->lst.fd >= 0)
+		sock_close(&e->lst);      /* Linux cannot connect a listener: it gives its port up */
+	int fd = bound_socket(r, role);
+	if (fd < 0)
+		return strerror(errno);
+	sa.sin_addr.s_addr = htonl(peer->ip);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
+		const char *why = strerror(errno);
+		close(fd);
+		return why;
+	}
+	e->conn.fd = fd;
+	e->conn.connecting = true;
+	return NULL;
+}
+
+static const char *call_send(struct replay *r, int role, const struct timeline_entry *te)
+{
+	struct rep_ep *e = &r->ep[role];
+	struct sock *s = &e->conn;
+
+	if (s->fd < 0)
+		return "connection does not exist";
+	if (s->shut || s->shut_pending)
+		return "connection closing";
+	size_t n = (size_t)te->bytes;
+	uint8_t *q = sendq_extend(&s->q, n);
+	if (!q) {
+		oom(r);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		q[i] = te->data ? (uint8_t)te->data[i] : payload_pattern_byte(e->sent + i);
+	e->sent += n;
+	sock_flush(s);
+	return NULL;
+}
+
+static const char *call_close(struct replay *r, int role)
+{
+	struct rep_ep *e = &r->ep[role];
+	if (e->conn.fd >= 0)
+		conn_close(&e->conn);
+	else if (e->lst.fd >= 0)
+		sock_close(&e->lst);
+	else
+		return "connection does not exist";
+	return NULL;
+}
+
+static const char *call_abort(struct replay *r, int role)
+{
+	struct rep_ep *e = &r->ep[role];
+	struct sock *s = e->conn.fd >= 0 ? &e->conn : &e->lst;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (s->fd < 0)
+		return "connection does not exist";
+	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	sock_close(s);
+	return NULL;
+}
+
+/* `inject`: the segment sim.c's do_inject forges, numbers relative to each
+ * endpoint's latest SYN, put on the link through the bridge. */
+static void call_inject(struct replay *r, const struct inject_spec *in)
+{
+	static uint8_t big[65536];
+	int from = (int)in->from, to = !from;
+	const struct endpoint_spec *src = &r->sc->ep[from], *dst = &r->sc->ep[to];
+	struct segment s = {
+		.src_ip = src->ip, .dst_ip = dst->ip,
+		.src_port = src->port, .dst_port = dst->port,
+		.seq = r->ep[from].isn + (in->has_seq ? in->seq : 0),
+		.ack = (in->has_ack || (in->flags & TH_ACK)) ? r->ep[to].isn + in->ack : 0,
+		.win = in->has_win ? in->win : (uint16_t)(r->params.window > 65535 ? 65535 : r->params.window),
+		.flags = in->flags,
+		.len = in->len > sizeof(big) ? (uint32_t)sizeof(big) : in->len,
+		.data = (const uint8_t *)in->data,
+		.mss = in->mss,
+	};
+	if (!in->data && s.len) {
+		for (uint32_t i = 0; i < s.len; i++)
+			big[i] = payload_pattern_byte(i);
+		s.data = big;
+	}
+	emit_call(r, from, CALL_INJECT, 0, NULL);
+	if (bridge_inject(&r->br, in->from, from, to, &s) < 0)
+		oom(r);
+}
+
+static void run_entry(struct replay *r, const struct timeline_entry *te)
+{
+	int role = (int)te->who;
+	const char *why = NULL;
+	usec_t t = bridge_now(&r->br);
+
+	if (te->call == CALL_INJECT) {
+		call_inject(r, &te->inject);
+		return;
+	}
+	switch (te->call) {
+	case CALL_LISTEN: why = call_listen(r, role); break;
+	case CALL_CONNECT: why = call_connect(r, role); break;
+	case CALL_SEND: why = call_send(r, role, te); break;
+	case CALL_CLOSE: why = call_close(r, role); break;
+	case CALL_ABORT: why = call_abort(r, role); break;
+	case CALL_INJECT: break;
+	}
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = t, .endpoint = role };
+	ev.u.call.call = te->call;
+	ev.u.call.bytes = te->call == CALL_SEND ? te->bytes : 0;
+	ev.u.call.error = why;
+	trace_emit(&r->tr, &ev);
+}
+
+/* Reads what a connection holds: data events, the peer's FIN (the
+ * endpoint's on_eof close; close() once we have shut down too), errors (the
+ * descriptor is closed: the kernel's states tell the rest). */
+static void conn_read(struct replay *r, int role)
+{
+	struct sock *s = &r->ep[role].conn;
+
+	while (s->fd >= 0 && !s->eof) {
+		ssize_t n = recv(s->fd, r->buf, sizeof(r->buf), MSG_DONTWAIT);
+		if (n > 0) {
+			struct trace_event ev = { .type = TRACE_DATA, .t_us = bridge_now(&r->br), .endpoint = role };
+			ev.u.data.bytes = (uint64_t)n;
+			ev.u.data.data = r->buf;
+			trace_emit(&r->tr, &ev);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			sock_close(s);
+			return;
+		}
+		s->eof = true;
+		if (!s->shut && !s->shut_pending && r->sc->ep[role].on_eof_close) {
+			emit_call(r, role, CALL_CLOSE, 0, NULL);
+			conn_close(s);
+		}
+		if (s->shut)
+			sock_close(s);
+	}
+}
+
+/* One turn over the sockets, without blocking. */
+static void service_sockets(struct replay *r)
+{
+	for (int role = 0; role < NROLES; role++) {
+		struct rep_ep *e = &r->ep[role];
+
+		if (e->lst.fd >= 0 && e->conn.fd < 0) {
+			int fd = accept4(e->lst.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd >= 0) {
+				memset(&e->conn, 0, sizeof(e->conn));
+				e->conn.fd = fd;
+			}
+		}
+		if (e->conn.fd >= 0 && e->conn.connecting) {
+			struct pollfd p = { .fd = e->conn.fd, .events = POLLOUT };
+			if (poll(&p, 1, 0) > 0) {
+				int err = 0;
+				socklen_t len = sizeof(err);
+				getsockopt(e->conn.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+				if (err) {
+					sock_close(&e->conn);
+					continue;
+				}
+				e->conn.connecting = false;
+			}
+		}
+		if (e->conn.fd >= 0 && !e->conn.connecting) {
+			sock_flush(&e->conn);
+			conn_read(r, role);
+		}
+	}
+}
+
+/* ---- the kernel's states --------------------------------------------------------- */
+
+struct tw_query {
+	const struct kstate_change *c;
+	bool found;
+};
+
+static int find_tw(void *ctx, const struct kstate_sock *s)
+{
+	struct tw_query *q = ctx;
+
+	if (s->saddr == q->c->saddr && s->sport == q->c->sport && s->daddr == q->c->daddr &&
+	    s->dport == q->c->dport) {
+		q->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* One kernel change: the state event of the endpoint it belongs to. */
+static int on_change(void *ctx, const struct kstate_change *c)
+{
+	struct replay *r = ctx;
+	int role = -1;
+
+	for (int i = 0; i < NROLES; i++) {
+		const struct endpoint_spec *sp = &r->sc->ep[i], *peer = &r->sc->ep[!i];
+		if (c->saddr == sp->ip && c->sport == sp->port &&
+		    ((c->daddr == 0 && c->dport == 0) || (c->daddr == peer->ip && c->dport == peer->port)))
+			role = i;
+	}
+	if (role < 0 || c->t_ns < r->br.origin_ns)
+		return 0;
+	enum tcp_state to = c->to;
+	if (to == TCPS_CLOSED && (c->linux_from == KSTATE_L_FIN_WAIT2 || c->linux_from == KSTATE_L_CLOSING)) {
+		struct tw_query q = { .c = c };
+		char err[256];
+		int ns = g_hosts.ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
+		if (kstate_sockets(ns, KSTATE_MASK(TCPS_TIME_WAIT), find_tw, &q, err, sizeof(err)) >= 0 && q.found)
+			to = TCPS_TIME_WAIT;
+	}
+	struct rep_ep *e = &r->ep[role];
+	if (to == e->state)
+		return 0;
+	/* A listener's change while the endpoint follows its connection (the
+	 * listener closed at the end) is not the endpoint's. */
+	if (c->daddr == 0 && c->linux_from == KSTATE_L_LISTEN && e->state != TCPS_LISTEN)
+		return 0;
+	struct trace_event ev = { .type = TRACE_STATE, .endpoint = role };
+	ev.t_us = (c->t_ns - r->br.origin_ns) / 1000u;
+	ev.u.state.from = e->state;
+	ev.u.state.to = to;
+	ev.u.state.cause = "kernel";
+	ev.u.state.arc = NULL;
+	e->state = to;
+	r->n_states++;
+	trace_emit(&r->tr, &ev);
+	return 0;
+}
+
+/* ---- the run --------------------------------------------------------------------- */
+
+static bool done_state(enum tcp_state s)
+{
+	return s == TCPS_CLOSED || s == TCPS_TIME_WAIT || s == TCPS_LISTEN;
+}
+
+/* States in which the kernel retransmits something. */
+static bool waiting_state(enum tcp_state s)
+{
+	return s == TCPS_SYN_SENT || s == TCPS_SYN_RECEIVED || s == TCPS_FIN_WAIT_1 || s == TCPS_CLOSING ||
+	       s == TCPS_LAST_ACK;
+}
+
+/* Timeline entries in time order, file order kept at one instant. */
+static size_t *timeline_order(const struct scenario *sc)
+{
+	size_t *o = malloc((sc->n_timeline ? sc->n_timeline : 1) * sizeof(*o));
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		size_t j = i;
+		while (j > 0 && sc->timeline[o[j - 1]].at > sc->timeline[i].at) {
+			o[j] = o[j - 1];
+			j--;
+		}
+		o[j] = i;
+	}
+	return o;
+}
+
+/* `wait: established` as a blocking application sees it: the endpoint's
+ * connection is being opened (connect in progress), or it listens and has
+ * accepted nothing yet. Without a connection or a listener the call is made
+ * now (and fails). */
+static bool must_wait(const struct replay *r, const struct timeline_entry *te)
+{
+	const struct rep_ep *e = &r->ep[te->who];
+	if (!te->wait_established || te->call == CALL_INJECT)
+		return false;
+	if (e->conn.fd >= 0)
+		return e->conn.connecting;
+	return e->lst.fd >= 0;
+}
+
+/* Makes the waiting calls whose connection is now established (or gone),
+ * in the order they came due; *n_parked shrinks. Returns whether one ran. */
+static bool run_released(struct replay *r, const struct timeline_entry **parked, size_t *n_parked)
+{
+	size_t kept = 0;
+	bool ran = false;
+	for (size_t i = 0; i < *n_parked; i++) {
+		if (must_wait(r, parked[i])) {
+			parked[kept++] = parked[i];
+			continue;
+		}
+		run_entry(r, parked[i]);
+		ran = true;
+	}
+	*n_parked = kept;
+	return ran;
+}
+
+/* The loop; returns 0, or -1 with r->err set. */
+static int run_loop(struct replay *r, struct replay_stats *st)
+{
+	const struct scenario *sc = r->sc;
+	size_t *order = timeline_order(sc), next = 0, n_parked = 0;
+	const struct timeline_entry **parked = calloc(sc->n_timeline ? sc->n_timeline : 1, sizeof *parked);
+	usec_t last_at = 0, delay = 0;
+
+	if (!order || !parked) {
+		free(order);
+		free(parked);
+		oom(r);
+		return -1;
+	}
+	for (size_t i = 0; i < sc->n_timeline; i++)
+		if (sc->timeline[i].at > last_at)
+			last_at = sc->timeline[i].at;
+	for (int i = 0; i < NROLES; i++)
+		if (sc->link.dir[i].delay + sc->link.dir[i].jitter > delay)
+			delay = sc->link.dir[i].delay + sc->link.dir[i].jitter;
+	usec_t quiet = 3 * delay + USEC_PER_SEC;
+
+	while (!r->failed) {
+		usec_t now = bridge_now(&r->br);
+		bool ran = run_released(r, parked, &n_parked);
+		while (next < sc->n_timeline && sc->timeline[order[next]].at <= now) {
+			const struct timeline_entry *te = &sc->timeline[order[next++]];
+			if (must_wait(r, te)) {
+				parked[n_parked++] = te;
+				continue;
+			}
+			run_entry(r, te);
+			ran = true;
+		}
+		/* The changes the calls made, before the segments they send are
+		 * read from the TUNs. */
+		if (ran && kstate_read(r->ks, on_change, r) < 0) {
+			snprintf(r->err, r->errlen, "%s: reading the kernel's states: %s", sc->path, strerror(errno));
+			r->failed = true;
+			break;
+		}
+		if (sc->has_until && now >= sc->until) {
+			st->stopped_by_until = true;
+			break;
+		}
+		if (next == sc->n_timeline) {
+			struct bridge_stats bs;
+			bridge_stats(&r->br, &bs);
+			bool done = true, waiting = false;
+			for (int i = 0; i < NROLES; i++) {
+				done &= done_state(r->ep[i].state) && r->ep[i].conn.fd < 0;
+				waiting |= waiting_state(r->ep[i].state);
+			}
+			done &= n_parked == 0;
+			usec_t idle = now > r->last_event ? now - r->last_event : 0;
+			if (done && bs.in_flight == 0 && idle >= SETTLE_US)
+				break;
+			if (!waiting && idle >= quiet) {
+				st->quiet_end = true;
+				break;
+			}
+			if (now >= last_at + CAP_US) {
+				st->quiet_end = true;
+				break;
+			}
+		}
+		int timeout = LOOP_MS;
+		if (next < sc->n_timeline) {
+			usec_t at = sc->timeline[order[next]].at;
+			usec_t ms = at > now ? (at - now) / USEC_PER_MS : 0;
+			if (ms < (usec_t)timeout)
+				timeout = (int)ms;
+		}
+		if (bridge_poll(&r->br, timeout) < 0) {
+			snprintf(r->err, r->errlen, "%s: bridge: %s", sc->path, bridge_error(&r->br));
+			r->failed = true;
+			break;
+		}
+		service_sockets(r);
+		if (kstate_read(r->ks, on_change, r) < 0) {
+			snprintf(r->err, r->errlen, "%s: reading the kernel's states: %s", sc->path, strerror(errno));
+			r->failed = true;
+		}
+	}
+	/* Whatever the kernel reported up to now. */
+	if (!r->failed)
+		kstate_read(r->ks, on_change, r);
+	st->end_us = bridge_now(&r->br);
+	free(order);
+	free(parked);
+	return r->failed ? -1 : 0;
+}
+
+static void print_summary(FILE *out, const struct scenario *sc, const struct replay_stats *st)
+{
+	char t[32];
+	time_format(st->end_us, t);
+	fprintf(out, "%s: replayed on Linux, %llu segments sent (%llu dropped), %llu kernel state changes, "
+		     "ended at %s s%s: ok\n",
+		sc->name, (unsigned long long)st->segments_sent, (unsigned long long)st->segments_dropped,
+		(unsigned long long)st->states, t,
+		st->stopped_by_until ? " (until)" : st->quiet_end ? " (quiet)" : "");
+}
+
+void replay_tap(struct trace_sink sink)
+{
+	g_tap = sink;
+}
+
+/* The pictures of a replay, into its set: those of a run, drawn from the
+ * kernels' trace. */
+static int write_graphs(struct replay *r, struct out_set *set, char *err, size_t errlen)
+{
+	char name[TMPFILES_NAME_MAX + 1];
+
+	snprintf(name, sizeof(name), "%s.kernel.states.svg", r->sc->base);
+	if (graph_put(set, name, &r->log, false, "svg", err, errlen) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.kernel.ladder.svg", r->sc->base);
+	return graph_put(set, name, &r->log, true, "svg", err, errlen);
+}
+
+/* Makes the hosts and the tracing instance, and tells the signal handler
+ * of them, with the signals held back from before the first is made until
+ * the handler knows of both: a signal at any time finds everything there
+ * is to remove (it is handled once they are made, or once the making
+ * failed and removed its part). Returns 0, or -1 with err set. */
+static int make_hosts(struct replay *r, const char *run_id, char *err, size_t errlen)
+{
+	const struct scenario *sc = r->sc;
+	sigset_t old;
+	int rc = -1;
+
+	tmpfiles_block(&old);
+	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0 &&
+	    kstate_open(&r->ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0) {
+		snprintf(g_instance, sizeof(g_instance), "%s", kstate_instance_dir(r->ks));
+		g_ks_fd = kstate_fd(r->ks);
+		rc = 0;
+	}
+	tmpfiles_unblock(&old);
+	return rc;
+}
+
+int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct replay_stats *st,
+	       char *err, size_t errlen)
+{
+	static unsigned counter;
+	struct replay *r = calloc(1, sizeof(*r));
+	struct json_out *jo = NULL;
+	struct pcap_out *po = NULL;
+	FILE *jf = NULL, *pf;
+	char run_id[HOSTS_RUN_ID_MAX + 1], cant[512], name[TMPFILES_NAME_MAX + 1];
+	sigset_t old;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (!r) {
+		snprintf(err, errlen, "%s: out of memory", sc->path);
+		return -1;
+	}
+	r->sc = sc;
+	r->err = err;
+	r->errlen = errlen;
+	for (int i = 0; i < NROLES; i++) {
+		r->ep[i].lst.fd = r->ep[i].conn.fd = -1;
+		r->ep[i].state = TCPS_CLOSED;
+	}
+	tcp_params_resolve(sc->profile, &sc->tcp, &r->params);
+	trace_init(&r->tr);
+	trace_log_init(&r->log, &r->tr);
+	for (int i = 0; i < NROLES; i++)
+		if (trace_add_endpoint(&r->tr, role_name((enum role)i), sc->ep[i].ip, sc->ep[i].port, 0) < 0) {
+			snprintf(err, errlen, "%s: out of memory", sc->path);
+			goto out;
+		}
+	trace_add_sink(&r->tr, trace_log_sink(&r->log));
+	trace_add_sink(&r->tr, (struct trace_sink){ watch_event, r, 0 });
+	snprintf(name, sizeof(name), "%s.kernel.trace.jsonl", sc->base);
+	if (!(jf = out_set_fopen(set, name, err, errlen)))
+		goto out;
+	if (!(jo = json_out_new(jf))) {
+		snprintf(err, errlen, "%s: out of memory", sc->path);
+		goto out;
+	}
+	trace_add_sink(&r->tr, json_out_sink(jo));
+	snprintf(name, sizeof(name), "%s.kernel.pcap", sc->base);
+	if (!(pf = out_set_fopen(set, name, err, errlen)) || !(po = pcap_out_open_stream(pf, err, errlen)))
+		goto out;
+	trace_add_sink(&r->tr, pcap_out_sink(po));
+	if (g_tap.event)
+		trace_add_sink(&r->tr, g_tap);
+
+	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
+	if (make_hosts(r, run_id, err, errlen) < 0)
+		goto out;
+	if (replay_apply_timers(&g_hosts, &r->params, cant, sizeof(cant), err, errlen) < 0)
+		goto out;
+	if (out && cant[0])
+		fprintf(out, "tcpsim replay: %s: Linux cannot follow: %s\n", sc->name, cant);
+
+	struct bridge_config bc = {
+		.link = &sc->link, .seed = sc->seed, .trace = &r->tr,
+		.tun_fd = { g_hosts.tun_fd[HOSTS_A], g_hosts.tun_fd[HOSTS_B] },
+		.endpoint = { ROLE_CLIENT, ROLE_SERVER },
+	};
+	if (bridge_init(&r->br, &bc, err, errlen) < 0)
+		goto out;
+	r->br_ok = true;
+
+	struct trace_event sev = { .type = TRACE_SCENARIO, .t_us = 0, .endpoint = -1 };
+	sev.u.scenario.name = sc->name;
+	sev.u.scenario.summary = sc->summary;
+	sev.u.scenario.seed = sc->seed;
+	sev.u.scenario.profile = profile_name(sc->profile);
+	trace_emit(&r->tr, &sev);
+
+	if (run_loop(r, st) < 0)
+		goto out;
+	struct bridge_stats bs;
+	bridge_stats(&r->br, &bs);
+	st->segments_sent = bs.sent;
+	st->segments_dropped = bs.dropped;
+	st->states = r->n_states;
+
+	struct trace_event rev = { .type = TRACE_RESULT, .t_us = st->end_us, .endpoint = -1 };
+	rev.u.result.ok = true;
+	trace_emit(&r->tr, &rev);
+
+	int bad = json_out_finish(jo);
+	jo = NULL;
+	bad |= fclose(jf);
+	jf = NULL;
+	if (bad) {
+		snprintf(err, errlen, "%s/%s.kernel.trace.jsonl: write failed", set->dir, sc->base);
+		goto out;
+	}
+	bad = pcap_out_close(po, err, errlen);
+	po = NULL;
+	if (bad || write_graphs(r, set, err, errlen) < 0)
+		goto out;
+	if (out) {
+		ladder_write_text(out, &r->log);
+		print_summary(out, sc, st);
+	}
+	rc = 0;
+out:
+	/* The handler must find the instance and the hosts whole, or gone. */
+	tmpfiles_block(&old);
+	for (int i = 0; i < NROLES; i++) {
+		sock_close(&r->ep[i].conn);
+		sock_close(&r->ep[i].lst);
+	}
+	if (r->br_ok)
+		bridge_free(&r->br);
+	g_ks_fd = -1;
+	if (r->ks && kstate_close(r->ks) < 0 && rc == 0) {
+		snprintf(err, errlen, "%s: removing the tracing instance: %s", sc->path, strerror(errno));
+		rc = -1;
+	}
+	g_instance[0] = '\0';
+	if (hosts_destroy(&g_hosts) < 0 && rc == 0) {
+		snprintf(err, errlen, "%s: removing the namespaces: %s", sc->path, strerror(errno));
+		rc = -1;
+	}
+	tmpfiles_unblock(&old);
+	if (jo)
+		json_out_finish(jo);
+	if (jf)
+		fclose(jf);
+	if (po) {
+		char e2[256];
+		pcap_out_close(po, e2, sizeof(e2));
+	}
+	trace_log_free(&r->log);
+	trace_free(&r->tr);
+	free(r);
+	if (out)
+		fflush(out);
+	return rc;
+}

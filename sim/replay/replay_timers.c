@@ -1,0 +1,94 @@
+/* replay_timers.c - the scenario's timers as the replay's namespaces'
+ * sysctls (replay_timers.h). Out of replay.c, which runs the exchange. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/duration.h"
+#include "replay/replay_timers.h"
+
+/* Writes v to net.ipv4.NAME of the calling thread's namespace. Returns 0,
+ * or -1 with errno set. */
+static int write_sysctl(const char *name, long v)
+{
+	char path[128], text[32];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	int n = snprintf(text, sizeof(text), "%ld\n", v);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t k = write(fd, text, (size_t)n);
+	close(fd);
+	return k == n ? 0 : -1;
+}
+
+static long clamp(long v, long lo, long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Appends ", what" to a list. */
+static void add_item(char *list, size_t cap, const char *what)
+{
+	size_t n = strlen(list);
+	snprintf(list + n, cap - n, "%s%s", n ? ", " : "", what);
+}
+
+int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *cant, size_t cantlen, char *err,
+			size_t errlen)
+{
+	long fin = p->fin_wait_2_timeout ? (long)((p->fin_wait_2_timeout + USEC_PER_SEC - 1) / USEC_PER_SEC) : 60;
+	const struct {
+		const char *name;
+		long v;
+	} set[] = {
+		{ "tcp_syn_retries", clamp(p->syn_retries, 1, 127) },
+		{ "tcp_synack_retries", clamp(p->synack_retries, 1, 255) },
+		{ "tcp_retries2", clamp(p->retries, 0, 255) },
+		{ "tcp_fin_timeout", clamp(fin, 1, 1000000) },
+	};
+	char item[96], a[32], b[32];
+
+	for (int h = 0; h < 2; h++) {
+		if (hosts_enter(hosts, h) < 0) {
+			snprintf(err, errlen, "entering %s: %s", hosts->name[h], strerror(errno));
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+			if (write_sysctl(set[i].name, set[i].v) < 0) {
+				snprintf(err, errlen, "%s: net.ipv4.%s: %s", hosts->name[h], set[i].name,
+					 strerror(errno));
+				hosts_leave(hosts);
+				return -1;
+			}
+		hosts_leave(hosts);
+	}
+	cant[0] = '\0';
+	const struct {
+		const char *name;
+		usec_t v, linux_v;
+	} fixed[] = {
+		{ "rto_initial", p->rto_initial, 1 * USEC_PER_SEC },
+		{ "rto_min", p->rto_min, 200 * USEC_PER_MS },
+		{ "rto_max", p->rto_max, 120 * USEC_PER_SEC },
+		{ "time_wait", p->time_wait, 60 * USEC_PER_SEC },
+	};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (fixed[i].v != fixed[i].linux_v) {
+			time_format(fixed[i].v, a);
+			time_format(fixed[i].linux_v, b);
+			snprintf(item, sizeof(item), "%s %ss (Linux: %ss)", fixed[i].name, a, b);
+			add_item(cant, cantlen, item);
+		}
+	if (p->syn_retries != set[0].v || p->synack_retries != set[1].v || p->retries != set[2].v)
+		add_item(cant, cantlen, "retry counts beyond Linux's range");
+	if (!p->fin_wait_2_timeout)
+		add_item(cant, cantlen, "no FIN_WAIT_2 timeout (Linux: 60s for orphans)");
+	if (p->user_timeout)
+		add_item(cant, cantlen, "user_timeout");
+	if (p->mss != 1460 || p->window != 65535)
+		add_item(cant, cantlen, "mss/window (the kernel's own)");
+	return 0;
+}
+

@@ -1,0 +1,156 @@
+/* tcp.h - one TCP endpoint's connection state machine, RFC 9293 section 3.10.
+ *
+ * Event processing is split as the RFC splits it: user calls (tcp_user.c,
+ * sections 3.10.1-3.10.6), segment arrival (tcp_input.c, section 3.10.7) and
+ * timeouts (tcp_timer.c, section 3.10.8, with RFC 6298 for the retransmission
+ * timer). tcp_output.c builds and sends segments. tcb_set_state() in
+ * tcp_tcb.c is the one place that changes state, and it emits the trace event.
+ *
+ * The state machine knows no output file: it talks to the world through the
+ * stack (stack.h), which owns the TCBs, the clock and the link. */
+#ifndef TCPSIM_TCP_H
+#define TCPSIM_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include "base/duration.h"
+#include "scenario/scenario.h"
+#include "proto/segment.h"
+#include "tcp/sndbuf.h"
+#include "proto/tcp_state.h"
+#include "trace/trace.h"
+
+struct stack;
+
+/* The out-of-order queue: segments (their text) that begin beyond RCV.NXT. */
+struct ooo_seg {
+	struct ooo_seg *next;
+	uint32_t seq;                 /* first byte */
+	uint32_t len;
+	bool fin;                     /* a FIN follows the last byte */
+	uint8_t data[];
+};
+
+/* A member added here must be named in TCB_IN_TIME_WAIT (tw_rec.h), with
+ * what a connection in TIME_WAIT keeps of it: the build fails until it is. */
+struct tcb {
+	uint32_t id;                  /* index in the stack's pool */
+	uint32_t gen;                 /* bumped when the slot is reused */
+	bool in_use;
+	enum tcp_state state;
+	int ep;                       /* the stack endpoint (and trace endpoint) it belongs to */
+	bool listener;                /* a LISTEN TCB that accepts: stays in LISTEN */
+	bool passive;                 /* reached SYN-RECEIVED from LISTEN (MUST-11) */
+
+	uint32_t local_ip, remote_ip;
+	uint16_t local_port, remote_port;
+
+	/* Send sequence space (section 3.3.1). */
+	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+	uint32_t snd_max;             /* highest sequence number sent + 1 */
+	/* Receive sequence space. */
+	uint32_t irs, rcv_nxt, rcv_wnd;
+
+	uint32_t snd_mss;             /* what we may put in one segment */
+	struct sndbuf snd;            /* from SND.UNA's byte on (after the SYN) */
+	uint32_t snd_buf_seq;         /* sequence number of the first byte snd holds */
+	bool fin_queued;              /* CLOSE: a FIN follows the queued data */
+	bool fin_sent;
+	uint32_t fin_seq;             /* the FIN's sequence number, once sent */
+	bool close_deferred;          /* CLOSE in SYN-RECEIVED with data queued (U06) */
+	bool ack_now;                 /* an ACK is owed: send one unless data carries it */
+	bool peer_fin;                /* the peer's FIN was received */
+	struct ooo_seg *ooo;
+
+	/* Retransmission timer, RFC 6298. */
+	usec_t srtt, rttvar, rto;
+	bool have_rtt;
+	bool rtt_timing;              /* one segment timed at a time (Karn) */
+	uint32_t rtt_seq;
+	usec_t rtt_start;
+	int rtx_count;                /* retransmissions of the current front segment */
+	bool syn_retransmitted;       /* RFC 6298 (5.7) */
+	uint32_t recover;             /* after a timeout: resend one segment per ACK up to here */
+
+	usec_t timer_due[TIMER_KINDS];
+	uint32_t timer_gen[TIMER_KINDS];
+	bool timer_on[TIMER_KINDS];
+	bool half_duplex;             /* after CLOSE, arriving data draws a RST (T30) */
+	bool eof_close;               /* the app read EOF and closes once this segment is processed */
+	bool in_listen_queue;         /* counted in stack.syn_received */
+	bool settle;                  /* in stack.settle */
+	uint32_t tw_rec;              /* its TIME_WAIT record + 1, 0: none */
+	uint32_t oow_ack_ms;          /* linux: its last out-of-window ACK, in ms + 1 (0: none);
+					 fills a hole: the TCB is the hot path's */
+	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
+};
+
+/* tcp_tcb.c: state and timers -------------------------------------------- */
+
+/* The one place where a TCB changes state. Emits the trace event with the
+ * cause ("rcv SYN") and the row of docs/state-table.md ("T04"). Entering
+ * CLOSED stops every timer and releases the TCB: the caller must not touch
+ * tcb afterwards. */
+void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const char *cause, const char *arc);
+void tcb_timer_set(struct stack *st, struct tcb *tcb, enum timer_kind k, usec_t after);
+void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k);
+void tcb_timers_cancel_all(struct stack *st, struct tcb *tcb);
+/* A row of the state table that keeps the state (S01..S18, T32, T33, T41,
+ * T52a-f): emits an `arc` trace event for endpoint ep. */
+void tcp_note_arc(struct stack *st, int ep, enum tcp_state state, const char *arc, const char *cause);
+
+/* tcp_user.c: user calls, section 3.10.1-3.10.5 ---------------------------
+ * Each returns 0, or a negative error whose text tcp_error_text() gives
+ * ("connection already exists"): errors are reported, never fatal. */
+enum tcp_error {
+	TCP_OK = 0,
+	TCP_ERR_EXISTS = -1,          /* connection already exists */
+	TCP_ERR_NOCONN = -2,          /* connection does not exist */
+	TCP_ERR_CLOSING = -3,         /* connection closing */
+	TCP_ERR_NOMEM = -4,
+};
+const char *tcp_error_text(int err);
+/* The error `call` would return on tcb (NULL: the endpoint has no TCB),
+ * without doing it: TCP_OK when the call is allowed in that state. */
+int tcp_call_error(const struct tcb *tcb, enum user_call call);
+
+int tcp_open_passive(struct stack *st, struct tcb *tcb);
+int tcp_open_active(struct stack *st, struct tcb *tcb);
+int tcp_send(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len);
+int tcp_close(struct stack *st, struct tcb *tcb);
+int tcp_abort(struct stack *st, struct tcb *tcb);
+
+/* tcp_input.c: SEGMENT ARRIVES, section 3.10.7 --------------------------- */
+
+/* seg arrived for tcb (found by the stack's demultiplexing; a LISTEN TCB for
+ * a SYN to a listener is a fresh copy of the listener). */
+void tcp_input(struct stack *st, struct tcb *tcb, const struct segment *seg);
+/* No TCB at all: the CLOSED state's answer (section 3.10.7.1), sent from the
+ * endpoint `ep` the segment was addressed to. */
+void tcp_input_closed(struct stack *st, int ep, const struct segment *seg);
+
+/* tcp_oow.c: the linux profile's limit on out-of-window ACKs --------------- */
+
+/* __tcp_oow_rate_limited(): whether the challenge ACK tcb would send now is
+ * skipped (one per 500 ms); false in the rfc9293 profile. */
+bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb);
+/* tcp_oow_rate_limited(): the same for the ACK of an unacceptable segment,
+ * which is limited only when seg carries no data or a SYN. */
+bool tcp_oow_rate_limited(struct stack *st, struct tcb *tcb, const struct segment *seg);
+
+/* tcp_timer.c: timeouts, section 3.10.8 ---------------------------------- */
+void tcp_timeout(struct stack *st, struct tcb *tcb, enum timer_kind k);
+
+/* tcp_output.c ----------------------------------------------------------- */
+
+/* Sends what the window allows of the queued data and FIN, or an ACK when
+ * one is owed and nothing else carried it. */
+void tcp_output(struct stack *st, struct tcb *tcb);
+/* Sends <SEQ=seq><ACK=ack><CTL=flags> from tcb's addresses. */
+void tcp_send_control(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags);
+/* Sends the segment that starts at seq again (SYN, SYN-ACK, data, FIN). */
+void tcp_retransmit_front(struct stack *st, struct tcb *tcb);
+/* RFC 6298: a new RTT sample, in microseconds. */
+void tcp_rtt_sample(struct stack *st, struct tcb *tcb, usec_t r);
+#endif

@@ -1,0 +1,166 @@
+/* trace.h - every observable thing in a run is a trace event.
+ *
+ * The simulator (and, later, the replay) emits events; the sinks attached to
+ * the trace (JSON-lines writer, pcap writer, the in-memory log that the ladder,
+ * the graphs and the expectation check read) consume them in order. Nothing
+ * downstream of the trace knows a TCB. */
+#ifndef TCPSIM_TRACE_H
+#define TCPSIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/duration.h"
+#include "proto/segment.h"
+#include "proto/tcp_state.h"
+#include "base/user_call.h"
+
+enum trace_type {
+	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT,
+	TRACE_ARC,        /* a row of the state table that changes no state (S01, T32, T52a, ...) */
+};
+
+enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
+
+enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER };
+#define TIMER_KINDS 4
+enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
+
+/* A name the trace speaks of: "client", "server", "client#3". The name is
+ * the base name alone when instance is 0, else "name#instance";
+ * trace_endpoint_name() spells it. Base names have static storage (literals)
+ * and sit once in the trace's table: a million endpoints cost no strings,
+ * and 16 bytes each. */
+struct trace_endpoint {
+	uint32_t ip;
+	uint32_t isn;
+	uint32_t instance;
+	uint16_t port;
+	uint16_t name;                /* index in trace.names */
+};
+
+/* Strings an event points to: the causes, arcs and errors are string
+ * literals (static storage) that a sink may keep; payloads (seg.data,
+ * data.data) and result failures are valid during the callback only. */
+struct trace_event {
+	enum trace_type type;
+	usec_t t_us;
+	int endpoint;                 /* call, state, timer, data: index in trace.endpoints */
+	union {
+		struct {
+			const char *name;
+			const char *summary;   /* may be NULL */
+			uint64_t seed;
+			const char *profile;
+		} scenario;
+		struct {
+			enum user_call call;
+			uint64_t bytes;        /* send */
+			const char *error;     /* NULL, or why the call failed */
+		} call;
+		struct {
+			enum tcp_state from, to;
+			const char *cause;     /* "rcv SYN", "close", "timeout 2MSL" */
+			const char *arc;       /* "T15" */
+		} state;
+		struct {
+			int src, dst;          /* endpoint indexes */
+			enum seg_event event;
+			bool forged;           /* put on the link by `inject` */
+			struct segment seg;    /* seg.data valid during the callback only */
+			const uint8_t *raw;    /* the packet as it was on the wire (replay), or NULL;
+						  valid during the callback only */
+			uint32_t raw_len;
+			const char *reason;    /* a drop by a host, not the link ("backlog full"); else NULL */
+		} segment;
+		struct {
+			enum timer_kind timer;
+			enum timer_event event;
+			usec_t due;            /* set: when it will fire */
+		} timer;
+		struct {
+			uint64_t bytes;
+			const uint8_t *data;   /* valid during the callback only */
+		} data;
+		struct {
+			enum tcp_state state;  /* the state it happened in (and stays in) */
+			const char *arc;       /* "S11" */
+			const char *cause;     /* "rcv RST in window" */
+		} arc;
+		struct {
+			bool ok;
+			const char *const *failures;
+			size_t n_failures;
+		} result;
+	} u;
+};
+
+struct trace;
+
+struct trace_sink {
+	void (*event)(void *ctx, const struct trace *tr, const struct trace_event *ev);
+	void *ctx;
+	uint32_t mask;               /* the events it wants (trace_bit); 0: every event */
+};
+
+/* The bit of an event kind in a sink's mask: one per type, and one per
+ * segment event (send, deliver, drop, duplicate) instead of TRACE_SEGMENT's. */
+static inline uint32_t trace_bit(enum trace_type type) { return 1u << type; }
+static inline uint32_t trace_seg_bit(enum seg_event e) { return 1u << (8 + e); }
+#define TRACE_ALL_BITS 0xffffffffu
+static inline uint32_t trace_event_bit(const struct trace_event *ev)
+{
+	return ev->type == TRACE_SEGMENT ? trace_seg_bit(ev->u.segment.event) : trace_bit(ev->type);
+}
+
+#define TRACE_MAX_SINKS 8
+#define TRACE_MAX_NAMES 16
+
+struct trace {
+	struct trace_endpoint *endpoints;
+	size_t n_endpoints, cap_endpoints;
+	const char *names[TRACE_MAX_NAMES];   /* the endpoints' base names */
+	size_t n_names;
+	struct trace_sink sinks[TRACE_MAX_SINKS];
+	size_t n_sinks;
+	uint32_t wanted;             /* the union of the sinks' masks */
+	uint32_t shown;              /* the K of the client#K a two-party picture shows; 0: the first */
+};
+
+/* Whether any sink wants events of this bit: an emitter may skip building
+ * the event when none does (a run of a million connections with only the
+ * pcap attached builds no timer events). */
+static inline bool trace_wants(const struct trace *tr, uint32_t bit) { return (tr->wanted & bit) != 0; }
+
+void trace_init(struct trace *tr);
+void trace_free(struct trace *tr);
+/* Returns the new endpoint's index, or -1 when out of memory or past
+ * TRACE_MAX_NAMES different names. name must have static storage; instance
+ * 0 names it `name`, k > 0 "name#k". */
+int trace_add_instance(struct trace *tr, const char *name, uint32_t instance, uint32_t ip, uint16_t port,
+		       uint32_t isn);
+static inline int trace_add_endpoint(struct trace *tr, const char *name, uint32_t ip_, uint16_t port_, uint32_t isn_)
+{
+	return trace_add_instance(tr, name, 0, ip_, port_, isn_);
+}
+#define TRACE_NAME_MAX 32
+/* Endpoint i's name ("server#3") in buf, which it returns; "?" for no endpoint. */
+const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NAME_MAX]);
+/* Endpoint i's role (ROLE_CLIENT for "client", ROLE_SERVER for "server")
+ * and instance K (0 for the plain name), whether the endpoint was added as
+ * ("client", K) or whole as "client#K"; -1 for any other name or index. */
+int trace_endpoint_role(const struct trace *tr, int i, uint32_t *instance);
+/* The two endpoints a two-party picture shows: the client ("client", else
+ * client#K for K = tr->shown, else the first "client#K") and its server (the
+ * peer by name, "server#K" for "client#K", else "server", else the first
+ * "server#K"); -1 when none. */
+void trace_pick_pair(const struct trace *tr, int *client, int *server);
+void trace_add_sink(struct trace *tr, struct trace_sink sink);
+/* Hands ev to every sink that wants it, in the order they were added. */
+void trace_emit(struct trace *tr, const struct trace_event *ev);
+
+const char *seg_event_name(enum seg_event e);
+const char *timer_kind_name(enum timer_kind k);
+const char *timer_event_name(enum timer_event e);
+
+#endif

@@ -1,0 +1,310 @@
+/* trace_log.c - the trace kept in memory (a sink that copies every event), and
+ * the relative sequence numbers the ladder and the expectation check print. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "trace/trace_log.h"
+
+/* An empty log reading endpoint names from tr. */
+void trace_log_init(struct trace_log *log, const struct trace *tr)
+{
+	memset(log, 0, sizeof *log);
+	log->trace = tr;
+}
+
+/* Frees the strings a stored event owns (see copy_strings). */
+static void free_event_strings(struct trace_event *ev)
+{
+	if (ev->type == TRACE_SCENARIO) {
+		free((char *)ev->u.scenario.name);
+		free((char *)ev->u.scenario.summary);
+		free((char *)ev->u.scenario.profile);
+	}
+}
+
+/* Frees the events and every string the log owns; the log is empty after. */
+void trace_log_free(struct trace_log *log)
+{
+	for (size_t i = 0; i < log->n; i++)
+		free_event_strings(&log->ev[i]);
+	free(log->ev);
+	free(log->summary);
+	free(log->name);
+	free(log->profile);
+	memset(log, 0, sizeof *log);
+}
+
+/* A copy of s (NULL stays NULL); sets *failed when out of memory. */
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*failed = true;
+	return d;
+}
+
+/* Replaces the strings ev points to by copies it owns, and forgets the
+ * pointers that are only valid during the callback (payloads, failures).
+ * Returns -1 when a copy could not be made (the pointer is then NULL). */
+static int copy_strings(struct trace_event *ev)
+{
+	bool failed = false;
+
+	switch (ev->type) {
+	case TRACE_SCENARIO:
+		ev->u.scenario.name = dup_or_null(ev->u.scenario.name, &failed);
+		ev->u.scenario.summary = dup_or_null(ev->u.scenario.summary, &failed);
+		ev->u.scenario.profile = dup_or_null(ev->u.scenario.profile, &failed);
+		break;
+	case TRACE_SEGMENT:
+		ev->u.segment.seg.data = NULL;
+		ev->u.segment.raw = NULL;
+		ev->u.segment.raw_len = 0;
+		break;
+	case TRACE_DATA:
+		ev->u.data.data = NULL;
+		break;
+	case TRACE_RESULT:
+		ev->u.result.failures = NULL;
+		ev->u.result.n_failures = 0;
+		break;
+	default:
+		break;
+	}
+	return failed ? -1 : 0;
+}
+
+/* Keeps the scenario's name, summary and profile in the log's own copies. */
+static int remember_scenario(struct trace_log *log, const struct trace_event *ev)
+{
+	bool failed = false;
+
+	free(log->name);
+	free(log->summary);
+	free(log->profile);
+	log->name = dup_or_null(ev->u.scenario.name, &failed);
+	log->summary = dup_or_null(ev->u.scenario.summary, &failed);
+	log->profile = dup_or_null(ev->u.scenario.profile, &failed);
+	return failed ? -1 : 0;
+}
+
+/* Makes room for one more event. Returns -1 when out of memory. */
+static int grow(struct trace_log *log)
+{
+	size_t cap;
+	struct trace_event *ev;
+
+	if (log->n < log->cap)
+		return 0;
+	cap = log->cap ? log->cap * 2 : 256;
+	ev = realloc(log->ev, cap * sizeof *ev);
+	if (!ev)
+		return -1;
+	log->ev = ev;
+	log->cap = cap;
+	return 0;
+}
+
+/* The sink: appends a copy of ev. Out of memory marks the log incomplete. */
+/* Whether endpoint i's events are kept (-1, no endpoint: yes). */
+static bool kept(const struct trace_log *log, int i)
+{
+	if (i < 0)
+		return true;
+	for (int k = 0; k < log->n_keep; k++)
+		if (log->keep[k] == i)
+			return true;
+	return false;
+}
+
+static void trace_log_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
+{
+	struct trace_log *log = ctx;
+	struct trace_event *copy;
+
+	if (!log->trace)
+		log->trace = tr;
+	if (log->n_keep > 0 &&
+	    (ev->type == TRACE_SEGMENT ? !kept(log, ev->u.segment.src) || !kept(log, ev->u.segment.dst)
+				       : ev->endpoint >= 0 && !kept(log, ev->endpoint)))
+		return;
+	if (ev->type == TRACE_SCENARIO && remember_scenario(log, ev) < 0)
+		log->out_of_memory = true;
+	if (grow(log) < 0) {
+		log->out_of_memory = true;
+		return;
+	}
+	copy = &log->ev[log->n++];
+	*copy = *ev;
+	if (copy_strings(copy) < 0)
+		log->out_of_memory = true;
+}
+
+/* The sink to attach to the trace; log must outlive the run. */
+void trace_log_keep(struct trace_log *log, const int *eps, int n)
+{
+	log->n_keep = n < 3 ? n : 3;
+	for (int i = 0; i < log->n_keep; i++)
+		log->keep[i] = eps[i];
+}
+
+struct trace_sink trace_log_sink(struct trace_log *log)
+{
+	return (struct trace_sink){ .event = trace_log_event, .ctx = log };
+}
+
+/* True when a and b are segment events about the same segment. */
+static bool same_segment(const struct trace_event *a, const struct trace_event *b)
+{
+	const struct segment *x = &a->u.segment.seg, *y = &b->u.segment.seg;
+
+	return a->u.segment.src == b->u.segment.src && a->u.segment.dst == b->u.segment.dst &&
+	       x->seq == y->seq && x->ack == y->ack && x->flags == y->flags && x->len == y->len;
+}
+
+/* True when ev is a segment event of kind e. */
+static bool is_seg_event(const struct trace_event *ev, enum seg_event e)
+{
+	return ev->type == TRACE_SEGMENT && ev->u.segment.event == e;
+}
+
+/* Pairs drop event `drop` with the latest send before it that matches it
+ * and is not paired yet. */
+static void pair_drop(const struct trace_log *log, size_t drop, size_t *pair)
+{
+	for (size_t i = drop; i-- > 0;) {
+		const struct trace_event *ev = &log->ev[i];
+		if (is_seg_event(ev, SEGEV_SEND) && pair[i] == TRACE_LOG_NO_DROP && same_segment(ev, &log->ev[drop])) {
+			pair[i] = drop;
+			return;
+		}
+	}
+}
+
+/* See trace_log.h: each dropped send's drop event. */
+size_t *trace_log_drops(const struct trace_log *log)
+{
+	size_t *pair = malloc((log->n ? log->n : 1) * sizeof *pair);
+
+	if (!pair)
+		return NULL;
+	for (size_t i = 0; i < log->n; i++)
+		pair[i] = TRACE_LOG_NO_DROP;
+	for (size_t i = 0; i < log->n; i++)
+		if (is_seg_event(&log->ev[i], SEGEV_DROP))
+			pair_drop(log, i, pair);
+	return pair;
+}
+
+/* See trace_log.h: which sends were dropped. */
+bool *trace_log_dropped(const struct trace_log *log)
+{
+	size_t *pair = trace_log_drops(log);
+	bool *dropped = calloc(log->n ? log->n : 1, sizeof *dropped);
+
+	if (!pair || !dropped) {
+		free(pair);
+		free(dropped);
+		return NULL;
+	}
+	for (size_t i = 0; i < log->n; i++)
+		dropped[i] = pair[i] != TRACE_LOG_NO_DROP;
+	free(pair);
+	return dropped;
+}
+
+/* Every endpoint's base is its configured ISN. Returns -1 when out of memory. */
+int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
+{
+	size_t n = tr->n_endpoints;
+
+	nb->n = 0;
+	nb->base = malloc((n ? n : 1) * sizeof *nb->base);
+	if (!nb->base)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		nb->base[i] = tr->endpoints[i].isn;
+	nb->n = n;
+	return 0;
+}
+
+/* Frees the bases. */
+void seg_numbering_free(struct seg_numbering *nb)
+{
+	free(nb->base);
+	nb->base = NULL;
+	nb->n = 0;
+}
+
+/* Covers the endpoints added to the trace since init (their base is their
+ * configured ISN). When that fails, the newcomers keep their ISN as base. */
+static void cover_endpoints(struct seg_numbering *nb, const struct trace *tr)
+{
+	uint32_t *base;
+
+	if (nb->n >= tr->n_endpoints)
+		return;
+	base = realloc(nb->base, tr->n_endpoints * sizeof *base);
+	if (!base)
+		return;
+	for (size_t i = nb->n; i < tr->n_endpoints; i++)
+		base[i] = tr->endpoints[i].isn;
+	nb->base = base;
+	nb->n = tr->n_endpoints;
+}
+
+/* Endpoint i's current base: 0 for an index that is no endpoint. */
+static uint32_t base_of(const struct seg_numbering *nb, const struct trace *tr, int i)
+{
+	if (i < 0 || (size_t)i >= tr->n_endpoints)
+		return 0;
+	if ((size_t)i < nb->n)
+		return nb->base[i];
+	return tr->endpoints[i].isn;
+}
+
+/* Copies endpoint i's name into out ("?" for an index that is no endpoint). */
+static void endpoint_name(const struct trace *tr, int i, char out[SEGLINE_NAME_MAX])
+{
+	char nbuf[TRACE_NAME_MAX];
+	const char *name = "?";
+
+	if (i >= 0 && (size_t)i < tr->n_endpoints)
+		name = trace_endpoint_name(tr, i, nbuf);
+	snprintf(out, SEGLINE_NAME_MAX, "%s", name);
+}
+
+/* See trace_log.h: ev (a SEGEV_SEND) as a line, every field present. */
+void seg_numbering_line(struct seg_numbering *nb, const struct trace *tr,
+			const struct trace_event *ev, bool dropped, struct seg_line *out)
+{
+	const struct segment *s = &ev->u.segment.seg;
+	int src = ev->u.segment.src, dst = ev->u.segment.dst;
+
+	cover_endpoints(nb, tr);
+	/* A SYN starts a new incarnation of the sender's numbers; a forged one
+	 * is not the sender's TCB speaking. */
+	if ((s->flags & TH_SYN) && !ev->u.segment.forged && src >= 0 && (size_t)src < nb->n)
+		nb->base[src] = s->seq;
+	memset(out, 0, sizeof *out);
+	out->has_time = true;
+	out->time_us = ev->t_us;
+	endpoint_name(tr, src, out->src);
+	endpoint_name(tr, dst, out->dst);
+	out->flags = s->flags;
+	out->has_seq = true;
+	out->seq = ((s->flags & TH_RST) && s->seq == 0) ? 0 : s->seq - base_of(nb, tr, src);
+	out->len = s->len;
+	out->end = out->seq + s->len;
+	out->has_ack = (s->flags & TH_ACK) != 0;
+	out->ack = out->has_ack ? s->ack - base_of(nb, tr, dst) : 0;
+	out->has_win = true;
+	out->win = s->win;
+	out->has_mss = s->mss != 0;
+	out->mss = s->mss;
+	out->dropped = dropped;
+}

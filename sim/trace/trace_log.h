@@ -1,0 +1,64 @@
+/* trace_log.h - the trace kept in memory, for the outputs that read it whole
+ * (the ladder, the pictures, the expectation check).
+ *
+ * A trace_log is a sink: attach it with trace_log_sink() and it copies every
+ * event (without payload bytes; strings it points to are static or owned by
+ * the log). */
+#ifndef TCPSIM_TRACE_LOG_H
+#define TCPSIM_TRACE_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "proto/segline.h"
+#include "trace/trace.h"
+
+struct trace_log {
+	const struct trace *trace;   /* names of the endpoints */
+	struct trace_event *ev;
+	size_t n, cap;
+	char *summary;               /* from the scenario event, owned */
+	char *name;
+	char *profile;
+	bool out_of_memory;          /* an event could not be kept: the log is incomplete */
+	int keep[3];                 /* n_keep > 0: keep only the events of these endpoints */
+	int n_keep;
+};
+
+void trace_log_init(struct trace_log *log, const struct trace *tr);
+void trace_log_free(struct trace_log *log);
+struct trace_sink trace_log_sink(struct trace_log *log);
+/* Keeps only the events of endpoints eps[0..n) (n <= 3; and the events of
+ * no endpoint): the pictures of a run of a million clients show the
+ * listener, client#K and server#K, and the log stays small. */
+void trace_log_keep(struct trace_log *log, const int *eps, int n);
+
+/* Which events are sends that were dropped (by the link, or by the host they
+ * reached: a drop with a reason): a SEGEV_SEND followed later by a SEGEV_DROP
+ * of the same segment (src, dst, seq, ack, flags, len), each drop paired with
+ * the latest unpaired matching send before it. Returns an array of log->n
+ * flags (the caller frees it), or NULL when out of memory. */
+bool *trace_log_dropped(const struct trace_log *log);
+/* The same pairing: for each send, the index of its drop event, or
+ * TRACE_LOG_NO_DROP. The caller frees the array; NULL when out of memory. */
+#define TRACE_LOG_NO_DROP SIZE_MAX
+size_t *trace_log_drops(const struct trace_log *log);
+
+/* Relative sequence numbers as tcpdump prints them. Each endpoint's base is
+ * its configured ISN, replaced by the SEQ of every SYN it sends (a new
+ * incarnation). A reset sent with SEQ=0 (the RFC's answer from a port with no
+ * connection, section 3.10.7.1) prints as 0. */
+struct seg_numbering {
+	uint32_t *base;              /* per endpoint */
+	size_t n;
+};
+int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr);
+void seg_numbering_free(struct seg_numbering *nb);
+/* Turns a segment event into the notation, every field present (has_* true,
+ * mss only when the segment carries the option, dropped per `dropped`), and
+ * updates the bases when the segment is a SYN. Call it on the SEGEV_SEND
+ * events in trace order. */
+void seg_numbering_line(struct seg_numbering *nb, const struct trace *tr,
+			const struct trace_event *ev, bool dropped, struct seg_line *out);
+
+#endif
