@@ -151,8 +151,8 @@ def check(root, quiet=False):
             print("layers_graph: %s is up to date with the #include lines of sim/" % COMMITTED)
         return 0
     if not quiet:
-        print("layers_graph: %s is out of date (the #include lines of sim/, or the KNOWN list of tools/check_layers.py, changed): run make docs"
-              % COMMITTED, file=sys.stderr)
+        print("layers_graph: %s is out of date (the #include lines of sim/, or the KNOWN list of "
+              "tools/check_layers.py, changed): run make docs" % COMMITTED, file=sys.stderr)
     return 1
 
 
