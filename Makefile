@@ -47,7 +47,7 @@ TEST_SRCS := $(filter-out tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c))
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs check-run-ends check-counts check-layers install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs check-run-ends check-counts check-layers check-architecture install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -143,6 +143,13 @@ check-layers:
 	python3 tools/check_layers.py
 	python3 tools/check_layers.py --self-test
 
+# docs/pictures/architecture.dot (docs/architecture.md's picture of the
+# layers) is the one tools/layers_graph.py draws from today's #include lines,
+# else `make docs`; the self-test shows that an #include added fails it.
+check-architecture:
+	python3 tools/layers_graph.py --check
+	python3 tools/layers_graph.py --self-test
+
 # run's closing line, --format summary, summary-json and the sweep CSV print
 # the same counts for every shipped scenario (all read the trace).
 check-counts: $(BUILD)/tcpsim
@@ -163,10 +170,11 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-layers check-outputs check-run-ends check-counts check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-layers check-architecture check-outputs check-run-ends check-counts check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
-# The pages derived from the code and the scenarios.
+# The pages and pictures derived from the code and the scenarios
+# (tools/gen_docs.sh), the picture of the layers among them.
 docs: $(BUILD)/tcpsim
 	tools/gen_docs.sh $(BUILD)/tcpsim
 

@@ -4,8 +4,9 @@
 #   docs/scenarios.md    each scenario's summary, its ladder as a handout table
 #                        and its two pictures
 #   docs/pictures/       every scenario's state diagram and ladder (SVG), the
-#                        plain diagram, the README's pictures (PNG) and the
-#                        sweep plots of docs/sweep.md
+#                        plain diagram, the README's pictures (PNG), the
+#                        sweep plots of docs/sweep.md and the layers of sim/
+#                        (architecture.dot and .svg, tools/layers_graph.py)
 #   tools/gen_docs.sh TCPSIM            write them
 #   tools/gen_docs.sh TCPSIM --check    fail when docs/ is not up to date
 set -eu
@@ -70,6 +71,8 @@ HEAD
 	--jobs 0 -q -o "$tmp/sweep"
 "$tcpsim" sweep --plot "$tmp/sweep/sweep_loss.sweep.csv" --y establish_us -q -o "$tmp/sweep"
 cp "$tmp/sweep/sweep_loss.sweep.svg" "$tmp/sweep/sweep_loss.sweep.establish_us.svg" "$tmp/pictures/"
+# docs/architecture.md's picture, from the #include lines of sim/
+python3 tools/layers_graph.py --write "$tmp/pictures"
 
 if [ "$mode" = --check ]; then
 	stale=0

@@ -104,16 +104,16 @@ void tmpfiles_forget_at(int dirfd, const char *name)
 }
 
 /* RANDOM_CHARS letters and digits, from the kernel's generator (or, should
- * it be unavailable, the clock and a counter: still a new name per try). */
-static void random_part(char out[RANDOM_CHARS + 1])
+ * it be unavailable, the clock and the number of the try, from 0: still a
+ * new name per try, and no state kept between calls). */
+static void random_part(char out[RANDOM_CHARS + 1], unsigned attempt)
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	static unsigned counter;
 	uint8_t r[RANDOM_CHARS];
 	if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ ((uint64_t)++counter << 32);
+		uint64_t x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ ((uint64_t)(attempt + 1) << 32);
 		for (int i = 0; i < RANDOM_CHARS; i++, x >>= 8)
 			r[i] = (uint8_t)x;
 	}
@@ -135,8 +135,8 @@ int tmpfiles_create(int dirfd, const char *name, char *tmp, size_t tmplen)
 		errno = EINVAL;
 		return -1;
 	}
-	for (int tries = 0; tries < 100; tries++) {
-		random_part(rnd);
+	for (unsigned tries = 0; tries < 100; tries++) {
+		random_part(rnd, tries);
 		snprintf(tmp, tmplen, ".%.*s.%s-%s.tmp", (int)keep, name, pid, rnd);
 		sigset_t old;
 		tmpfiles_block(&old);      /* made and tracked, or neither, for a handler */
