@@ -19,8 +19,8 @@ struct replay_stats {
 	char cannot_follow[512];     /* the settings Linux cannot follow, "a, b, ..."; "" none */
 };
 
-/* Whether the machine can replay, the cleanup after killed runs and the
- * signal handlers: replay_setup.h. */
+/* (Whether the machine can replay, the cleanup after killed runs and the
+ * signal handlers are in replay_setup.h.) */
 
 /* Replays sc into tr, whose sinks the caller added: adds the two endpoints
  * to tr, emits the scenario event and then every event of the replay, not
