@@ -81,12 +81,6 @@ int cli_check_names(const char *cmd, const struct cli_opts *o, const struct scen
 
 extern const char cli_usage_text[];
 
-/* What replay and compare do before the first scenario: load them all, check
- * the machine can replay, create DIR, install the signal cleanup. Prints
- * "tcpsim CMD: why" on failure and returns NULL with *status set (EXIT_USAGE
- * or EXIT_ENV). In cmd_replay.c. */
-struct scenario *cli_replay_setup(const char *cmd, const struct cli_opts *o, char **argv, int *status);
-
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);

@@ -4,10 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli/cli.h"
-#include "check/compare.h"
 #include "base/out_set.h"
-#include "replay/replay.h"
+#include "check/compare.h"
+#include "cli/cli_replay.h"
 #include "trace/trace_log.h"
 
 static const char compare_help[] =
@@ -25,22 +24,6 @@ static const char compare_help[] =
 	"\n"
 	"Exit status: 0 nothing unexpected differs, 1 something does, 2 bad input or\n"
 	"usage, 3 the machine cannot replay (said in one line) or a replay failed.\n";
-
-/* Forwards the replay's events to a log on a trace of our own, which
- * outlives the replay's. */
-struct tap {
-	struct trace tr;
-	struct trace_log log;
-	struct trace_sink sink;
-};
-
-static void tap_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
-{
-	struct tap *t = ctx;
-
-	(void)tr;
-	t->sink.event(t->sink.ctx, &t->tr, ev);
-}
 
 static usec_t link_delay(const struct scenario *sc)
 {
@@ -76,12 +59,10 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 	struct scenario sc = *orig;
 	struct sim_options opt = { 0 };
 	struct sim_stats ss;
-	struct replay_stats rs;
 	struct trace str;
 	struct trace_log slog;
-	struct tap tap;
+	struct cli_replay rp;
 	struct compare_result res = { 0 };
-	struct out_set set = OUT_SET_INIT;
 	char err[1024];
 	int rc = EXIT_ENV;
 
@@ -90,25 +71,13 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 	trace_init(&str);
 	trace_log_init(&slog, &str);
 	trace_add_sink(&str, trace_log_sink(&slog));
-	trace_init(&tap.tr);
-	trace_log_init(&tap.log, &tap.tr);
-	tap.sink = trace_log_sink(&tap.log);
-	for (int i = 0; i < NROLES; i++)
-		if (trace_add_endpoint(&tap.tr, role_name((enum role)i), sc.ep[i].ip, sc.ep[i].port, 0) < 0) {
-			snprintf(err, sizeof err, "%s: out of memory", sc.path);
-			goto out;
-		}
+	cli_replay_init(&rp);
 	if (sim_run(&sc, &opt, &str, &ss, err, sizeof err) < 0)
 		goto out;
-	if (out_set_open(&set, o->out_dir, err, sizeof err) < 0)
+	if (cli_replay_run(&rp, &sc, o, err, sizeof err) < 0)
 		goto out;
-	replay_tap((struct trace_sink){ tap_event, &tap, 0 });
-	int r = replay_run(&sc, &set, NULL, &rs, err, sizeof err);
-	replay_tap((struct trace_sink){ NULL, NULL, 0 });
-	if (r < 0)
-		goto out;
-	if (slog.out_of_memory || tap.log.out_of_memory ||
-	    compare_logs(&slog, &tap.log, link_delay(&sc), &res) < 0) {
+	if (slog.out_of_memory || rp.log.out_of_memory ||
+	    compare_logs(&slog, &rp.log, link_delay(&sc), &res) < 0) {
 		snprintf(err, sizeof err, "%s: out of memory", sc.path);
 		goto out;
 	}
@@ -118,16 +87,15 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 		printf("%s: %zu known differences, %zu unexpected: %s\n", sc.name, res.n_known,
 		       res.n_unexpected, res.n_unexpected ? "DIFFERENT" : "ok");
 	/* The replay's files and the comparison, in place together. */
-	if (write_markdown(&sc, &set, &res, err, sizeof err) < 0 || out_set_commit(&set, err, sizeof err) < 0)
+	if (write_markdown(&sc, &rp.out.set, &res, err, sizeof err) < 0 ||
+	    out_set_commit(&rp.out.set, err, sizeof err) < 0)
 		goto out;
 	rc = res.n_unexpected ? EXIT_EXPECT : 0;
 out:
 	if (rc == EXIT_ENV)
 		fprintf(stderr, "tcpsim compare: %s\n", err);
-	out_set_close(&set);
+	cli_replay_free(&rp);
 	compare_free(&res);
-	trace_log_free(&tap.log);
-	trace_free(&tap.tr);
 	trace_log_free(&slog);
 	trace_free(&str);
 	fflush(stdout);

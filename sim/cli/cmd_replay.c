@@ -1,9 +1,8 @@
 /* cmd_replay.c - `tcpsim replay`: each scenario on real Linux sockets (replay.c). */
 #include <stdio.h>
 #include <string.h>
-#include "cli/cli.h"
 #include "base/out_set.h"
-#include "replay/replay.h"
+#include "cli/cli_replay.h"
 
 static const char replay_help[] =
 	"usage: tcpsim replay SCENARIO.yaml... [-o DIR] [-q]\n"
@@ -26,28 +25,6 @@ static const char replay_help[] =
 	"Exit status: 0 replayed, 2 bad input or usage, 3 the machine lacks root,\n"
 	"/dev/net/tun or the tracepoint (said in one line), or a replay failed.\n";
 
-struct scenario *cli_replay_setup(const char *cmd, const struct cli_opts *o, char **argv, int *status)
-{
-	char why[1024];
-	int n = o->n_args;
-	struct scenario *scs = cli_load_all(n, argv + o->first_arg, status);
-
-	if (!scs)
-		return NULL;
-	if ((*status = cli_check_names(cmd, o, scs, n))) {
-		cli_free_all(n, scs);
-		return NULL;
-	}
-	if (!replay_available(why, sizeof(why)) || cli_make_dirs(o->out_dir, why, sizeof(why)) < 0) {
-		fprintf(stderr, "tcpsim %s: %s\n", cmd, why);
-		cli_free_all(n, scs);
-		*status = EXIT_ENV;
-		return NULL;
-	}
-	replay_install_signals();
-	return scs;
-}
-
 /* `replay --cleanup [-o DIR]`. */
 static int cleanup(int argc, char **argv)
 {
@@ -64,10 +41,14 @@ static int cleanup(int argc, char **argv)
 		fprintf(stderr, "tcpsim replay: %s\n", why);
 		return EXIT_ENV;
 	}
-	if (replay_cleanup(stdout, why, sizeof(why)) < 0) {
+	struct replay_cleanup_counts removed;
+	if (replay_cleanup(&removed, why, sizeof(why)) < 0) {
 		fprintf(stderr, "tcpsim replay: %s\n", why);
 		return EXIT_ENV;
 	}
+	printf("removed %d namespace%s (%s*) and %d tracing instance%s (%s*)\n", removed.namespaces,
+	       removed.namespaces == 1 ? "" : "s", removed.namespace_prefix, removed.instances,
+	       removed.instances == 1 ? "" : "s", removed.instance_prefix);
 	if (o.out_dir_given) {
 		int n = out_set_remove_stale(o.out_dir, why, sizeof(why));
 		if (n < 0) {
@@ -77,6 +58,28 @@ static int cleanup(int argc, char **argv)
 		printf("removed %d temporary file%s in %s\n", n, n == 1 ? "" : "s", o.out_dir);
 	}
 	return 0;
+}
+
+/* Replays sc, prints (unless -q) the settings Linux cannot follow, the
+ * ladder and the closing line, and puts the files in place. Returns 0, or -1
+ * with err set (the files then stay as they were). */
+static int replay_one(const struct scenario *sc, const struct cli_opts *o, char *err, size_t errlen)
+{
+	struct cli_replay rp;
+	cli_replay_init(&rp);
+	int rc = cli_replay_run(&rp, sc, o, err, errlen);
+
+	if (!o->quiet && rp.st.cannot_follow[0])
+		printf("tcpsim replay: %s: Linux cannot follow: %s\n", sc->name, rp.st.cannot_follow);
+	if (rc == 0 && !o->quiet) {
+		cli_print_ladder(stdout, &rp.log, false);
+		cli_replay_print_summary(stdout, sc, &rp.st);
+	}
+	if (rc == 0)
+		rc = out_set_commit(&rp.out.set, err, errlen);
+	cli_replay_free(&rp);
+	fflush(stdout);
+	return rc;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -96,15 +99,10 @@ int cmd_replay(int argc, char **argv)
 	if (!scs)
 		return status;
 	for (int i = 0; i < n; i++) {
-		struct replay_stats st;
-		struct out_set set = OUT_SET_INIT;
-		if (out_set_open(&set, o.out_dir, why, sizeof(why)) < 0 ||
-		    replay_run(&scs[i], &set, o.quiet ? NULL : stdout, &st, why, sizeof(why)) < 0 ||
-		    out_set_commit(&set, why, sizeof(why)) < 0) {
+		if (replay_one(&scs[i], &o, why, sizeof(why)) < 0) {
 			fprintf(stderr, "tcpsim replay: %s\n", why);
 			status = EXIT_ENV;
 		}
-		out_set_close(&set);
 		if (i + 1 < n && !o.quiet)
 			putchar('\n');
 	}

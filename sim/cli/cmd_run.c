@@ -5,13 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli/cli.h"
-#include "check/expect.h"
-#include "output/graph.h"
-#include "output/json_out.h"
-#include "output/ladder.h"
 #include "base/out_set.h"
-#include "output/pcap_out.h"
+#include "check/expect.h"
+#include "cli/cli.h"
+#include "cli/cli_output.h"
+#include "output/json_out.h"
 #include "output/summary.h"
 #include "trace/trace_log.h"
 
@@ -72,28 +70,6 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct sim
 		res->n_failures ? "FAILED" : "ok");
 }
 
-/* The pictures of a run, into its set: the state diagram as DOT and SVG,
- * the ladder. */
-static int write_graphs(const struct scenario *sc, struct out_set *set, const struct trace_log *log,
-			char *err, size_t errlen)
-{
-	static const struct {
-		const char *ext, *format;
-		bool ladder;
-	} files[] = {
-		{ ".states.dot", "dot", false },
-		{ ".states.svg", "svg", false },
-		{ ".ladder.svg", "svg", true },
-	};
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char name[TMPFILES_NAME_MAX + 1];
-		snprintf(name, sizeof name, "%s%s", sc->base, files[i].ext);
-		if (graph_put(set, name, log, files[i].ladder, files[i].format, err, errlen) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Runs one scenario and writes its files, as one set (out_set.h): all of
  * them are put in place once all are written, or none is. Returns 0
  * (expectations held), EXIT_EXPECT, or -1 with err set (an I/O error or out
@@ -102,11 +78,11 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 {
 	struct trace tr;
 	struct trace_log log;
-	struct json_out *jo = NULL, *so = NULL;
-	struct pcap_out *po = NULL;
-	FILE *jf = NULL;
-	struct out_set set = OUT_SET_INIT;
-	char name[TMPFILES_NAME_MAX + 1];
+	struct json_out *so = NULL;
+	struct cli_output w = CLI_OUTPUT_INIT;
+	const struct cli_output_files files = {
+		.kind = "", .trace = !o->no_trace, .pcap = !o->no_pcap, .graphs = !o->no_graphs, .dot = true,
+	};
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
 	struct expect_stream *xs = NULL;
@@ -136,23 +112,8 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 			goto oom;
 		trace_add_sink(&tr, summary_sink(sum));
 	}
-	if ((!o->no_trace || !o->no_pcap || !o->no_graphs) && out_set_open(&set, o->out_dir, err, errlen) < 0)
+	if (cli_output_open(&w, sc, o->out_dir, &files, &tr, err, errlen) < 0)
 		goto out;
-	if (!o->no_trace) {
-		snprintf(name, sizeof name, "%s.trace.jsonl", sc->base);
-		if (!(jf = out_set_fopen(&set, name, err, errlen)))
-			goto out;
-		if (!(jo = json_out_new(jf)))
-			goto oom;
-		trace_add_sink(&tr, json_out_sink(jo));
-	}
-	if (!o->no_pcap) {
-		FILE *pf;
-		snprintf(name, sizeof name, "%s.pcap", sc->base);
-		if (!(pf = out_set_fopen(&set, name, err, errlen)) || !(po = pcap_out_open_stream(pf, err, errlen)))
-			goto out;
-		trace_add_sink(&tr, pcap_out_sink(po));
-	}
 	if (!o->quiet && fmt == FMT_JSON) {
 		if (!(so = json_out_new(stdout)))
 			goto oom;
@@ -181,35 +142,15 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 		json_out_finish(so);
 		so = NULL;
 	}
-	if (jo) {
-		int bad = json_out_finish(jo);
-		jo = NULL;
-		bad |= fclose(jf);
-		jf = NULL;
-		if (bad) {
-			snprintf(err, errlen, "%s/%s.trace.jsonl: write failed", o->out_dir, sc->base);
-			goto out;
-		}
-	}
-	if (po) {
-		int bad = pcap_out_close(po, err, errlen);
-		po = NULL;
-		if (bad)
-			goto out;
-	}
-	if (!o->no_graphs && write_graphs(sc, &set, &log, err, errlen) < 0)
-		goto out;
-	if (out_set_commit(&set, err, errlen) < 0)
+	if (cli_output_finish(&w, &log, err, errlen) < 0 || out_set_commit(&w.set, err, errlen) < 0)
 		goto out;
 
 	if (!o->quiet) {
 		if (many && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN))
 			printf("Connection %u of %u:\n", scenario_shown_connection(sc, o->connection),
 			       sc->ep[ROLE_CLIENT].count);
-		if (fmt == FMT_TEXT)
-			ladder_write_text(stdout, &log);
-		else if (fmt == FMT_MARKDOWN)
-			ladder_write_markdown(stdout, &log);
+		if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN)
+			cli_print_ladder(stdout, &log, fmt == FMT_MARKDOWN);
 		if (sum) {
 			struct summary_totals t;
 			if (summary_totals(sum, &t) < 0)
@@ -236,15 +177,7 @@ oom:
 out:
 	if (so)
 		json_out_finish(so);
-	if (jo)
-		json_out_finish(jo);
-	if (jf)
-		fclose(jf);
-	if (po) {
-		char e2[256];
-		pcap_out_close(po, e2, sizeof e2);
-	}
-	out_set_close(&set);             /* what was not committed goes */
+	cli_output_close(&w);            /* what was not committed goes */
 	expect_result_free(&res);
 	expect_stream_free(xs);
 	summary_free(sum);

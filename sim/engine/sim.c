@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "proto/payload.h"
 #include "base/eventq.h"
 #include "link/link.h"
 #include "base/rng.h"
+#include "scenario/inject.h"
 #include "engine/sim.h"
 #include "host/stack.h"
 #include "tcp/tcp.h"
@@ -176,28 +176,19 @@ static int do_inject(struct engine *e, const struct inject_spec *in)
 	}
 	const struct endpoint *src = &st->eps[src_ep];
 	const struct endpoint *dst = &st->eps[dst_ep];
-	struct segment s = {
+	struct inject_ends ends = {
 		.src_ip = src->ip, .dst_ip = dst->ip,
 		.src_port = src->port, .dst_port = dst->port,
-		.seq = src->last_isn + (in->has_seq ? in->seq : 0),
-		.ack = (in->has_ack || (in->flags & TH_ACK)) ? dst->last_isn + in->ack : 0,
-		.win = in->has_win ? in->win : (uint16_t)(e->params.window > 65535 ? 65535 : e->params.window),
-		.flags = in->flags,
-		.len = in->len,
-		.data = (const uint8_t *)in->data,
-		.mss = in->mss,
+		.src_isn = src->last_isn, .dst_isn = dst->last_isn,
 	};
-	uint8_t pattern[64];
-	if (!in->data && in->len) {
-		/* A payload of the pattern, built in pieces small enough for the stack. */
-		static uint8_t big[65536];
-		uint8_t *p = in->len <= sizeof pattern ? pattern : big;
-		for (uint32_t i = 0; i < in->len && i < sizeof big; i++)
-			p[i] = payload_pattern_byte(i);
-		s.data = p;
-	}
+	struct segment s;
+	uint8_t *pattern;
+	if (inject_segment(in, &ends, e->params.window, &s, &pattern) < 0)
+		return -1;
 	stack_emit_call(st, src_ep, CALL_INJECT, 0, NULL);
-	return link_send(&e->link, st->now, in->from, src_ep, dst_ep, &s, true);
+	int rc = link_send(&e->link, st->now, in->from, src_ep, dst_ep, &s, true);
+	free(pattern);
+	return rc;
 }
 
 /* Runs a timeline entry: the application's call, section 3.10's user calls.

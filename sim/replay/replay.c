@@ -4,10 +4,13 @@
  * (the socket calls of reference/linux.md), one bridge_poll turn (at most
  * LOOP_MS), then service every socket without blocking (accept, connect's
  * outcome, reads, queued writes), then turn the kernel's state changes read
- * since into `state` events. The trace's sinks are the JSON-lines writer, the
- * pcap writer, the in-memory log for the ladder and a watcher of our own
- * (each endpoint's latest SYN, for `inject`; the time of the last event, for
- * the quiet period).
+ * since into `state` events. Events go to a trace of the replay's own, whose
+ * sinks are a watcher (each endpoint's latest SYN, for `inject`; the time of
+ * the last event, for the quiet period) and the caller's trace, which hands
+ * them to the caller's sinks: the caller's trace outlives the watcher
+ * without keeping a sink of it. The hosts and
+ * the tracing instance are made and removed by replay_setup.c, where the
+ * signal handlers find them.
  *
  * State events are per endpoint, chained: `from` is the state the endpoint's
  * previous state event went to (the listener hands over to the accepted
@@ -16,42 +19,28 @@
  * repeated. They come a little after the segment events around them: the
  * kernel's changes are read once per loop turn, with their own times. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "proto/payload.h"
 #include "replay/bridge.h"
-#include "cli/cli.h"
 #include "replay/hosts.h"
-#include "output/json_out.h"
 #include "replay/kstate.h"
-#include "output/graph.h"
-#include "output/ladder.h"
-#include "base/out_set.h"
-#include "output/pcap_out.h"
 #include "replay/replay.h"
+#include "replay/replay_setup.h"
 #include "replay/replay_timers.h"
 #include "replay/sendq.h"
-#include "base/tmpfiles.h"
-#include "proto/payload.h"
-#include "trace/trace_log.h"
+#include "scenario/inject.h"
 
 #define LOOP_MS 5                     /* longest bridge_poll turn */
 #define SETTLE_US (200 * USEC_PER_MS) /* quiet time before ending with every socket done */
 #define CAP_US (30 * USEC_PER_SEC)    /* after the last timeline entry, at most */
 #define READ_BUF 65536
-
-/* The run in progress, for the signal handlers. */
-static struct hosts g_hosts = HOSTS_INIT;
-static volatile sig_atomic_t g_ks_fd = -1;
-static char g_instance[512];
-static struct trace_sink g_tap;       /* replay_tap's sink, or none */
 
 struct sock {
 	int fd;                       /* -1: none */
@@ -72,8 +61,9 @@ struct rep_ep {
 struct replay {
 	const struct scenario *sc;
 	struct tcp_params params;
-	struct trace tr;
-	struct trace_log log;
+	struct trace own;             /* the replay's trace: the watcher, then the caller's */
+	struct trace *tr;             /* &own: where events are emitted */
+	struct hosts *hosts;          /* replay_setup's; NULL until made */
 	struct bridge br;
 	bool br_ok;
 	struct kstate *ks;
@@ -86,58 +76,15 @@ struct replay {
 	uint8_t buf[READ_BUF];
 };
 
-static void on_signal(int sig)
-{
-	if (g_ks_fd >= 0)
-		close((int)g_ks_fd);
-	hosts_destroy(&g_hosts);
-	for (int i = 0; g_instance[0] && i < 50; i++) {
-		if (rmdir(g_instance) == 0 || errno != EBUSY)
-			break;
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	tmpfiles_remove_all();
-	_exit(128 + sig);                /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
-}
-
-/* SIGHUP (the terminal closed) is handled as SIGTERM is: a replay killed
- * by it would leave namespaces and a tracing instance. Each handler holds the
- * others back: the cleanup runs once. */
-void replay_install_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&sa.sa_mask, sigs[i]);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-bool replay_available(char *why, size_t whylen)
-{
-	return hosts_available(why, whylen) && kstate_available(why, whylen);
-}
-
-int replay_cleanup(FILE *out, char *err, size_t errlen)
-{
-	int nh = hosts_cleanup_stale(err, errlen);
-	if (nh < 0)
-		return -1;
-	int nk = kstate_cleanup_stale(err, errlen);
-	if (nk < 0)
-		return -1;
-	fprintf(out, "removed %d namespace%s (%s*) and %d tracing instance%s (%s*)\n", nh, nh == 1 ? "" : "s",
-		HOSTS_PREFIX, nk, nk == 1 ? "" : "s", KSTATE_PREFIX);
-	return nh + nk;
-}
-
 /* ---- the trace ----------------------------------------------------------------- */
+
+/* The last sink of the replay's trace: the caller's trace, and through it
+ * the caller's sinks. */
+static void forward_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
+{
+	(void)tr;
+	trace_emit(ctx, ev);
+}
 
 /* Our own sink: each endpoint's latest SYN, the time of the last wire or
  * state event. */
@@ -158,7 +105,7 @@ static void emit_call(struct replay *r, int ep, enum user_call call, uint64_t by
 	ev.u.call.call = call;
 	ev.u.call.bytes = bytes;
 	ev.u.call.error = error;
-	trace_emit(&r->tr, &ev);
+	trace_emit(r->tr, &ev);
 }
 
 /* Records an out-of-memory failure; the loop stops. */
@@ -188,11 +135,11 @@ static int bound_socket(struct replay *r, int role)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(sp->port) };
 	int one = 1, e;
 
-	if (hosts_enter(&g_hosts, role == ROLE_CLIENT ? HOSTS_A : HOSTS_B) < 0)
+	if (hosts_enter(r->hosts, role == ROLE_CLIENT ? HOSTS_A : HOSTS_B) < 0)
 		return -1;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	e = errno;
-	hosts_leave(&g_hosts);
+	hosts_leave(r->hosts);
 	if (fd < 0) {
 		errno = e;
 		return -1;
@@ -330,32 +277,29 @@ static const char *call_abort(struct replay *r, int role)
 	return NULL;
 }
 
-/* `inject`: the segment sim.c's do_inject forges, numbers relative to each
- * endpoint's latest SYN, put on the link through the bridge. */
+/* `inject`: the segment the engine forges too (scenario/inject.h), numbers
+ * relative to each endpoint's latest SYN, put on the link through the
+ * bridge. */
 static void call_inject(struct replay *r, const struct inject_spec *in)
 {
-	static uint8_t big[65536];
 	int from = (int)in->from, to = !from;
 	const struct endpoint_spec *src = &r->sc->ep[from], *dst = &r->sc->ep[to];
-	struct segment s = {
+	struct inject_ends ends = {
 		.src_ip = src->ip, .dst_ip = dst->ip,
 		.src_port = src->port, .dst_port = dst->port,
-		.seq = r->ep[from].isn + (in->has_seq ? in->seq : 0),
-		.ack = (in->has_ack || (in->flags & TH_ACK)) ? r->ep[to].isn + in->ack : 0,
-		.win = in->has_win ? in->win : (uint16_t)(r->params.window > 65535 ? 65535 : r->params.window),
-		.flags = in->flags,
-		.len = in->len > sizeof(big) ? (uint32_t)sizeof(big) : in->len,
-		.data = (const uint8_t *)in->data,
-		.mss = in->mss,
+		.src_isn = r->ep[from].isn, .dst_isn = r->ep[to].isn,
 	};
-	if (!in->data && s.len) {
-		for (uint32_t i = 0; i < s.len; i++)
-			big[i] = payload_pattern_byte(i);
-		s.data = big;
+	struct segment s;
+	uint8_t *pattern;
+
+	if (inject_segment(in, &ends, r->params.window, &s, &pattern) < 0) {
+		oom(r);
+		return;
 	}
 	emit_call(r, from, CALL_INJECT, 0, NULL);
 	if (bridge_inject(&r->br, in->from, from, to, &s) < 0)
 		oom(r);
+	free(pattern);
 }
 
 static void run_entry(struct replay *r, const struct timeline_entry *te)
@@ -380,7 +324,7 @@ static void run_entry(struct replay *r, const struct timeline_entry *te)
 	ev.u.call.call = te->call;
 	ev.u.call.bytes = te->call == CALL_SEND ? te->bytes : 0;
 	ev.u.call.error = why;
-	trace_emit(&r->tr, &ev);
+	trace_emit(r->tr, &ev);
 }
 
 /* Reads what a connection holds: data events, the peer's FIN (the
@@ -396,7 +340,7 @@ static void conn_read(struct replay *r, int role)
 			struct trace_event ev = { .type = TRACE_DATA, .t_us = bridge_now(&r->br), .endpoint = role };
 			ev.u.data.bytes = (uint64_t)n;
 			ev.u.data.data = r->buf;
-			trace_emit(&r->tr, &ev);
+			trace_emit(r->tr, &ev);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -487,7 +431,7 @@ static int on_change(void *ctx, const struct kstate_change *c)
 	if (to == TCPS_CLOSED && (c->linux_from == KSTATE_L_FIN_WAIT2 || c->linux_from == KSTATE_L_CLOSING)) {
 		struct tw_query q = { .c = c };
 		char err[256];
-		int ns = g_hosts.ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
+		int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
 		if (kstate_sockets(ns, KSTATE_MASK(TCPS_TIME_WAIT), find_tw, &q, err, sizeof(err)) >= 0 && q.found)
 			to = TCPS_TIME_WAIT;
 	}
@@ -506,7 +450,7 @@ static int on_change(void *ctx, const struct kstate_change *c)
 	ev.u.state.arc = NULL;
 	e->state = to;
 	r->n_states++;
-	trace_emit(&r->tr, &ev);
+	trace_emit(r->tr, &ev);
 	return 0;
 }
 
@@ -666,67 +610,10 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 	return r->failed ? -1 : 0;
 }
 
-static void print_summary(FILE *out, const struct scenario *sc, const struct replay_stats *st)
+int replay_run(const struct scenario *sc, struct trace *tr, struct replay_stats *st, char *err, size_t errlen)
 {
-	char t[32];
-	time_format(st->end_us, t);
-	fprintf(out, "%s: replayed on Linux, %llu segments sent (%llu dropped), %llu kernel state changes, "
-		     "ended at %s s%s: ok\n",
-		sc->name, (unsigned long long)st->segments_sent, (unsigned long long)st->segments_dropped,
-		(unsigned long long)st->states, t,
-		st->stopped_by_until ? " (until)" : st->quiet_end ? " (quiet)" : "");
-}
-
-void replay_tap(struct trace_sink sink)
-{
-	g_tap = sink;
-}
-
-/* The pictures of a replay, into its set: those of a run, drawn from the
- * kernels' trace. */
-static int write_graphs(struct replay *r, struct out_set *set, char *err, size_t errlen)
-{
-	char name[TMPFILES_NAME_MAX + 1];
-
-	snprintf(name, sizeof(name), "%s.kernel.states.svg", r->sc->base);
-	if (graph_put(set, name, &r->log, false, "svg", err, errlen) < 0)
-		return -1;
-	snprintf(name, sizeof(name), "%s.kernel.ladder.svg", r->sc->base);
-	return graph_put(set, name, &r->log, true, "svg", err, errlen);
-}
-
-/* Makes the hosts and the tracing instance, and tells the signal handler
- * of them, with the signals held back from before the first is made until
- * the handler knows of both: a signal at any time finds everything there
- * is to remove (it is handled once they are made, or once the making
- * failed and removed its part). Returns 0, or -1 with err set. */
-static int make_hosts(struct replay *r, const char *run_id, char *err, size_t errlen)
-{
-	const struct scenario *sc = r->sc;
-	sigset_t old;
-	int rc = -1;
-
-	tmpfiles_block(&old);
-	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0 &&
-	    kstate_open(&r->ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0) {
-		snprintf(g_instance, sizeof(g_instance), "%s", kstate_instance_dir(r->ks));
-		g_ks_fd = kstate_fd(r->ks);
-		rc = 0;
-	}
-	tmpfiles_unblock(&old);
-	return rc;
-}
-
-int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct replay_stats *st,
-	       char *err, size_t errlen)
-{
-	static unsigned counter;
 	struct replay *r = calloc(1, sizeof(*r));
-	struct json_out *jo = NULL;
-	struct pcap_out *po = NULL;
-	FILE *jf = NULL, *pf;
-	char run_id[HOSTS_RUN_ID_MAX + 1], cant[512], name[TMPFILES_NAME_MAX + 1];
-	sigset_t old;
+	char err2[1024];
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -742,41 +629,30 @@ int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct
 		r->ep[i].state = TCPS_CLOSED;
 	}
 	tcp_params_resolve(sc->profile, &sc->tcp, &r->params);
-	trace_init(&r->tr);
-	trace_log_init(&r->log, &r->tr);
+	trace_init(&r->own);
+	r->tr = &r->own;
+	/* The same endpoints in both: the caller's sinks name them, the
+	 * bridge finds a packet's endpoints in the replay's trace. */
 	for (int i = 0; i < NROLES; i++)
-		if (trace_add_endpoint(&r->tr, role_name((enum role)i), sc->ep[i].ip, sc->ep[i].port, 0) < 0) {
+		if (trace_add_endpoint(tr, role_name((enum role)i), sc->ep[i].ip, sc->ep[i].port, 0) < 0 ||
+		    trace_add_endpoint(r->tr, role_name((enum role)i), sc->ep[i].ip, sc->ep[i].port, 0) < 0) {
 			snprintf(err, errlen, "%s: out of memory", sc->path);
 			goto out;
 		}
-	trace_add_sink(&r->tr, trace_log_sink(&r->log));
-	trace_add_sink(&r->tr, (struct trace_sink){ watch_event, r, 0 });
-	snprintf(name, sizeof(name), "%s.kernel.trace.jsonl", sc->base);
-	if (!(jf = out_set_fopen(set, name, err, errlen)))
+	trace_add_sink(r->tr, (struct trace_sink){ watch_event, r, 0 });
+	trace_add_sink(r->tr, (struct trace_sink){ forward_event, tr, 0 });
+
+	if (!(r->hosts = replay_setup_make(sc, &r->ks, err, errlen)))
 		goto out;
-	if (!(jo = json_out_new(jf))) {
-		snprintf(err, errlen, "%s: out of memory", sc->path);
+	if (replay_apply_timers(r->hosts, &r->params, st->cannot_follow, sizeof(st->cannot_follow), err,
+				errlen) < 0) {
+		st->cannot_follow[0] = '\0';
 		goto out;
 	}
-	trace_add_sink(&r->tr, json_out_sink(jo));
-	snprintf(name, sizeof(name), "%s.kernel.pcap", sc->base);
-	if (!(pf = out_set_fopen(set, name, err, errlen)) || !(po = pcap_out_open_stream(pf, err, errlen)))
-		goto out;
-	trace_add_sink(&r->tr, pcap_out_sink(po));
-	if (g_tap.event)
-		trace_add_sink(&r->tr, g_tap);
-
-	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
-	if (make_hosts(r, run_id, err, errlen) < 0)
-		goto out;
-	if (replay_apply_timers(&g_hosts, &r->params, cant, sizeof(cant), err, errlen) < 0)
-		goto out;
-	if (out && cant[0])
-		fprintf(out, "tcpsim replay: %s: Linux cannot follow: %s\n", sc->name, cant);
 
 	struct bridge_config bc = {
-		.link = &sc->link, .seed = sc->seed, .trace = &r->tr,
-		.tun_fd = { g_hosts.tun_fd[HOSTS_A], g_hosts.tun_fd[HOSTS_B] },
+		.link = &sc->link, .seed = sc->seed, .trace = r->tr,
+		.tun_fd = { r->hosts->tun_fd[HOSTS_A], r->hosts->tun_fd[HOSTS_B] },
 		.endpoint = { ROLE_CLIENT, ROLE_SERVER },
 	};
 	if (bridge_init(&r->br, &bc, err, errlen) < 0)
@@ -788,7 +664,7 @@ int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct
 	sev.u.scenario.summary = sc->summary;
 	sev.u.scenario.seed = sc->seed;
 	sev.u.scenario.profile = profile_name(sc->profile);
-	trace_emit(&r->tr, &sev);
+	trace_emit(r->tr, &sev);
 
 	if (run_loop(r, st) < 0)
 		goto out;
@@ -797,60 +673,20 @@ int replay_run(const struct scenario *sc, struct out_set *set, FILE *out, struct
 	st->segments_sent = bs.sent;
 	st->segments_dropped = bs.dropped;
 	st->states = r->n_states;
-
-	struct trace_event rev = { .type = TRACE_RESULT, .t_us = st->end_us, .endpoint = -1 };
-	rev.u.result.ok = true;
-	trace_emit(&r->tr, &rev);
-
-	int bad = json_out_finish(jo);
-	jo = NULL;
-	bad |= fclose(jf);
-	jf = NULL;
-	if (bad) {
-		snprintf(err, errlen, "%s/%s.kernel.trace.jsonl: write failed", set->dir, sc->base);
-		goto out;
-	}
-	bad = pcap_out_close(po, err, errlen);
-	po = NULL;
-	if (bad || write_graphs(r, set, err, errlen) < 0)
-		goto out;
-	if (out) {
-		ladder_write_text(out, &r->log);
-		print_summary(out, sc, st);
-	}
 	rc = 0;
 out:
-	/* The handler must find the instance and the hosts whole, or gone. */
-	tmpfiles_block(&old);
 	for (int i = 0; i < NROLES; i++) {
 		sock_close(&r->ep[i].conn);
 		sock_close(&r->ep[i].lst);
 	}
 	if (r->br_ok)
 		bridge_free(&r->br);
-	g_ks_fd = -1;
-	if (r->ks && kstate_close(r->ks) < 0 && rc == 0) {
-		snprintf(err, errlen, "%s: removing the tracing instance: %s", sc->path, strerror(errno));
+	/* After a failure, its reason is the one told. */
+	if (replay_setup_remove(r->ks, sc->path, err2, sizeof(err2)) < 0 && rc == 0) {
+		snprintf(err, errlen, "%s", err2);
 		rc = -1;
 	}
-	g_instance[0] = '\0';
-	if (hosts_destroy(&g_hosts) < 0 && rc == 0) {
-		snprintf(err, errlen, "%s: removing the namespaces: %s", sc->path, strerror(errno));
-		rc = -1;
-	}
-	tmpfiles_unblock(&old);
-	if (jo)
-		json_out_finish(jo);
-	if (jf)
-		fclose(jf);
-	if (po) {
-		char e2[256];
-		pcap_out_close(po, e2, sizeof(e2));
-	}
-	trace_log_free(&r->log);
-	trace_free(&r->tr);
+	trace_free(&r->own);
 	free(r);
-	if (out)
-		fflush(out);
 	return rc;
 }

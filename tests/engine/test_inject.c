@@ -2,11 +2,16 @@
  * SYN without `mss` makes the server send 536-byte segments (RFC 9293
  * section 3.7.1's default), one with `mss: 1200` lets it send 1000 bytes
  * in one. The server's segments are lost on the way back, so that the
- * client's TCB, which never opened, takes no part. */
+ * client's TCB, which never opened, takes no part.
+ *
+ * And the forged segment itself (scenario/inject.h), which the engine and
+ * the replay both put on their links: its numbers, window and payload. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "check/expect.h"
 #include "engine/sim.h"
+#include "scenario/inject.h"
 #include "testing.h"
 #include "trace/trace_log.h"
 #include "yaml_fixture.h"
@@ -67,6 +72,94 @@ static void test_forged_syn_with_mss(void)
 		       "    - \"0.030 server > client P. 1:1001(1000) ack 1 dropped\"\n");
 }
 
+static const struct inject_ends ENDS = {
+	.src_ip = 0x0a000001, .dst_ip = 0x0a000002, .src_port = 40000, .dst_port = 80,
+	.src_isn = 1000, .dst_isn = 0xfffffff0u,
+};
+
+/* seq and ack count from each end's ISN (wrapping as sequence numbers do);
+ * the addresses, ports, flags and MSS are the spec's and the ends'. */
+static void test_segment_numbers(void)
+{
+	struct inject_spec in = { .from = ROLE_CLIENT, .flags = TH_ACK, .has_seq = true, .seq = 5,
+				  .has_ack = true, .ack = 0x20, .mss = 1200 };
+	struct segment s;
+	uint8_t *pattern;
+
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 65535, &s, &pattern), 0);
+	CU_ASSERT_PTR_NULL(pattern);
+	CU_ASSERT_EQUAL(s.src_ip, 0x0a000001);
+	CU_ASSERT_EQUAL(s.dst_ip, 0x0a000002);
+	CU_ASSERT_EQUAL(s.src_port, 40000);
+	CU_ASSERT_EQUAL(s.dst_port, 80);
+	CU_ASSERT_EQUAL(s.seq, 1005);
+	CU_ASSERT_EQUAL(s.ack, 0x10);
+	CU_ASSERT_EQUAL(s.flags, TH_ACK);
+	CU_ASSERT_EQUAL(s.mss, 1200);
+	CU_ASSERT_EQUAL(s.len, 0);
+}
+
+/* Without seq, SEQ is the ISN; without ack and ACK, ACK is 0; with ACK and
+ * no ack, the peer's ISN. */
+static void test_segment_defaults(void)
+{
+	struct inject_spec in = { .from = ROLE_CLIENT, .flags = TH_RST };
+	struct segment s;
+	uint8_t *pattern;
+
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 65535, &s, &pattern), 0);
+	CU_ASSERT_EQUAL(s.seq, 1000);
+	CU_ASSERT_EQUAL(s.ack, 0);
+	in.flags = TH_RST | TH_ACK;
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 65535, &s, &pattern), 0);
+	CU_ASSERT_EQUAL(s.ack, 0xfffffff0u);
+}
+
+/* The window given, else the endpoint's capped at 65535 (no scaling). */
+static void test_segment_window(void)
+{
+	struct inject_spec in = { .from = ROLE_CLIENT, .flags = TH_ACK };
+	struct segment s;
+	uint8_t *pattern;
+
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 1u << 20, &s, &pattern), 0);
+	CU_ASSERT_EQUAL(s.win, 65535);
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 4096, &s, &pattern), 0);
+	CU_ASSERT_EQUAL(s.win, 4096);
+	in.has_win = true;
+	in.win = 0;
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 4096, &s, &pattern), 0);
+	CU_ASSERT_EQUAL(s.win, 0);
+}
+
+/* `len` alone: the pattern from its first byte, as many bytes as the
+ * loader allows; `data`: the text, nothing allocated. */
+static void test_segment_payload(void)
+{
+	struct inject_spec in = { .from = ROLE_SERVER, .flags = TH_ACK | TH_PSH, .len = 65495 };
+	struct segment s;
+	uint8_t *pattern;
+
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 65535, &s, &pattern), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pattern);
+	CU_ASSERT_PTR_EQUAL(s.data, pattern);
+	CU_ASSERT_EQUAL(s.len, 65495);
+	CU_ASSERT_EQUAL(memcmp(s.data, "abcdefghijklmnopqrstuvwxyzab", 28), 0);
+	CU_ASSERT_EQUAL(s.data[65494], 'a' + 65494 % 26);
+	free(pattern);
+	char text[] = "hello";
+	in.data = text;
+	in.len = 5;
+	CU_ASSERT_EQUAL_FATAL(inject_segment(&in, &ENDS, 65535, &s, &pattern), 0);
+	CU_ASSERT_PTR_NULL(pattern);
+	CU_ASSERT_PTR_EQUAL(s.data, (const uint8_t *)text);
+	CU_ASSERT_EQUAL(s.len, 5);
+}
+
 TCPSIM_SUITE(inject,
+	{ "inject_segment: seq and ack from each end's ISN", test_segment_numbers },
+	{ "inject_segment: no seq is the ISN, no ack without ACK is 0", test_segment_defaults },
+	{ "inject_segment: the window given, else the endpoint's up to 65535", test_segment_window },
+	{ "inject_segment: the pattern for len, the text for data", test_segment_payload },
 	{ "a forged SYN without mss: the peer sends 536 bytes a segment", test_forged_syn_without_mss },
 	{ "a forged SYN with mss: 1200: the peer uses it", test_forged_syn_with_mss })

@@ -1,0 +1,107 @@
+/* cli_output.c - the files and the ladder of a run or a replay (cli_output.h). */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli_output.h"
+#include "output/graph.h"
+#include "output/ladder.h"
+
+int cli_output_open(struct cli_output *w, const struct scenario *sc, const char *dir,
+		    const struct cli_output_files *files, struct trace *tr, char *err, size_t errlen)
+{
+	char name[TMPFILES_NAME_MAX + 1];
+
+	w->sc = sc;
+	w->files = *files;
+	if ((files->trace || files->pcap || files->graphs) && out_set_open(&w->set, dir, err, errlen) < 0)
+		return -1;
+	if (files->trace) {
+		snprintf(name, sizeof name, "%s%s.trace.jsonl", sc->base, files->kind);
+		if (!(w->jf = out_set_fopen(&w->set, name, err, errlen)))
+			return -1;
+		if (!(w->jo = json_out_new(w->jf))) {
+			snprintf(err, errlen, "%s: out of memory", sc->path);
+			return -1;
+		}
+		trace_add_sink(tr, json_out_sink(w->jo));
+	}
+	if (files->pcap) {
+		FILE *pf;
+		snprintf(name, sizeof name, "%s%s.pcap", sc->base, files->kind);
+		if (!(pf = out_set_fopen(&w->set, name, err, errlen)) ||
+		    !(w->po = pcap_out_open_stream(pf, err, errlen)))
+			return -1;
+		trace_add_sink(tr, pcap_out_sink(w->po));
+	}
+	return 0;
+}
+
+/* The pictures, into the set: the state diagram as DOT (when asked) and SVG,
+ * the ladder. */
+static int write_graphs(struct cli_output *w, const struct trace_log *log, char *err, size_t errlen)
+{
+	static const struct {
+		const char *ext, *format;
+		bool ladder, dot;
+	} pictures[] = {
+		{ ".states.dot", "dot", false, true },
+		{ ".states.svg", "svg", false, false },
+		{ ".ladder.svg", "svg", true, false },
+	};
+	for (size_t i = 0; i < sizeof pictures / sizeof pictures[0]; i++) {
+		char name[TMPFILES_NAME_MAX + 1];
+		if (pictures[i].dot && !w->files.dot)
+			continue;
+		snprintf(name, sizeof name, "%s%s%s", w->sc->base, w->files.kind, pictures[i].ext);
+		if (graph_put(&w->set, name, log, pictures[i].ladder, pictures[i].format, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cli_output_finish(struct cli_output *w, const struct trace_log *log, char *err, size_t errlen)
+{
+	if (w->jo) {
+		int bad = json_out_finish(w->jo);
+		w->jo = NULL;
+		bad |= fclose(w->jf);
+		w->jf = NULL;
+		if (bad) {
+			snprintf(err, errlen, "%s/%s%s.trace.jsonl: write failed", w->set.dir, w->sc->base,
+				 w->files.kind);
+			return -1;
+		}
+	}
+	if (w->po) {
+		int bad = pcap_out_close(w->po, err, errlen);
+		w->po = NULL;
+		if (bad)
+			return -1;
+	}
+	if (w->files.graphs && write_graphs(w, log, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void cli_output_close(struct cli_output *w)
+{
+	if (w->jo)
+		json_out_finish(w->jo);
+	w->jo = NULL;
+	if (w->jf)
+		fclose(w->jf);
+	w->jf = NULL;
+	if (w->po) {
+		char e2[256];
+		pcap_out_close(w->po, e2, sizeof e2);
+	}
+	w->po = NULL;
+	out_set_close(&w->set);          /* what was not committed goes */
+}
+
+void cli_print_ladder(FILE *out, const struct trace_log *log, bool markdown)
+{
+	if (markdown)
+		ladder_write_markdown(out, log);
+	else
+		ladder_write_text(out, log);
+}
