@@ -131,13 +131,23 @@ static uint64_t tuple_key(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t r
 
 /* ---- stack ------------------------------------------------------------- */
 
+/* The stack as the TCP's host (tcp/tcp_host.h): its operations are at the
+ * end of this file. */
+static const struct tcp_host_ops stack_host_ops;
+
+static struct stack *stack_of(struct tcp_host *h)
+{
+	return (struct stack *)((char *)h - offsetof(struct stack, host));
+}
+
 int stack_init(struct stack *st, enum profile profile, const struct tcp_params *params,
 	       struct trace *tr, struct eventq *q, struct link *link)
 {
 	memset(st, 0, sizeof *st);
-	st->profile = profile;
-	st->params = params;
-	st->trace = tr;
+	st->host.ops = &stack_host_ops;
+	st->host.profile = profile;
+	st->host.params = params;
+	st->host.trace = tr;
 	st->q = q;
 	st->link = link;
 	st->free_tcb = NO_TCB;
@@ -146,16 +156,6 @@ int stack_init(struct stack *st, enum profile profile, const struct tcp_params *
 	st->addrs.by_address = true;
 	st->tw_indexed = true;
 	return 0;
-}
-
-static void tcb_free_buffers(struct tcb *tcb)
-{
-	sndbuf_free(&tcb->snd);
-	while (tcb->ooo) {
-		struct ooo_seg *next = tcb->ooo->next;
-		free(tcb->ooo);
-		tcb->ooo = next;
-	}
 }
 
 void stack_free(struct stack *st)
@@ -248,8 +248,8 @@ struct tcb *stack_tcb(struct stack *st, uint32_t id)
 	return t->in_use ? t : NULL;
 }
 
-/* A zeroed TCB from the pool; timer generations survive reuse so that a
- * stale timer event never matches a new TCB. */
+/* A fresh TCB from the pool (tcb_reset: a stale timer event never matches
+ * it). NULL when out of memory. */
 static struct tcb *tcb_alloc(struct stack *st)
 {
 	uint32_t id;
@@ -276,17 +276,7 @@ static struct tcb *tcb_alloc(struct stack *st)
 		id = st->n_tcbs++;
 	}
 	struct tcb *tcb = tcb_at(st, id);
-	uint32_t gen = tcb->gen + 1, tg[TIMER_KINDS];
-	memcpy(tg, tcb->timer_gen, sizeof tg);
-	memset(tcb, 0, sizeof *tcb);
-	memcpy(tcb->timer_gen, tg, sizeof tg);
-	tcb->id = id;
-	tcb->gen = gen;
-	tcb->in_use = true;
-	tcb->state = TCPS_CLOSED;
-	tcb->rcv_wnd = st->params->window;
-	tcb->rto = st->params->rto_initial;
-	tcb->snd_mss = 536;                    /* RFC 9293 section 3.7.1 default */
+	tcb_reset(&st->host, tcb, id);
 	st->live_tcbs++;
 	return tcb;
 }
@@ -299,8 +289,9 @@ static void conn_register(struct stack *st, struct tcb *tcb)
 	st->eps[tcb->ep].conn = tcb->id;
 }
 
-void stack_tcb_make_connection(struct stack *st, struct tcb *tcb)
+static void host_make_connection(struct tcp_host *h, struct tcb *tcb)
 {
+	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[tcb->ep];
 	if (e->listener == tcb->id)
 		e->listener = NO_TCB;
@@ -312,8 +303,9 @@ void stack_tcb_make_connection(struct stack *st, struct tcb *tcb)
 	conn_register(st, tcb);
 }
 
-void stack_tcb_make_listener(struct stack *st, struct tcb *tcb)
+static void host_make_listener(struct tcp_host *h, struct tcb *tcb)
 {
+	struct stack *st = stack_of(h);
 	tcb->listener = true;
 	st->eps[tcb->ep].listener = tcb->id;
 }
@@ -335,8 +327,9 @@ struct tcb *stack_tcb_new(struct stack *st, int ep)
 	return tcb;
 }
 
-struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, const struct segment *syn)
+static struct tcb *host_tcb_from_listener(struct tcp_host *h, struct tcb *listener, const struct segment *syn)
 {
+	struct stack *st = stack_of(h);
 	int ep = listener->ep;
 	/* With many clients, the connection accepted from client#K belongs
 	 * to server#K. */
@@ -409,7 +402,9 @@ static int tw_alloc(struct stack *st, uint32_t *out)
 	return 0;
 }
 
-void stack_settle_later(struct stack *st, struct tcb *tcb)
+/* Marks tcb to be looked at by stack_settle(): it has entered (or set
+ * again the timer of) TIME_WAIT, or was inflated from its record. */
+static void settle_later(struct stack *st, struct tcb *tcb)
 {
 	if (tcb->settle)
 		return;
@@ -538,7 +533,7 @@ static struct tcb *tw_inflate(struct stack *st, uint32_t r)
 			st->oom = true;
 		e->conn = tcb->id;
 	}
-	stack_settle_later(st, tcb);
+	settle_later(st, tcb);
 	return tcb;
 }
 
@@ -568,27 +563,28 @@ struct tcb *stack_endpoint_conn(struct stack *st, int ep)
 	return stack_tcb(st, id);
 }
 
-void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k)
+bool stack_timer_event_current(const struct stack *st, const struct event *ev)
 {
-	tcb->timer_on[k] = false;
-	struct trace_event tev = { .type = TRACE_TIMER, .t_us = st->now, .endpoint = tcb->ep };
-	tev.u.timer.timer = k;
-	tev.u.timer.event = TIMER_FIRE;
-	trace_emit(st->trace, &tev);
-	tcp_timeout(st, tcb, k);
+	if (ev->kind == EV_TW_EXPIRE)
+		return stack_tw_expiry_current(st, ev->a, ev->gen);
+	if (ev->a >= st->n_tcbs)
+		return false;
+	const struct tcb *tcb = tcb_at(st, ev->a);
+	return tcb->in_use && tcb->timer_gen[ev->b] == ev->gen && tcb->timer_on[ev->b];
 }
 
-void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen)
+void stack_timer_event_run(struct stack *st, const struct event *ev)
 {
-	if (!stack_tw_expiry_current(st, rec, gen))
+	if (!stack_timer_event_current(st, ev))
 		return;
-	struct tcb *tcb = tw_inflate(st, rec);
+	struct tcb *tcb = ev->kind == EV_TW_EXPIRE ? tw_inflate(st, ev->a) : tcb_at(st, ev->a);
 	if (tcb)
-		stack_timer_fire(st, tcb, TIMER_TIME_WAIT);
+		tcp_timer_fire(&st->host, tcb, ev->kind == EV_TW_EXPIRE ? TIMER_TIME_WAIT : (enum timer_kind)ev->b);
 }
 
-void stack_tcb_release(struct stack *st, struct tcb *tcb)
+static void host_tcb_release(struct tcp_host *h, struct tcb *tcb)
 {
+	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[tcb->ep];
 	if (tcb->tw_rec) {
 		tw_free(st, tcb->tw_rec - 1);
@@ -604,10 +600,14 @@ void stack_tcb_release(struct stack *st, struct tcb *tcb)
 	tcb_slot_free(st, tcb);
 }
 
-uint32_t stack_choose_iss(struct stack *st, int ep)
+/* The ISS for endpoint ep's next connection (section 3.4.1): the configured
+ * ISN for the first, then the configured ISN plus the RFC's 4-microsecond
+ * clock; at least the floor T29 set, if any. */
+static uint32_t host_choose_iss(struct tcp_host *h, int ep)
 {
+	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[ep];
-	uint32_t iss = e->connected ? e->isn + (uint32_t)(st->now / 4) : e->isn;
+	uint32_t iss = e->connected ? e->isn + (uint32_t)(st->host.now / 4) : e->isn;
 	e->connected = true;
 	if (e->iss_floor_set && seq_lt(iss, e->iss_floor))
 		iss = e->iss_floor;
@@ -678,7 +678,7 @@ static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t 
  * which here is when it leaves SYN-RECEIVED. */
 static bool listen_queue_full(const struct stack *st, const struct segment *seg)
 {
-	return st->backlog && st->syn_received >= st->backlog &&
+	return st->backlog && st->host.syn_received >= st->backlog &&
 	       (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN;
 }
 
@@ -688,7 +688,7 @@ static bool listen_queue_full(const struct stack *st, const struct segment *seg)
  * the rfc9293 profile does the same. */
 static void drop_at_host(struct stack *st, int ep, const struct segment *seg, const char *reason)
 {
-	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->now };
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->host.now };
 	ev.endpoint = st->arriving_from;
 	if (ev.endpoint < 0)
 		ev.endpoint = endpoint_at(st, seg->src_ip, seg->src_port);
@@ -698,7 +698,7 @@ static void drop_at_host(struct stack *st, int ep, const struct segment *seg, co
 	ev.u.segment.seg = *seg;
 	ev.u.segment.reason = reason;
 	st->n_host_drops++;
-	trace_emit(st->trace, &ev);
+	trace_emit(st->host.trace, &ev);
 }
 
 /* The connection of endpoint ep if it is seg's (the link knows which
@@ -734,7 +734,7 @@ void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int
 	if (!tcb)
 		tcb = conn_lookup(st, seg);
 	if (tcb) {
-		tcp_input(st, tcb, seg);
+		tcp_input(&st->host, tcb, seg);
 		return;
 	}
 	int ep = endpoint_at(st, seg->dst_ip, seg->dst_port);
@@ -746,48 +746,116 @@ void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int
 			drop_at_host(st, ep, seg, "backlog full");
 			return;
 		}
-		tcp_input(st, listener, seg);
+		tcp_input(&st->host, listener, seg);
 		return;
 	}
-	tcp_input_closed(st, ep, seg);
-}
-
-void stack_output(struct stack *st, int ep, const struct segment *seg)
-{
-	int dst = peer_endpoint(st, ep, seg->dst_ip, seg->dst_port);
-	if (link_send(st->link, st->now, st->eps[ep].role, ep, dst, seg, false) < 0)
-		st->oom = true;
-}
-
-void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len)
-{
-	struct trace_event ev = { .type = TRACE_DATA, .t_us = st->now, .endpoint = tcb->ep };
-	ev.u.data.bytes = len;
-	ev.u.data.data = data;
-	trace_emit(st->trace, &ev);
-}
-
-void stack_app_eof(struct stack *st, struct tcb *tcb)
-{
-	if (st->eps[tcb->ep].on_eof_close)
-		tcb->eof_close = true;
+	tcp_input_closed(&st->host, ep, seg);
 }
 
 void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error)
 {
-	if (!trace_wants(st->trace, trace_bit(TRACE_CALL)))
+	if (!trace_wants(st->host.trace, trace_bit(TRACE_CALL)))
 		return;
-	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->now, .endpoint = ep };
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->host.now, .endpoint = ep };
 	ev.u.call.call = call;
 	ev.u.call.bytes = bytes;
 	ev.u.call.error = error;
-	trace_emit(st->trace, &ev);
+	trace_emit(st->host.trace, &ev);
 }
 
-void stack_app_close(struct stack *st, struct tcb *tcb)
+/* ---- the stack as the TCP's host (tcp/tcp_host.h) -------------------------- */
+
+/* Puts a segment sent by endpoint ep on the link. */
+static void host_output(struct tcp_host *h, int ep, const struct segment *seg)
+{
+	struct stack *st = stack_of(h);
+	int dst = peer_endpoint(st, ep, seg->dst_ip, seg->dst_port);
+	if (link_send(st->link, st->host.now, st->eps[ep].role, ep, dst, seg, false) < 0)
+		st->oom = true;
+}
+
+_Static_assert(TIMER_KINDS <= EVQ_TIMER_KINDS, "the event queue keys timers by kind");
+
+/* A timer has one queued event at most: setting it again moves that event,
+ * cancelling removes it (eventq.h), so idle connections leave nothing behind
+ * in the queue. The generation guards the fire all the same
+ * (stack_timer_event_current). The 2MSL timer is queued on the TIME_WAIT
+ * lane when the TCB shrinks to its record after this event
+ * (stack_settle), with the order stamp of now. */
+static void host_timer_set(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
+{
+	struct stack *st = stack_of(h);
+	if (k == TIMER_TIME_WAIT) {
+		tcb->tw_order = eventq_reserve(st->q, 1);
+		settle_later(st, tcb);
+	} else if (eventq_timer_set(st->q, tcb->id, (uint32_t)k, tcb->timer_due[k], tcb->timer_gen[k]) < 0) {
+		st->oom = true;
+	}
+}
+
+static void host_timer_cancel(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
+{
+	eventq_timer_cancel(stack_of(h)->q, tcb->id, (uint32_t)k);
+}
+
+/* The application of the TCB's endpoint reads len bytes: a `data` trace
+ * event. */
+static void host_app_data(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len)
+{
+	struct trace_event ev = { .type = TRACE_DATA, .t_us = h->now, .endpoint = tcb->ep };
+	ev.u.data.bytes = len;
+	ev.u.data.data = data;
+	trace_emit(h->trace, &ev);
+}
+
+/* The application of the TCB's endpoint reads end-of-file: with `on_eof:
+ * close`, it closes once the segment carrying the FIN is processed. */
+static void host_app_eof(struct tcp_host *h, struct tcb *tcb)
+{
+	if (stack_of(h)->eps[tcb->ep].on_eof_close)
+		tcb->eof_close = true;
+}
+
+/* The application of the TCB's endpoint calls CLOSE: a `call` event first. */
+static void host_app_close(struct tcp_host *h, struct tcb *tcb)
 {
 	int err = tcp_call_error(tcb, CALL_CLOSE);
-	stack_emit_call(st, tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
+	stack_emit_call(stack_of(h), tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
 	if (!err)
-		tcp_close(st, tcb);
+		tcp_close(h, tcb);
 }
+
+static bool host_has_listener(struct tcp_host *h, int ep)
+{
+	struct stack *st = stack_of(h);
+	return stack_tcb(st, st->eps[ep].listener) != NULL;
+}
+
+static void host_set_iss_floor(struct tcp_host *h, int ep, uint32_t floor)
+{
+	struct endpoint *e = &stack_of(h)->eps[ep];
+	e->iss_floor_set = true;
+	e->iss_floor = floor;
+}
+
+static void host_segment_arrives(struct tcp_host *h, const struct segment *seg)
+{
+	stack_segment_arrives(stack_of(h), seg);
+}
+
+static const struct tcp_host_ops stack_host_ops = {
+	.output = host_output,
+	.timer_set = host_timer_set,
+	.timer_cancel = host_timer_cancel,
+	.tcb_from_listener = host_tcb_from_listener,
+	.tcb_release = host_tcb_release,
+	.make_listener = host_make_listener,
+	.make_connection = host_make_connection,
+	.choose_iss = host_choose_iss,
+	.app_data = host_app_data,
+	.app_eof = host_app_eof,
+	.app_close = host_app_close,
+	.has_listener = host_has_listener,
+	.set_iss_floor = host_set_iss_floor,
+	.segment_arrives = host_segment_arrives,
+};
