@@ -55,31 +55,11 @@ static void send_ack_now(struct tcp_host *h, struct tcb *tcb)
 
 /* ---- LISTEN, section 3.10.7.2 ------------------------------------------- */
 
-static void input_listen(struct tcp_host *h, struct tcb *listener, const struct segment *seg)
+/* Third step in LISTEN, a SYN (T04). As with sockets, the listener stays in
+ * LISTEN and a copy of it becomes the connection. Text on the SYN is not
+ * kept (docs/decisions.md). */
+static void listen_syn(struct tcp_host *h, struct tcb *listener, const struct segment *seg)
 {
-	/* First, check for a RST: "An incoming RST segment could not be valid
-	 * ... it should be ignored" (T32). */
-	if (seg->flags & TH_RST) {
-		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "T32", "rcv RST");
-		return;
-	}
-	/* Second, check for an ACK: "Any acknowledgment is bad if it arrives
-	 * on a connection still in the LISTEN state. An acceptable reset
-	 * segment should be formed for any arriving ACK-bearing segment"
-	 * (S03). */
-	if (seg->flags & TH_ACK) {
-		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S03", "rcv ACK");
-		send_reset_reply(h, listener->ep, seg);
-		return;
-	}
-	/* Fourth, other text or control: "drop the segment and return" (S04). */
-	if (!(seg->flags & TH_SYN)) {
-		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S04", "rcv segment without SYN");
-		return;
-	}
-	/* Third, check for a SYN (T04). As with sockets, the listener stays
-	 * in LISTEN and a copy of it becomes the connection. Text on the SYN
-	 * is not kept (docs/decisions.md). */
 	struct tcb *tcb = h->ops->tcb_from_listener(h, listener, seg);
 	if (!tcb)
 		return;
@@ -102,6 +82,32 @@ static void input_listen(struct tcp_host *h, struct tcb *listener, const struct 
 	tcb->rtt_seq = tcb->snd_nxt;
 	tcb->rtt_start = h->now;
 	tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);
+}
+
+static void input_listen(struct tcp_host *h, struct tcb *listener, const struct segment *seg)
+{
+	/* First, check for a RST: "An incoming RST segment could not be valid
+	 * ... it should be ignored" (T32). */
+	if (seg->flags & TH_RST) {
+		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "T32", "rcv RST");
+		return;
+	}
+	/* Second, check for an ACK: "Any acknowledgment is bad if it arrives
+	 * on a connection still in the LISTEN state. An acceptable reset
+	 * segment should be formed for any arriving ACK-bearing segment"
+	 * (S03). */
+	if (seg->flags & TH_ACK) {
+		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S03", "rcv ACK");
+		send_reset_reply(h, listener->ep, seg);
+		return;
+	}
+	/* Third, check for a SYN (T04). */
+	if (seg->flags & TH_SYN) {
+		listen_syn(h, listener, seg);
+		return;
+	}
+	/* Fourth, other text or control: "drop the segment and return" (S04). */
+	tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S04", "rcv segment without SYN");
 }
 
 /* ---- shared by SYN-SENT and the synchronized states --------------------- */
@@ -254,39 +260,10 @@ static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_ove
 
 /* ---- SYN-SENT, section 3.10.7.3 ----------------------------------------- */
 
-static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+/* Fourth step in SYN-SENT, the SYN bit (the ACK, if any, was acceptable). */
+static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	bool ack = seg->flags & TH_ACK;
-	/* First, check the ACK bit: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT,
-	 * send a reset (unless the RST bit is set, if so drop the segment and
-	 * return)" (S05). */
-	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
-		if (seg->flags & TH_RST) {
-			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
-			return;
-		}
-		tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
-		send_reset_reply(h, tcb->ep, seg);
-		return;
-	}
-	/* Second, check the RST bit: "If the ACK was acceptable, then signal
-	 * to the user 'error: connection reset', drop the segment, enter
-	 * CLOSED state" (T25); else drop it (T33). Erratum 8167: no RCV.NXT
-	 * test here (N4). */
-	if (seg->flags & TH_RST) {
-		if (ack)
-			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T25");
-		else
-			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST without ACK");
-		return;
-	}
-	/* Fifth: "If neither of the SYN or RST bits is set, then drop the
-	 * segment and return" (S06). */
-	if (!(seg->flags & TH_SYN)) {
-		tcp_note_arc(h, tcb->ep, tcb->state, "S06", "rcv segment without SYN");
-		return;
-	}
-	/* Fourth, check the SYN bit. */
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1;
 	tcb->snd_mss = seg->mss ? seg->mss : 536;
@@ -324,6 +301,42 @@ static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct seg
 	tcb->rtt_timing = false;
 	tcb_set_state(h, tcb, TCPS_SYN_RECEIVED, "rcv SYN", "T07");
 	tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+}
+
+static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	bool ack = seg->flags & TH_ACK;
+	/* First, check the ACK bit: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT,
+	 * send a reset (unless the RST bit is set, if so drop the segment and
+	 * return)" (S05). */
+	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
+		if (seg->flags & TH_RST) {
+			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
+			return;
+		}
+		tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
+		send_reset_reply(h, tcb->ep, seg);
+		return;
+	}
+	/* Second, check the RST bit: "If the ACK was acceptable, then signal
+	 * to the user 'error: connection reset', drop the segment, enter
+	 * CLOSED state" (T25); else drop it (T33). Erratum 8167: no RCV.NXT
+	 * test here (N4). */
+	if (seg->flags & TH_RST) {
+		if (ack)
+			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T25");
+		else
+			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST without ACK");
+		return;
+	}
+	/* Third, security: always matches here. Fourth, check the SYN bit. */
+	if (seg->flags & TH_SYN) {
+		syn_sent_syn(h, tcb, seg);
+		return;
+	}
+	/* Fifth: "If neither of the SYN or RST bits is set, then drop the
+	 * segment and return" (S06). */
+	tcp_note_arc(h, tcb->ep, tcb->state, "S06", "rcv segment without SYN");
 }
 
 /* ---- SYN-RECEIVED and the synchronized states, section 3.10.7.4 --------- */
