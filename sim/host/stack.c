@@ -4,120 +4,8 @@
 #include <string.h>
 #include "base/bigarray.h"
 #include "proto/seq.h"
+#include "host/hmap.h"
 #include "host/stack.h"
-
-/* ---- hash table: linear probing, backward-shift deletion --------------- */
-
-#define HMAP_EMPTY UINT64_MAX
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-/* Where key's probe run starts. The address map (key ip:port) keeps
- * neighbouring addresses in neighbouring slots, so that a million clients
- * at consecutive addresses fill it in order, without a cache miss each; the
- * connection maps scatter their keys. */
-static inline uint32_t hmap_home(const struct hmap *m, uint64_t key)
-{
-	if (m->by_address)
-		return (uint32_t)((key >> 16) + (key & 0xffff) * 0x9E3779B1u) & (m->cap - 1);
-	return (uint32_t)mix64(key) & (m->cap - 1);
-}
-
-static int hmap_grow_to(struct hmap *m, uint32_t cap);
-
-static int hmap_grow(struct hmap *m)
-{
-	return hmap_grow_to(m, m->cap ? m->cap * 2 : 64);
-}
-
-/* Room for n entries without growing. */
-static int hmap_reserve(struct hmap *m, uint32_t n)
-{
-	uint32_t cap = m->cap ? m->cap : 64;
-	while ((uint64_t)n * 4 > (uint64_t)cap * 3)
-		cap *= 2;
-	return cap > m->cap ? hmap_grow_to(m, cap) : 0;
-}
-
-static int hmap_grow_to(struct hmap *m, uint32_t cap)
-{
-	struct hslot *slots = malloc(cap * sizeof *slots);
-	if (!slots)
-		return -1;
-	for (uint32_t i = 0; i < cap; i++)
-		slots[i].key = HMAP_EMPTY;
-	for (uint32_t i = 0; i < m->cap; i++) {
-		if (m->slots[i].key == HMAP_EMPTY)
-			continue;
-		struct hmap to = { .slots = slots, .cap = cap, .by_address = m->by_address };
-		uint32_t j = hmap_home(&to, m->slots[i].key);
-		while (slots[j].key != HMAP_EMPTY)
-			j = (j + 1) & (cap - 1);
-		slots[j] = m->slots[i];
-	}
-	free(m->slots);
-	m->slots = slots;
-	m->cap = cap;
-	return 0;
-}
-
-/* Several keys may be equal (a 4-tuple hash collides rarely but may), so the
- * table is a multimap: lookups walk the probe run and let the caller check. */
-static int hmap_put(struct hmap *m, uint64_t key, uint32_t val)
-{
-	if ((m->n + 1) * 4 > m->cap * 3 && hmap_grow(m) < 0)
-		return -1;
-	uint32_t j = hmap_home(m, key);
-	while (m->slots[j].key != HMAP_EMPTY)
-		j = (j + 1) & (m->cap - 1);
-	m->slots[j].key = key;
-	m->slots[j].val = val;
-	m->n++;
-	return 0;
-}
-
-/* Removes the entry (key, val); backward-shift keeps probe runs whole. */
-static void hmap_del(struct hmap *m, uint64_t key, uint32_t val)
-{
-	if (!m->cap)
-		return;
-	uint32_t mask = m->cap - 1, j = hmap_home(m, key);
-	while (m->slots[j].key != HMAP_EMPTY && !(m->slots[j].key == key && m->slots[j].val == val))
-		j = (j + 1) & mask;
-	if (m->slots[j].key == HMAP_EMPTY)
-		return;
-	m->n--;
-	uint32_t hole = j;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (m->slots[j].key == HMAP_EMPTY)
-			break;
-		uint32_t home = hmap_home(m, m->slots[j].key);
-		/* Move j into the hole unless its home lies cyclically in (hole, j]. */
-		bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-		if (stays)
-			continue;
-		m->slots[hole] = m->slots[j];
-		hole = j;
-	}
-	m->slots[hole].key = HMAP_EMPTY;
-}
-
-static void hmap_free(struct hmap *m)
-{
-	free(m->slots);
-	bool by_address = m->by_address;
-	memset(m, 0, sizeof *m);
-	m->by_address = by_address;
-}
 
 static uint64_t addr_key(uint32_t ip, uint16_t port)
 {
@@ -233,9 +121,9 @@ static int endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
 	const struct hmap *m = &st->addrs;
 	if (m->cap) {
 		uint64_t key = addr_key(ip, port);
-		for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
-			if (m->slots[j].key == key)
-				return (int)m->slots[j].val;
+		uint32_t j = hmap_home(m, key), ep;
+		if (hmap_next(m, key, &j, &ep))
+			return (int)ep;
 	}
 	return block_endpoint_at(st, ip, port);
 }
@@ -616,18 +504,34 @@ static uint32_t host_choose_iss(struct tcp_host *h, int ep)
 	return iss;
 }
 
+/* Whether seg, as it arrives, belongs to the connection from local
+ * lip:lport to remote rip:rport: its 4-tuple. */
+static inline bool seg_belongs(const struct segment *seg, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+	return lip == seg->dst_ip && lport == seg->dst_port && rip == seg->src_ip && rport == seg->src_port;
+}
+
+static inline bool seg_belongs_to_tcb(const struct segment *seg, const struct tcb *t)
+{
+	return seg_belongs(seg, t->local_ip, t->local_port, t->remote_ip, t->remote_port);
+}
+
+/* A record's local address is its endpoint's (tw_rec.h). */
+static inline bool seg_belongs_to_record(const struct stack *st, const struct segment *seg, const struct tw_rec *w)
+{
+	return seg_belongs(seg, st->eps[w->ep].ip, st->eps[w->ep].port, w->remote_ip, w->remote_port);
+}
+
 /* The connection TCB for seg's 4-tuple in the live map, or NULL. */
 static struct tcb *live_lookup(struct stack *st, const struct segment *seg, uint64_t key)
 {
 	const struct hmap *m = &st->conns;
 	if (!m->cap)
 		return NULL;
-	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
-		if (m->slots[j].key != key)
-			continue;
-		struct tcb *t = tcb_at(st, m->slots[j].val);
-		if (t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
-		    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
+	uint32_t j = hmap_home(m, key), id;
+	while (hmap_next(m, key, &j, &id)) {
+		struct tcb *t = tcb_at(st, id);
+		if (seg_belongs_to_tcb(seg, t))
 			return t;
 	}
 	return NULL;
@@ -639,13 +543,10 @@ static struct tcb *tw_lookup(struct stack *st, const struct segment *seg, uint64
 	const struct hmap *m = &st->tw_conns;
 	if (!m->cap || !st->live_tws || !st->tw_indexed)
 		return NULL;
-	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
-		if (m->slots[j].key != key)
-			continue;
-		uint32_t r = m->slots[j].val & ~TW_BIT;
-		const struct tw_rec *w = &st->tws[r];
-		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
-		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
+	uint32_t j = hmap_home(m, key), val;
+	while (hmap_next(m, key, &j, &val)) {
+		uint32_t r = val & ~TW_BIT;
+		if (seg_belongs_to_record(st, seg, &st->tws[r]))
 			return tw_inflate(st, r);
 	}
 	return NULL;
@@ -708,18 +609,10 @@ static struct tcb *endpoint_conn_for(struct stack *st, int ep, const struct segm
 	uint32_t id = st->eps[ep].conn;
 	if (id == NO_TCB)
 		return NULL;
-	if (id & TW_BIT) {
-		const struct tw_rec *w = &st->tws[id & ~TW_BIT];
-		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
-		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
-			return tw_inflate(st, id & ~TW_BIT);
-		return NULL;
-	}
+	if (id & TW_BIT)
+		return seg_belongs_to_record(st, seg, &st->tws[id & ~TW_BIT]) ? tw_inflate(st, id & ~TW_BIT) : NULL;
 	struct tcb *t = stack_tcb(st, id);
-	if (t && t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
-	    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
-		return t;
-	return NULL;
+	return t && seg_belongs_to_tcb(seg, t) ? t : NULL;
 }
 
 void stack_segment_arrives(struct stack *st, const struct segment *seg)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/eventq.h"
+#include "host/hmap.h"
 #include "link/link.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp.h"
@@ -49,17 +50,6 @@ static inline int endpoint_twin(const struct endpoint *eps, int ep)
 
 /* An id in the connection map or endpoint.conn with this bit names a record. */
 #define TW_BIT 0x80000000u
-
-/* An open-addressing hash table from a 64-bit key to a 32-bit value. */
-struct hslot {
-	uint64_t key;
-	uint32_t val;
-};
-struct hmap {
-	struct hslot *slots;          /* key and value side by side: one cache line per probe */
-	uint32_t cap, n;              /* cap a power of two */
-	bool by_address;              /* keys are ip:port: neighbours stay neighbours */
-};
 
 struct stack {
 	struct tcp_host host;         /* what the TCP sees of it: the clock, the parameters, the trace,
