@@ -9,8 +9,8 @@
  * without the engine.
  *
  * A table of function pointers, not calls resolved at link time, so that
- * both hosts live in one test binary; the cost at a million connections is
- * measured within the noise (docs/performance.md's workload). */
+ * both hosts live in one test binary; on the benchmark's workload
+ * (docs/performance.md) the indirect calls cost no measurable time. */
 #ifndef TCPSIM_TCP_HOST_H
 #define TCPSIM_TCP_HOST_H
 

@@ -91,7 +91,7 @@
 	FLAG(half_duplex)                                                                               \
 	NONE(eof_close)                 /* cleared by the event that read the EOF */                    \
 	NONE(in_listen_queue)           /* only in SYN-RECEIVED */                                      \
-	NONE(settle)                    /* stack bookkeeping: stack_settle_later sets it */             \
+	NONE(settle)                    /* stack bookkeeping: settle_later (stack.c) sets it */          \
 	NONE(tw_rec)                    /* stack bookkeeping: tw_inflate sets it */                     \
 	KEEP(uint32_t, oow_ack_ms)      /* linux: tcp_time_wait() keeps tw_last_oow_ack_time */        \
 	NONE(tw_order)                  /* read only by the deflation after the 2MSL timer's (re)start, \
