@@ -16,7 +16,7 @@
 #include "scenario/scenario.h"
 #include "tcp/tcp.h"
 #include "trace/trace.h"
-#include "tcp/tw_rec.h"
+#include "host/tw_rec.h"
 
 #define NO_TCB UINT32_MAX
 

@@ -32,7 +32,7 @@ struct ooo_seg {
 	uint8_t data[];
 };
 
-/* A member added here must be named in TCB_IN_TIME_WAIT (tw_rec.h), with
+/* A member added here must be named in TCB_IN_TIME_WAIT (host/tw_rec.h), with
  * what a connection in TIME_WAIT keeps of it: the build fails until it is. */
 struct tcb {
 	uint32_t id;                  /* index in the host's pool */

@@ -3,7 +3,9 @@
  * Between events a connection in TIME_WAIT shrinks to a record (struct
  * tw_rec), as Linux keeps a small inet_timewait_sock, and a segment, a call
  * or its 2MSL timer turns it back into a TCB for the event (stack.c,
- * tw_deflate and tw_inflate). TCB_IN_TIME_WAIT below is the one definition
+ * tw_deflate and tw_inflate): the host's way of keeping many connections,
+ * which the TCP knows nothing of (its derivations read the stack's
+ * endpoints). TCB_IN_TIME_WAIT below is the one definition
  * of that exchange: it names every member of struct tcb, in declaration
  * order, with what becomes of it, and the record's members, the deflation,
  * the inflation and the check that a TCB fits a record are all made from
