@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/bigarray.h"
-#include "proto/seq.h"
 #include "host/hmap.h"
 #include "host/stack.h"
 
@@ -488,17 +487,15 @@ static void host_tcb_release(struct tcp_host *h, struct tcb *tcb)
 	tcb_slot_free(st, tcb);
 }
 
-/* The ISS for endpoint ep's next connection (section 3.4.1): the configured
+/* The ISS for endpoint ep's next connection (tcp_iss): the configured
  * ISN for the first, then the configured ISN plus the RFC's 4-microsecond
  * clock; at least the floor T29 set, if any. */
 static uint32_t host_choose_iss(struct tcp_host *h, int ep)
 {
 	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[ep];
-	uint32_t iss = e->connected ? e->isn + (uint32_t)(st->host.now / 4) : e->isn;
+	uint32_t iss = tcp_iss(h->now, e->isn, !e->connected, e->iss_floor_set, e->iss_floor);
 	e->connected = true;
-	if (e->iss_floor_set && seq_lt(iss, e->iss_floor))
-		iss = e->iss_floor;
 	e->iss_floor_set = false;
 	e->last_isn = iss;
 	return iss;
@@ -691,16 +688,6 @@ static void host_timer_cancel(struct tcp_host *h, struct tcb *tcb, enum timer_ki
 	eventq_timer_cancel(stack_of(h)->q, tcb->id, (uint32_t)k);
 }
 
-/* The application of the TCB's endpoint reads len bytes: a `data` trace
- * event. */
-static void host_app_data(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len)
-{
-	struct trace_event ev = { .type = TRACE_DATA, .t_us = h->now, .endpoint = tcb->ep };
-	ev.u.data.bytes = len;
-	ev.u.data.data = data;
-	trace_emit(h->trace, &ev);
-}
-
 /* The application of the TCB's endpoint reads end-of-file: with `on_eof:
  * close`, it closes once the segment carrying the FIN is processed. */
 static void host_app_eof(struct tcp_host *h, struct tcb *tcb)
@@ -745,7 +732,6 @@ static const struct tcp_host_ops stack_host_ops = {
 	.make_listener = host_make_listener,
 	.make_connection = host_make_connection,
 	.choose_iss = host_choose_iss,
-	.app_data = host_app_data,
 	.app_eof = host_app_eof,
 	.app_close = host_app_close,
 	.has_listener = host_has_listener,

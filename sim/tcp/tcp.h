@@ -109,6 +109,12 @@ void tcb_timers_cancel_all(struct tcp_host *h, struct tcb *tcb);
  * T52a-f): emits an `arc` trace event for endpoint ep. */
 void tcp_note_arc(struct tcp_host *h, int ep, enum tcp_state state, const char *arc, const char *cause);
 
+/* Section 3.4.1's ISS for a connection of an endpoint configured with ISN
+ * isn: isn itself for its first connection, then isn plus the RFC's
+ * 4-microsecond clock at `now`; at least `floor` when floor_set (T29's
+ * MAY-2). */
+uint32_t tcp_iss(usec_t now, uint32_t isn, bool first, bool floor_set, uint32_t floor);
+
 /* tcp_user.c: user calls, section 3.10.1-3.10.5 ---------------------------
  * Each returns 0, or a negative error whose text tcp_error_text() gives
  * ("connection already exists"): errors are reported, never fatal. */

@@ -51,13 +51,14 @@ struct tcp_host_ops {
 	/* An active OPEN: tcb (new, or its endpoint's listener, T22) becomes
 	 * its endpoint's connection to the endpoint's peer. */
 	void (*make_connection)(struct tcp_host *h, struct tcb *tcb);
-	/* The ISS for endpoint ep's next connection (section 3.4.1). */
+	/* The ISS for endpoint ep's next connection (section 3.4.1): the host
+	 * keeps each endpoint's configured ISN, and tcp_iss() computes it. */
 	uint32_t (*choose_iss)(struct tcp_host *h, int ep);
 
-	/* The application of tcb's endpoint reads len in-order bytes. */
-	void (*app_data)(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len);
-	/* The application reads end-of-file; one that closes on EOF sets
-	 * tcb->eof_close, and tcp_input() then calls app_close. */
+	/* The application of tcb's endpoint, which has read the in-order bytes
+	 * as they came (the TCP's `data` trace events), reads end-of-file; one
+	 * that closes on EOF sets tcb->eof_close, and tcp_input() then calls
+	 * app_close. */
 	void (*app_eof)(struct tcp_host *h, struct tcb *tcb);
 	/* The application calls CLOSE on tcb (through tcp_close()). */
 	void (*app_close)(struct tcp_host *h, struct tcb *tcb);

@@ -154,11 +154,15 @@ static bool our_fin_acked(const struct tcb *tcb)
 	return tcb->fin_sent && seq_gt(tcb->snd_una, tcb->fin_seq);
 }
 
-/* Hands in-order bytes to the application and advances RCV.NXT. */
+/* Hands in-order bytes to the application, which reads them at once (a
+ * `data` trace event), and advances RCV.NXT. */
 static void deliver(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len)
 {
 	tcb->rcv_nxt += len;
-	h->ops->app_data(h, tcb, data, len);
+	struct trace_event ev = { .type = TRACE_DATA, .t_us = h->now, .endpoint = tcb->ep };
+	ev.u.data.bytes = len;
+	ev.u.data.data = data;
+	trace_emit(h->trace, &ev);
 }
 
 /* Keeps text that begins beyond RCV.NXT for later (SHLD-31), in order. */

@@ -1,4 +1,5 @@
 /* tcp_user.c - user calls, RFC 9293 sections 3.10.1 to 3.10.5. */
+#include "proto/seq.h"
 #include "tcp/tcp.h"
 
 const char *tcp_error_text(int err)
@@ -37,6 +38,12 @@ int tcp_call_error(const struct tcb *tcb, enum user_call call)
 		return TCP_OK;
 	}
 	return TCP_OK;
+}
+
+uint32_t tcp_iss(usec_t now, uint32_t isn, bool first, bool floor_set, uint32_t floor)
+{
+	uint32_t iss = first ? isn : isn + (uint32_t)(now / 4);
+	return floor_set && seq_lt(iss, floor) ? floor : iss;
 }
 
 /* Section 3.10.1, OPEN, passive: CLOSED -> LISTEN. */
