@@ -37,12 +37,6 @@ FORBIDDEN = {
 }
 # (file, header): why it is still here.
 KNOWN = {
-    ("tcp/tcp_input.c", "host/stack.h"): "the TCP calls its host back (issue 14, item 2: a narrow host interface)",
-    ("tcp/tcp_output.c", "host/stack.h"): "the same",
-    ("tcp/tcp_tcb.c", "host/stack.h"): "the same",
-    ("tcp/tcp_timer.c", "host/stack.h"): "the same",
-    ("tcp/tcp_user.c", "host/stack.h"): "the same",
-    ("tcp/tcp_oow.c", "host/stack.h"): "the same",
 }
 # Circles of modules still to be broken, as sorted tuples of modules.
 KNOWN_CIRCLES = {

@@ -186,7 +186,7 @@ static int do_inject(struct engine *e, const struct inject_spec *in)
 	if (inject_segment(in, &ends, e->params.window, &s, &pattern) < 0)
 		return -1;
 	stack_emit_call(st, src_ep, CALL_INJECT, 0, NULL);
-	int rc = link_send(&e->link, st->now, in->from, src_ep, dst_ep, &s, true);
+	int rc = link_send(&e->link, st->host.now, in->from, src_ep, dst_ep, &s, true);
 	free(pattern);
 	return rc;
 }
@@ -210,19 +210,19 @@ static int run_call(struct engine *e, const struct timeline_entry *te, uint32_t 
 		return -1;
 	switch (te->call) {
 	case CALL_LISTEN:
-		err = tcp_open_passive(st, tcb);
+		err = tcp_open_passive(&st->host, tcb);
 		break;
 	case CALL_CONNECT:
-		err = tcp_open_active(st, tcb);
+		err = tcp_open_active(&st->host, tcb);
 		break;
 	case CALL_SEND:
-		err = tcp_send(st, tcb, (const uint8_t *)te->data, (uint32_t)te->bytes);
+		err = tcp_send(&st->host, tcb, (const uint8_t *)te->data, (uint32_t)te->bytes);
 		break;
 	case CALL_CLOSE:
-		err = tcp_close(st, tcb);
+		err = tcp_close(&st->host, tcb);
 		break;
 	case CALL_ABORT:
-		err = tcp_abort(st, tcb);
+		err = tcp_abort(&st->host, tcb);
 		break;
 	case CALL_INJECT:
 		break;
@@ -230,22 +230,12 @@ static int run_call(struct engine *e, const struct timeline_entry *te, uint32_t 
 	return err == TCP_ERR_NOMEM ? -1 : 0;
 }
 
-/* A timer event that is_live() kept (not cancelled or set again since): the
- * timer fires. */
-static void run_timer(struct engine *e, const struct event *ev)
-{
-	stack_timer_fire(&e->st, stack_tcb(&e->st, ev->a), (enum timer_kind)ev->b);
-}
-
 /* Whether an event did anything observable (a stale timer does not). */
 static bool is_live(struct engine *e, const struct event *ev)
 {
-	if (ev->kind == EV_TW_EXPIRE)
-		return stack_tw_expiry_current(&e->st, ev->a, ev->gen);
-	if (ev->kind != EV_TIMER)
-		return true;
-	struct tcb *tcb = stack_tcb(&e->st, ev->a);
-	return tcb && tcb->timer_gen[ev->b] == ev->gen && tcb->timer_on[ev->b];
+	if (ev->kind == EV_TIMER || ev->kind == EV_TW_EXPIRE)
+		return stack_timer_event_current(&e->st, ev);
+	return true;
 }
 
 /* ---- calls that wait for an established connection ------------------------- */
@@ -315,7 +305,7 @@ static void on_app_state(void *ctx, int ep, enum tcp_state to)
 		return;
 	for (int32_t id = e->park_head[ep], next; id >= 0; id = next) {
 		next = e->parked[id].next;
-		if (eventq_push(&e->q, e->st.now, EV_TIMELINE, e->parked[id].entry, e->parked[id].k, 1) < 0)
+		if (eventq_push(&e->q, e->st.host.now, EV_TIMELINE, e->parked[id].entry, e->parked[id].k, 1) < 0)
 			e->oom = true;
 		e->parked[id].next = e->free_parked;
 		e->free_parked = id;
@@ -554,7 +544,7 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			if (e->loop_armed)
 				loop_reset(e);
 		}
-		e->st.now = ev.at;
+		e->st.host.now = ev.at;
 		stats->end_us = ev.at;
 		stats->events++;
 		switch (ev.kind) {
@@ -587,10 +577,8 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			break;
 		}
 		case EV_TIMER:
-			run_timer(e, &ev);
-			break;
 		case EV_TW_EXPIRE:
-			stack_tw_expire(&e->st, ev.a, ev.gen);
+			stack_timer_event_run(&e->st, &ev);
 			break;
 		}
 		stack_settle(&e->st);
@@ -623,8 +611,8 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	for (size_t i = 0; i < sc->n_timeline; i++) {
 		if (sc->timeline[i].wait_established) {
 			/* Only a scenario with waiting calls listens to every state change. */
-			e.st.app_state = on_app_state;
-			e.st.app_state_ctx = &e;
+			e.st.host.app_state = on_app_state;
+			e.st.host.app_state_ctx = &e;
 			break;
 		}
 	}
@@ -637,7 +625,7 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	stats->segments_sent = e.link.n_sent;
 	stats->segments_dropped = e.link.n_dropped;
 	stats->segments_duplicated = e.link.n_duplicated;
-	stats->retransmissions = e.st.n_retransmits;
+	stats->retransmissions = e.st.host.n_retransmits;
 	stats->host_drops = e.st.n_host_drops;
 out:
 	if (rc < 0)

@@ -3,121 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/bigarray.h"
-#include "proto/seq.h"
+#include "host/hmap.h"
 #include "host/stack.h"
-
-/* ---- hash table: linear probing, backward-shift deletion --------------- */
-
-#define HMAP_EMPTY UINT64_MAX
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-/* Where key's probe run starts. The address map (key ip:port) keeps
- * neighbouring addresses in neighbouring slots, so that a million clients
- * at consecutive addresses fill it in order, without a cache miss each; the
- * connection maps scatter their keys. */
-static inline uint32_t hmap_home(const struct hmap *m, uint64_t key)
-{
-	if (m->by_address)
-		return (uint32_t)((key >> 16) + (key & 0xffff) * 0x9E3779B1u) & (m->cap - 1);
-	return (uint32_t)mix64(key) & (m->cap - 1);
-}
-
-static int hmap_grow_to(struct hmap *m, uint32_t cap);
-
-static int hmap_grow(struct hmap *m)
-{
-	return hmap_grow_to(m, m->cap ? m->cap * 2 : 64);
-}
-
-/* Room for n entries without growing. */
-static int hmap_reserve(struct hmap *m, uint32_t n)
-{
-	uint32_t cap = m->cap ? m->cap : 64;
-	while ((uint64_t)n * 4 > (uint64_t)cap * 3)
-		cap *= 2;
-	return cap > m->cap ? hmap_grow_to(m, cap) : 0;
-}
-
-static int hmap_grow_to(struct hmap *m, uint32_t cap)
-{
-	struct hslot *slots = malloc(cap * sizeof *slots);
-	if (!slots)
-		return -1;
-	for (uint32_t i = 0; i < cap; i++)
-		slots[i].key = HMAP_EMPTY;
-	for (uint32_t i = 0; i < m->cap; i++) {
-		if (m->slots[i].key == HMAP_EMPTY)
-			continue;
-		struct hmap to = { .slots = slots, .cap = cap, .by_address = m->by_address };
-		uint32_t j = hmap_home(&to, m->slots[i].key);
-		while (slots[j].key != HMAP_EMPTY)
-			j = (j + 1) & (cap - 1);
-		slots[j] = m->slots[i];
-	}
-	free(m->slots);
-	m->slots = slots;
-	m->cap = cap;
-	return 0;
-}
-
-/* Several keys may be equal (a 4-tuple hash collides rarely but may), so the
- * table is a multimap: lookups walk the probe run and let the caller check. */
-static int hmap_put(struct hmap *m, uint64_t key, uint32_t val)
-{
-	if ((m->n + 1) * 4 > m->cap * 3 && hmap_grow(m) < 0)
-		return -1;
-	uint32_t j = hmap_home(m, key);
-	while (m->slots[j].key != HMAP_EMPTY)
-		j = (j + 1) & (m->cap - 1);
-	m->slots[j].key = key;
-	m->slots[j].val = val;
-	m->n++;
-	return 0;
-}
-
-/* Removes the entry (key, val); backward-shift keeps probe runs whole. */
-static void hmap_del(struct hmap *m, uint64_t key, uint32_t val)
-{
-	if (!m->cap)
-		return;
-	uint32_t mask = m->cap - 1, j = hmap_home(m, key);
-	while (m->slots[j].key != HMAP_EMPTY && !(m->slots[j].key == key && m->slots[j].val == val))
-		j = (j + 1) & mask;
-	if (m->slots[j].key == HMAP_EMPTY)
-		return;
-	m->n--;
-	uint32_t hole = j;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (m->slots[j].key == HMAP_EMPTY)
-			break;
-		uint32_t home = hmap_home(m, m->slots[j].key);
-		/* Move j into the hole unless its home lies cyclically in (hole, j]. */
-		bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-		if (stays)
-			continue;
-		m->slots[hole] = m->slots[j];
-		hole = j;
-	}
-	m->slots[hole].key = HMAP_EMPTY;
-}
-
-static void hmap_free(struct hmap *m)
-{
-	free(m->slots);
-	bool by_address = m->by_address;
-	memset(m, 0, sizeof *m);
-	m->by_address = by_address;
-}
 
 static uint64_t addr_key(uint32_t ip, uint16_t port)
 {
@@ -131,13 +18,23 @@ static uint64_t tuple_key(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t r
 
 /* ---- stack ------------------------------------------------------------- */
 
+/* The stack as the TCP's host (tcp/tcp_host.h): its operations are at the
+ * end of this file. */
+static const struct tcp_host_ops stack_host_ops;
+
+static struct stack *stack_of(struct tcp_host *h)
+{
+	return (struct stack *)((char *)h - offsetof(struct stack, host));
+}
+
 int stack_init(struct stack *st, enum profile profile, const struct tcp_params *params,
 	       struct trace *tr, struct eventq *q, struct link *link)
 {
 	memset(st, 0, sizeof *st);
-	st->profile = profile;
-	st->params = params;
-	st->trace = tr;
+	st->host.ops = &stack_host_ops;
+	st->host.profile = profile;
+	st->host.params = params;
+	st->host.trace = tr;
 	st->q = q;
 	st->link = link;
 	st->free_tcb = NO_TCB;
@@ -146,16 +43,6 @@ int stack_init(struct stack *st, enum profile profile, const struct tcp_params *
 	st->addrs.by_address = true;
 	st->tw_indexed = true;
 	return 0;
-}
-
-static void tcb_free_buffers(struct tcb *tcb)
-{
-	sndbuf_free(&tcb->snd);
-	while (tcb->ooo) {
-		struct ooo_seg *next = tcb->ooo->next;
-		free(tcb->ooo);
-		tcb->ooo = next;
-	}
 }
 
 void stack_free(struct stack *st)
@@ -233,9 +120,9 @@ static int endpoint_at(const struct stack *st, uint32_t ip, uint16_t port)
 	const struct hmap *m = &st->addrs;
 	if (m->cap) {
 		uint64_t key = addr_key(ip, port);
-		for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1))
-			if (m->slots[j].key == key)
-				return (int)m->slots[j].val;
+		uint32_t j = hmap_home(m, key), ep;
+		if (hmap_next(m, key, &j, &ep))
+			return (int)ep;
 	}
 	return block_endpoint_at(st, ip, port);
 }
@@ -248,8 +135,8 @@ struct tcb *stack_tcb(struct stack *st, uint32_t id)
 	return t->in_use ? t : NULL;
 }
 
-/* A zeroed TCB from the pool; timer generations survive reuse so that a
- * stale timer event never matches a new TCB. */
+/* A fresh TCB from the pool (tcb_reset: a stale timer event never matches
+ * it). NULL when out of memory. */
 static struct tcb *tcb_alloc(struct stack *st)
 {
 	uint32_t id;
@@ -276,17 +163,7 @@ static struct tcb *tcb_alloc(struct stack *st)
 		id = st->n_tcbs++;
 	}
 	struct tcb *tcb = tcb_at(st, id);
-	uint32_t gen = tcb->gen + 1, tg[TIMER_KINDS];
-	memcpy(tg, tcb->timer_gen, sizeof tg);
-	memset(tcb, 0, sizeof *tcb);
-	memcpy(tcb->timer_gen, tg, sizeof tg);
-	tcb->id = id;
-	tcb->gen = gen;
-	tcb->in_use = true;
-	tcb->state = TCPS_CLOSED;
-	tcb->rcv_wnd = st->params->window;
-	tcb->rto = st->params->rto_initial;
-	tcb->snd_mss = 536;                    /* RFC 9293 section 3.7.1 default */
+	tcb_reset(&st->host, tcb, id);
 	st->live_tcbs++;
 	return tcb;
 }
@@ -299,8 +176,9 @@ static void conn_register(struct stack *st, struct tcb *tcb)
 	st->eps[tcb->ep].conn = tcb->id;
 }
 
-void stack_tcb_make_connection(struct stack *st, struct tcb *tcb)
+static void host_make_connection(struct tcp_host *h, struct tcb *tcb)
 {
+	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[tcb->ep];
 	if (e->listener == tcb->id)
 		e->listener = NO_TCB;
@@ -312,8 +190,9 @@ void stack_tcb_make_connection(struct stack *st, struct tcb *tcb)
 	conn_register(st, tcb);
 }
 
-void stack_tcb_make_listener(struct stack *st, struct tcb *tcb)
+static void host_make_listener(struct tcp_host *h, struct tcb *tcb)
 {
+	struct stack *st = stack_of(h);
 	tcb->listener = true;
 	st->eps[tcb->ep].listener = tcb->id;
 }
@@ -335,8 +214,9 @@ struct tcb *stack_tcb_new(struct stack *st, int ep)
 	return tcb;
 }
 
-struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, const struct segment *syn)
+static struct tcb *host_tcb_from_listener(struct tcp_host *h, struct tcb *listener, const struct segment *syn)
 {
+	struct stack *st = stack_of(h);
 	int ep = listener->ep;
 	/* With many clients, the connection accepted from client#K belongs
 	 * to server#K. */
@@ -409,7 +289,9 @@ static int tw_alloc(struct stack *st, uint32_t *out)
 	return 0;
 }
 
-void stack_settle_later(struct stack *st, struct tcb *tcb)
+/* Marks tcb to be looked at by stack_settle(): it has entered (or set
+ * again the timer of) TIME_WAIT, or was inflated from its record. */
+static void settle_later(struct stack *st, struct tcb *tcb)
 {
 	if (tcb->settle)
 		return;
@@ -538,7 +420,7 @@ static struct tcb *tw_inflate(struct stack *st, uint32_t r)
 			st->oom = true;
 		e->conn = tcb->id;
 	}
-	stack_settle_later(st, tcb);
+	settle_later(st, tcb);
 	return tcb;
 }
 
@@ -568,27 +450,28 @@ struct tcb *stack_endpoint_conn(struct stack *st, int ep)
 	return stack_tcb(st, id);
 }
 
-void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k)
+bool stack_timer_event_current(const struct stack *st, const struct event *ev)
 {
-	tcb->timer_on[k] = false;
-	struct trace_event tev = { .type = TRACE_TIMER, .t_us = st->now, .endpoint = tcb->ep };
-	tev.u.timer.timer = k;
-	tev.u.timer.event = TIMER_FIRE;
-	trace_emit(st->trace, &tev);
-	tcp_timeout(st, tcb, k);
+	if (ev->kind == EV_TW_EXPIRE)
+		return stack_tw_expiry_current(st, ev->a, ev->gen);
+	if (ev->a >= st->n_tcbs)
+		return false;
+	const struct tcb *tcb = tcb_at(st, ev->a);
+	return tcb->in_use && tcb->timer_gen[ev->b] == ev->gen && tcb->timer_on[ev->b];
 }
 
-void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen)
+void stack_timer_event_run(struct stack *st, const struct event *ev)
 {
-	if (!stack_tw_expiry_current(st, rec, gen))
+	if (!stack_timer_event_current(st, ev))
 		return;
-	struct tcb *tcb = tw_inflate(st, rec);
+	struct tcb *tcb = ev->kind == EV_TW_EXPIRE ? tw_inflate(st, ev->a) : tcb_at(st, ev->a);
 	if (tcb)
-		stack_timer_fire(st, tcb, TIMER_TIME_WAIT);
+		tcp_timer_fire(&st->host, tcb, ev->kind == EV_TW_EXPIRE ? TIMER_TIME_WAIT : (enum timer_kind)ev->b);
 }
 
-void stack_tcb_release(struct stack *st, struct tcb *tcb)
+static void host_tcb_release(struct tcp_host *h, struct tcb *tcb)
 {
+	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[tcb->ep];
 	if (tcb->tw_rec) {
 		tw_free(st, tcb->tw_rec - 1);
@@ -604,16 +487,36 @@ void stack_tcb_release(struct stack *st, struct tcb *tcb)
 	tcb_slot_free(st, tcb);
 }
 
-uint32_t stack_choose_iss(struct stack *st, int ep)
+/* The ISS for endpoint ep's next connection (tcp_iss): the configured
+ * ISN for the first, then the configured ISN plus the RFC's 4-microsecond
+ * clock; at least the floor T29 set, if any. */
+static uint32_t host_choose_iss(struct tcp_host *h, int ep)
 {
+	struct stack *st = stack_of(h);
 	struct endpoint *e = &st->eps[ep];
-	uint32_t iss = e->connected ? e->isn + (uint32_t)(st->now / 4) : e->isn;
+	uint32_t iss = tcp_iss(h->now, e->isn, !e->connected, e->iss_floor_set, e->iss_floor);
 	e->connected = true;
-	if (e->iss_floor_set && seq_lt(iss, e->iss_floor))
-		iss = e->iss_floor;
 	e->iss_floor_set = false;
 	e->last_isn = iss;
 	return iss;
+}
+
+/* Whether seg, as it arrives, belongs to the connection from local
+ * lip:lport to remote rip:rport: its 4-tuple. */
+static inline bool seg_belongs(const struct segment *seg, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+	return lip == seg->dst_ip && lport == seg->dst_port && rip == seg->src_ip && rport == seg->src_port;
+}
+
+static inline bool seg_belongs_to_tcb(const struct segment *seg, const struct tcb *t)
+{
+	return seg_belongs(seg, t->local_ip, t->local_port, t->remote_ip, t->remote_port);
+}
+
+/* A record's local address is its endpoint's (tw_rec.h). */
+static inline bool seg_belongs_to_record(const struct stack *st, const struct segment *seg, const struct tw_rec *w)
+{
+	return seg_belongs(seg, st->eps[w->ep].ip, st->eps[w->ep].port, w->remote_ip, w->remote_port);
 }
 
 /* The connection TCB for seg's 4-tuple in the live map, or NULL. */
@@ -622,12 +525,10 @@ static struct tcb *live_lookup(struct stack *st, const struct segment *seg, uint
 	const struct hmap *m = &st->conns;
 	if (!m->cap)
 		return NULL;
-	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
-		if (m->slots[j].key != key)
-			continue;
-		struct tcb *t = tcb_at(st, m->slots[j].val);
-		if (t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
-		    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
+	uint32_t j = hmap_home(m, key), id;
+	while (hmap_next(m, key, &j, &id)) {
+		struct tcb *t = tcb_at(st, id);
+		if (seg_belongs_to_tcb(seg, t))
 			return t;
 	}
 	return NULL;
@@ -639,13 +540,10 @@ static struct tcb *tw_lookup(struct stack *st, const struct segment *seg, uint64
 	const struct hmap *m = &st->tw_conns;
 	if (!m->cap || !st->live_tws || !st->tw_indexed)
 		return NULL;
-	for (uint32_t j = hmap_home(m, key); m->slots[j].key != HMAP_EMPTY; j = (j + 1) & (m->cap - 1)) {
-		if (m->slots[j].key != key)
-			continue;
-		uint32_t r = m->slots[j].val & ~TW_BIT;
-		const struct tw_rec *w = &st->tws[r];
-		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
-		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
+	uint32_t j = hmap_home(m, key), val;
+	while (hmap_next(m, key, &j, &val)) {
+		uint32_t r = val & ~TW_BIT;
+		if (seg_belongs_to_record(st, seg, &st->tws[r]))
 			return tw_inflate(st, r);
 	}
 	return NULL;
@@ -678,7 +576,7 @@ static int peer_endpoint(const struct stack *st, int src, uint32_t ip, uint16_t 
  * which here is when it leaves SYN-RECEIVED. */
 static bool listen_queue_full(const struct stack *st, const struct segment *seg)
 {
-	return st->backlog && st->syn_received >= st->backlog &&
+	return st->backlog && st->host.syn_received >= st->backlog &&
 	       (seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN;
 }
 
@@ -688,7 +586,7 @@ static bool listen_queue_full(const struct stack *st, const struct segment *seg)
  * the rfc9293 profile does the same. */
 static void drop_at_host(struct stack *st, int ep, const struct segment *seg, const char *reason)
 {
-	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->now };
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = st->host.now };
 	ev.endpoint = st->arriving_from;
 	if (ev.endpoint < 0)
 		ev.endpoint = endpoint_at(st, seg->src_ip, seg->src_port);
@@ -698,7 +596,7 @@ static void drop_at_host(struct stack *st, int ep, const struct segment *seg, co
 	ev.u.segment.seg = *seg;
 	ev.u.segment.reason = reason;
 	st->n_host_drops++;
-	trace_emit(st->trace, &ev);
+	trace_emit(st->host.trace, &ev);
 }
 
 /* The connection of endpoint ep if it is seg's (the link knows which
@@ -708,18 +606,10 @@ static struct tcb *endpoint_conn_for(struct stack *st, int ep, const struct segm
 	uint32_t id = st->eps[ep].conn;
 	if (id == NO_TCB)
 		return NULL;
-	if (id & TW_BIT) {
-		const struct tw_rec *w = &st->tws[id & ~TW_BIT];
-		if (st->eps[w->ep].ip == seg->dst_ip && st->eps[w->ep].port == seg->dst_port &&
-		    w->remote_ip == seg->src_ip && w->remote_port == seg->src_port)
-			return tw_inflate(st, id & ~TW_BIT);
-		return NULL;
-	}
+	if (id & TW_BIT)
+		return seg_belongs_to_record(st, seg, &st->tws[id & ~TW_BIT]) ? tw_inflate(st, id & ~TW_BIT) : NULL;
 	struct tcb *t = stack_tcb(st, id);
-	if (t && t->local_ip == seg->dst_ip && t->local_port == seg->dst_port &&
-	    t->remote_ip == seg->src_ip && t->remote_port == seg->src_port)
-		return t;
-	return NULL;
+	return t && seg_belongs_to_tcb(seg, t) ? t : NULL;
 }
 
 void stack_segment_arrives(struct stack *st, const struct segment *seg)
@@ -734,7 +624,7 @@ void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int
 	if (!tcb)
 		tcb = conn_lookup(st, seg);
 	if (tcb) {
-		tcp_input(st, tcb, seg);
+		tcp_input(&st->host, tcb, seg);
 		return;
 	}
 	int ep = endpoint_at(st, seg->dst_ip, seg->dst_port);
@@ -746,48 +636,105 @@ void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int
 			drop_at_host(st, ep, seg, "backlog full");
 			return;
 		}
-		tcp_input(st, listener, seg);
+		tcp_input(&st->host, listener, seg);
 		return;
 	}
-	tcp_input_closed(st, ep, seg);
-}
-
-void stack_output(struct stack *st, int ep, const struct segment *seg)
-{
-	int dst = peer_endpoint(st, ep, seg->dst_ip, seg->dst_port);
-	if (link_send(st->link, st->now, st->eps[ep].role, ep, dst, seg, false) < 0)
-		st->oom = true;
-}
-
-void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len)
-{
-	struct trace_event ev = { .type = TRACE_DATA, .t_us = st->now, .endpoint = tcb->ep };
-	ev.u.data.bytes = len;
-	ev.u.data.data = data;
-	trace_emit(st->trace, &ev);
-}
-
-void stack_app_eof(struct stack *st, struct tcb *tcb)
-{
-	if (st->eps[tcb->ep].on_eof_close)
-		tcb->eof_close = true;
+	tcp_input_closed(&st->host, ep, seg);
 }
 
 void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error)
 {
-	if (!trace_wants(st->trace, trace_bit(TRACE_CALL)))
+	if (!trace_wants(st->host.trace, trace_bit(TRACE_CALL)))
 		return;
-	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->now, .endpoint = ep };
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = st->host.now, .endpoint = ep };
 	ev.u.call.call = call;
 	ev.u.call.bytes = bytes;
 	ev.u.call.error = error;
-	trace_emit(st->trace, &ev);
+	trace_emit(st->host.trace, &ev);
 }
 
-void stack_app_close(struct stack *st, struct tcb *tcb)
+/* ---- the stack as the TCP's host (tcp/tcp_host.h) -------------------------- */
+
+/* Puts a segment sent by endpoint ep on the link. */
+static void host_output(struct tcp_host *h, int ep, const struct segment *seg)
+{
+	struct stack *st = stack_of(h);
+	int dst = peer_endpoint(st, ep, seg->dst_ip, seg->dst_port);
+	if (link_send(st->link, st->host.now, st->eps[ep].role, ep, dst, seg, false) < 0)
+		st->oom = true;
+}
+
+_Static_assert(TIMER_KINDS <= EVQ_TIMER_KINDS, "the event queue keys timers by kind");
+
+/* A timer has one queued event at most: setting it again moves that event,
+ * cancelling removes it (eventq.h), so idle connections leave nothing behind
+ * in the queue. The generation guards the fire all the same
+ * (stack_timer_event_current). The 2MSL timer is queued on the TIME_WAIT
+ * lane when the TCB shrinks to its record after this event
+ * (stack_settle), with the order stamp of now. */
+static void host_timer_set(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
+{
+	struct stack *st = stack_of(h);
+	if (k == TIMER_TIME_WAIT) {
+		tcb->tw_order = eventq_reserve(st->q, 1);
+		settle_later(st, tcb);
+	} else if (eventq_timer_set(st->q, tcb->id, (uint32_t)k, tcb->timer_due[k], tcb->timer_gen[k]) < 0) {
+		st->oom = true;
+	}
+}
+
+static void host_timer_cancel(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
+{
+	eventq_timer_cancel(stack_of(h)->q, tcb->id, (uint32_t)k);
+}
+
+/* The application of the TCB's endpoint reads end-of-file: with `on_eof:
+ * close`, it closes once the segment carrying the FIN is processed. */
+static void host_app_eof(struct tcp_host *h, struct tcb *tcb)
+{
+	if (stack_of(h)->eps[tcb->ep].on_eof_close)
+		tcb->eof_close = true;
+}
+
+/* The application of the TCB's endpoint calls CLOSE: a `call` event first. */
+static void host_app_close(struct tcp_host *h, struct tcb *tcb)
 {
 	int err = tcp_call_error(tcb, CALL_CLOSE);
-	stack_emit_call(st, tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
+	stack_emit_call(stack_of(h), tcb->ep, CALL_CLOSE, 0, err ? tcp_error_text(err) : NULL);
 	if (!err)
-		tcp_close(st, tcb);
+		tcp_close(h, tcb);
 }
+
+static bool host_has_listener(struct tcp_host *h, int ep)
+{
+	struct stack *st = stack_of(h);
+	return stack_tcb(st, st->eps[ep].listener) != NULL;
+}
+
+static void host_set_iss_floor(struct tcp_host *h, int ep, uint32_t floor)
+{
+	struct endpoint *e = &stack_of(h)->eps[ep];
+	e->iss_floor_set = true;
+	e->iss_floor = floor;
+}
+
+static void host_segment_arrives(struct tcp_host *h, const struct segment *seg)
+{
+	stack_segment_arrives(stack_of(h), seg);
+}
+
+static const struct tcp_host_ops stack_host_ops = {
+	.output = host_output,
+	.timer_set = host_timer_set,
+	.timer_cancel = host_timer_cancel,
+	.tcb_from_listener = host_tcb_from_listener,
+	.tcb_release = host_tcb_release,
+	.make_listener = host_make_listener,
+	.make_connection = host_make_connection,
+	.choose_iss = host_choose_iss,
+	.app_eof = host_app_eof,
+	.app_close = host_app_close,
+	.has_listener = host_has_listener,
+	.set_iss_floor = host_set_iss_floor,
+	.segment_arrives = host_segment_arrives,
+};

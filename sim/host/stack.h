@@ -11,11 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/eventq.h"
+#include "host/hmap.h"
 #include "link/link.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp.h"
 #include "trace/trace.h"
-#include "tcp/tw_rec.h"
+#include "host/tw_rec.h"
 
 #define NO_TCB UINT32_MAX
 
@@ -50,22 +51,9 @@ static inline int endpoint_twin(const struct endpoint *eps, int ep)
 /* An id in the connection map or endpoint.conn with this bit names a record. */
 #define TW_BIT 0x80000000u
 
-/* An open-addressing hash table from a 64-bit key to a 32-bit value. */
-struct hslot {
-	uint64_t key;
-	uint32_t val;
-};
-struct hmap {
-	struct hslot *slots;          /* key and value side by side: one cache line per probe */
-	uint32_t cap, n;              /* cap a power of two */
-	bool by_address;              /* keys are ip:port: neighbours stay neighbours */
-};
-
 struct stack {
-	usec_t now;
-	enum profile profile;
-	const struct tcp_params *params;
-	struct trace *trace;
+	struct tcp_host host;         /* what the TCP sees of it: the clock, the parameters, the trace,
+					 its operations (stack.c) and the TCP's counters */
 	struct eventq *q;
 	struct link *link;
 
@@ -76,8 +64,8 @@ struct stack {
 	struct tcb **tcbs;            /* chunks of 1 << TCB_CHUNK_BITS: a TCB never moves */
 	uint32_t n_tcbs, cap_tcbs, free_tcb;
 	uint32_t live_tcbs;
-	uint32_t backlog;             /* the listeners' limit of connections in SYN-RECEIVED; 0: none */
-	uint32_t syn_received;        /* passive connections in SYN-RECEIVED now */
+	uint32_t backlog;             /* the listeners' limit of connections in SYN-RECEIVED
+					 (host.syn_received); 0: none */
 
 	struct hmap conns;            /* 4-tuple hash -> tcb id, or TW_BIT | record id */
 	struct hmap tw_conns;         /* 4-tuple hash -> TW_BIT | record id, when tw_indexed */
@@ -97,12 +85,6 @@ struct stack {
 	} block;
 
 	int arriving_from;            /* the sending endpoint of the segment being processed, or -1 */
-	/* The application's view of its connections' states: called after each
-	 * state change (the engine releases the calls that wait for an
-	 * established connection); NULL: nobody asks. */
-	void (*app_state)(void *ctx, int ep, enum tcp_state to);
-	void *app_state_ctx;
-	uint64_t n_retransmits;
 	uint64_t n_host_drops;        /* segments a host discarded (a full listen queue) */
 	bool oom;                     /* an allocation failed: the run reports it */
 };
@@ -135,23 +117,8 @@ int stack_add_endpoint(struct stack *st, int ep, enum role role, uint32_t ip, ui
 /* A fresh TCB in CLOSED for endpoint ep, addressed to its peer. NULL when out
  * of memory. */
 struct tcb *stack_tcb_new(struct stack *st, int ep);
-/* The SYN to a listener: a copy of it in LISTEN, addressed to the SYN's
- * sender, registered as the endpoint's connection. */
-struct tcb *stack_tcb_from_listener(struct stack *st, struct tcb *listener, const struct segment *syn);
-/* Called by tcb_set_state() when a TCB has reached CLOSED, or a passive copy
- * has gone back to LISTEN: unregisters and frees it. */
-void stack_tcb_release(struct stack *st, struct tcb *tcb);
+/* The TCB of pool id `id`, NULL if it is not in use. */
 struct tcb *stack_tcb(struct stack *st, uint32_t id);
-/* An active OPEN turns tcb (new, or the endpoint's listener: T22) into the
- * endpoint's connection to its peer. */
-void stack_tcb_make_connection(struct stack *st, struct tcb *tcb);
-/* Makes tcb the endpoint's listener. */
-void stack_tcb_make_listener(struct stack *st, struct tcb *tcb);
-
-/* The ISS for endpoint ep's next connection (section 3.4.1): the configured
- * ISN for the first, then the configured ISN plus the RFC's 4-microsecond
- * clock. */
-uint32_t stack_choose_iss(struct stack *st, int ep);
 
 /* Demultiplexes an arriving segment: connection by 4-tuple, else listener by
  * address, else the CLOSED answer from the addressed endpoint; a segment to
@@ -164,9 +131,6 @@ void stack_segment_arrives_from(struct stack *st, const struct segment *seg, int
 /* The connection TCB of endpoint ep (inflated from its TIME_WAIT record if
  * it has one), or NULL. */
 struct tcb *stack_endpoint_conn(struct stack *st, int ep);
-/* Marks tcb to be looked at by stack_settle() (tcb_set_state calls it on
- * entering TIME_WAIT). */
-void stack_settle_later(struct stack *st, struct tcb *tcb);
 /* After each event: TCBs in TIME_WAIT shrink to records, whose 2MSL expiry
  * is queued on the TIME_WAIT lane (EV_TW_EXPIRE). */
 void stack_settle(struct stack *st);
@@ -184,20 +148,14 @@ static inline bool stack_endpoint_conn_is_record(const struct stack *st, int ep)
 	uint32_t id = st->eps[ep].conn;
 	return id != NO_TCB && (id & TW_BIT);
 }
-/* EV_TW_EXPIRE: record `rec`'s 2MSL timer fires (if gen is still current). */
-void stack_tw_expire(struct stack *st, uint32_t rec, uint32_t gen);
-/* A timer of tcb fires: the trace event, then the timeout (section 3.10.8). */
-void stack_timer_fire(struct stack *st, struct tcb *tcb, enum timer_kind k);
+/* Whether a timer event (EV_TIMER, EV_TW_EXPIRE) popped from the queue is
+ * still current: its timer has not been cancelled or set again, nor its
+ * TCB or record freed, since it was queued. */
+bool stack_timer_event_current(const struct stack *st, const struct event *ev);
+/* Runs a timer event: the timer fires (tcp_timer_fire), if it is still
+ * current; a record's 2MSL timer inflates it to a TCB first. */
+void stack_timer_event_run(struct stack *st, const struct event *ev);
 
-/* Puts a segment sent by endpoint ep on the link. */
-void stack_output(struct stack *st, int ep, const struct segment *seg);
-/* The application of endpoint ep reads len bytes (a `data` trace event). */
-void stack_app_data(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len);
-/* The application of the TCB's endpoint reads end-of-file: with `on_eof:
- * close`, it closes once the segment carrying the FIN is processed. */
-void stack_app_eof(struct stack *st, struct tcb *tcb);
-/* The application of the TCB's endpoint calls CLOSE (a `call` event first). */
-void stack_app_close(struct stack *st, struct tcb *tcb);
 /* Emits a `call` trace event for endpoint ep; error NULL when accepted. */
 void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error);
 

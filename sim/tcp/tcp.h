@@ -6,8 +6,8 @@
  * timer). tcp_output.c builds and sends segments. tcb_set_state() in
  * tcp_tcb.c is the one place that changes state, and it emits the trace event.
  *
- * The state machine knows no output file: it talks to the world through the
- * stack (stack.h), which owns the TCBs, the clock and the link. */
+ * The state machine knows no output file: it talks to the world through its
+ * host (tcp_host.h), which owns the TCBs, the clock and the link. */
 #ifndef TCPSIM_TCP_H
 #define TCPSIM_TCP_H
 
@@ -18,10 +18,10 @@
 #include "scenario/scenario.h"
 #include "proto/segment.h"
 #include "tcp/sndbuf.h"
+#include "tcp/tcp_host.h"
 #include "proto/tcp_state.h"
 #include "trace/trace.h"
 
-struct stack;
 
 /* The out-of-order queue: segments (their text) that begin beyond RCV.NXT. */
 struct ooo_seg {
@@ -32,14 +32,14 @@ struct ooo_seg {
 	uint8_t data[];
 };
 
-/* A member added here must be named in TCB_IN_TIME_WAIT (tw_rec.h), with
+/* A member added here must be named in TCB_IN_TIME_WAIT (host/tw_rec.h), with
  * what a connection in TIME_WAIT keeps of it: the build fails until it is. */
 struct tcb {
-	uint32_t id;                  /* index in the stack's pool */
+	uint32_t id;                  /* index in the host's pool */
 	uint32_t gen;                 /* bumped when the slot is reused */
 	bool in_use;
 	enum tcp_state state;
-	int ep;                       /* the stack endpoint (and trace endpoint) it belongs to */
+	int ep;                       /* the host's endpoint (and trace endpoint) it belongs to */
 	bool listener;                /* a LISTEN TCB that accepts: stays in LISTEN */
 	bool passive;                 /* reached SYN-RECEIVED from LISTEN (MUST-11) */
 
@@ -78,8 +78,8 @@ struct tcb {
 	bool timer_on[TIMER_KINDS];
 	bool half_duplex;             /* after CLOSE, arriving data draws a RST (T30) */
 	bool eof_close;               /* the app read EOF and closes once this segment is processed */
-	bool in_listen_queue;         /* counted in stack.syn_received */
-	bool settle;                  /* in stack.settle */
+	bool in_listen_queue;         /* counted in tcp_host.syn_received */
+	bool settle;                  /* in the stack's settle list (host bookkeeping) */
 	uint32_t tw_rec;              /* its TIME_WAIT record + 1, 0: none */
 	uint32_t oow_ack_ms;          /* linux: its last out-of-window ACK, in ms + 1 (0: none);
 					 fills a hole: the TCB is the hot path's */
@@ -88,17 +88,32 @@ struct tcb {
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */
 
+/* Makes the pool slot tcb a fresh TCB numbered id, in CLOSED, with the
+ * defaults of h's parameters. Its generation and timer generations go on
+ * from the slot's, so that nothing of an earlier TCB in the slot (a stale
+ * timer event) matches the new one. */
+void tcb_reset(const struct tcp_host *h, struct tcb *tcb, uint32_t id);
+/* Frees what tcb holds besides itself: its send queue and out-of-order
+ * segments. */
+void tcb_free_buffers(struct tcb *tcb);
+
 /* The one place where a TCB changes state. Emits the trace event with the
  * cause ("rcv SYN") and the row of docs/state-table.md ("T04"). Entering
  * CLOSED stops every timer and releases the TCB: the caller must not touch
  * tcb afterwards. */
-void tcb_set_state(struct stack *st, struct tcb *tcb, enum tcp_state to, const char *cause, const char *arc);
-void tcb_timer_set(struct stack *st, struct tcb *tcb, enum timer_kind k, usec_t after);
-void tcb_timer_cancel(struct stack *st, struct tcb *tcb, enum timer_kind k);
-void tcb_timers_cancel_all(struct stack *st, struct tcb *tcb);
+void tcb_set_state(struct tcp_host *h, struct tcb *tcb, enum tcp_state to, const char *cause, const char *arc);
+void tcb_timer_set(struct tcp_host *h, struct tcb *tcb, enum timer_kind k, usec_t after);
+void tcb_timer_cancel(struct tcp_host *h, struct tcb *tcb, enum timer_kind k);
+void tcb_timers_cancel_all(struct tcp_host *h, struct tcb *tcb);
 /* A row of the state table that keeps the state (S01..S18, T32, T33, T41,
  * T52a-f): emits an `arc` trace event for endpoint ep. */
-void tcp_note_arc(struct stack *st, int ep, enum tcp_state state, const char *arc, const char *cause);
+void tcp_note_arc(struct tcp_host *h, int ep, enum tcp_state state, const char *arc, const char *cause);
+
+/* Section 3.4.1's ISS for a connection of an endpoint configured with ISN
+ * isn: isn itself for its first connection, then isn plus the RFC's
+ * 4-microsecond clock at `now`; at least `floor` when floor_set (T29's
+ * MAY-2). */
+uint32_t tcp_iss(usec_t now, uint32_t isn, bool first, bool floor_set, uint32_t floor);
 
 /* tcp_user.c: user calls, section 3.10.1-3.10.5 ---------------------------
  * Each returns 0, or a negative error whose text tcp_error_text() gives
@@ -115,42 +130,46 @@ const char *tcp_error_text(int err);
  * without doing it: TCP_OK when the call is allowed in that state. */
 int tcp_call_error(const struct tcb *tcb, enum user_call call);
 
-int tcp_open_passive(struct stack *st, struct tcb *tcb);
-int tcp_open_active(struct stack *st, struct tcb *tcb);
-int tcp_send(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len);
-int tcp_close(struct stack *st, struct tcb *tcb);
-int tcp_abort(struct stack *st, struct tcb *tcb);
+int tcp_open_passive(struct tcp_host *h, struct tcb *tcb);
+int tcp_open_active(struct tcp_host *h, struct tcb *tcb);
+int tcp_send(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len);
+int tcp_close(struct tcp_host *h, struct tcb *tcb);
+int tcp_abort(struct tcp_host *h, struct tcb *tcb);
 
 /* tcp_input.c: SEGMENT ARRIVES, section 3.10.7 --------------------------- */
 
-/* seg arrived for tcb (found by the stack's demultiplexing; a LISTEN TCB for
+/* seg arrived for tcb (found by the host's demultiplexing; a LISTEN TCB for
  * a SYN to a listener is a fresh copy of the listener). */
-void tcp_input(struct stack *st, struct tcb *tcb, const struct segment *seg);
+void tcp_input(struct tcp_host *h, struct tcb *tcb, const struct segment *seg);
 /* No TCB at all: the CLOSED state's answer (section 3.10.7.1), sent from the
  * endpoint `ep` the segment was addressed to. */
-void tcp_input_closed(struct stack *st, int ep, const struct segment *seg);
+void tcp_input_closed(struct tcp_host *h, int ep, const struct segment *seg);
 
 /* tcp_oow.c: the linux profile's limit on out-of-window ACKs --------------- */
 
 /* __tcp_oow_rate_limited(): whether the challenge ACK tcb would send now is
  * skipped (one per 500 ms); false in the rfc9293 profile. */
-bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb);
+bool tcp_oow_rate_limited_any(struct tcp_host *h, struct tcb *tcb);
 /* tcp_oow_rate_limited(): the same for the ACK of an unacceptable segment,
  * which is limited only when seg carries no data or a SYN. */
-bool tcp_oow_rate_limited(struct stack *st, struct tcb *tcb, const struct segment *seg);
+bool tcp_oow_rate_limited(struct tcp_host *h, struct tcb *tcb, const struct segment *seg);
 
 /* tcp_timer.c: timeouts, section 3.10.8 ---------------------------------- */
-void tcp_timeout(struct stack *st, struct tcb *tcb, enum timer_kind k);
+
+/* Timer k of tcb fires (the host calls it when the timer it was given comes
+ * due, still running and of the same generation): the trace event, then the
+ * timeout. */
+void tcp_timer_fire(struct tcp_host *h, struct tcb *tcb, enum timer_kind k);
 
 /* tcp_output.c ----------------------------------------------------------- */
 
 /* Sends what the window allows of the queued data and FIN, or an ACK when
  * one is owed and nothing else carried it. */
-void tcp_output(struct stack *st, struct tcb *tcb);
+void tcp_output(struct tcp_host *h, struct tcb *tcb);
 /* Sends <SEQ=seq><ACK=ack><CTL=flags> from tcb's addresses. */
-void tcp_send_control(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags);
+void tcp_send_control(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags);
 /* Sends the segment that starts at seq again (SYN, SYN-ACK, data, FIN). */
-void tcp_retransmit_front(struct stack *st, struct tcb *tcb);
+void tcp_retransmit_front(struct tcp_host *h, struct tcb *tcb);
 /* RFC 6298: a new RTT sample, in microseconds. */
-void tcp_rtt_sample(struct stack *st, struct tcb *tcb, usec_t r);
+void tcp_rtt_sample(struct tcp_host *h, struct tcb *tcb, usec_t r);
 #endif

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proto/seq.h"
-#include "host/stack.h"
 #include "tcp/tcp.h"
 
 /* ---- answers that do not need a TCB ------------------------------------ */
@@ -13,7 +12,7 @@
 /* The reset that answers seg (sections 3.10.7.1 and 3.5.2): <SEQ=SEG.ACK>
  * <CTL=RST> if seg carries an ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
  * <CTL=RST,ACK>. Sent from endpoint ep to seg's sender. */
-static void send_reset_reply(struct stack *st, int ep, const struct segment *seg)
+static void send_reset_reply(struct tcp_host *h, int ep, const struct segment *seg)
 {
 	struct segment r = {
 		.src_ip = seg->dst_ip, .dst_ip = seg->src_ip,
@@ -27,67 +26,47 @@ static void send_reset_reply(struct stack *st, int ep, const struct segment *seg
 		r.ack = seg->seq + seg_seqlen(seg);
 		r.flags = TH_RST | TH_ACK;
 	}
-	stack_output(st, ep, &r);
+	h->ops->output(h, ep, &r);
 }
 
 /* Section 3.10.7.1, CLOSED: "all data in the incoming segment is discarded.
  * An incoming segment containing a RST is discarded (T41). An incoming
  * segment not containing a RST causes a RST to be sent in response (S01,
  * S02)." */
-void tcp_input_closed(struct stack *st, int ep, const struct segment *seg)
+void tcp_input_closed(struct tcp_host *h, int ep, const struct segment *seg)
 {
 	if (seg->flags & TH_RST) {
-		tcp_note_arc(st, ep, TCPS_CLOSED, "T41", "rcv RST, no connection");
+		tcp_note_arc(h, ep, TCPS_CLOSED, "T41", "rcv RST, no connection");
 		return;
 	}
 	if (seg->flags & TH_ACK)
-		tcp_note_arc(st, ep, TCPS_CLOSED, "S01", "rcv ACK, no connection");
+		tcp_note_arc(h, ep, TCPS_CLOSED, "S01", "rcv ACK, no connection");
 	else
-		tcp_note_arc(st, ep, TCPS_CLOSED, "S02", "rcv segment, no connection");
-	send_reset_reply(st, ep, seg);
+		tcp_note_arc(h, ep, TCPS_CLOSED, "S02", "rcv segment, no connection");
+	send_reset_reply(h, ep, seg);
 }
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the answer to an unacceptable segment
  * and the RFC 5961 challenge ACK. */
-static void send_ack_now(struct stack *st, struct tcb *tcb)
+static void send_ack_now(struct tcp_host *h, struct tcb *tcb)
 {
-	tcp_send_control(st, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
+	tcp_send_control(h, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
 }
 
 /* ---- LISTEN, section 3.10.7.2 ------------------------------------------- */
 
-static void input_listen(struct stack *st, struct tcb *listener, const struct segment *seg)
+/* Third step in LISTEN, a SYN (T04). As with sockets, the listener stays in
+ * LISTEN and a copy of it becomes the connection. Text on the SYN is not
+ * kept (docs/decisions.md). */
+static void listen_syn(struct tcp_host *h, struct tcb *listener, const struct segment *seg)
 {
-	/* First, check for a RST: "An incoming RST segment could not be valid
-	 * ... it should be ignored" (T32). */
-	if (seg->flags & TH_RST) {
-		tcp_note_arc(st, listener->ep, TCPS_LISTEN, "T32", "rcv RST");
-		return;
-	}
-	/* Second, check for an ACK: "Any acknowledgment is bad if it arrives
-	 * on a connection still in the LISTEN state. An acceptable reset
-	 * segment should be formed for any arriving ACK-bearing segment"
-	 * (S03). */
-	if (seg->flags & TH_ACK) {
-		tcp_note_arc(st, listener->ep, TCPS_LISTEN, "S03", "rcv ACK");
-		send_reset_reply(st, listener->ep, seg);
-		return;
-	}
-	/* Fourth, other text or control: "drop the segment and return" (S04). */
-	if (!(seg->flags & TH_SYN)) {
-		tcp_note_arc(st, listener->ep, TCPS_LISTEN, "S04", "rcv segment without SYN");
-		return;
-	}
-	/* Third, check for a SYN (T04). As with sockets, the listener stays
-	 * in LISTEN and a copy of it becomes the connection. Text on the SYN
-	 * is not kept (docs/decisions.md). */
-	struct tcb *tcb = stack_tcb_from_listener(st, listener, seg);
+	struct tcb *tcb = h->ops->tcb_from_listener(h, listener, seg);
 	if (!tcb)
 		return;
 	tcb->passive = true;
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1;
-	tcb->iss = stack_choose_iss(st, tcb->ep);
+	tcb->iss = h->ops->choose_iss(h, tcb->ep);
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->snd_max = tcb->iss + 1;
 	tcb->snd_buf_seq = tcb->iss + 1;
@@ -95,34 +74,60 @@ static void input_listen(struct stack *st, struct tcb *listener, const struct se
 	tcb->snd_wnd = tcb->max_snd_wnd = seg->win;
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_mss = seg->mss ? seg->mss : 536;
-	if (tcb->snd_mss > st->params->mss)
-		tcb->snd_mss = st->params->mss;
-	tcb_set_state(st, tcb, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
-	tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+	if (tcb->snd_mss > h->params->mss)
+		tcb->snd_mss = h->params->mss;
+	tcb_set_state(h, tcb, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
+	tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 	tcb->rtt_timing = true;
 	tcb->rtt_seq = tcb->snd_nxt;
-	tcb->rtt_start = st->now;
-	tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
+	tcb->rtt_start = h->now;
+	tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);
+}
+
+static void input_listen(struct tcp_host *h, struct tcb *listener, const struct segment *seg)
+{
+	/* First, check for a RST: "An incoming RST segment could not be valid
+	 * ... it should be ignored" (T32). */
+	if (seg->flags & TH_RST) {
+		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "T32", "rcv RST");
+		return;
+	}
+	/* Second, check for an ACK: "Any acknowledgment is bad if it arrives
+	 * on a connection still in the LISTEN state. An acceptable reset
+	 * segment should be formed for any arriving ACK-bearing segment"
+	 * (S03). */
+	if (seg->flags & TH_ACK) {
+		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S03", "rcv ACK");
+		send_reset_reply(h, listener->ep, seg);
+		return;
+	}
+	/* Third, check for a SYN (T04). */
+	if (seg->flags & TH_SYN) {
+		listen_syn(h, listener, seg);
+		return;
+	}
+	/* Fourth, other text or control: "drop the segment and return" (S04). */
+	tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S04", "rcv segment without SYN");
 }
 
 /* ---- shared by SYN-SENT and the synchronized states --------------------- */
 
 /* Our SYN is acknowledged: take the handshake's RTT sample and set the RTO
  * that data starts with (RFC 6298 (5.7): 3 s after a SYN was retransmitted). */
-static void handshake_acked(struct stack *st, struct tcb *tcb)
+static void handshake_acked(struct tcp_host *h, struct tcb *tcb)
 {
 	if (tcb->rtt_timing && seq_ge(tcb->snd_una, tcb->rtt_seq))
-		tcp_rtt_sample(st, tcb, st->now - tcb->rtt_start);
+		tcp_rtt_sample(h, tcb, h->now - tcb->rtt_start);
 	tcb->rtt_timing = false;
 	if (tcb->syn_retransmitted && !tcb->have_rtt) {
 		tcb->rto = 3 * USEC_PER_SEC;
-		if (tcb->rto < st->params->rto_min)
-			tcb->rto = st->params->rto_min;
-		if (tcb->rto > st->params->rto_max)
-			tcb->rto = st->params->rto_max;
+		if (tcb->rto < h->params->rto_min)
+			tcb->rto = h->params->rto_min;
+		if (tcb->rto > h->params->rto_max)
+			tcb->rto = h->params->rto_max;
 	}
 	tcb->rtx_count = 0;
-	tcb_timer_cancel(st, tcb, TIMER_RTO);
+	tcb_timer_cancel(h, tcb, TIMER_RTO);
 }
 
 /* Drops the acknowledged bytes from the send queue (section 3.10.7.4, fifth
@@ -149,11 +154,15 @@ static bool our_fin_acked(const struct tcb *tcb)
 	return tcb->fin_sent && seq_gt(tcb->snd_una, tcb->fin_seq);
 }
 
-/* Hands in-order bytes to the application and advances RCV.NXT. */
-static void deliver(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len)
+/* Hands in-order bytes to the application, which reads them at once (a
+ * `data` trace event), and advances RCV.NXT. */
+static void deliver(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len)
 {
 	tcb->rcv_nxt += len;
-	stack_app_data(st, tcb, data, len);
+	struct trace_event ev = { .type = TRACE_DATA, .t_us = h->now, .endpoint = tcb->ep };
+	ev.u.data.bytes = len;
+	ev.u.data.data = data;
+	trace_emit(h->trace, &ev);
 }
 
 /* Keeps text that begins beyond RCV.NXT for later (SHLD-31), in order. */
@@ -176,13 +185,13 @@ static void ooo_insert(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint3
 	*pp = o;
 }
 
-static void receive_fin(struct stack *st, struct tcb *tcb, const char *arc_override);
+static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_override);
 
 /* Section 3.10.7.4, seventh and eighth steps for the text [seq, seq+len)
  * and a FIN after it: in-order bytes go to the application, bytes beyond
  * RCV.NXT wait in the out-of-order queue, and the FIN counts once every
  * byte before it has arrived. */
-static void receive_text(struct stack *st, struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
+static void receive_text(struct tcp_host *h, struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
 			 bool fin, const char *fin_arc)
 {
 	uint32_t wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
@@ -199,7 +208,7 @@ static void receive_text(struct stack *st, struct tcb *tcb, uint32_t seq, const 
 	}
 	uint32_t skip = tcb->rcv_nxt - seq;
 	if (skip < len)
-		deliver(st, tcb, data + skip, len - skip);
+		deliver(h, tcb, data + skip, len - skip);
 	else if (skip > len)
 		fin = false;                            /* an old FIN: already counted */
 	/* Pull what the out-of-order queue now continues. */
@@ -208,17 +217,17 @@ static void receive_text(struct stack *st, struct tcb *tcb, uint32_t seq, const 
 		tcb->ooo = o->next;
 		uint32_t oskip = tcb->rcv_nxt - o->seq;
 		if (oskip < o->len)
-			deliver(st, tcb, o->data + oskip, o->len - oskip);
+			deliver(h, tcb, o->data + oskip, o->len - oskip);
 		if (o->fin && oskip <= o->len)
 			fin = true;
 		free(o);
 	}
 	if (fin && !tcb->peer_fin)
-		receive_fin(st, tcb, fin_arc);
+		receive_fin(h, tcb, fin_arc);
 }
 
 /* Section 3.10.7.4, eighth step: the FIN, once it is in sequence. */
-static void receive_fin(struct stack *st, struct tcb *tcb, const char *arc_override)
+static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_override)
 {
 	/* "advance RCV.NXT over the FIN, and send an acknowledgment for the
 	 * FIN"; "signal the user connection closing". */
@@ -234,65 +243,36 @@ static void receive_fin(struct stack *st, struct tcb *tcb, const char *arc_overr
 	case TCPS_SYN_SENT:                      /* a SYN,ACK,FIN (T27) */
 	case TCPS_SYN_RECEIVED:                  /* the handshake completed by a FIN (T26) */
 	case TCPS_ESTABLISHED:
-		tcb_set_state(st, tcb, TCPS_CLOSE_WAIT, "rcv FIN", arc_override ? arc_override : "T13");
+		tcb_set_state(h, tcb, TCPS_CLOSE_WAIT, "rcv FIN", arc_override ? arc_override : "T13");
 		break;
 	case TCPS_FIN_WAIT_1:
 		/* "If our FIN has been ACKed (perhaps in this segment), then
 		 * enter TIME-WAIT ... otherwise, enter the CLOSING state." */
 		if (our_fin_acked(tcb))
-			tcb_set_state(st, tcb, TCPS_TIME_WAIT, "rcv FIN,ACK", "T16");
+			tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv FIN,ACK", "T16");
 		else
-			tcb_set_state(st, tcb, TCPS_CLOSING, "rcv FIN", "T15");
+			tcb_set_state(h, tcb, TCPS_CLOSING, "rcv FIN", "T15");
 		break;
 	case TCPS_FIN_WAIT_2:
-		tcb_set_state(st, tcb, TCPS_TIME_WAIT, "rcv FIN", "T17");
+		tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv FIN", "T17");
 		break;
 	default:
 		break;
 	}
-	stack_app_eof(st, tcb);
+	h->ops->app_eof(h, tcb);
 }
 
 /* ---- SYN-SENT, section 3.10.7.3 ----------------------------------------- */
 
-static void input_syn_sent(struct stack *st, struct tcb *tcb, const struct segment *seg)
+/* Fourth step in SYN-SENT, the SYN bit (the ACK, if any, was acceptable). */
+static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	bool ack = seg->flags & TH_ACK;
-	/* First, check the ACK bit: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT,
-	 * send a reset (unless the RST bit is set, if so drop the segment and
-	 * return)" (S05). */
-	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
-		if (seg->flags & TH_RST) {
-			tcp_note_arc(st, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
-			return;
-		}
-		tcp_note_arc(st, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
-		send_reset_reply(st, tcb->ep, seg);
-		return;
-	}
-	/* Second, check the RST bit: "If the ACK was acceptable, then signal
-	 * to the user 'error: connection reset', drop the segment, enter
-	 * CLOSED state" (T25); else drop it (T33). Erratum 8167: no RCV.NXT
-	 * test here (N4). */
-	if (seg->flags & TH_RST) {
-		if (ack)
-			tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T25");
-		else
-			tcp_note_arc(st, tcb->ep, tcb->state, "T33", "rcv RST without ACK");
-		return;
-	}
-	/* Fifth: "If neither of the SYN or RST bits is set, then drop the
-	 * segment and return" (S06). */
-	if (!(seg->flags & TH_SYN)) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S06", "rcv segment without SYN");
-		return;
-	}
-	/* Fourth, check the SYN bit. */
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1;
 	tcb->snd_mss = seg->mss ? seg->mss : 536;
-	if (tcb->snd_mss > st->params->mss)
-		tcb->snd_mss = st->params->mss;
+	if (tcb->snd_mss > h->params->mss)
+		tcb->snd_mss = h->params->mss;
 	tcb->snd_wnd = tcb->max_snd_wnd = seg->win;
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
@@ -305,16 +285,16 @@ static void input_syn_sent(struct stack *st, struct tcb *tcb, const struct segme
 		 * connection state to ESTABLISHED, form an ACK segment ... and
 		 * send it" (T08). A FIN on the SYN,ACK takes the connection on
 		 * to CLOSE-WAIT in one arc (T27). */
-		handshake_acked(st, tcb);
+		handshake_acked(h, tcb);
 		const uint8_t *text = seg->data;
 		bool fin = seg->flags & TH_FIN;
 		if (fin && seg->len == 0) {
 			tcb->ack_now = true;
-			receive_text(st, tcb, seg->seq + 1, text, 0, true, "T27");
+			receive_text(h, tcb, seg->seq + 1, text, 0, true, "T27");
 		} else {
-			tcb_set_state(st, tcb, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+			tcb_set_state(h, tcb, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
 			tcb->ack_now = true;
-			receive_text(st, tcb, seg->seq + 1, text, seg->len, fin, NULL);
+			receive_text(h, tcb, seg->seq + 1, text, seg->len, fin, NULL);
 		}
 		return;
 	}
@@ -323,8 +303,44 @@ static void input_syn_sent(struct stack *st, struct tcb *tcb, const struct segme
 	 * open). The SYN,ACK resends our SYN's sequence number: no RTT sample
 	 * from it (Karn). */
 	tcb->rtt_timing = false;
-	tcb_set_state(st, tcb, TCPS_SYN_RECEIVED, "rcv SYN", "T07");
-	tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+	tcb_set_state(h, tcb, TCPS_SYN_RECEIVED, "rcv SYN", "T07");
+	tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+}
+
+static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	bool ack = seg->flags & TH_ACK;
+	/* First, check the ACK bit: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT,
+	 * send a reset (unless the RST bit is set, if so drop the segment and
+	 * return)" (S05). */
+	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
+		if (seg->flags & TH_RST) {
+			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
+			return;
+		}
+		tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
+		send_reset_reply(h, tcb->ep, seg);
+		return;
+	}
+	/* Second, check the RST bit: "If the ACK was acceptable, then signal
+	 * to the user 'error: connection reset', drop the segment, enter
+	 * CLOSED state" (T25); else drop it (T33). Erratum 8167: no RCV.NXT
+	 * test here (N4). */
+	if (seg->flags & TH_RST) {
+		if (ack)
+			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T25");
+		else
+			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST without ACK");
+		return;
+	}
+	/* Third, security: always matches here. Fourth, check the SYN bit. */
+	if (seg->flags & TH_SYN) {
+		syn_sent_syn(h, tcb, seg);
+		return;
+	}
+	/* Fifth: "If neither of the SYN or RST bits is set, then drop the
+	 * segment and return" (S06). */
+	tcp_note_arc(h, tcb->ep, tcb->state, "S06", "rcv segment without SYN");
 }
 
 /* ---- SYN-RECEIVED and the synchronized states, section 3.10.7.4 --------- */
@@ -341,30 +357,30 @@ static bool seq_acceptable(const struct tcb *tcb, uint32_t seq, uint32_t seqlen)
 }
 
 /* First step, when the segment is not acceptable. */
-static void unacceptable(struct stack *st, struct tcb *tcb, const struct segment *seg)
+static void unacceptable(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	/* "If an incoming segment is not acceptable, an acknowledgment should
 	 * be sent in reply (unless the RST bit is set, if so drop the segment
 	 * and return)" (S09, S10, S15). */
 	if (seg->flags & TH_RST) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S10", "rcv RST outside the window");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S10", "rcv RST outside the window");
 		return;
 	}
 	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
 	bool fin_received = tcb->state == TCPS_CLOSE_WAIT || tcb->state == TCPS_CLOSING ||
 			    tcb->state == TCPS_LAST_ACK;
 	if (tcb->state == TCPS_TIME_WAIT && retransmitted_fin)
-		tcp_note_arc(st, tcb->ep, tcb->state, "S16", "rcv FIN again");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S16", "rcv FIN again");
 	else if (fin_received && retransmitted_fin)
-		tcp_note_arc(st, tcb->ep, tcb->state, "S15", "rcv FIN again");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S15", "rcv FIN again");
 	else if (tcb->state == TCPS_SYN_RECEIVED && (seg->flags & TH_SYN) && seg->seq == tcb->irs)
-		tcp_note_arc(st, tcb->ep, tcb->state, "S08", "rcv SYN again");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S08", "rcv SYN again");
 	else
-		tcp_note_arc(st, tcb->ep, tcb->state, "S09", "rcv unacceptable segment");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S09", "rcv unacceptable segment");
 	/* linux: tcp_validate_incoming() sends this ACK unless
 	 * tcp_oow_rate_limited() (tcp_oow.c); a SYN takes the challenge path. */
-	if (!((seg->flags & TH_SYN) ? tcp_oow_rate_limited_any(st, tcb) : tcp_oow_rate_limited(st, tcb, seg)))
-		send_ack_now(st, tcb);
+	if (!((seg->flags & TH_SYN) ? tcp_oow_rate_limited_any(h, tcb) : tcp_oow_rate_limited(h, tcb, seg)))
+		send_ack_now(h, tcb);
 	if (tcb->state != TCPS_TIME_WAIT)
 		return;
 	/* TIME-WAIT: "The only thing that can arrive in this state is a
@@ -372,12 +388,12 @@ static void unacceptable(struct stack *st, struct tcb *tcb, const struct segment
 	 * MSL timeout" (S16). Literally step 1 would reject that FIN first;
 	 * we follow the fifth step's intent (N3). */
 	if (retransmitted_fin)
-		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
+		tcb_timer_set(h, tcb, TIMER_TIME_WAIT, h->params->time_wait);
 }
 
 /* Second step, the RST bit (RFC 5961 section 3.2). Returns true when the
  * segment was consumed. */
-static bool check_rst(struct stack *st, struct tcb *tcb, const struct segment *seg)
+static bool check_rst(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	if (!(seg->flags & TH_RST))
 		return false;
@@ -386,9 +402,9 @@ static bool check_rst(struct stack *st, struct tcb *tcb, const struct segment *s
 	 * receive window, TCP endpoints MUST send an acknowledgment (challenge
 	 * ACK)" (S11). Out-of-window resets were dropped in step 1 (S10). */
 	if (seg->seq != tcb->rcv_nxt) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S11", "rcv RST in window, not at RCV.NXT");
-		if (!tcp_oow_rate_limited_any(st, tcb))   /* linux: tcp_send_challenge_ack() */
-			send_ack_now(st, tcb);
+		tcp_note_arc(h, tcb->ep, tcb->state, "S11", "rcv RST in window, not at RCV.NXT");
+		if (!tcp_oow_rate_limited_any(h, tcb))   /* linux: tcp_send_challenge_ack() */
+			send_ack_now(h, tcb);
 		return true;
 	}
 	switch (tcb->state) {
@@ -397,17 +413,17 @@ static bool check_rst(struct stack *st, struct tcb *tcb, const struct segment *s
 		 * return this connection to the LISTEN state" (T11); from an
 		 * active OPEN: "connection refused" (T24). */
 		if (tcb->passive)
-			tcb_set_state(st, tcb, TCPS_LISTEN, "rcv RST", "T11");
+			tcb_set_state(h, tcb, TCPS_LISTEN, "rcv RST", "T11");
 		else
-			tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T24");
+			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T24");
 		break;
-	case TCPS_ESTABLISHED: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T34"); break;
-	case TCPS_FIN_WAIT_1: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T35"); break;
-	case TCPS_FIN_WAIT_2: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T36"); break;
-	case TCPS_CLOSE_WAIT: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T37"); break;
-	case TCPS_CLOSING: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T38"); break;
-	case TCPS_LAST_ACK: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T39"); break;
-	case TCPS_TIME_WAIT: tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T40"); break;
+	case TCPS_ESTABLISHED: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T34"); break;
+	case TCPS_FIN_WAIT_1: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T35"); break;
+	case TCPS_FIN_WAIT_2: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T36"); break;
+	case TCPS_CLOSE_WAIT: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T37"); break;
+	case TCPS_CLOSING: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T38"); break;
+	case TCPS_LAST_ACK: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T39"); break;
+	case TCPS_TIME_WAIT: tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T40"); break;
 	default: break;
 	}
 	return true;
@@ -415,7 +431,7 @@ static bool check_rst(struct stack *st, struct tcb *tcb, const struct segment *s
 
 /* Fourth step, the SYN bit (RFC 5961 section 4.2). Returns true when the
  * segment was consumed. */
-static bool check_syn(struct stack *st, struct tcb *tcb, const struct segment *seg)
+static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	if (!(seg->flags & TH_SYN))
 		return false;
@@ -423,11 +439,11 @@ static bool check_syn(struct stack *st, struct tcb *tcb, const struct segment *s
 	 * endpoints MUST send a challenge ACK" (S12); a passive SYN-RECEIVED
 	 * returns to LISTEN instead (T23). */
 	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive) {
-		tcb_set_state(st, tcb, TCPS_LISTEN, "rcv SYN", "T23");
+		tcb_set_state(h, tcb, TCPS_LISTEN, "rcv SYN", "T23");
 	} else {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S12", "rcv SYN");
-		if (!tcp_oow_rate_limited_any(st, tcb))   /* linux: tcp_send_challenge_ack() */
-			send_ack_now(st, tcb);
+		tcp_note_arc(h, tcb->ep, tcb->state, "S12", "rcv SYN");
+		if (!tcp_oow_rate_limited_any(h, tcb))   /* linux: tcp_send_challenge_ack() */
+			send_ack_now(h, tcb);
 	}
 	return true;
 }
@@ -435,7 +451,7 @@ static bool check_syn(struct stack *st, struct tcb *tcb, const struct segment *s
 /* Fifth step, SYN-RECEIVED: the ACK of our SYN. Returns false when the
  * segment was consumed. `defer` leaves the move to ESTABLISHED to the
  * eighth step, when the same segment carries the FIN (T26). */
-static bool ack_in_syn_received(struct stack *st, struct tcb *tcb, const struct segment *seg,
+static bool ack_in_syn_received(struct tcp_host *h, struct tcb *tcb, const struct segment *seg,
 				const char *cause, const char *arc, bool defer)
 {
 	/* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and
@@ -444,8 +460,8 @@ static bool ack_in_syn_received(struct stack *st, struct tcb *tcb, const struct 
 	 * segment acknowledgment is not acceptable, form a reset segment
 	 * <SEQ=SEG.ACK><CTL=RST> and send it" (S07). */
 	if (!(seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_nxt))) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
-		send_reset_reply(st, tcb->ep, seg);
+		tcp_note_arc(h, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
+		send_reset_reply(h, tcb->ep, seg);
 		return false;
 	}
 	tcb->snd_wnd = seg->win;
@@ -454,50 +470,50 @@ static bool ack_in_syn_received(struct stack *st, struct tcb *tcb, const struct 
 	if (seg->win > tcb->max_snd_wnd)
 		tcb->max_snd_wnd = seg->win;
 	tcb->snd_una = seq_lt(tcb->iss + 1, seg->ack) ? tcb->iss + 1 : seg->ack;
-	handshake_acked(st, tcb);
+	handshake_acked(h, tcb);
 	if (!defer)
-		tcb_set_state(st, tcb, TCPS_ESTABLISHED, cause, arc);
+		tcb_set_state(h, tcb, TCPS_ESTABLISHED, cause, arc);
 	return true;
 }
 
 /* Fifth step in the synchronized states: the ESTABLISHED processing of
  * SEG.ACK. Returns false when the segment was consumed. */
-static bool process_ack(struct stack *st, struct tcb *tcb, const struct segment *seg)
+static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	/* RFC 5961 section 5.2: acceptable only when SND.UNA - MAX.SND.WND =<
 	 * SEG.ACK =< SND.NXT; "If SEG.ACK > SND.NXT then send an ACK, drop
 	 * the segment, and return" (S13). */
 	if (seq_gt(seg->ack, tcb->snd_nxt) || seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S13", "rcv ACK of something not sent");
-		if (!tcp_oow_rate_limited_any(st, tcb))   /* linux: tcp_ack()'s tcp_send_challenge_ack() */
-			send_ack_now(st, tcb);
+		tcp_note_arc(h, tcb->ep, tcb->state, "S13", "rcv ACK of something not sent");
+		if (!tcp_oow_rate_limited_any(h, tcb))   /* linux: tcp_ack()'s tcp_send_challenge_ack() */
+			send_ack_now(h, tcb);
 		return false;
 	}
 	/* S14: a duplicate ACK, SEG.ACK =< SND.UNA, of a segment that carries
 	 * nothing else while data is outstanding, or an old one. */
 	if (seg->len == 0 && !(seg->flags & (TH_FIN | TH_SYN)) &&
 	    (seq_lt(seg->ack, tcb->snd_una) || (seg->ack == tcb->snd_una && tcb->snd_una != tcb->snd_max)))
-		tcp_note_arc(st, tcb->ep, tcb->state, "S14", "rcv duplicate ACK");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S14", "rcv duplicate ACK");
 	if (seq_lt(tcb->snd_una, seg->ack)) {
 		/* New data acknowledged: "SND.UNA <- SEG.ACK", RFC 6298 (5.2),
 		 * (5.3), and Karn's sample. */
 		if (tcb->rtt_timing && seq_ge(seg->ack, tcb->rtt_seq)) {
 			tcb->rtt_timing = false;
-			tcp_rtt_sample(st, tcb, st->now - tcb->rtt_start);
+			tcp_rtt_sample(h, tcb, h->now - tcb->rtt_start);
 		}
 		sndbuf_ack(tcb, seg->ack);
 		tcb->snd_una = seg->ack;
 		tcb->rtx_count = 0;
 		if (tcb->snd_una == tcb->snd_max) {
-			tcb_timer_cancel(st, tcb, TIMER_RTO);
+			tcb_timer_cancel(h, tcb, TIMER_RTO);
 		} else {
-			tcb_timer_cancel(st, tcb, TIMER_USER);   /* data got through */
-			tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
+			tcb_timer_cancel(h, tcb, TIMER_USER);   /* data got through */
+			tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);
 		}
 		/* After a timeout, resend one segment per ACK until everything
 		 * sent before the timeout is acknowledged (docs/decisions.md). */
 		if (seq_lt(tcb->snd_una, tcb->recover) && seq_lt(tcb->snd_una, tcb->snd_max))
-			tcp_retransmit_front(st, tcb);
+			tcp_retransmit_front(h, tcb);
 		else if (!seq_lt(tcb->snd_una, tcb->recover))
 			/* Passed: recover trails SND.UNA, so that after 2^31
 			 * bytes a stale value (the ISS, or an old timeout's)
@@ -537,42 +553,41 @@ static bool fin_in_sequence(const struct tcb *tcb, const struct segment *seg, ui
  *  - any other segment but a RST is ACKed, and restarts the timer when it
  *    carries an ACK (S16 for the peer's FIN again, S09 otherwise);
  *  - any other RST is dropped silently (S10). */
-static void input_time_wait_linux(struct stack *st, struct tcb *tcb, const struct segment *seg)
+static void input_time_wait_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	bool rst = seg->flags & TH_RST;
 	if (seg->seq == tcb->rcv_nxt && (rst || seg_seqlen(seg) == 0)) {
 		if (rst)
-			tcb_set_state(st, tcb, TCPS_CLOSED, "rcv RST", "T40");
+			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T40");
 		else
-			tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
+			tcb_timer_set(h, tcb, TIMER_TIME_WAIT, h->params->time_wait);
 		return;
 	}
 	if ((seg->flags & TH_SYN) && !(seg->flags & (TH_ACK | TH_RST)) && seq_gt(seg->seq, tcb->rcv_nxt) &&
-	    stack_tcb(st, st->eps[tcb->ep].listener)) {
+	    h->ops->has_listener(h, tcb->ep)) {
 		/* MAY-2 (1): the new connection's ISS must be "larger than
 		 * the largest sequence number it used on the previous
 		 * connection incarnation"; Linux takes SND.NXT + 65535 + 2. */
-		st->eps[tcb->ep].iss_floor_set = true;
-		st->eps[tcb->ep].iss_floor = tcb->snd_nxt + 65535 + 2;
-		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv SYN", "T29");
-		stack_segment_arrives(st, seg);
+		h->ops->set_iss_floor(h, tcb->ep, tcb->snd_nxt + 65535 + 2);
+		tcb_set_state(h, tcb, TCPS_CLOSED, "rcv SYN", "T29");
+		h->ops->segment_arrives(h, seg);
 		return;
 	}
 	if (rst) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S10", "rcv RST not at RCV.NXT");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S10", "rcv RST not at RCV.NXT");
 		return;
 	}
 	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
-	tcp_note_arc(st, tcb->ep, tcb->state, retransmitted_fin ? "S16" : "S09",
+	tcp_note_arc(h, tcb->ep, tcb->state, retransmitted_fin ? "S16" : "S09",
 		     retransmitted_fin ? "rcv FIN again" : "rcv unacceptable segment");
 	if (seg->flags & TH_ACK)
-		tcb_timer_set(st, tcb, TIMER_TIME_WAIT, st->params->time_wait);
+		tcb_timer_set(h, tcb, TIMER_TIME_WAIT, h->params->time_wait);
 	/* tcp_timewait_check_oow_rate_limit(): tcp_oow_rate_limited() again. */
-	if (!tcp_oow_rate_limited(st, tcb, seg))
-		send_ack_now(st, tcb);
+	if (!tcp_oow_rate_limited(h, tcb, seg))
+		send_ack_now(h, tcb);
 }
 
-static void input_synchronized(struct stack *st, struct tcb *tcb, const struct segment *seg)
+static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	uint32_t seq = seg->seq;
 	uint8_t flags = seg->flags;
@@ -593,15 +608,15 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	 * with the SYN,ACK again (tcp_check_req); the rfc9293 profile sends
 	 * the ACK of step 1 (S08). */
 	if (tcb->state == TCPS_SYN_RECEIVED && (flags & TH_SYN) && !(flags & (TH_ACK | TH_RST)) &&
-	    seq == tcb->irs && st->profile == PROFILE_LINUX) {
+	    seq == tcb->irs && h->profile == PROFILE_LINUX) {
 		/* A retransmission: RFC 6298 section 3 (Karn), no RTT sample
 		 * from the ACK that follows. */
-		tcp_note_arc(st, tcb->ep, tcb->state, "S08", "rcv SYN again");
-		tcp_retransmit_front(st, tcb);
+		tcp_note_arc(h, tcb->ep, tcb->state, "S08", "rcv SYN again");
+		tcp_retransmit_front(h, tcb);
 		return;
 	}
-	if (tcb->state == TCPS_TIME_WAIT && st->profile == PROFILE_LINUX) {
-		input_time_wait_linux(st, tcb, seg);
+	if (tcb->state == TCPS_TIME_WAIT && h->profile == PROFILE_LINUX) {
+		input_time_wait_linux(h, tcb, seg);
 		return;
 	}
 
@@ -611,64 +626,64 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 
 	/* First, check the sequence number (Table 6). */
 	if (!seq_acceptable(tcb, s.seq, seg_seqlen(&s))) {
-		unacceptable(st, tcb, &s);
+		unacceptable(h, tcb, &s);
 		return;
 	}
 	/* Second, the RST bit; third, security (always matches here); fourth,
 	 * the SYN bit. */
-	if (check_rst(st, tcb, &s) || check_syn(st, tcb, &s))
+	if (check_rst(h, tcb, &s) || check_syn(h, tcb, &s))
 		return;
 	/* Fifth, the ACK field: "if the ACK bit is off, drop the segment and
 	 * return" (S18). */
 	if (!(s.flags & TH_ACK)) {
-		tcp_note_arc(st, tcb->ep, tcb->state, "S18", "rcv segment without ACK");
+		tcp_note_arc(h, tcb->ep, tcb->state, "S18", "rcv segment without ACK");
 		return;
 	}
 	bool fin_now = fin_in_sequence(tcb, &s, s.seq);
 	const char *fin_arc = NULL;
 	switch (tcb->state) {
 	case TCPS_SYN_RECEIVED:
-		if (!ack_in_syn_received(st, tcb, &s, established_cause, established_arc, fin_now))
+		if (!ack_in_syn_received(h, tcb, &s, established_cause, established_arc, fin_now))
 			return;
 		if (fin_now) {
 			fin_arc = "T26";
 			break;
 		}
-		if (!process_ack(st, tcb, &s))
+		if (!process_ack(h, tcb, &s))
 			return;
 		break;
 	case TCPS_ESTABLISHED:
 	case TCPS_CLOSE_WAIT:
 	case TCPS_FIN_WAIT_2:
-		if (!process_ack(st, tcb, &s))
+		if (!process_ack(h, tcb, &s))
 			return;
 		break;
 	case TCPS_FIN_WAIT_1:
-		if (!process_ack(st, tcb, &s))
+		if (!process_ack(h, tcb, &s))
 			return;
 		/* "if the FIN segment is now acknowledged, then enter
 		 * FIN-WAIT-2" (T14), unless this segment's FIN takes us
 		 * straight to TIME-WAIT in the eighth step (T16). */
 		if (our_fin_acked(tcb) && !fin_now)
-			tcb_set_state(st, tcb, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+			tcb_set_state(h, tcb, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
 		break;
 	case TCPS_CLOSING:
 		/* "If the ACK acknowledges our FIN, then enter the TIME-WAIT
 		 * state (T19); otherwise, ignore the segment" (S17). */
-		if (!process_ack(st, tcb, &s))
+		if (!process_ack(h, tcb, &s))
 			return;
 		if (our_fin_acked(tcb))
-			tcb_set_state(st, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
+			tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
 		else
-			tcp_note_arc(st, tcb->ep, tcb->state, "S17", "rcv ACK not covering our FIN");
+			tcp_note_arc(h, tcb->ep, tcb->state, "S17", "rcv ACK not covering our FIN");
 		return;
 	case TCPS_LAST_ACK:
 		/* "If our FIN is now acknowledged, delete the TCB, enter the
 		 * CLOSED state, and return" (T20). */
-		if (!process_ack(st, tcb, &s))
+		if (!process_ack(h, tcb, &s))
 			return;
 		if (our_fin_acked(tcb))
-			tcb_set_state(st, tcb, TCPS_CLOSED, "rcv ACK of FIN", "T20");
+			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv ACK of FIN", "T20");
 		return;
 	case TCPS_TIME_WAIT:
 		/* Only a retransmitted FIN can arrive here, and step 1 took it
@@ -689,56 +704,61 @@ static void input_synchronized(struct stack *st, struct tcb *tcb, const struct s
 	if (tcb->half_duplex && tcb->fin_queued && s.len && seq_gt(s.seq + s.len, tcb->rcv_nxt)) {
 		/* Linux answers the segment itself (tcp_rcv_state_process
 		 * returns 1 and tcp_v4_send_reset replies <SEQ=SEG.ACK>). */
-		if (st->profile == PROFILE_LINUX)
-			send_reset_reply(st, tcb->ep, seg);
+		if (h->profile == PROFILE_LINUX)
+			send_reset_reply(h, tcb->ep, seg);
 		else
-			tcp_send_control(st, tcb, tcb->snd_nxt, 0, TH_RST);
-		tcb_set_state(st, tcb, TCPS_CLOSED, "rcv data after close", "T30");
+			tcp_send_control(h, tcb, tcb->snd_nxt, 0, TH_RST);
+		tcb_set_state(h, tcb, TCPS_CLOSED, "rcv data after close", "T30");
 		return;
 	}
-	receive_text(st, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, fin_arc);
+	receive_text(h, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, fin_arc);
 	/* U06: the CLOSE queued in SYN-RECEIVED runs once ESTABLISHED was
 	 * reached (section 3.10.4: "queue for processing after entering
 	 * ESTABLISHED state"), after this segment's text and FIN, so that its
 	 * FIN acknowledges them. */
 	if (tcb->close_deferred && (tcb->state == TCPS_ESTABLISHED || tcb->state == TCPS_CLOSE_WAIT)) {
 		tcb->close_deferred = false;
-		tcp_close(st, tcb);
+		tcp_close(h, tcb);
 	}
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
 
-void tcp_input(struct stack *st, struct tcb *tcb, const struct segment *seg)
+/* Whether tcb, whose generation was gen, is still the TCB it was: the host
+ * keeps a released TCB's memory readable (tcp_host.h, tcb_release). */
+static bool still_there(const struct tcb *tcb, uint32_t gen)
 {
-	uint32_t id = tcb->id, gen = tcb->gen;
+	return tcb->in_use && tcb->gen == gen;
+}
+
+void tcp_input(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	uint32_t gen = tcb->gen;
 	switch (tcb->state) {
 	case TCPS_CLOSED:
-		tcp_input_closed(st, tcb->ep, seg);
+		tcp_input_closed(h, tcb->ep, seg);
 		return;
 	case TCPS_LISTEN:
-		input_listen(st, tcb, seg);
+		input_listen(h, tcb, seg);
 		return;
 	case TCPS_SYN_SENT:
-		input_syn_sent(st, tcb, seg);
+		input_syn_sent(h, tcb, seg);
 		break;
 	default:
-		input_synchronized(st, tcb, seg);
+		input_synchronized(h, tcb, seg);
 		break;
 	}
 	/* The TCB may be gone (CLOSED, or back to LISTEN). */
-	struct tcb *still = stack_tcb(st, id);
-	if (!still || still->gen != gen)
+	if (!still_there(tcb, gen))
 		return;
 	/* An application that closes on EOF does so as soon as it has read
 	 * the FIN, before the ACK owed for it goes out: one FIN,ACK carries
 	 * both, as from a real stack whose app closes at once. */
-	if (still->eof_close) {
-		still->eof_close = false;
-		stack_app_close(st, still);
-		still = stack_tcb(st, id);
-		if (!still || still->gen != gen)
+	if (tcb->eof_close) {
+		tcb->eof_close = false;
+		h->ops->app_close(h, tcb);
+		if (!still_there(tcb, gen))
 			return;
 	}
-	tcp_output(st, still);
+	tcp_output(h, tcb);
 }

@@ -10,7 +10,6 @@
  * profile keeps the RFC's unbounded answer. (Linux's host-wide challenge ACK
  * budget, tcp_challenge_ack_limit, is not modelled: one connection never
  * reaches it through the per-socket limit.) */
-#include "host/stack.h"
 #include "tcp/tcp.h"
 
 /* sysctl net.ipv4.tcp_invalid_ratelimit's default, HZ/2. */
@@ -20,13 +19,13 @@
  * less than TCP_INVALID_RATELIMIT ago (this one is skipped); else records
  * now as the last one's time and returns false. Always false outside the
  * linux profile. */
-bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb)
+bool tcp_oow_rate_limited_any(struct tcp_host *h, struct tcb *tcb)
 {
-	if (st->profile != PROFILE_LINUX)
+	if (h->profile != PROFILE_LINUX)
 		return false;
 	/* A 32-bit millisecond clock, as the kernel's tcp_jiffies32 at HZ=1000,
 	 * plus 1 so that time 0 is not the kernel's 0, "never". */
-	uint32_t now = (uint32_t)(st->now / USEC_PER_MS) + 1;
+	uint32_t now = (uint32_t)(h->now / USEC_PER_MS) + 1;
 	if (tcb->oow_ack_ms) {
 		int32_t elapsed = (int32_t)(now - tcb->oow_ack_ms);
 		if (elapsed >= 0 && (usec_t)elapsed * USEC_PER_MS < TCP_INVALID_RATELIMIT)
@@ -40,9 +39,9 @@ bool tcp_oow_rate_limited_any(struct stack *st, struct tcb *tcb)
  * the duplicate ACK of a segment outside the window: only a segment with no
  * data (SEG.LEN 0, the FIN counted) or with a SYN is limited; one carrying
  * data is always answered (its sender may be retransmitting). */
-bool tcp_oow_rate_limited(struct stack *st, struct tcb *tcb, const struct segment *seg)
+bool tcp_oow_rate_limited(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	if (seg_seqlen(seg) != 0 && !(seg->flags & TH_SYN))
 		return false;
-	return tcp_oow_rate_limited_any(st, tcb);
+	return tcp_oow_rate_limited_any(h, tcb);
 }

@@ -1,6 +1,5 @@
 /* tcp_output.c - building and sending segments; RFC 6298's RTT estimate. */
 #include "proto/seq.h"
-#include "host/stack.h"
 #include "tcp/tcp.h"
 
 static uint16_t window_field(const struct tcb *tcb)
@@ -8,7 +7,7 @@ static uint16_t window_field(const struct tcb *tcb)
 	return (uint16_t)(tcb->rcv_wnd > 65535 ? 65535 : tcb->rcv_wnd);
 }
 
-static void send_segment(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags,
+static void send_segment(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags,
 			 const uint8_t *data, uint32_t len)
 {
 	struct segment s = {
@@ -20,13 +19,13 @@ static void send_segment(struct stack *st, struct tcb *tcb, uint32_t seq, uint32
 	};
 	/* Section 3.7.1: a SYN carries our MSS. */
 	if (flags & TH_SYN)
-		s.mss = (uint16_t)st->params->mss;
-	stack_output(st, tcb->ep, &s);
+		s.mss = (uint16_t)h->params->mss;
+	h->ops->output(h, tcb->ep, &s);
 }
 
-void tcp_send_control(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags)
+void tcp_send_control(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags)
 {
-	send_segment(st, tcb, seq, ack, flags, NULL, 0);
+	send_segment(h, tcb, seq, ack, flags, NULL, 0);
 }
 
 /* Bytes of the send queue before seq: sent (or, for SND.UNA, acknowledged
@@ -47,21 +46,21 @@ static uint64_t queued_from(const struct tcb *tcb, uint32_t seq)
 	return at < len ? len - at : 0;
 }
 
-static void start_rtt_timing(struct stack *st, struct tcb *tcb, uint32_t end)
+static void start_rtt_timing(struct tcp_host *h, struct tcb *tcb, uint32_t end)
 {
 	if (tcb->rtt_timing)
 		return;
 	tcb->rtt_timing = true;
 	tcb->rtt_seq = end;
-	tcb->rtt_start = st->now;
+	tcb->rtt_start = h->now;
 }
 
 /* RFC 6298 (5.1): start the timer when sending something that occupies
  * sequence space, if it is not running. */
-static void arm_rto(struct stack *st, struct tcb *tcb)
+static void arm_rto(struct tcp_host *h, struct tcb *tcb)
 {
 	if (!tcb->timer_on[TIMER_RTO])
-		tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
+		tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);
 }
 
 /* Sends the queued data from seq on, at most `avail` bytes and one MSS, with
@@ -70,7 +69,7 @@ static void arm_rto(struct stack *st, struct tcb *tcb)
  * read from the queue (sndbuf_read(): the pattern, or the `data:` bytes,
  * across their boundaries). Returns the sequence space used: 0 when there
  * was nothing to send. */
-static uint32_t send_data_at(struct stack *st, struct tcb *tcb, uint32_t seq, uint32_t avail)
+static uint32_t send_data_at(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint32_t avail)
 {
 	uint64_t at = queue_offset(tcb, seq), len = sndbuf_len(&tcb->snd);
 	uint32_t n = avail < tcb->snd_mss ? avail : tcb->snd_mss;
@@ -86,11 +85,11 @@ static uint32_t send_data_at(struct stack *st, struct tcb *tcb, uint32_t seq, ui
 		return 0;
 	uint8_t scratch[SNDBUF_READ_MAX];
 	const uint8_t *p = n ? sndbuf_read(&tcb->snd, at, n, scratch) : NULL;
-	send_segment(st, tcb, seq, tcb->rcv_nxt, flags, p, n);
+	send_segment(h, tcb, seq, tcb->rcv_nxt, flags, p, n);
 	return n + ((flags & TH_FIN) ? 1u : 0u);
 }
 
-void tcp_output(struct stack *st, struct tcb *tcb)
+void tcp_output(struct tcp_host *h, struct tcb *tcb)
 {
 	/* Data and FIN go out only once the connection is synchronized;
 	 * a FIN may also leave SYN-RECEIVED (T10). */
@@ -107,7 +106,7 @@ void tcp_output(struct stack *st, struct tcb *tcb)
 		if (!avail && !fin_due)
 			break;
 		uint32_t seq = tcb->snd_nxt;
-		uint32_t used = send_data_at(st, tcb, seq, avail);
+		uint32_t used = send_data_at(h, tcb, seq, avail);
 		if (!used)
 			break;
 		if (tcb->fin_queued && queue_offset(tcb, seq) + used == sndbuf_len(&tcb->snd) + 1) {
@@ -117,40 +116,40 @@ void tcp_output(struct stack *st, struct tcb *tcb)
 		tcb->snd_nxt = seq + used;
 		if (seq_gt(tcb->snd_nxt, tcb->snd_max)) {
 			tcb->snd_max = tcb->snd_nxt;
-			start_rtt_timing(st, tcb, tcb->snd_nxt);
+			start_rtt_timing(h, tcb, tcb->snd_nxt);
 		}
-		arm_rto(st, tcb);
+		arm_rto(h, tcb);
 		tcb->ack_now = false;
 	}
 	if (tcb->ack_now) {
 		tcb->ack_now = false;
-		tcp_send_control(st, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
+		tcp_send_control(h, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
 	}
 }
 
-void tcp_retransmit_front(struct stack *st, struct tcb *tcb)
+void tcp_retransmit_front(struct tcp_host *h, struct tcb *tcb)
 {
-	st->n_retransmits++;
+	h->n_retransmits++;
 	tcb->rtt_timing = false;           /* Karn: no sample from a retransmission */
 	if (tcb->state == TCPS_SYN_SENT) {
-		tcp_send_control(st, tcb, tcb->iss, 0, TH_SYN);
+		tcp_send_control(h, tcb, tcb->iss, 0, TH_SYN);
 		return;
 	}
 	/* Our SYN is unacknowledged: it is the front of the queue, also in
 	 * FIN-WAIT-1 after a CLOSE in SYN-RECEIVED (T10). RFC 9293 section
 	 * 3.10.8: "send the segment at the front of the retransmission queue". */
 	if (tcb->snd_una == tcb->iss) {
-		tcp_send_control(st, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
+		tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 		return;
 	}
 	uint32_t flight = tcb->snd_max - tcb->snd_una;
 	uint64_t left = queued_from(tcb, tcb->snd_una);
-	send_data_at(st, tcb, tcb->snd_una, left < flight ? (uint32_t)left : flight);
+	send_data_at(h, tcb, tcb->snd_una, left < flight ? (uint32_t)left : flight);
 }
 
-void tcp_rtt_sample(struct stack *st, struct tcb *tcb, usec_t r)
+void tcp_rtt_sample(struct tcp_host *h, struct tcb *tcb, usec_t r)
 {
-	const struct tcp_params *p = st->params;
+	const struct tcp_params *p = h->params;
 	if (!tcb->have_rtt) {
 		/* (2.2) */
 		tcb->srtt = r;

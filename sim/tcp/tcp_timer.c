@@ -1,14 +1,13 @@
 /* tcp_timer.c - timeouts, RFC 9293 section 3.10.8, with RFC 6298 for the
  * retransmission timer and section 3.8.3 for giving up. */
-#include "host/stack.h"
 #include "tcp/tcp.h"
 
 /* RETRANSMISSION TIMEOUT: "send the segment at the front of the
  * retransmission queue again, reinitialize the retransmission timer, and
  * return" (T52a-f); after the profile's retries, give up (T53a, T53b). */
-static void rto_expired(struct stack *st, struct tcb *tcb)
+static void rto_expired(struct tcp_host *h, struct tcb *tcb)
 {
-	const struct tcp_params *p = st->params;
+	const struct tcp_params *p = h->params;
 	bool handshake = tcb->state == TCPS_SYN_SENT ||
 			 (tcb->state == TCPS_SYN_RECEIVED && tcb->snd_una == tcb->iss);
 	int limit = tcb->state == TCPS_SYN_SENT ? p->syn_retries :
@@ -18,9 +17,9 @@ static void rto_expired(struct stack *st, struct tcb *tcb)
 		 * the RFC asks for at least 3 minutes (MUST-23): the rfc9293
 		 * profile's 8 retries give 243 s. */
 		if (handshake)
-			tcb_set_state(st, tcb, TCPS_CLOSED, "timeout SYN", "T53a");
+			tcb_set_state(h, tcb, TCPS_CLOSED, "timeout SYN", "T53a");
 		else
-			tcb_set_state(st, tcb, TCPS_CLOSED, "timeout R2", "T53b");
+			tcb_set_state(h, tcb, TCPS_CLOSED, "timeout R2", "T53b");
 		return;
 	}
 	static const char *const arc[TCP_NSTATES] = {
@@ -29,39 +28,49 @@ static void rto_expired(struct stack *st, struct tcb *tcb)
 		[TCPS_LAST_ACK] = "T52f",
 	};
 	if (arc[tcb->state])
-		tcp_note_arc(st, tcb->ep, tcb->state, arc[tcb->state], "timeout RTO");
+		tcp_note_arc(h, tcb->ep, tcb->state, arc[tcb->state], "timeout RTO");
 	tcb->rtx_count++;
 	if (handshake)
 		tcb->syn_retransmitted = true;
 	/* (5.5): back off, within the maximum of (2.5). */
 	tcb->rto = tcb->rto * 2 > p->rto_max ? p->rto_max : tcb->rto * 2;
 	tcb->recover = tcb->snd_max;
-	tcp_retransmit_front(st, tcb);
-	tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);        /* (5.6) */
+	tcp_retransmit_front(h, tcb);
+	tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);        /* (5.6) */
 }
 
-void tcp_timeout(struct stack *st, struct tcb *tcb, enum timer_kind k)
+static void timeout(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
 {
 	switch (k) {
 	case TIMER_RTO:
-		rto_expired(st, tcb);
+		rto_expired(h, tcb);
 		break;
 	case TIMER_TIME_WAIT:
 		/* "If the time-wait timeout expires on a connection, delete the
 		 * TCB, enter the CLOSED state, and return" (T21). */
-		tcb_set_state(st, tcb, TCPS_CLOSED, "timeout 2MSL", "T21");
+		tcb_set_state(h, tcb, TCPS_CLOSED, "timeout 2MSL", "T21");
 		break;
 	case TIMER_FIN_WAIT_2:
 		/* The linux profile's tcp_fin_timeout for an orphaned
 		 * FIN-WAIT-2 (T31); the RFC has no such timer. */
-		tcb_set_state(st, tcb, TCPS_CLOSED, "timeout FIN_WAIT_2", "T31");
+		tcb_set_state(h, tcb, TCPS_CLOSED, "timeout FIN_WAIT_2", "T31");
 		break;
 	case TIMER_USER:
 		/* "USER TIMEOUT: For any state if the user timeout expires,
 		 * flush all queues, signal the user 'error: connection aborted
 		 * due to user timeout' ..., delete the TCB, enter the CLOSED
 		 * state" (T54). */
-		tcb_set_state(st, tcb, TCPS_CLOSED, "timeout user", "T54");
+		tcb_set_state(h, tcb, TCPS_CLOSED, "timeout user", "T54");
 		break;
 	}
+}
+
+void tcp_timer_fire(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
+{
+	tcb->timer_on[k] = false;
+	struct trace_event tev = { .type = TRACE_TIMER, .t_us = h->now, .endpoint = tcb->ep };
+	tev.u.timer.timer = k;
+	tev.u.timer.event = TIMER_FIRE;
+	trace_emit(h->trace, &tev);
+	timeout(h, tcb, k);
 }

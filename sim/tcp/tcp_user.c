@@ -1,5 +1,5 @@
 /* tcp_user.c - user calls, RFC 9293 sections 3.10.1 to 3.10.5. */
-#include "host/stack.h"
+#include "proto/seq.h"
 #include "tcp/tcp.h"
 
 const char *tcp_error_text(int err)
@@ -40,47 +40,53 @@ int tcp_call_error(const struct tcb *tcb, enum user_call call)
 	return TCP_OK;
 }
 
+uint32_t tcp_iss(usec_t now, uint32_t isn, bool first, bool floor_set, uint32_t floor)
+{
+	uint32_t iss = first ? isn : isn + (uint32_t)(now / 4);
+	return floor_set && seq_lt(iss, floor) ? floor : iss;
+}
+
 /* Section 3.10.1, OPEN, passive: CLOSED -> LISTEN. */
-int tcp_open_passive(struct stack *st, struct tcb *tcb)
+int tcp_open_passive(struct tcp_host *h, struct tcb *tcb)
 {
 	int err = tcp_call_error(tcb, CALL_LISTEN);
 	if (err)
 		return err;
-	stack_tcb_make_listener(st, tcb);
-	tcb_set_state(st, tcb, TCPS_LISTEN, "listen", "T01");
+	h->ops->make_listener(h, tcb);
+	tcb_set_state(h, tcb, TCPS_LISTEN, "listen", "T01");
 	return TCP_OK;
 }
 
 /* Select an ISS, send <SEQ=ISS><CTL=SYN>, set SND.UNA=ISS, SND.NXT=ISS+1. */
-static void send_syn(struct stack *st, struct tcb *tcb, const char *cause, const char *arc)
+static void send_syn(struct tcp_host *h, struct tcb *tcb, const char *cause, const char *arc)
 {
-	stack_tcb_make_connection(st, tcb);
-	tcb->iss = stack_choose_iss(st, tcb->ep);
+	h->ops->make_connection(h, tcb);
+	tcb->iss = h->ops->choose_iss(h, tcb->ep);
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->snd_max = tcb->iss + 1;
 	tcb->snd_buf_seq = tcb->iss + 1;
 	/* No timeout yet: nothing to resend per ACK (a zero `recover` lies
 	 * "after" any ISS of 2^31 or more in sequence space). */
 	tcb->recover = tcb->iss;
-	tcb_set_state(st, tcb, TCPS_SYN_SENT, cause, arc);
-	tcp_send_control(st, tcb, tcb->iss, 0, TH_SYN);
+	tcb_set_state(h, tcb, TCPS_SYN_SENT, cause, arc);
+	tcp_send_control(h, tcb, tcb->iss, 0, TH_SYN);
 	tcb->rtt_timing = true;
 	tcb->rtt_seq = tcb->snd_nxt;
-	tcb->rtt_start = st->now;
-	tcb_timer_set(st, tcb, TIMER_RTO, tcb->rto);
+	tcb->rtt_start = h->now;
+	tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);
 }
 
 /* Section 3.10.1, OPEN, active: CLOSED -> SYN-SENT (T02), or a listener
  * turned active, LISTEN -> SYN-SENT (T22). */
-int tcp_open_active(struct stack *st, struct tcb *tcb)
+int tcp_open_active(struct tcp_host *h, struct tcb *tcb)
 {
 	int err = tcp_call_error(tcb, CALL_CONNECT);
 	if (err)
 		return err;
 	if (tcb->state == TCPS_CLOSED)
-		send_syn(st, tcb, "connect", "T02");
+		send_syn(h, tcb, "connect", "T02");
 	else
-		send_syn(st, tcb, "connect", "T22");
+		send_syn(h, tcb, "connect", "T22");
 	return TCP_OK;
 }
 
@@ -92,7 +98,7 @@ static int queue_data(struct tcb *tcb, const uint8_t *data, uint32_t len)
 }
 
 /* Section 3.10.2, SEND. data NULL: len bytes of the pattern. */
-int tcp_send(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t len)
+int tcp_send(struct tcp_host *h, struct tcb *tcb, const uint8_t *data, uint32_t len)
 {
 	int err = tcp_call_error(tcb, CALL_SEND);
 	if (err)
@@ -103,7 +109,7 @@ int tcp_send(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t le
 		 * open turns active and the data waits for ESTABLISHED. */
 		if (queue_data(tcb, data, len))
 			return TCP_ERR_NOMEM;
-		send_syn(st, tcb, "send", "T05");
+		send_syn(h, tcb, "send", "T05");
 		return TCP_OK;
 	case TCPS_SYN_SENT:
 	case TCPS_SYN_RECEIVED:
@@ -112,7 +118,7 @@ int tcp_send(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t le
 	case TCPS_CLOSE_WAIT:
 		if (queue_data(tcb, data, len))
 			return TCP_ERR_NOMEM;
-		tcp_output(st, tcb);                            /* U09 */
+		tcp_output(h, tcb);                            /* U09 */
 		return TCP_OK;
 	default:
 		return TCP_ERR_CLOSING;
@@ -120,17 +126,17 @@ int tcp_send(struct stack *st, struct tcb *tcb, const uint8_t *data, uint32_t le
 }
 
 /* Section 3.10.4, CLOSE. */
-int tcp_close(struct stack *st, struct tcb *tcb)
+int tcp_close(struct tcp_host *h, struct tcb *tcb)
 {
 	int err = tcp_call_error(tcb, CALL_CLOSE);
 	if (err)
 		return err;
 	switch (tcb->state) {
 	case TCPS_LISTEN:
-		tcb_set_state(st, tcb, TCPS_CLOSED, "close", "T03");
+		tcb_set_state(h, tcb, TCPS_CLOSED, "close", "T03");
 		return TCP_OK;
 	case TCPS_SYN_SENT:
-		tcb_set_state(st, tcb, TCPS_CLOSED, "close", "T06");
+		tcb_set_state(h, tcb, TCPS_CLOSED, "close", "T06");
 		return TCP_OK;
 	case TCPS_SYN_RECEIVED:
 		/* "If no SENDs have been issued and there is no pending data to
@@ -142,21 +148,21 @@ int tcp_close(struct stack *st, struct tcb *tcb)
 			return TCP_OK;
 		}
 		tcb->fin_queued = true;
-		tcb_set_state(st, tcb, TCPS_FIN_WAIT_1, "close", "T10");
-		tcp_output(st, tcb);
+		tcb_set_state(h, tcb, TCPS_FIN_WAIT_1, "close", "T10");
+		tcp_output(h, tcb);
 		return TCP_OK;
 	case TCPS_ESTABLISHED:
 		/* "Queue this until all preceding SENDs have been segmentized,
 		 * then form a FIN segment and send it. In any case, enter
 		 * FIN-WAIT-1 state." */
 		tcb->fin_queued = true;
-		tcb_set_state(st, tcb, TCPS_FIN_WAIT_1, "close", "T12");
-		tcp_output(st, tcb);
+		tcb_set_state(h, tcb, TCPS_FIN_WAIT_1, "close", "T12");
+		tcp_output(h, tcb);
 		return TCP_OK;
 	case TCPS_CLOSE_WAIT:
 		tcb->fin_queued = true;
-		tcb_set_state(st, tcb, TCPS_LAST_ACK, "close", "T18");
-		tcp_output(st, tcb);
+		tcb_set_state(h, tcb, TCPS_LAST_ACK, "close", "T18");
+		tcp_output(h, tcb);
 		return TCP_OK;
 	default:
 		return TCP_ERR_CLOSING;
@@ -164,7 +170,7 @@ int tcp_close(struct stack *st, struct tcb *tcb)
 }
 
 /* Section 3.10.5, ABORT. */
-int tcp_abort(struct stack *st, struct tcb *tcb)
+int tcp_abort(struct tcp_host *h, struct tcb *tcb)
 {
 	static const char *const arc[TCP_NSTATES] = {
 		[TCPS_LISTEN] = "T42", [TCPS_SYN_SENT] = "T43", [TCPS_SYN_RECEIVED] = "T44",
@@ -183,11 +189,11 @@ int tcp_abort(struct stack *st, struct tcb *tcb)
 	bool reset = s == TCPS_SYN_RECEIVED || s == TCPS_ESTABLISHED || s == TCPS_FIN_WAIT_1 ||
 		     s == TCPS_FIN_WAIT_2 || s == TCPS_CLOSE_WAIT;
 	if (reset) {
-		if (st->profile == PROFILE_LINUX)
-			tcp_send_control(st, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_RST | TH_ACK);
+		if (h->profile == PROFILE_LINUX)
+			tcp_send_control(h, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_RST | TH_ACK);
 		else
-			tcp_send_control(st, tcb, tcb->snd_nxt, 0, TH_RST);
+			tcp_send_control(h, tcb, tcb->snd_nxt, 0, TH_RST);
 	}
-	tcb_set_state(st, tcb, TCPS_CLOSED, "abort", arc[s]);
+	tcb_set_state(h, tcb, TCPS_CLOSED, "abort", arc[s]);
 	return TCP_OK;
 }

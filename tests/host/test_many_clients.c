@@ -278,7 +278,7 @@ static void test_shown_connection(void)
 static void check_block(uint32_t first_ip, uint32_t skip_ip)
 {
 	struct script s;
-	script_init(&s, PROFILE_RFC9293);
+	script_init_on_stack(&s, PROFILE_RFC9293);
 	enum { N = 5 };
 	int first = (int)s.tr.n_endpoints;
 	uint32_t ip = first_ip;

@@ -7,13 +7,16 @@
  * ones TIME_WAIT may forget. The list here is kept apart from the header's
  * on purpose: a member the header stops carrying (or a new one it does not
  * carry) fails here until this file agrees that TIME_WAIT can do without
- * it. The client's ISN is 1000, the server's 5000; numbers are relative. */
+ * it. Then the record's life on the stack: it answers a retransmitted FIN
+ * and expires, and a TCB it cannot hold whole stays a TCB.
+ * The client's ISN is 1000, the server's 5000; numbers are relative. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "tcp_script.h"
 
 #define MS USEC_PER_MS
+#define SEC USEC_PER_SEC
 
 /* Members of struct tcb the round trip does not write: the stack's own
  * bookkeeping and what a TCB in TIME_WAIT has by definition (its state,
@@ -73,14 +76,8 @@ static const struct member members[] = {
 /* The client in TIME_WAIT, a record (T12, T14, T17), in profile p. */
 static void client_time_wait(struct script *s, enum profile p)
 {
-	script_init(s, p);
-	script_client_established(s);
-	CU_ASSERT_EQUAL(script_close(s, CLIENT), TCP_OK);
-	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
-	RECV(s, CLIENT, TH_ACK, 1, 2, 0);
-	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
-	SENT(s, CLIENT, TH_ACK, 2, 2, 0);
-	STATE(s, CLIENT, TCPS_TIME_WAIT, "T17");
+	script_init_on_stack(s, p);
+	script_to_state(s, CLIENT, TCPS_TIME_WAIT);
 	CU_ASSERT_TRUE(stack_endpoint_conn_is_record(&s->st, CLIENT));
 }
 
@@ -160,9 +157,77 @@ static void test_linux_time_wait_limits_out_of_window_acks_across_events(void)
 	script_free(&s);
 }
 
+/* Between events a connection in TIME-WAIT is a small record, not a TCB
+ * (as Linux's timewait sock): the record answers a retransmitted FIN with
+ * an ACK and restarts 2MSL, and expires when its timer does. */
+static void test_time_wait_shrinks_to_a_record(void)
+{
+	struct script s;
+	script_init_on_stack(&s, PROFILE_RFC9293);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
+	uint32_t tcbs = s.st.live_tcbs;
+	script_close(&s, CLIENT);
+	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T16");
+	CU_ASSERT_EQUAL(s.st.live_tws, 1);
+	CU_ASSERT_EQUAL(s.st.live_tcbs, tcbs - 1);
+	CU_ASSERT_TRUE(s.st.eps[CLIENT].conn & TW_BIT);
+	script_advance(&s, 100 * SEC);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);       /* the peer's FIN again */
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T16");
+	CU_ASSERT_EQUAL(s.st.live_tws, 1);
+	CU_ASSERT_EQUAL(s.st.live_tcbs, tcbs - 1);
+	script_advance(&s, 240 * SEC - 1);                /* restarted: 240 s from the second FIN */
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T16");
+	script_advance(&s, 1);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
+	CU_ASSERT_EQUAL(s.st.live_tws, 0);
+	CU_ASSERT_EQUAL(s.st.live_tcbs, tcbs - 1);
+	script_free(&s);
+}
+
+/* A record holds SND.UNA = SND.NXT = SND.MAX only: a TIME-WAIT TCB that
+ * differs (made up here: TIME-WAIT means our FIN is acknowledged) stays a
+ * TCB, with its 2MSL timer queued like any other, and still expires. The
+ * record brings back every field it took. */
+static void test_time_wait_record_only_when_whole(void)
+{
+	struct script s;
+	script_init_on_stack(&s, PROFILE_RFC9293);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
+	script_close(&s, CLIENT);
+	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	CU_ASSERT_TRUE_FATAL(s.st.eps[CLIENT].conn & TW_BIT);
+	struct tcb *t = stack_endpoint_conn(&s.st, CLIENT);     /* inflated for a look */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(t->state, TCPS_TIME_WAIT);
+	CU_ASSERT_EQUAL(t->snd_una, CLIENT_ISN + 2);
+	CU_ASSERT_EQUAL(t->snd_nxt, CLIENT_ISN + 2);
+	CU_ASSERT_EQUAL(t->snd_max, CLIENT_ISN + 2);
+	CU_ASSERT_EQUAL(t->rcv_nxt, SERVER_ISN + 2);
+	CU_ASSERT_EQUAL(t->local_ip, 0x0a000001);
+	CU_ASSERT_EQUAL(t->local_port, 40000);
+	CU_ASSERT_EQUAL(t->remote_port, 80);
+	CU_ASSERT_TRUE(t->fin_sent && t->peer_fin && !t->passive);
+	t->snd_max++;
+	stack_settle(&s.st);
+	CU_ASSERT_FALSE(s.st.eps[CLIENT].conn & TW_BIT);         /* still a TCB */
+	CU_ASSERT_EQUAL(s.st.live_tws, 0);
+	script_advance(&s, 240 * SEC);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
+	script_free(&s);
+}
+
 TCPSIM_SUITE(time_wait,
 	     { "every member of struct tcb is named once", test_every_member_is_named_once },
 	     { "the record round trip keeps every member TIME_WAIT needs",
 	       test_record_round_trip_keeps_every_member_needed },
 	     { "linux: TIME_WAIT limits out-of-window ACKs across events",
-	       test_linux_time_wait_limits_out_of_window_acks_across_events })
+	       test_linux_time_wait_limits_out_of_window_acks_across_events },
+	     { "a record only when it holds the TCB whole", test_time_wait_record_only_when_whole },
+	     { "TIME-WAIT shrinks to a record that answers and expires", test_time_wait_shrinks_to_a_record })

@@ -14,40 +14,12 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* The endpoint's TCB, which must exist: the test stops here otherwise. */
-static struct tcb *must_tcb(struct script *s, int ep)
-{
-	struct tcb *t = script_tcb(s, ep);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	return t;
-}
-
-/* The peer sends ep a segment, relative numbers, with a window and an MSS
- * option (0: none). */
-static void recv_opt(struct script *s, int ep, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
-		     uint16_t win, uint16_t mss)
-{
-	static uint8_t payload[8192];
-	const struct endpoint *me = &s->st.eps[ep], *peer = &s->st.eps[1 - ep];
-	uint32_t peer_isn = ep == CLIENT ? SERVER_ISN : CLIENT_ISN;
-	uint32_t my_isn = ep == CLIENT ? CLIENT_ISN : SERVER_ISN;
-	CU_ASSERT_FATAL(len <= sizeof payload);
-	for (uint32_t i = 0; i < len; i++)
-		payload[i] = payload_pattern_byte(i);
-	struct segment g = {
-		.src_ip = peer->ip, .dst_ip = me->ip, .src_port = peer->port, .dst_port = me->port,
-		.seq = peer_isn + seq, .ack = (flags & TH_ACK) ? my_isn + ack : 0, .win = win,
-		.flags = flags, .mss = mss, .len = len, .data = len ? payload : NULL,
-	};
-	stack_segment_arrives(&s->st, &g);
-}
-
 /* The client through a handshake whose SYN,ACK offers window win. */
 static void client_established_win(struct script *s, uint16_t win)
 {
 	script_connect(s, CLIENT);
 	SENT(s, CLIENT, TH_SYN, 0, 0, 0);
-	recv_opt(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, win, 1460);
+	script_recv_opt(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, win, 1460);
 	SENT(s, CLIENT, TH_ACK, 1, 1, 0);
 	STATE(s, CLIENT, TCPS_ESTABLISHED, "T08");
 }
@@ -61,7 +33,7 @@ static void test_send_segments_by_peer_mss(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	script_listen(&s, SERVER);
-	recv_opt(&s, SERVER, TH_SYN, 0, 0, 0, 65535, 1000);
+	script_recv_opt(&s, SERVER, TH_SYN, 0, 0, 0, 65535, 1000);
 	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
 	CU_ASSERT_EQUAL(script_send(&s, SERVER, 2500), TCP_OK);
@@ -79,7 +51,7 @@ static void test_send_uses_536_without_mss_option(void)
 	script_init(&s, PROFILE_RFC9293);
 	script_connect(&s, CLIENT);
 	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
-	recv_opt(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, 65535, 0);
+	script_recv_opt(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, 65535, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	script_send(&s, CLIENT, 1000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 536);
@@ -95,7 +67,7 @@ static void test_send_caps_mss_at_our_own(void)
 	script_init(&s, PROFILE_RFC9293);
 	script_connect(&s, CLIENT);
 	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
-	recv_opt(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, 65535, 9000);
+	script_recv_opt(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0, 65535, 9000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	script_send(&s, CLIENT, 3000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);
@@ -118,19 +90,19 @@ static void test_send_respects_peer_window(void)
 	SENT(&s, CLIENT, TH_ACK, 2921, 1, 1080);
 	NOTHING_SENT(&s);
 	/* An ACK of half: 2000 more bytes fit. */
-	recv_opt(&s, CLIENT, TH_ACK, 1, 2001, 0, 4000, 0);
+	script_recv_opt(&s, CLIENT, TH_ACK, 1, 2001, 0, 4000, 0);
 	SENT(&s, CLIENT, TH_ACK, 4001, 1, 1460);
 	SENT(&s, CLIENT, TH_ACK, 5461, 1, 540);
 	NOTHING_SENT(&s);
 	/* Up to 10000: the last segment ends the data, with PSH. */
-	recv_opt(&s, CLIENT, TH_ACK, 1, 6001, 0, 4000, 0);
+	script_recv_opt(&s, CLIENT, TH_ACK, 1, 6001, 0, 4000, 0);
 	SENT(&s, CLIENT, TH_ACK, 6001, 1, 1460);
 	SENT(&s, CLIENT, TH_ACK, 7461, 1, 1460);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 8921, 1, 1080);
 	NOTHING_SENT(&s);
-	recv_opt(&s, CLIENT, TH_ACK, 1, 10001, 0, 4000, 0);
+	script_recv_opt(&s, CLIENT, TH_ACK, 1, 10001, 0, 4000, 0);
 	NOTHING_SENT(&s);
-	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
+	CU_ASSERT_FALSE(script_must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
 	script_free(&s);
 }
 
@@ -143,7 +115,7 @@ static void test_window_update_without_new_ack_opens_window(void)
 	script_send(&s, CLIENT, 3000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1000);
 	NOTHING_SENT(&s);
-	recv_opt(&s, CLIENT, TH_ACK, 1, 1, 0, 3000, 0);
+	script_recv_opt(&s, CLIENT, TH_ACK, 1, 1, 0, 3000, 0);
 	SENT(&s, CLIENT, TH_ACK, 1001, 1, 1460);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 2461, 1, 540);
 	NOTHING_SENT(&s);
@@ -155,7 +127,7 @@ static void test_psh_on_last_segment_of_each_send(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 	script_send(&s, CLIENT, 1500);
@@ -179,10 +151,10 @@ static void test_fin_piggybacked_on_last_data_segment(void)
 	CU_ASSERT_EQUAL(script_close(&s, CLIENT), TCP_OK);
 	NOTHING_SENT(&s);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_1, "T12");
-	recv_opt(&s, CLIENT, TH_ACK, 1, 4001, 0, 4000, 0);
+	script_recv_opt(&s, CLIENT, TH_ACK, 1, 4001, 0, 4000, 0);
 	SENT(&s, CLIENT, TH_FIN | TH_PSH | TH_ACK, 4001, 1, 1000);
 	NOTHING_SENT(&s);
-	recv_opt(&s, CLIENT, TH_ACK, 1, 5002, 0, 4000, 0);
+	script_recv_opt(&s, CLIENT, TH_ACK, 1, 5002, 0, 4000, 0);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_2, "T14");
 	script_free(&s);
 }
@@ -192,7 +164,7 @@ static void test_send_in_close_wait(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
 	CU_ASSERT_EQUAL(script_send(&s, SERVER, 100), TCP_OK);
@@ -229,7 +201,7 @@ static void test_send_in_syn_received_is_queued(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	CU_ASSERT_EQUAL(script_send(&s, SERVER, 100), TCP_OK);
 	NOTHING_SENT(&s);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
@@ -247,7 +219,7 @@ static void test_in_order_data_is_delivered(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 101, 0);
 	CU_ASSERT_EQUAL(s.delivered[SERVER], 100);
@@ -258,7 +230,7 @@ static void test_in_order_data_is_delivered(void)
 	/* Text on the ACK that completes the handshake is delivered as well. */
 	script_free(&s);
 	script_init(&s, PROFILE_RFC9293);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 20);
 	SENT(&s, SERVER, TH_ACK, 1, 21, 0);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
@@ -272,7 +244,7 @@ static void test_out_of_order_data_held_until_gap_fills(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 201, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	RECV(&s, SERVER, TH_ACK, 101, 1, 100);
@@ -282,7 +254,7 @@ static void test_out_of_order_data_held_until_gap_fills(void)
 	SENT(&s, SERVER, TH_ACK, 1, 301, 0);
 	NOTHING_SENT(&s);
 	CU_ASSERT_EQUAL(s.delivered[SERVER], 300);
-	CU_ASSERT_PTR_NULL(must_tcb(&s, SERVER)->ooo);
+	CU_ASSERT_PTR_NULL(script_must_tcb(&s, SERVER)->ooo);
 	script_free(&s);
 }
 
@@ -292,7 +264,7 @@ static void test_out_of_order_fin_counts_when_gap_fills(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_FIN | TH_PSH | TH_ACK, 101, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
@@ -310,7 +282,7 @@ static void test_duplicate_data_acked_not_delivered_twice(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 100);
 	SENT(&s, SERVER, TH_ACK, 1, 101, 0);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 100);
@@ -338,7 +310,7 @@ static void test_data_beyond_window_is_trimmed(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 1000;
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_PSH | TH_ACK, 1, 1, 1500);
 	SENT(&s, SERVER, TH_ACK, 1, 1001, 0);
 	CU_ASSERT_EQUAL(s.delivered[SERVER], 1000);
@@ -363,7 +335,7 @@ static void test_fin_trimmed_by_window_in_syn_received(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 1000;
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_FIN | TH_PSH | TH_ACK, 1, 1, 1500);
 	SENT(&s, SERVER, TH_ACK, 1, 1001, 0);
 	NOTHING_SENT(&s);
@@ -382,7 +354,7 @@ static void test_fin_trimmed_by_window_in_fin_wait_1(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 1000;
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	script_close(&s, CLIENT);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_FIN | TH_PSH | TH_ACK, 1, 2, 1500);
@@ -401,7 +373,7 @@ static void test_rto_resends_earliest_unacked_segment(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	script_send(&s, CLIENT, 3000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);
 	SENT(&s, CLIENT, TH_ACK, 1461, 1, 1460);
@@ -425,7 +397,7 @@ static void test_after_timeout_one_segment_per_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	script_send(&s, CLIENT, 3000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);
 	SENT(&s, CLIENT, TH_ACK, 1461, 1, 1460);
@@ -451,7 +423,7 @@ static void test_after_timeout_one_segment_per_ack(void)
 	NOTHING_SENT(&s);
 	RECV(&s, CLIENT, TH_ACK, 1, 6001, 0);
 	NOTHING_SENT(&s);
-	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
+	CU_ASSERT_FALSE(script_must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
 	script_free(&s);
 }
 
@@ -462,7 +434,7 @@ static void test_ack_without_timeout_resends_nothing_high_isn(void)
 	const uint32_t isn = 0x90000000u;
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	s.st.eps[CLIENT].isn = isn;
+	s.eps[CLIENT].isn = isn;
 	script_connect(&s, CLIENT);
 	SENT_ABS(&s, CLIENT, TH_SYN, isn, 0, 0);
 	script_recv_abs(&s, CLIENT, TH_SYN | TH_ACK, SERVER_ISN, isn + 1, 0, 65535);
@@ -475,12 +447,12 @@ static void test_ack_without_timeout_resends_nothing_high_isn(void)
 	NOTHING_SENT(&s);
 	script_recv_abs(&s, CLIENT, TH_ACK, SERVER_ISN + 1, isn + 2921, 0, 65535);
 	NOTHING_SENT(&s);
-	CU_ASSERT_EQUAL(s.st.n_retransmits, 0);
+	CU_ASSERT_EQUAL(s.host->n_retransmits, 0);
 	script_free(&s);
 
 	/* The passive side chooses its ISS as well. */
 	script_init(&s, PROFILE_RFC9293);
-	s.st.eps[SERVER].isn = isn;
+	s.eps[SERVER].isn = isn;
 	script_listen(&s, SERVER);
 	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
 	SENT_ABS(&s, SERVER, TH_SYN | TH_ACK, isn, CLIENT_ISN + 1, 0);
@@ -490,7 +462,7 @@ static void test_ack_without_timeout_resends_nothing_high_isn(void)
 	SENT_ABS(&s, SERVER, TH_PSH | TH_ACK, isn + 1461, CLIENT_ISN + 1, 540);
 	script_recv_abs(&s, SERVER, TH_ACK, CLIENT_ISN + 1, isn + 1461, 0, 65535);
 	NOTHING_SENT(&s);
-	CU_ASSERT_EQUAL(s.st.n_retransmits, 0);
+	CU_ASSERT_EQUAL(s.host->n_retransmits, 0);
 	script_free(&s);
 }
 
@@ -501,7 +473,7 @@ static void test_sequence_numbers_wrap(void)
 	const uint32_t isn = 0xFFFFFF00u;
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	s.st.eps[CLIENT].isn = isn;
+	s.eps[CLIENT].isn = isn;
 	script_connect(&s, CLIENT);
 	SENT_ABS(&s, CLIENT, TH_SYN, isn, 0, 0);
 	script_recv_abs(&s, CLIENT, TH_SYN | TH_ACK, SERVER_ISN, isn + 1, 0, 65535);

@@ -15,7 +15,7 @@ static void test_passive_open(void)
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
 	/* The listener is still there, as a socket's is. */
-	CU_ASSERT_PTR_NOT_NULL(stack_tcb(&s.st, s.st.eps[SERVER].listener));
+	CU_ASSERT_PTR_NOT_NULL(s.eps[SERVER].listener);
 	script_free(&s);
 }
 
@@ -126,13 +126,13 @@ static void test_syn_backoff_and_give_up(void)
 	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
 	usec_t sends[] = { 1, 3, 7, 15, 31, 63, 123, 183 };
 	for (int i = 0; i < 8; i++) {
-		script_advance(&s, sends[i] * USEC_PER_SEC - s.st.now - 1);
+		script_advance(&s, sends[i] * USEC_PER_SEC - s.host->now - 1);
 		NOTHING_SENT(&s);
 		script_advance(&s, 1);
 		SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
 		STATE(&s, CLIENT, TCPS_SYN_SENT, NULL);
 	}
-	script_advance(&s, 243 * USEC_PER_SEC - s.st.now - 1);
+	script_advance(&s, 243 * USEC_PER_SEC - s.host->now - 1);
 	STATE(&s, CLIENT, TCPS_SYN_SENT, NULL);
 	script_advance(&s, 1);
 	STATE(&s, CLIENT, TCPS_CLOSED, "T53a");

@@ -12,55 +12,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* The client in FIN-WAIT-1: our FIN (seq 1) is out. */
-static void client_fin_wait_1(struct script *s)
-{
-	script_client_established(s);
-	script_close(s, CLIENT);
-	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
-	STATE(s, CLIENT, TCPS_FIN_WAIT_1, "T12");
-}
-
-static void client_fin_wait_2(struct script *s)
-{
-	client_fin_wait_1(s);
-	RECV(s, CLIENT, TH_ACK, 1, 2, 0);
-	STATE(s, CLIENT, TCPS_FIN_WAIT_2, "T14");
-}
-
-/* The client in CLOSE-WAIT: RCV.NXT is 2. */
-static void client_close_wait(struct script *s)
-{
-	script_client_established(s);
-	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
-	SENT(s, CLIENT, TH_ACK, 1, 2, 0);
-	STATE(s, CLIENT, TCPS_CLOSE_WAIT, "T13");
-}
-
-static void client_closing(struct script *s)
-{
-	client_fin_wait_1(s);
-	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
-	SENT(s, CLIENT, TH_ACK, 2, 2, 0);
-	STATE(s, CLIENT, TCPS_CLOSING, "T15");
-}
-
-static void client_last_ack(struct script *s)
-{
-	client_close_wait(s);
-	script_close(s, CLIENT);
-	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
-	STATE(s, CLIENT, TCPS_LAST_ACK, "T18");
-}
-
-static void client_time_wait(struct script *s)
-{
-	client_fin_wait_2(s);
-	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
-	SENT(s, CLIENT, TH_ACK, 2, 2, 0);
-	STATE(s, CLIENT, TCPS_TIME_WAIT, "T17");
-}
-
 /* An exact RST (SEG.SEQ = RCV.NXT, relative rcv_nxt) closes the client with
  * `arc`, silently, and no timer of the deleted TCB fires afterwards. */
 static void rst_closes_client(struct script *s, uint32_t rcv_nxt, const char *arc)
@@ -81,12 +32,12 @@ static void test_rst_in_passive_syn_received_returns_to_listen(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_RST, 1, 0, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_LISTEN, "T11");
-	CU_ASSERT_EQUAL(s.st.eps[SERVER].conn, NO_TCB);
-	CU_ASSERT_PTR_NOT_NULL(stack_tcb(&s.st, s.st.eps[SERVER].listener));
+	CU_ASSERT_PTR_NULL(s.eps[SERVER].conn);
+	CU_ASSERT_PTR_NOT_NULL(s.eps[SERVER].listener);
 	script_advance(&s, 300 * SEC);
 	NOTHING_SENT(&s);                       /* no SYN,ACK retransmission */
 	/* The listener takes the next SYN. */
@@ -115,15 +66,15 @@ static void test_rst_in_established_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	rst_closes_client(&s, 1, "T34");
 	/* The server side too, with its listener left alone. */
-	script_server_established(&s);
+	script_to_state(&s, SERVER, TCPS_ESTABLISHED);
 	RECV(&s, SERVER, TH_RST, 1, 0, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_CLOSED, "T34");
-	CU_ASSERT_EQUAL(s.st.eps[SERVER].conn, NO_TCB);
-	CU_ASSERT_PTR_NOT_NULL(stack_tcb(&s.st, s.st.eps[SERVER].listener));
+	CU_ASSERT_PTR_NULL(s.eps[SERVER].conn);
+	CU_ASSERT_PTR_NOT_NULL(s.eps[SERVER].listener);
 	script_free(&s);
 }
 
@@ -132,7 +83,7 @@ static void test_rst_in_fin_wait_1_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_fin_wait_1(&s);
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_1);
 	rst_closes_client(&s, 1, "T35");
 	script_free(&s);
 }
@@ -142,7 +93,7 @@ static void test_rst_in_fin_wait_2_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);            /* the FIN-WAIT-2 timer goes too */
-	client_fin_wait_2(&s);
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_2);
 	rst_closes_client(&s, 1, "T36");
 	script_free(&s);
 }
@@ -152,7 +103,7 @@ static void test_rst_in_close_wait_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_close_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_CLOSE_WAIT);
 	/* SEQ 1 is before RCV.NXT: out of window, dropped (S10). */
 	RECV(&s, CLIENT, TH_RST, 1, 0, 0);
 	NOTHING_SENT(&s);
@@ -166,7 +117,7 @@ static void test_rst_in_closing_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_closing(&s);
+	script_to_state(&s, CLIENT, TCPS_CLOSING);
 	rst_closes_client(&s, 2, "T38");
 	script_free(&s);
 }
@@ -176,7 +127,7 @@ static void test_rst_in_last_ack_closes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_last_ack(&s);
+	script_to_state(&s, CLIENT, TCPS_LAST_ACK);
 	rst_closes_client(&s, 2, "T39");
 	script_free(&s);
 }
@@ -189,7 +140,7 @@ static void test_rst_in_time_wait_closes(void)
 	for (int i = 0; i < 2; i++) {
 		struct script s;
 		script_init(&s, profiles[i]);
-		client_time_wait(&s);
+		script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 		script_advance(&s, 10 * SEC);
 		rst_closes_client(&s, 2, "T40");
 		script_free(&s);
@@ -221,7 +172,7 @@ static void test_inexact_rst_in_window_draws_challenge_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_RST, 100, 0, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	NOTHING_SENT(&s);
@@ -230,7 +181,7 @@ static void test_inexact_rst_in_window_draws_challenge_ack(void)
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
 	/* In SYN-RECEIVED as well (RFC 9293 applies 5961 there too). */
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_RST, 10, 0, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
@@ -242,7 +193,7 @@ static void test_inexact_rst_in_time_wait_draws_challenge_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	RECV(&s, CLIENT, TH_RST, 3, 0, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
 	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T17");
@@ -255,7 +206,7 @@ static void test_rst_outside_window_is_dropped(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_RST, 65536, 0, 0);        /* RCV.NXT + RCV.WND */
 	RECV(&s, CLIENT, TH_RST, 65536 + 10, 0, 0);
 	RECV(&s, CLIENT, TH_RST, 0, 0, 0);            /* before RCV.NXT */
@@ -271,7 +222,7 @@ static void test_rst_with_zero_window_still_resets(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 0;
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	rst_closes_client(&s, 1, "T34");
 	script_free(&s);
 }
@@ -282,7 +233,7 @@ static void test_syn_in_synchronized_state_draws_challenge_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_SYN, 100, 0, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_SYN, 1, 0, 0);            /* at RCV.NXT */
@@ -301,7 +252,7 @@ static void test_syn_in_closing_states_draws_challenge_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_fin_wait_2(&s);
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_2);
 	RECV(&s, CLIENT, TH_SYN, 100, 0, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 1, 0);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_2, "T14");
@@ -337,11 +288,11 @@ static void test_syn_in_passive_syn_received_returns_to_listen(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_SYN, 50, 0, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_LISTEN, "T23");
-	CU_ASSERT_EQUAL(s.st.eps[SERVER].conn, NO_TCB);
+	CU_ASSERT_PTR_NULL(s.eps[SERVER].conn);
 	script_advance(&s, 300 * SEC);
 	NOTHING_SENT(&s);
 	script_free(&s);
@@ -353,7 +304,7 @@ static void test_ack_beyond_snd_nxt_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_ACK, 1, 100, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 2, 10);
@@ -373,7 +324,7 @@ static void test_ack_below_max_window_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);                       /* MAX.SND.WND 65535 */
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);                       /* MAX.SND.WND 65535 */
 	RECV(&s, CLIENT, TH_ACK, 1, (uint32_t)(1 - 65535), 0);
 	NOTHING_SENT(&s);
 	RECV(&s, CLIENT, TH_ACK, 1, (uint32_t)(1 - 65536), 0);
@@ -388,7 +339,7 @@ static void test_segment_without_ack_is_dropped(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_PSH, 1, 0, 10);
 	RECV(&s, CLIENT, TH_FIN, 1, 0, 0);
 	RECV(&s, CLIENT, 0, 1, 0, 0);
@@ -396,7 +347,7 @@ static void test_segment_without_ack_is_dropped(void)
 	CU_ASSERT_EQUAL(s.delivered[CLIENT], 0);
 	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
 	/* In SYN-RECEIVED too: it does not complete the handshake. */
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_PSH, 1, 0, 10);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
@@ -409,7 +360,7 @@ static void test_unacceptable_segment_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 70000, 1, 10);     /* beyond the window */
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_ACK, 65536, 1, 0);               /* empty, at the edge */
@@ -419,7 +370,7 @@ static void test_unacceptable_segment_draws_ack(void)
 	NOTHING_SENT(&s);
 	CU_ASSERT_EQUAL(s.delivered[CLIENT], 0);
 	/* SYN-RECEIVED answers the same way. */
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_ACK, 70000, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
@@ -433,7 +384,7 @@ static void test_zero_window_accepts_only_empty_segment_at_rcv_nxt(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	s.params.window = 0;
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	RECV(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 10);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
 	RECV(&s, CLIENT, TH_ACK, 2, 1, 0);
@@ -450,7 +401,7 @@ static void test_bad_ack_in_syn_received_draws_rst(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_ACK, 1, 77, 0);           /* beyond SND.NXT */
 	SENT(&s, SERVER, TH_RST, 77, 0, 0);
 	RECV(&s, SERVER, TH_ACK, 1, 0, 0);            /* = SND.UNA: acks nothing */
@@ -469,7 +420,7 @@ static void test_retransmitted_syn_in_syn_received_draws_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 1, 0);
 	NOTHING_SENT(&s);
@@ -482,7 +433,7 @@ static void test_retransmitted_syn_in_syn_received_linux_resends_syn_ack(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	script_server_syn_received(&s);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	RECV(&s, SERVER, TH_SYN, 0, 0, 0);
 	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
 	NOTHING_SENT(&s);

@@ -128,7 +128,7 @@ static void queue_1_then_2_32_minus_1(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	int err = script_send(&s, CLIENT, 1) || script_send(&s, CLIENT, UINT32_MAX);
 	script_free(&s);
 	if (err)
@@ -146,7 +146,7 @@ static void test_send_1_then_2_32_minus_1(void)
 	struct sent_text t;
 	script_init(&s, PROFILE_RFC9293);
 	watch_text(&s, &t);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, 1), TCP_OK);
 	SENT(&s, CLIENT, TH_ACK | TH_PSH, 1, 1, 1);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, UINT32_MAX), TCP_OK);
@@ -178,7 +178,7 @@ static void test_end_of_2_32_queue_wraps(void)
 	struct sent_text t;
 	script_init(&s, PROFILE_RFC9293);
 	watch_text(&s, &t);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, 1), TCP_OK);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, UINT32_MAX), TCP_OK);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, 2000), TCP_OK);
@@ -189,7 +189,7 @@ static void test_end_of_2_32_queue_wraps(void)
 	tcb->recover = tcb->snd_una;
 	tcb->snd_wl2 = tcb->snd_una;
 	sndbuf_drop(&tcb->snd, skip);
-	tcb_timer_cancel(&s.st, tcb, TIMER_RTO);
+	tcb_timer_cancel(s.host, tcb, TIMER_RTO);
 	s.next_out = s.n_out;
 	t.n = 0;
 	CU_ASSERT_EQUAL(script_close(&s, CLIENT), TCP_OK);
@@ -219,7 +219,7 @@ static void test_no_resend_after_2_31_bytes(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	script_client_established(&s);
+	script_to_state(&s, CLIENT, TCPS_ESTABLISHED);
 	CU_ASSERT_EQUAL(script_send(&s, CLIENT, UINT32_MAX), TCP_OK);
 	struct tcb *tcb = script_tcb(&s, CLIENT);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tcb);
@@ -235,7 +235,7 @@ static void test_no_resend_after_2_31_bytes(void)
 	SENT(&s, CLIENT, TH_ACK, acked + 65535, 1, 1460);   /* new data the window lets in */
 	NOTHING_SENT(&s);
 	acked += 1460;
-	CU_ASSERT_EQUAL(s.st.n_retransmits, 0);
+	CU_ASSERT_EQUAL(s.host->n_retransmits, 0);
 	CU_ASSERT_EQUAL(tcb->snd_una, CLIENT_ISN + acked);
 	CU_ASSERT_EQUAL(sndbuf_len(&tcb->snd), (uint64_t)UINT32_MAX - (acked - 1));
 	script_free(&s);
@@ -260,9 +260,9 @@ static void test_segments_span_data_and_pattern(void)
 	static uint8_t one[1458], two[1500];
 	memset(one, 'X', sizeof one);
 	memset(two, 'Y', sizeof two);
-	CU_ASSERT_EQUAL(tcp_send(&s.st, tcb, one, sizeof one), TCP_OK);
-	CU_ASSERT_EQUAL(tcp_send(&s.st, tcb, NULL, 4), TCP_OK);
-	CU_ASSERT_EQUAL(tcp_send(&s.st, tcb, two, sizeof two), TCP_OK);
+	CU_ASSERT_EQUAL(tcp_send(s.host, tcb, one, sizeof one), TCP_OK);
+	CU_ASSERT_EQUAL(tcp_send(s.host, tcb, NULL, 4), TCP_OK);
+	CU_ASSERT_EQUAL(tcp_send(s.host, tcb, two, sizeof two), TCP_OK);
 	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);     /* with the ACK of the SYN */
 	SENT(&s, CLIENT, TH_ACK, 1461, 1, 1460);

@@ -12,14 +12,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* The endpoint's TCB, which must exist: the test stops here otherwise. */
-static struct tcb *must_tcb(struct script *s, int ep)
-{
-	struct tcb *t = script_tcb(s, ep);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	return t;
-}
-
 /* The client through the handshake with a round trip of rtt. */
 static void client_established(struct script *s, usec_t rtt)
 {
@@ -41,36 +33,17 @@ static void server_established(struct script *s, usec_t rtt)
 	STATE(s, SERVER, TCPS_ESTABLISHED, "T09");
 }
 
-/* The client in FIN-WAIT-2 (T12, T14). */
-static void client_fin_wait_2(struct script *s)
-{
-	client_established(s, 0);
-	script_close(s, CLIENT);
-	SENT(s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
-	RECV(s, CLIENT, TH_ACK, 1, 2, 0);
-	STATE(s, CLIENT, TCPS_FIN_WAIT_2, "T14");
-}
-
-/* The peer's FIN takes the FIN-WAIT-2 client to TIME-WAIT (T17). */
-static void client_time_wait(struct script *s)
-{
-	client_fin_wait_2(s);
-	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
-	SENT(s, CLIENT, TH_ACK, 2, 2, 0);
-	STATE(s, CLIENT, TCPS_TIME_WAIT, "T17");
-}
-
 /* Runs until `at` (absolute virtual time). */
 static void advance_to(struct script *s, usec_t at)
 {
-	CU_ASSERT_FATAL(at >= s->st.now);
-	script_advance(s, at - s->st.now);
+	CU_ASSERT_FATAL(at >= s->host->now);
+	script_advance(s, at - s->host->now);
 }
 
 /* TIME-WAIT ends exactly `len` after now: not one microsecond before. */
 static void time_wait_lasts(struct script *s, usec_t len)
 {
-	usec_t start = s->st.now;
+	usec_t start = s->host->now;
 	advance_to(s, start + len - 1);
 	STATE(s, CLIENT, TCPS_TIME_WAIT, NULL);
 	script_advance(s, 1);
@@ -87,11 +60,11 @@ static void test_time_wait_is_240s_in_rfc9293(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	CU_ASSERT_EQUAL(s.params.msl, 120 * SEC);
-	client_fin_wait_2(&s);
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_2);
 	script_advance(&s, 7 * SEC);
 	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
-	CU_ASSERT_EQUAL(must_tcb(&s, CLIENT)->timer_due[TIMER_TIME_WAIT], s.st.now + 240 * SEC);
+	CU_ASSERT_EQUAL(script_must_tcb(&s, CLIENT)->timer_due[TIMER_TIME_WAIT], s.host->now + 240 * SEC);
 	time_wait_lasts(&s, 240 * SEC);
 	script_free(&s);
 }
@@ -101,7 +74,7 @@ static void test_time_wait_is_60s_in_linux(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	time_wait_lasts(&s, 60 * SEC);
 	script_free(&s);
 }
@@ -118,14 +91,14 @@ static void test_time_wait_follows_msl_override(void)
 	script_init(&s, PROFILE_RFC9293);
 	tcp_params_resolve(PROFILE_RFC9293, &ov, &s.params);
 	CU_ASSERT_EQUAL(s.params.time_wait, 4 * SEC);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	time_wait_lasts(&s, 4 * SEC);
 	script_free(&s);
 
 	script_init(&s, PROFILE_LINUX);
 	ov.v.msl = 10 * SEC;
 	tcp_params_resolve(PROFILE_LINUX, &ov, &s.params);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	time_wait_lasts(&s, 20 * SEC);
 	script_free(&s);
 
@@ -133,7 +106,7 @@ static void test_time_wait_follows_msl_override(void)
 	ov.has_time_wait = true;
 	ov.v.time_wait = 3 * SEC;
 	tcp_params_resolve(PROFILE_RFC9293, &ov, &s.params);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	time_wait_lasts(&s, 3 * SEC);
 	script_free(&s);
 }
@@ -145,7 +118,7 @@ static void test_retransmitted_fin_restarts_time_wait(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	script_advance(&s, 100 * SEC);
 	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
@@ -167,7 +140,7 @@ static void test_retransmitted_fin_restarts_time_wait_linux(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	client_time_wait(&s);
+	script_to_state(&s, CLIENT, TCPS_TIME_WAIT);
 	script_advance(&s, 30 * SEC);
 	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
@@ -187,7 +160,7 @@ static void test_fin_retransmitted_in_last_ack(void)
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
 	script_close(&s, SERVER);
-	usec_t t0 = s.st.now;
+	usec_t t0 = s.host->now;
 	SENT(&s, SERVER, TH_FIN | TH_ACK, 1, 2, 0);
 	STATE(&s, SERVER, TCPS_LAST_ACK, "T18");
 	usec_t at[] = { 1, 3, 7 };
@@ -288,8 +261,8 @@ static void test_syn_ack_give_up_linux(void)
 	script_advance(&s, 1);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_CLOSED, "T53a");
-	CU_ASSERT_EQUAL(s.st.eps[SERVER].conn, NO_TCB);
-	CU_ASSERT_PTR_NOT_NULL(stack_tcb(&s.st, s.st.eps[SERVER].listener));
+	CU_ASSERT_PTR_NULL(s.eps[SERVER].conn);
+	CU_ASSERT_PTR_NOT_NULL(s.eps[SERVER].listener);
 	script_free(&s);
 }
 
@@ -303,7 +276,7 @@ static void test_data_give_up_after_retries(void)
 	script_init(&s, PROFILE_RFC9293);
 	s.params.retries = 3;
 	client_established(&s, 0);
-	usec_t t0 = s.st.now;
+	usec_t t0 = s.host->now;
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 	usec_t at[] = { 1, 3, 7 };
@@ -327,7 +300,7 @@ static void test_data_give_up_default_rfc9293(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 0);
-	usec_t t0 = s.st.now;
+	usec_t t0 = s.host->now;
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 	usec_t at[] = { 1, 3, 7, 15, 31, 63, 123, 183, 243, 303, 363, 423, 483, 543, 603 };
@@ -352,7 +325,7 @@ static void test_fin_give_up_after_retries(void)
 	script_init(&s, PROFILE_RFC9293);
 	s.params.retries = 2;
 	client_established(&s, 0);
-	usec_t t0 = s.st.now;
+	usec_t t0 = s.host->now;
 	script_close(&s, CLIENT);
 	SENT(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
 	advance_to(&s, t0 + 1 * SEC);
@@ -375,8 +348,8 @@ static void test_fin_wait_2_timeout_linux(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	client_fin_wait_2(&s);
-	usec_t t0 = s.st.now;
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_2);
+	usec_t t0 = s.host->now;
 	advance_to(&s, t0 + 60 * SEC - 1);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_2, "T14");
 	script_advance(&s, 1);
@@ -390,11 +363,11 @@ static void test_fin_wait_2_stays_in_rfc9293(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
-	client_fin_wait_2(&s);
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_2);
 	script_advance(&s, 3600 * SEC);
 	NOTHING_SENT(&s);
 	STATE(&s, CLIENT, TCPS_FIN_WAIT_2, "T14");
-	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_FIN_WAIT_2]);
+	CU_ASSERT_FALSE(script_must_tcb(&s, CLIENT)->timer_on[TIMER_FIN_WAIT_2]);
 	script_free(&s);
 }
 
@@ -405,8 +378,8 @@ static void test_fin_stops_fin_wait_2_timer_linux(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	client_fin_wait_2(&s);
-	usec_t t0 = s.st.now;
+	script_to_state(&s, CLIENT, TCPS_FIN_WAIT_2);
+	usec_t t0 = s.host->now;
 	advance_to(&s, t0 + 40 * SEC);
 	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
@@ -424,7 +397,7 @@ static void test_first_rtt_sample_clamped_to_rto_min(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 100 * MS);
-	struct tcb *t = must_tcb(&s, CLIENT);
+	struct tcb *t = script_must_tcb(&s, CLIENT);
 	CU_ASSERT_TRUE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->srtt, 100 * MS);
 	CU_ASSERT_EQUAL(t->rttvar, 50 * MS);
@@ -434,7 +407,7 @@ static void test_first_rtt_sample_clamped_to_rto_min(void)
 	/* The linux profile's TCP_RTO_MIN is 200 ms: 3 * 10 ms becomes 200 ms. */
 	script_init(&s, PROFILE_LINUX);
 	client_established(&s, 10 * MS);
-	t = must_tcb(&s, CLIENT);
+	t = script_must_tcb(&s, CLIENT);
 	CU_ASSERT_EQUAL(t->srtt, 10 * MS);
 	CU_ASSERT_EQUAL(t->rto, 200 * MS);
 	script_free(&s);
@@ -449,7 +422,7 @@ static void test_rtt_samples_give_exact_rto(void)
 	s.params.rto_min = 100 * MS;
 	/* The server's SYN,ACK is acked 100 ms later: 100 + 4*50 = 300 ms. */
 	server_established(&s, 100 * MS);
-	struct tcb *t = must_tcb(&s, SERVER);
+	struct tcb *t = script_must_tcb(&s, SERVER);
 	CU_ASSERT_EQUAL(t->srtt, 100000);
 	CU_ASSERT_EQUAL(t->rttvar, 50000);
 	CU_ASSERT_EQUAL(t->rto, 300000);
@@ -488,8 +461,8 @@ static void test_karn_no_sample_from_retransmitted_data(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 100 * MS);
-	struct tcb *t = must_tcb(&s, CLIENT);
-	usec_t t0 = s.st.now;
+	struct tcb *t = script_must_tcb(&s, CLIENT);
+	usec_t t0 = s.host->now;
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 	advance_to(&s, t0 + 1 * SEC);
@@ -527,7 +500,7 @@ static void test_karn_no_sample_after_syn_ack_resent_for_syn(void)
 	script_advance(&s, 100 * MS);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
 	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
-	struct tcb *t = must_tcb(&s, SERVER);
+	struct tcb *t = script_must_tcb(&s, SERVER);
 	CU_ASSERT_FALSE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->rto, 1 * SEC);
 	script_free(&s);
@@ -540,7 +513,7 @@ static void test_backoff_doubles_up_to_rto_max(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 0);
-	struct tcb *t = must_tcb(&s, CLIENT);
+	struct tcb *t = script_must_tcb(&s, CLIENT);
 	CU_ASSERT_EQUAL(t->rto, 1 * SEC);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
@@ -550,14 +523,14 @@ static void test_backoff_doubles_up_to_rto_max(void)
 		script_advance(&s, before);
 		SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 		CU_ASSERT_EQUAL(t->rto, want[i] * SEC);
-		CU_ASSERT_EQUAL(t->timer_due[TIMER_RTO], s.st.now + want[i] * SEC);
+		CU_ASSERT_EQUAL(t->timer_due[TIMER_RTO], s.host->now + want[i] * SEC);
 	}
 	script_free(&s);
 
 	/* linux: from the 200 ms minimum, doubling to the 120 s cap. */
 	script_init(&s, PROFILE_LINUX);
 	client_established(&s, 0);
-	t = must_tcb(&s, CLIENT);
+	t = script_must_tcb(&s, CLIENT);
 	CU_ASSERT_EQUAL(t->rto, 200 * MS);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
@@ -585,10 +558,10 @@ static void test_rto_is_3s_after_retransmitted_syn(void)
 	script_advance(&s, 100 * MS);
 	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
-	struct tcb *t = must_tcb(&s, CLIENT);
+	struct tcb *t = script_must_tcb(&s, CLIENT);
 	CU_ASSERT_FALSE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->rto, 3 * SEC);
-	usec_t t0 = s.st.now;
+	usec_t t0 = s.host->now;
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
 	advance_to(&s, t0 + 3 * SEC - 1);
@@ -609,7 +582,7 @@ static void test_rto_is_3s_after_retransmitted_syn_ack(void)
 	script_advance(&s, 1 * SEC);
 	SENT(&s, SERVER, TH_SYN | TH_ACK, 0, 1, 0);
 	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
-	struct tcb *t = must_tcb(&s, SERVER);
+	struct tcb *t = script_must_tcb(&s, SERVER);
 	CU_ASSERT_FALSE(t->have_rtt);
 	CU_ASSERT_EQUAL(t->rto, 3 * SEC);
 	script_free(&s);
@@ -622,20 +595,20 @@ static void test_ack_restarts_and_stops_rto(void)
 	struct script s;
 	script_init(&s, PROFILE_RFC9293);
 	client_established(&s, 0);
-	usec_t t0 = s.st.now;
+	usec_t t0 = s.host->now;
 	script_send(&s, CLIENT, 2000);
 	SENT(&s, CLIENT, TH_ACK, 1, 1, 1460);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1461, 1, 540);
 	advance_to(&s, t0 + 500 * MS);
 	RECV(&s, CLIENT, TH_ACK, 1, 1461, 0);
 	NOTHING_SENT(&s);
-	CU_ASSERT_EQUAL(must_tcb(&s, CLIENT)->rto, 1 * SEC);
+	CU_ASSERT_EQUAL(script_must_tcb(&s, CLIENT)->rto, 1 * SEC);
 	advance_to(&s, t0 + 1500 * MS - 1);
 	NOTHING_SENT(&s);
 	script_advance(&s, 1);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1461, 1, 540);
 	RECV(&s, CLIENT, TH_ACK, 1, 2001, 0);
-	CU_ASSERT_FALSE(must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
+	CU_ASSERT_FALSE(script_must_tcb(&s, CLIENT)->timer_on[TIMER_RTO]);
 	script_advance(&s, 600 * SEC);
 	NOTHING_SENT(&s);
 	script_free(&s);
@@ -690,7 +663,7 @@ static void test_linux_half_duplex_reset_answers_segment(void)
 {
 	struct script s;
 	script_init(&s, PROFILE_LINUX);
-	s.st.eps[CLIENT].half_duplex = true;
+	s.eps[CLIENT].half_duplex = true;
 	script_connect(&s, CLIENT);
 	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
 	script_close(&s, CLIENT);

@@ -3,7 +3,9 @@
  * Between events a connection in TIME_WAIT shrinks to a record (struct
  * tw_rec), as Linux keeps a small inet_timewait_sock, and a segment, a call
  * or its 2MSL timer turns it back into a TCB for the event (stack.c,
- * tw_deflate and tw_inflate). TCB_IN_TIME_WAIT below is the one definition
+ * tw_deflate and tw_inflate): the host's way of keeping many connections,
+ * which the TCP knows nothing of (its derivations read the stack's
+ * endpoints). TCB_IN_TIME_WAIT below is the one definition
  * of that exchange: it names every member of struct tcb, in declaration
  * order, with what becomes of it, and the record's members, the deflation,
  * the inflation and the check that a TCB fits a record are all made from
@@ -91,7 +93,7 @@
 	FLAG(half_duplex)                                                                               \
 	NONE(eof_close)                 /* cleared by the event that read the EOF */                    \
 	NONE(in_listen_queue)           /* only in SYN-RECEIVED */                                      \
-	NONE(settle)                    /* stack bookkeeping: stack_settle_later sets it */             \
+	NONE(settle)                    /* stack bookkeeping: settle_later (stack.c) sets it */          \
 	NONE(tw_rec)                    /* stack bookkeeping: tw_inflate sets it */                     \
 	KEEP(uint32_t, oow_ack_ms)      /* linux: tcp_time_wait() keeps tw_last_oow_ack_time */        \
 	NONE(tw_order)                  /* read only by the deflation after the 2MSL timer's (re)start, \
