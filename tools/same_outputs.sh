@@ -6,7 +6,8 @@
 # For a change that must not change what tcpsim writes (a refactor): it
 # lists every file that differs and exits 1 if one does.
 #
-# BASE defaults to HEAD. Its tree is built (without LTO: the outputs do not
+# With SAME_OUTPUTS_KEEP=DIR, both sets of outputs are kept in DIR/base-out
+# and DIR/new-out, for diff -r. BASE defaults to HEAD. Its tree is built (without LTO: the outputs do not
 # depend on it) in a temporary worktree, removed at the end.
 set -eu
 base=${1:-HEAD}
@@ -31,6 +32,9 @@ outputs() {   # outputs TCPSIM DIR: every scenario's files and printed text into
 }
 outputs "$work/base-build/tcpsim" "$work/base-out"
 outputs "$work/new-build/tcpsim" "$work/new-out"
+if [ -n "${SAME_OUTPUTS_KEEP:-}" ]; then
+	mkdir -p "$SAME_OUTPUTS_KEEP" && cp -r "$work/base-out" "$work/new-out" "$SAME_OUTPUTS_KEEP"/
+fi
 if diff -r -q "$work/base-out" "$work/new-out" > "$work/diff.txt"; then
 	echo "same_outputs: every output of $(ls scenarios/*.yaml | wc -l) scenarios is byte-identical to $base's"
 else
