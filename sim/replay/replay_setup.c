@@ -18,6 +18,10 @@
 static struct hosts g_hosts = HOSTS_INIT;
 static volatile sig_atomic_t g_ks_fd = -1;
 static char g_instance[512];
+/* The replays this process has made: with the pid, the run id, so that two
+ * processes, or two replays of one (compare of several scenarios), never
+ * share a namespace's name. Beside the rest of the one replay in progress. */
+static unsigned g_replays;
 
 static void on_signal(int sig)
 {
@@ -70,15 +74,12 @@ int replay_cleanup(struct replay_cleanup_counts *n, char *err, size_t errlen)
 
 struct hosts *replay_setup_make(const struct scenario *sc, struct kstate **ks, char *err, size_t errlen)
 {
-	/* The run id: the process's and a count of its replays, so that two
-	 * processes, or two replays of one, never share a namespace's name. */
-	static unsigned counter;
 	char run_id[HOSTS_RUN_ID_MAX + 1];
 	sigset_t old;
 	struct hosts *h = NULL;
 
 	*ks = NULL;
-	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), counter++);
+	snprintf(run_id, sizeof(run_id), "r%ld-%u", (long)getpid(), g_replays++);
 	tmpfiles_block(&old);
 	if (hosts_create(&g_hosts, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0 &&
 	    kstate_open(ks, run_id, sc->ep[ROLE_CLIENT].ip, sc->ep[ROLE_SERVER].ip, err, errlen) == 0) {
