@@ -38,6 +38,7 @@
 #include <string.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include "base/bigarray.h"
 #include "output/graph.h"
 #include "output/graph_render.h"
 #include "output/graph_states_int.h"
@@ -197,7 +198,7 @@ int graph_states_render(const struct trace_log *log, enum graph_side side, const
 	agseterrf(old_f);
 	if (p.g)
 		agclose(p.g);
-	free(p.arcs);
+	bigarray_free(p.arcs, p.cap_arcs * sizeof *p.arcs);
 	if (rc < 0) {
 		free(*data);
 		*data = NULL;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "proto/arcs.h"
 #include "output/graph_states_int.h"
 
@@ -108,14 +109,10 @@ static int add_arc(struct picture *p, const char *id, enum tcp_state from, int h
 {
 	struct pic_arc *a;
 
-	if (p->n_arcs == p->cap_arcs) {
-		size_t cap = p->cap_arcs ? 2 * p->cap_arcs : 32;
-		struct pic_arc *na = realloc(p->arcs, cap * sizeof *na);
-		if (!na)
-			return -1;
-		p->arcs = na;
-		p->cap_arcs = cap;
-	}
+	struct pic_arc *na = bigarray_grow(p->arcs, &p->cap_arcs, p->n_arcs + 1, sizeof *na, 32);
+	if (!na)
+		return -1;
+	p->arcs = na;
 	a = &p->arcs[p->n_arcs];
 	memset(a, 0, sizeof *a);
 	snprintf(a->id, sizeof a->id, "%s", id);

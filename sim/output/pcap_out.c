@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
+#include "base/bigarray.h"
 #include "proto/packet.h"
 #include "output/pcap_out.h"
 
@@ -148,16 +149,13 @@ static int ip_id_next(struct pcap_out *po, int ep, uint16_t *id)
 {
 	size_t i = ep < 0 ? 0 : (size_t)ep + 1;
 	if (i >= po->ids_cap) {
-		size_t cap = po->ids_cap ? po->ids_cap : IP_ID_TABLE_MIN;
-		while (cap <= i)
-			cap *= 2;
-		uint16_t *ids = realloc(po->ids, cap * sizeof *ids);
+		size_t old_cap = po->ids_cap;
+		uint16_t *ids = bigarray_grow(po->ids, &po->ids_cap, i + 1, sizeof *ids, IP_ID_TABLE_MIN);
 		if (!ids)
 			return -1;
-		for (size_t j = po->ids_cap; j < cap; j++)
+		for (size_t j = old_cap; j < po->ids_cap; j++)
 			ids[j] = 1;
 		po->ids = ids;
-		po->ids_cap = cap;
 	}
 	*id = po->ids[i]++;
 	return 0;
@@ -231,7 +229,7 @@ int pcap_out_close(struct pcap_out *po, char *err, size_t errlen)
 	}
 	pcap_dump_close(po->dumper);
 	pcap_close(po->pcap);
-	free(po->ids);
+	bigarray_free(po->ids, po->ids_cap * sizeof *po->ids);
 	free(po->buf);
 	free(po);
 	return rc;

@@ -157,11 +157,13 @@ static int load_file(const char *path, const struct scenario_setting *set, size_
 	return rc;
 }
 
+/* See scenario.h. */
 int scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen)
 {
 	return load_file(path, NULL, 0, sc, err, errlen);
 }
 
+/* See scenario.h: scenario_load with settings applied first. */
 int scenario_load_with(const char *path, const struct scenario_setting *set, size_t n_set,
 		       struct scenario *sc, char *err, size_t errlen)
 {

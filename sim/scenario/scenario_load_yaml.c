@@ -22,6 +22,8 @@ int read_file(const char *path, char **buf, size_t *len, char *err, size_t errle
 
 	if (!f)
 		goto fail;
+	/* A realloc of its own, not a bigarray: the text goes to libyaml and
+	 * back to free() as a plain string (one NUL past cap), read once. */
 	for (;;) {
 		if (!(nb = realloc(b, cap + 1))) {
 			errno = ENOMEM;

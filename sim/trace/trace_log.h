@@ -15,7 +15,7 @@
 
 struct trace_log {
 	const struct trace *trace;   /* names of the endpoints */
-	struct trace_event *ev;
+	struct trace_event *ev;      /* a bigarray of cap */
 	size_t n, cap;
 	char *summary;               /* from the scenario event, owned */
 	char *name;
@@ -50,7 +50,7 @@ size_t *trace_log_drops(const struct trace_log *log);
  * connection, section 3.10.7.1) prints as 0. */
 struct seg_numbering {
 	uint32_t *base;              /* per endpoint */
-	size_t n;
+	size_t n, cap;               /* endpoints covered; room for (a bigarray) */
 };
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr);
 void seg_numbering_free(struct seg_numbering *nb);
