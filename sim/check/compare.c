@@ -573,7 +573,7 @@ int compare_logs(const struct trace_log *sim, const struct trace_log *kernel, us
 	snprintf(res->sec[1].title, sizeof res->sec[1].title, "server states");
 	snprintf(res->sec[2].title, sizeof res->sec[2].title, "segments");
 	for (int i = 0; i < 2; i++) {
-		trace_pick_pair(logs[i]->trace, &pair[i][0], &pair[i][1]);
+		trace_pick_pair(logs[i]->trace, logs[i]->shown_connection, &pair[i][0], &pair[i][1]);
 		for (int e = 0; e < 2; e++)
 			if (state_list(logs[i], pair[i][e], &st[i][e]) < 0)
 				goto out;

@@ -77,7 +77,7 @@ void pick_endpoints(struct picture *p, enum graph_side side)
 {
 	int c, s;
 
-	trace_pick_pair(p->log->trace, &c, &s);
+	trace_pick_pair(p->log->trace, p->log->shown_connection, &c, &s);
 	p->ep[CLIENT] = side == GRAPH_SERVER ? -1 : c;
 	p->ep[SERVER] = side == GRAPH_CLIENT ? -1 : s;
 }

@@ -23,6 +23,11 @@ struct trace_log {
 	bool out_of_memory;          /* an event could not be kept: the log is incomplete */
 	int keep[3];                 /* n_keep > 0: keep only the events of these endpoints */
 	int n_keep;
+	/* For the outputs that read the log (the ladder, the pictures): the K
+	 * of the client#K and server#K they show, 0 for the first. A setting
+	 * of theirs, kept here beside `keep` since both come from --connection
+	 * or show.connection; the trace itself shows nothing. */
+	uint32_t shown_connection;
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
