@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
-#include "base/bigarray.h"
 #include "proto/packet.h"
 #include "output/pcap_out.h"
 
@@ -148,14 +147,21 @@ static void record_commit(struct pcap_out *po, uint8_t *rec, usec_t t_us, size_t
 static int ip_id_next(struct pcap_out *po, int ep, uint16_t *id)
 {
 	size_t i = ep < 0 ? 0 : (size_t)ep + 1;
+	/* realloc, not bigarray_grow: at a million clients this table crosses
+	 * BIGARRAY_MIN (2 bytes an endpoint), and the move from malloc to a
+	 * mapping copies it once, 2 MB beside 4 MB: 3 MB more peak RSS for no
+	 * time saved, where glibc's realloc grows its mapping in place. */
 	if (i >= po->ids_cap) {
-		size_t old_cap = po->ids_cap;
-		uint16_t *ids = bigarray_grow(po->ids, &po->ids_cap, i + 1, sizeof *ids, IP_ID_TABLE_MIN);
+		size_t cap = po->ids_cap ? po->ids_cap : IP_ID_TABLE_MIN;
+		while (cap <= i)
+			cap *= 2;
+		uint16_t *ids = realloc(po->ids, cap * sizeof *ids);
 		if (!ids)
 			return -1;
-		for (size_t j = old_cap; j < po->ids_cap; j++)
+		for (size_t j = po->ids_cap; j < cap; j++)
 			ids[j] = 1;
 		po->ids = ids;
+		po->ids_cap = cap;
 	}
 	*id = po->ids[i]++;
 	return 0;
@@ -229,7 +235,7 @@ int pcap_out_close(struct pcap_out *po, char *err, size_t errlen)
 	}
 	pcap_dump_close(po->dumper);
 	pcap_close(po->pcap);
-	bigarray_free(po->ids, po->ids_cap * sizeof *po->ids);
+	free(po->ids);
 	free(po->buf);
 	free(po);
 	return rc;
