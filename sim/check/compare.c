@@ -9,6 +9,7 @@
  * Windows (K2) and options (K5) are not compared. */
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "check/compare.h"
 #include "proto/segment.h"
 
@@ -30,14 +31,10 @@ struct list {
 
 static int list_push(struct list *l, const struct item *it)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct item *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	struct item *v = bigarray_grow(l->v, &l->cap, l->n + 1, sizeof *v, 16);
+	if (!v)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = *it;
 	return 0;
 }
@@ -104,14 +101,10 @@ out:
 
 static int push_row(struct cmp_section *s, const struct cmp_row *r)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		struct cmp_row *v = realloc(s->rows, cap * sizeof *v);
-		if (!v)
-			return -1;
-		s->rows = v;
-		s->cap = cap;
-	}
+	struct cmp_row *v = bigarray_grow(s->rows, &s->cap, s->n + 1, sizeof *v, 16);
+	if (!v)
+		return -1;
+	s->rows = v;
 	s->rows[s->n++] = *r;
 	return 0;
 }
@@ -276,6 +269,7 @@ static int align_direction(const struct list *s, const struct list *k, int src, 
 	n = align(&ds, &dk, seg_key_eq, &p);
 	if (n < 0)
 		goto out;
+	/* Grown once per direction by the pairs align() found: two calls in all. */
 	struct pair *v = realloc(out->v, (out->n + (size_t)n + 1) * sizeof *v);
 	if (!v) {
 		n = -1;
@@ -295,8 +289,8 @@ static int align_direction(const struct list *s, const struct list *k, int src, 
 	}
 out:
 	free(p);
-	free(ds.v);
-	free(dk.v);
+	bigarray_free(ds.v, ds.cap * sizeof *ds.v);
+	bigarray_free(dk.v, dk.cap * sizeof *dk.v);
 	return n < 0 ? -1 : 0;
 }
 
@@ -579,7 +573,7 @@ int compare_logs(const struct trace_log *sim, const struct trace_log *kernel, us
 	snprintf(res->sec[1].title, sizeof res->sec[1].title, "server states");
 	snprintf(res->sec[2].title, sizeof res->sec[2].title, "segments");
 	for (int i = 0; i < 2; i++) {
-		trace_pick_pair(logs[i]->trace, &pair[i][0], &pair[i][1]);
+		trace_pick_pair(logs[i]->trace, logs[i]->shown_connection, &pair[i][0], &pair[i][1]);
 		for (int e = 0; e < 2; e++)
 			if (state_list(logs[i], pair[i][e], &st[i][e]) < 0)
 				goto out;
@@ -594,9 +588,9 @@ int compare_logs(const struct trace_log *sim, const struct trace_log *kernel, us
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
-		free(st[i][0].v);
-		free(st[i][1].v);
-		free(sg[i].v);
+		bigarray_free(st[i][0].v, st[i][0].cap * sizeof *st[i][0].v);
+		bigarray_free(st[i][1].v, st[i][1].cap * sizeof *st[i][1].v);
+		bigarray_free(sg[i].v, sg[i].cap * sizeof *sg[i].v);
 	}
 	if (rc < 0)
 		compare_free(res);
@@ -606,7 +600,7 @@ out:
 void compare_free(struct compare_result *res)
 {
 	for (int i = 0; i < CMP_SECTIONS; i++)
-		free(res->sec[i].rows);
+		bigarray_free(res->sec[i].rows, res->sec[i].cap * sizeof *res->sec[i].rows);
 	memset(res, 0, sizeof *res);
 }
 

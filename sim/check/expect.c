@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "check/expect.h"
 
 #define LINE_MAX_TEXT 256
@@ -41,6 +42,9 @@ int expect_result_add(struct expect_result *res, char *text)
 
 	if (!text)
 		return -1;
+	/* One more each time: failures are few (one per expectation of the
+	 * scenario; expect_stream.c lists the first LIST_FAILING endpoints), and
+	 * the list keeps no capacity (expect.h). */
 	f = realloc(res->failures, (res->n_failures + 1) * sizeof *f);
 	if (!f) {
 		free(text);
@@ -97,14 +101,10 @@ struct states {
 /* Appends st. Returns -1 when out of memory. */
 static int states_push(struct states *s, enum tcp_state st)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		enum tcp_state *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	enum tcp_state *v = bigarray_grow(s->v, &s->cap, s->n + 1, sizeof *v, 16);
+	if (!v)
+		return -1;
+	s->v = v;
 	s->v[s->n++] = st;
 	return 0;
 }
@@ -155,14 +155,14 @@ static int check_states(const struct expect *e, enum role r, const struct trace_
 	int rc = 0;
 
 	if (state_sequence(log, ep, &got) < 0) {
-		free(got.v);
+		bigarray_free(got.v, got.cap * sizeof *got.v);
 		return -1;
 	}
 	while (i < nw && i < got.n && want[i] == got.v[i])
 		i++;
 	if (i < nw || i < got.n) {
 		if (text_open(&t) < 0) {
-			free(got.v);
+			bigarray_free(got.v, got.cap * sizeof *got.v);
 			return -1;
 		}
 		fprintf(t.f, "%s states: expected ", trace_endpoint_name(log->trace, ep, name));
@@ -173,7 +173,7 @@ static int check_states(const struct expect *e, enum role r, const struct trace_
 			state_at(want, nw, i), state_at(got.v, got.n, i));
 		rc = text_commit(&t, res);
 	}
-	free(got.v);
+	bigarray_free(got.v, got.cap * sizeof *got.v);
 	return rc;
 }
 

@@ -226,11 +226,12 @@ static int finish_final(struct expect_stream *x, struct expect_result *res)
 {
 	const struct expect *ex = &x->sc->expect;
 	const struct trace *tr = x->tr;
-	uint32_t count[TCP_NSTATES] = { 0 }, total = 0, k, n_server_of = 0;
+	uint32_t count[TCP_NSTATES] = { 0 }, total = 0, k;
 	/* server_of[K]: the index + 1 of server#K ("server" for K = 0); one
 	 * reading of each endpoint's role (a million clients are two million
 	 * endpoints). */
 	uint32_t *server_of = NULL;
+	size_t n_server_of = 0;
 	struct client_ref { uint32_t ep, k; } *clients = NULL;
 	size_t n_clients = 0, cap_clients = 0;
 	int rc = -1;
@@ -238,26 +239,19 @@ static int finish_final(struct expect_stream *x, struct expect_result *res)
 		int r = trace_endpoint_role(tr, (int)i, &k);
 		if (r == ROLE_SERVER) {
 			if (k >= n_server_of) {
-				uint32_t n = n_server_of ? n_server_of : 64;
-				while (n <= k)
-					n *= 2;
-				uint32_t *v = realloc(server_of, n * sizeof *v);
+				size_t old_n = n_server_of;
+				uint32_t *v = bigarray_grow(server_of, &n_server_of, (size_t)k + 1, sizeof *v, 64);
 				if (!v)
 					goto out;
-				memset(v + n_server_of, 0, (n - n_server_of) * sizeof *v);
+				memset(v + old_n, 0, (n_server_of - old_n) * sizeof *v);
 				server_of = v;
-				n_server_of = n;
 			}
 			server_of[k] = (uint32_t)i + 1;
 		} else if (r == ROLE_CLIENT && x->many == (k > 0)) {
-			if (n_clients == cap_clients) {
-				size_t n = cap_clients ? cap_clients * 2 : 64;
-				struct client_ref *v = realloc(clients, n * sizeof *v);
-				if (!v)
-					goto out;
-				clients = v;
-				cap_clients = n;
-			}
+			struct client_ref *v = bigarray_grow(clients, &cap_clients, n_clients + 1, sizeof *v, 64);
+			if (!v)
+				goto out;
+			clients = v;
 			clients[n_clients].ep = (uint32_t)i;
 			clients[n_clients++].k = k;
 		}
@@ -274,8 +268,8 @@ static int finish_final(struct expect_stream *x, struct expect_result *res)
 	}
 	rc = 0;
 out:
-	free(clients);
-	free(server_of);
+	bigarray_free(clients, cap_clients * sizeof *clients);
+	bigarray_free(server_of, n_server_of * sizeof *server_of);
 	if (rc < 0)
 		return -1;
 	for (int s = 0; s < TCP_NSTATES; s++) {

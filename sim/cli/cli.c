@@ -315,7 +315,7 @@ void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bo
 	uint32_t k = scenario_shown_connection(sc, o->connection);
 	if (sim_connection_endpoints(sc, k, eps) != 3)
 		return;                          /* one client: both ends are the pair */
-	tr->shown = k;
+	log->shown_connection = k;
 	if (!keep_all)
 		trace_log_keep(log, eps, 3);
 }

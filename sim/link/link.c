@@ -1,6 +1,7 @@
 /* link.c - the virtual wire. */
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "link/link.h"
 
 int link_init(struct link *l, const struct link_params *p, struct rng *rng, struct eventq *q, struct trace *tr)
@@ -25,7 +26,7 @@ void link_free(struct link *l)
 		free(l->slots[i].buf);
 		free(l->slots[i].raw);
 	}
-	free(l->slots);
+	bigarray_free(l->slots, l->n_slots * sizeof *l->slots);
 	free(l->drop_seen);
 	memset(l, 0, sizeof *l);
 }
@@ -38,10 +39,11 @@ static int slot_get(struct link *l, uint32_t *out)
 		l->free_head = l->slots[*out].next_free;
 		return 0;
 	}
-	uint32_t cap = l->n_slots ? l->n_slots * 2 : 64;
-	struct flight *s = realloc(l->slots, cap * sizeof *s);
+	size_t room = l->n_slots;
+	struct flight *s = bigarray_grow(l->slots, &room, (size_t)l->n_slots + 1, sizeof *s, 64);
 	if (!s)
 		return -1;
+	uint32_t cap = (uint32_t)room;
 	memset(s + l->n_slots, 0, (cap - l->n_slots) * sizeof *s);
 	for (uint32_t i = cap - 1; i > l->n_slots; i--) {
 		s[i].next_free = l->free_head;
@@ -116,6 +118,8 @@ static int flight_fill(struct link *l, uint32_t slot, int src_ep, int dst_ep, co
 		       const uint8_t *raw, uint32_t raw_len)
 {
 	struct flight *f = &l->slots[slot];
+	/* The slot's buffers are realloc'd to the largest packet it has held, not
+	 * doubled: a segment's size is bounded (65535), and slots are reused. */
 	if (raw_len > f->raw_cap) {
 		uint8_t *r = realloc(f->raw, raw_len);
 		if (!r)

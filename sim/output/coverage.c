@@ -23,6 +23,8 @@ void coverage_free(struct coverage *cov)
 int coverage_begin(struct coverage *cov, const char *name)
 {
 	size_t n = cov->n_names + 1;
+	/* One more each time: the hit matrix below is made anew per scenario
+	 * anyway (arc_table_len rows of n), so doubling the names saves nothing. */
 	char **names = realloc(cov->names, n * sizeof *names);
 	if (!names)
 		return -1;

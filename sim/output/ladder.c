@@ -116,7 +116,7 @@ int ladder_build(struct ladder *lad, const struct trace_log *log)
 	if (!tr || log->out_of_memory)
 		return -1;
 	lad->log = log;
-	trace_pick_pair(tr, &lad->ep[LEFT], &lad->ep[RIGHT]);
+	trace_pick_pair(tr, log->shown_connection, &lad->ep[LEFT], &lad->ep[RIGHT]);
 	trace_endpoint_name(tr, lad->ep[LEFT], lad->name[LEFT]);
 	trace_endpoint_name(tr, lad->ep[RIGHT], lad->name[RIGHT]);
 	lad->left_out = tr->n_endpoints - (lad->ep[LEFT] >= 0) - (lad->ep[RIGHT] >= 0);

@@ -147,6 +147,10 @@ static void record_commit(struct pcap_out *po, uint8_t *rec, usec_t t_us, size_t
 static int ip_id_next(struct pcap_out *po, int ep, uint16_t *id)
 {
 	size_t i = ep < 0 ? 0 : (size_t)ep + 1;
+	/* realloc, not bigarray_grow: at a million clients this table crosses
+	 * BIGARRAY_MIN (2 bytes an endpoint), and the move from malloc to a
+	 * mapping copies it once, 2 MB beside 4 MB: 3 MB more peak RSS for no
+	 * time saved, where glibc's realloc grows its mapping in place. */
 	if (i >= po->ids_cap) {
 		size_t cap = po->ids_cap ? po->ids_cap : IP_ID_TABLE_MIN;
 		while (cap <= i)

@@ -1,6 +1,6 @@
 /* scenario.h - a scenario file, parsed once into plain structs before anything runs.
  *
- * The loader (sim/scenario/scenario_load.c) checks every key; nothing else reads YAML. */
+ * The loader (sim/scenario/scenario_load*.c) checks every key; nothing else reads YAML. */
 #ifndef TCPSIM_SCENARIO_H
 #define TCPSIM_SCENARIO_H
 

@@ -52,6 +52,7 @@ int sweep_add_set(struct sweep *sw, const char *arg, char *err, size_t errlen)
 			snprintf(err, errlen, "--set %s: an empty value in the list", arg);
 			goto fail;
 		}
+		/* One more each time: the values given on one command line. */
 		if (!(nv = realloc(ax.values, (ax.n_values + 1) * sizeof *nv)))
 			goto oom;
 		ax.values = nv;
@@ -62,6 +63,7 @@ int sweep_add_set(struct sweep *sw, const char *arg, char *err, size_t errlen)
 			break;
 		v = comma + 1;
 	}
+	/* The same for the axes: one per --set. */
 	if (!(na = realloc(sw->axes, (sw->n_axes + 1) * sizeof *na)))
 		goto oom;
 	sw->axes = na;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "base/bigarray.h"
 #include "output/summary.h"
 #include "base/tmpfiles.h"
 #include "sweep/sweep.h"
@@ -120,6 +121,8 @@ static size_t name_index(struct names *nm, const char *s)
 	for (size_t i = 0; i < nm->n; i++)
 		if (strcmp(nm->v[i], s) == 0)
 			return i;
+	/* One more each time: the names of an axis's values and of the lines,
+	 * a handful, each looked for by a scan that costs more than the copy. */
 	if (!(nv = realloc(nm->v, (nm->n + 1) * sizeof *nv)) || !(nv[nm->n] = strdup(s))) {
 		if (nv)
 			nm->v = nv;
@@ -145,8 +148,8 @@ static void plot_data_free(struct sweep_plot *d)
 	names_free(&d->xs);
 	names_free(&d->lines);
 	for (size_t i = 0; i < d->n_pts; i++)
-		free(d->pts[i].v);
-	free(d->pts);
+		bigarray_free(d->pts[i].v, d->pts[i].cap * sizeof *d->pts[i].v);
+	bigarray_free(d->pts, d->cap_pts * sizeof *d->pts);
 }
 
 /* The point (x, line), added when new; NULL when out of memory. */
@@ -155,14 +158,10 @@ static struct point *point_at(struct sweep_plot *d, size_t x, size_t line)
 	for (size_t i = 0; i < d->n_pts; i++)
 		if (d->pts[i].x == x && d->pts[i].line == line)
 			return &d->pts[i];
-	if (d->n_pts == d->cap_pts) {
-		size_t ncap = d->cap_pts ? 2 * d->cap_pts : 16;
-		struct point *np = realloc(d->pts, ncap * sizeof *np);
-		if (!np)
-			return NULL;
-		d->pts = np;
-		d->cap_pts = ncap;
-	}
+	struct point *np = bigarray_grow(d->pts, &d->cap_pts, d->n_pts + 1, sizeof *np, 16);
+	if (!np)
+		return NULL;
+	d->pts = np;
 	d->pts[d->n_pts] = (struct point){ .x = x, .line = line };
 	return &d->pts[d->n_pts++];
 }
@@ -196,14 +195,10 @@ static int add_row(struct sweep_plot *d, char **f, int n, char *err, size_t errl
 		snprintf(err, errlen, "%s:%zu: %s is not a number: %s", path, lineno, d->m->column, c);
 		return -1;
 	}
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? 2 * p->cap : 64;
-		uint64_t *nv = realloc(p->v, ncap * sizeof *nv);
-		if (!nv)
-			goto oom;
-		p->v = nv;
-		p->cap = ncap;
-	}
+	uint64_t *nv = bigarray_grow(p->v, &p->cap, p->n + 1, sizeof *nv, 64);
+	if (!nv)
+		goto oom;
+	p->v = nv;
 	p->v[p->n++] = v;
 	return 0;
 oom:

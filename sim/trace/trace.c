@@ -86,9 +86,9 @@ int trace_endpoint_role(const struct trace *tr, int i, uint32_t *instance)
 	return -1;
 }
 
-void trace_pick_pair(const struct trace *tr, int *client, int *server)
+void trace_pick_pair(const struct trace *tr, uint32_t connection, int *client, int *server)
 {
-	/* One pass: the plain client, client#shown, the first client#K; the
+	/* One pass: the plain client, client#connection, the first client#K; the
 	 * plain server and the first server#K; server#K of the chosen client#K
 	 * is looked up once that is known. */
 	int plain[NROLES] = { -1, -1 }, first[NROLES] = { -1, -1 }, shown = -1;
@@ -101,7 +101,7 @@ void trace_pick_pair(const struct trace *tr, int *client, int *server)
 			plain[r] = (int)i;
 		else if (k > 0 && first[r] < 0)
 			first[r] = (int)i;
-		if (r == ROLE_CLIENT && k > 0 && k == tr->shown && shown < 0)
+		if (r == ROLE_CLIENT && k > 0 && k == connection && shown < 0)
 			shown = (int)i;
 	}
 	int c = plain[ROLE_CLIENT] >= 0 ? plain[ROLE_CLIENT] : shown >= 0 ? shown : first[ROLE_CLIENT];

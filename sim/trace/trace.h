@@ -124,7 +124,6 @@ struct trace {
 	struct trace_sink sinks[TRACE_MAX_SINKS];
 	size_t n_sinks;
 	uint32_t wanted;             /* the union of the sinks' masks */
-	uint32_t shown;              /* the K of the client#K a two-party picture shows; 0: the first */
 };
 
 /* Whether any sink wants events of this bit: an emitter may skip building
@@ -151,10 +150,11 @@ const char *trace_endpoint_name(const struct trace *tr, int i, char buf[TRACE_NA
  * ("client", K) or whole as "client#K"; -1 for any other name or index. */
 int trace_endpoint_role(const struct trace *tr, int i, uint32_t *instance);
 /* The two endpoints a two-party picture shows: the client ("client", else
- * client#K for K = tr->shown, else the first "client#K") and its server (the
- * peer by name, "server#K" for "client#K", else "server", else the first
- * "server#K"); -1 when none. */
-void trace_pick_pair(const struct trace *tr, int *client, int *server);
+ * client#K for K = connection, else the first "client#K") and its server
+ * (the peer by name, "server#K" for "client#K", else "server", else the
+ * first "server#K"); -1 when none. connection is the outputs' setting
+ * (trace_log.shown_connection), 0 for the first. */
+void trace_pick_pair(const struct trace *tr, uint32_t connection, int *client, int *server);
 void trace_add_sink(struct trace *tr, struct trace_sink sink);
 /* Hands ev to every sink that wants it, in the order they were added. */
 void trace_emit(struct trace *tr, const struct trace_event *ev);

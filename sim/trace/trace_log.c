@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "trace/trace_log.h"
 
 /* An empty log reading endpoint names from tr. */
@@ -27,7 +28,7 @@ void trace_log_free(struct trace_log *log)
 {
 	for (size_t i = 0; i < log->n; i++)
 		free_event_strings(&log->ev[i]);
-	free(log->ev);
+	bigarray_free(log->ev, log->cap * sizeof *log->ev);
 	free(log->summary);
 	free(log->name);
 	free(log->profile);
@@ -95,17 +96,11 @@ static int remember_scenario(struct trace_log *log, const struct trace_event *ev
 /* Makes room for one more event. Returns -1 when out of memory. */
 static int grow(struct trace_log *log)
 {
-	size_t cap;
-	struct trace_event *ev;
+	struct trace_event *ev = bigarray_grow(log->ev, &log->cap, log->n + 1, sizeof *ev, 256);
 
-	if (log->n < log->cap)
-		return 0;
-	cap = log->cap ? log->cap * 2 : 256;
-	ev = realloc(log->ev, cap * sizeof *ev);
 	if (!ev)
 		return -1;
 	log->ev = ev;
-	log->cap = cap;
 	return 0;
 }
 
@@ -223,7 +218,8 @@ int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 	size_t n = tr->n_endpoints;
 
 	nb->n = 0;
-	nb->base = malloc((n ? n : 1) * sizeof *nb->base);
+	nb->cap = 0;
+	nb->base = bigarray_grow(NULL, &nb->cap, n ? n : 1, sizeof *nb->base, n ? n : 1);
 	if (!nb->base)
 		return -1;
 	for (size_t i = 0; i < n; i++)
@@ -235,9 +231,10 @@ int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 /* Frees the bases. */
 void seg_numbering_free(struct seg_numbering *nb)
 {
-	free(nb->base);
+	bigarray_free(nb->base, nb->cap * sizeof *nb->base);
 	nb->base = NULL;
 	nb->n = 0;
+	nb->cap = 0;
 }
 
 /* Covers the endpoints added to the trace since init (their base is their
@@ -248,7 +245,7 @@ static void cover_endpoints(struct seg_numbering *nb, const struct trace *tr)
 
 	if (nb->n >= tr->n_endpoints)
 		return;
-	base = realloc(nb->base, tr->n_endpoints * sizeof *base);
+	base = bigarray_grow(nb->base, &nb->cap, tr->n_endpoints, sizeof *base, 64);
 	if (!base)
 		return;
 	for (size_t i = nb->n; i < tr->n_endpoints; i++)

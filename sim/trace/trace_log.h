@@ -15,7 +15,7 @@
 
 struct trace_log {
 	const struct trace *trace;   /* names of the endpoints */
-	struct trace_event *ev;
+	struct trace_event *ev;      /* a bigarray of cap */
 	size_t n, cap;
 	char *summary;               /* from the scenario event, owned */
 	char *name;
@@ -23,6 +23,11 @@ struct trace_log {
 	bool out_of_memory;          /* an event could not be kept: the log is incomplete */
 	int keep[3];                 /* n_keep > 0: keep only the events of these endpoints */
 	int n_keep;
+	/* For the outputs that read the log (the ladder, the pictures): the K
+	 * of the client#K and server#K they show, 0 for the first. A setting
+	 * of theirs, kept here beside `keep` since both come from --connection
+	 * or show.connection; the trace itself shows nothing. */
+	uint32_t shown_connection;
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
@@ -50,7 +55,7 @@ size_t *trace_log_drops(const struct trace_log *log);
  * connection, section 3.10.7.1) prints as 0. */
 struct seg_numbering {
 	uint32_t *base;              /* per endpoint */
-	size_t n;
+	size_t n, cap;               /* endpoints covered; room for (a bigarray) */
 };
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr);
 void seg_numbering_free(struct seg_numbering *nb);

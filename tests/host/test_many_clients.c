@@ -249,10 +249,10 @@ static void test_shown_connection(void)
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
 	trace_log_keep(&log, eps, 3);
-	tr.shown = 2;
+	log.shown_connection = 2;
 	trace_add_sink(&tr, trace_log_sink(&log));
 	CU_ASSERT_EQUAL_FATAL(sim_run(&sc, NULL, &tr, &stats, err, sizeof err), 0);
-	trace_pick_pair(&tr, &c, &v);
+	trace_pick_pair(&tr, log.shown_connection, &c, &v);
 	CU_ASSERT_STRING_EQUAL(trace_endpoint_name(&tr, c, a), "client#2");
 	CU_ASSERT_STRING_EQUAL(trace_endpoint_name(&tr, v, b), "server#2");
 	size_t segments = 0;

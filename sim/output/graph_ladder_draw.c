@@ -1,0 +1,476 @@
+/* graph_ladder_draw.c - the laid-out ladder picture as a cgraph graph:
+ * every node pinned where the layout put it (title, endpoint heads,
+ * lifelines, time axis, states, arrows with their labels, drops' crosses). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gvc.h>
+#include "output/graph_ladder_int.h"
+
+/* ---- building the graph --------------------------------------------------- */
+
+/* The graph under construction; y is flipped into Graphviz's (up) here. */
+struct pic {
+	Agraph_t *g;
+	double height;
+	unsigned n;                  /* for node names */
+};
+
+/* Sets attribute name of object obj (declared with an empty default). */
+static void set(void *obj, const char *name, const char *value)
+{
+	agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+/* Pins node n at (x, y), y downwards from the top. */
+static void pin(struct pic *P, Agnode_t *n, double x, double y)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%.2f,%.2f!", x, P->height - y);
+	set(n, "pos", buf);
+}
+
+/* A new node of class cls at (x, y). */
+static Agnode_t *node_at(struct pic *P, const char *cls, double x, double y)
+{
+	char name[32];
+	Agnode_t *n;
+
+	snprintf(name, sizeof name, "n%u", P->n++);
+	n = agnode(P->g, name, 1);
+	set(n, "class", cls);
+	pin(P, n, x, y);
+	return n;
+}
+
+/* An invisible point at (x, y), for the ends of lines. */
+static Agnode_t *point_at(struct pic *P, double x, double y)
+{
+	Agnode_t *n = node_at(P, "point", x, y);
+
+	set(n, "shape", "point");
+	set(n, "style", "invis");
+	set(n, "width", "0.01");
+	set(n, "height", "0.01");
+	set(n, "fixedsize", "true");
+	return n;
+}
+
+/* A line of class cls from (x0,y0) to (x1,y1), no head unless said. */
+static Agedge_t *line(struct pic *P, const char *cls, double x0, double y0, double x1,
+		      double y1)
+{
+	Agnode_t *a = point_at(P, x0, y0), *b = point_at(P, x1, y1);
+	Agedge_t *e = agedge(P->g, a, b, NULL, 1);
+
+	set(e, "class", cls);
+	set(e, "dir", "none");
+	return e;
+}
+
+/* text as a Graphviz label: backslashes kept, each line ended by "\n"
+ * (centred), "\l" or "\r" as just says ('c', 'l' or 'r'). */
+static void escape_label(const char *text, char just, char *out, size_t cap)
+{
+	char end = just == 'c' ? 'n' : just;
+	size_t len = 0;
+
+	for (const char *p = text; *p && len + 4 < cap; p++) {
+		if (*p == '\\' || *p == '\n')
+			out[len++] = '\\';
+		out[len++] = *p == '\n' ? end : *p;
+	}
+	if (just != 'c') {
+		out[len++] = '\\';
+		out[len++] = end;
+	}
+	out[len] = '\0';
+}
+
+/* A text node of class cls centred at (x, y), at least w points wide, the
+ * text justified by just ('c', 'l' or 'r'); lines are broken at '\n'. */
+static Agnode_t *text_at(struct pic *P, const char *cls, double x, double y, double w,
+			 const char *text, char just)
+{
+	char label[TEXT_MAX], buf[32];
+	Agnode_t *n = node_at(P, cls, x, y);
+
+	escape_label(text, just, label, sizeof label);
+	set(n, "label", label);
+	set(n, "shape", "plaintext");
+	snprintf(buf, sizeof buf, "%.4f", w / 72);
+	set(n, "width", buf);
+	snprintf(buf, sizeof buf, "%.4f", LABEL_H_PT / 72);
+	set(n, "height", buf);
+	return n;
+}
+
+/* The colour of side s. */
+static const char *side_color(int s)
+{
+	return s == LADDER_LEFT ? COLOR_SIDE0 : COLOR_SIDE1;
+}
+
+/* Breaks text into lines of at most cols characters (a longer word makes a
+ * longer line) at spaces: out holds them joined by '\n'. */
+static void wrap(const char *text, size_t cols, char *out, size_t cap)
+{
+	size_t len = 0, line = 0;
+	const char *p = text;
+
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		size_t word = strcspn(p, " ");
+		if (len + word + 2 >= cap)
+			break;
+		if (line)
+			out[len++] = line + 1 + word > cols ? '\n' : ' ';
+		line = line && out[len - 1] == ' ' ? line + 1 + word : word;
+		memcpy(out + len, p, word);
+		len += word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	out[len] = '\0';
+}
+
+/* How many lines wrap() makes of text. */
+static int wrapped_lines(const char *text, size_t cols)
+{
+	char buf[TEXT_MAX];
+	int n = 1;
+
+	wrap(text, cols, buf, sizeof buf);
+	for (const char *p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* The characters a summary line holds across the picture. */
+static size_t summary_cols(const struct layout *L)
+{
+	return (size_t)((L->width - 2 * MARGIN_PT) / (0.55 * SUMMARY_PT));
+}
+
+/* The line under the title of a picture cut short, in buf. */
+static void left_out_line(const struct layout *L, char *buf, size_t cap)
+{
+	const struct ladder_row *last = &L->lad.rows[L->lad.n_rows - 1];
+	snprintf(buf, cap, "drawn: the first %zu rows, up to %.3f s; %zu more are in the trace and the pcap"
+		 " (until: draws a part)", L->lad.n_rows, (double)last->t / USEC_PER_SEC, L->rows_left_out);
+}
+
+/* The title (the scenario's name) and the summary under it. */
+static void draw_title(struct pic *P, const struct layout *L)
+{
+	const struct trace_log *log = L->lad.log;
+	char buf[TEXT_MAX];
+	double y = MARGIN_PT;
+	Agnode_t *n;
+
+	if (log->name) {
+		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, log->name, 'c');
+		set(n, "fontsize", "16");
+		set(n, "fontname", "Helvetica-Bold");
+		y += TITLE_PT + 6;
+	}
+	if (log->summary) {
+		int lines = wrapped_lines(log->summary, summary_cols(L));
+		wrap(log->summary, summary_cols(L), buf, sizeof buf);
+		n = text_at(P, "summary", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
+			    L->width / 2, buf, 'c');
+		set(n, "fontsize", "12");
+		set(n, "fontname", "Helvetica");
+		y += lines * SUMMARY_PT * 1.2 + 6;
+	}
+	if (L->rows_left_out) {
+		char line[TEXT_MAX];
+		left_out_line(L, line, sizeof line);
+		int lines = wrapped_lines(line, summary_cols(L));
+		wrap(line, summary_cols(L), buf, sizeof buf);
+		n = text_at(P, "cut", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
+			    L->width / 2, buf, 'c');
+		set(n, "fontsize", "12");
+		set(n, "fontname", "Helvetica-Oblique");
+		set(n, "fontcolor", COLOR_DROP);
+	}
+}
+
+/* The height the title and the summary take. */
+double title_height(const struct layout *L)
+{
+	const struct trace_log *log = L->lad.log;
+	double h = MARGIN_PT;
+
+	if (log->name)
+		h += TITLE_PT + 6;
+	if (log->summary)
+		h += wrapped_lines(log->summary, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
+	if (L->rows_left_out) {
+		char line[TEXT_MAX];
+		left_out_line(L, line, sizeof line);
+		h += wrapped_lines(line, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
+	}
+	return h;
+}
+
+/* The box naming side s above its lifeline: its name, address and port. */
+static void draw_head(struct pic *P, const struct layout *L, int s, double y)
+{
+	char nbuf[TRACE_NAME_MAX];
+	char buf[TEXT_MAX];
+	int i = L->lad.ep[s];
+	const struct trace_endpoint *e = i >= 0 ? &L->lad.log->trace->endpoints[i] : NULL;
+	Agnode_t *n;
+
+	if (e)
+		snprintf(buf, sizeof buf, "%s\n%u.%u.%u.%u:%u", trace_endpoint_name(L->lad.log->trace, i, nbuf), e->ip >> 24,
+			 (e->ip >> 16) & 255, (e->ip >> 8) & 255, e->ip & 255, e->port);
+	else
+		snprintf(buf, sizeof buf, "%s", ladder_side_name(&L->lad, s));
+	n = text_at(P, "endpoint", L->x_life[s], y, text_width("255.255.255.255:65535") + 8,
+		    buf, 'c');
+	set(n, "shape", "box");
+	set(n, "style", "rounded,bold");
+	snprintf(buf, sizeof buf, "%.4f", HEAD_PT / 72);
+	set(n, "height", buf);
+	set(n, "color", side_color(s));
+	set(n, "fontcolor", side_color(s));
+}
+
+/* The two lifelines, from their heads to the bottom: solid, dashed across a
+ * compressed gap. */
+static void draw_lifelines(struct pic *P, const struct layout *L, double top)
+{
+	for (int s = 0; s < 2; s++) {
+		double y = top;
+		for (size_t i = 0; i <= L->n_gaps; i++) {
+			double y1 = i < L->n_gaps ? L->gaps[i].y0 : L->bottom;
+			Agedge_t *e = line(P, "lifeline", L->x_life[s], y, L->x_life[s], y1);
+			set(e, "penwidth", "2");
+			set(e, "color", side_color(s));
+			if (i == L->n_gaps)
+				break;
+			e = line(P, "lifeline", L->x_life[s], y1, L->x_life[s], L->gaps[i].y1);
+			set(e, "style", "dashed");
+			set(e, "penwidth", "2");
+			set(e, "color", side_color(s));
+			y = L->gaps[i].y1;
+		}
+	}
+}
+
+/* An idle gap's length, rounded for reading ("≈ 3.9 s idle", "≈ 840 ms idle"). */
+static void idle_text(usec_t dt, char *buf, size_t cap)
+{
+	uint64_t ms = (dt + 500) / 1000;
+
+	if (dt >= 100 * USEC_PER_SEC)
+		snprintf(buf, cap, "≈ %" PRIu64 " s idle", (ms + 500) / 1000);
+	else if (dt >= USEC_PER_SEC)
+		snprintf(buf, cap, "≈ %" PRIu64 ".%" PRIu64 " s idle", (ms + 50) / 1000,
+			 (ms + 50) / 100 % 10);
+	else
+		snprintf(buf, cap, "≈ %" PRIu64 " ms idle", ms);
+}
+
+/* The axis across gap g: a zig-zag, and how long the gap is. */
+static void draw_break(struct pic *P, const struct layout *L, const struct gap *g)
+{
+	const int teeth = 6;
+	double x = L->x_axis, h = (g->y1 - g->y0) / (teeth + 1), px = x, py = g->y0;
+	char buf[64];
+	Agnode_t *n;
+
+	for (int i = 1; i <= teeth + 1; i++) {
+		double nx = i <= teeth ? x + (i % 2 ? -5 : 5) : x, ny = g->y0 + i * h;
+		line(P, "axis", px, py, nx, ny);
+		px = nx;
+		py = ny;
+	}
+	idle_text(g->t1 - g->t0, buf, sizeof buf);
+	n = text_at(P, "idle", x - 8 - L->tick_w / 2, (g->y0 + g->y1) / 2, L->tick_w, buf, 'r');
+	set(n, "fontcolor", COLOR_AXIS);
+}
+
+/* The time axis: a line with breaks, and the time of the first event of each
+ * instant that is at least PITCH_PT below the previous time written. */
+static void draw_axis(struct pic *P, const struct layout *L, double top)
+{
+	double y = top, last = -1e9;
+	char buf[32];
+	usec_t t_last = 0;
+
+	for (size_t i = 0; i <= L->n_gaps; i++) {
+		double y1 = i < L->n_gaps ? L->gaps[i].y0 : L->bottom;
+		set(line(P, "axis", L->x_axis, y, L->x_axis, y1), "color", COLOR_AXIS);
+		if (i < L->n_gaps) {
+			draw_break(P, L, &L->gaps[i]);
+			y = L->gaps[i].y1;
+		}
+	}
+	for (size_t k = 0; k < L->n_places; k++) {
+		const struct place *p = &L->places[k];
+		if ((k > 0 && p->t == t_last) || p->y < last + PITCH_PT)
+			continue;
+		time_format(p->t, buf);
+		text_at(P, "tick", L->x_axis - 8 - L->tick_w / 2, p->y, L->tick_w, buf, 'r');
+		line(P, "tickmark", L->x_axis - 4, p->y, L->x_axis, p->y);
+		last = p->y;
+		t_last = p->t;
+	}
+}
+
+/* A state label of side s at height y. */
+static void draw_state(struct pic *P, const struct layout *L, int s, double y, const char *text)
+{
+	double w = L->state_w[s];
+	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
+	Agnode_t *n = text_at(P, "state", x, y, w, text, s == LADDER_LEFT ? 'r' : 'l');
+
+	set(n, "fontname", "Courier-Bold");
+	set(n, "fontcolor", side_color(s));
+}
+
+/* Every state each shown side enters, beside its lifeline. */
+static void draw_states(struct pic *P, const struct layout *L)
+{
+	char buf[LABEL_MAX];
+
+	for (size_t k = 0; k < L->lad.n_rows; k++) {
+		const struct ladder_row *r = &L->lad.rows[k];
+		double y = r->kind == LADDER_ROW_INITIAL ? L->init_y : L->y[r->ev];
+		for (int s = 0; s < 2; s++) {
+			if (r->kind == LADDER_ROW_SEGMENT || !shows_states(L, s))
+				continue;
+			ladder_state_cell(r, s, buf, sizeof buf);
+			if (buf[0])
+				draw_state(P, L, s, y, buf);
+		}
+	}
+}
+
+/* The red cross where a dropped segment ends. */
+static void draw_cross(struct pic *P, double x, double y)
+{
+	const double r = CROSS_PT;
+	Agedge_t *e;
+
+	for (int i = 0; i < 2; i++) {
+		e = line(P, "cross", x - r, y - r * (i ? -1 : 1), x + r, y + r * (i ? -1 : 1));
+		set(e, "color", COLOR_DROP);
+		set(e, "penwidth", "2.5");
+	}
+}
+
+/* The second arrival of a segment the link duplicated: a thin dashed arrow
+ * from the same start. */
+static void draw_copy(struct pic *P, const struct layout *L, const struct arrow *a,
+		      Agnode_t *from, const char *color)
+{
+	Agnode_t *to = point_at(P, L->x_life[1 - a->from], L->y[a->dup_ev]);
+	Agedge_t *e = agedge(P->g, from, to, NULL, 1);
+
+	set(to, "class", "arrival");
+	set(e, "class", "copy");
+	set(e, "color", color);
+	set(e, "style", "dashed");
+}
+
+/* Arrow a: the line, its head (a cross halfway when dropped), the link's
+ * copy when it made one, the label. */
+static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow *a, size_t i)
+{
+	const char *color = a->row->forged ? COLOR_FORGED : side_color(a->from);
+	Agnode_t *from = point_at(P, L->x_life[a->from], a->ys);
+	Agnode_t *to = point_at(P, a->x_end, a->y_end), *lab;
+	Agedge_t *e = agedge(P->g, from, to, NULL, 1);
+	char buf[32];
+
+	set(to, "class", a->dropped ? "drop" : "arrival");
+	set(e, "class", "segment");
+	snprintf(buf, sizeof buf, "%zu", i + 1);
+	set(e, "segment", buf);
+	set(e, "color", color);
+	set(e, "penwidth", "1.3");
+	if (a->dropped) {
+		set(e, "arrowhead", "none");
+		draw_cross(P, a->x_end, a->y_end);
+	}
+	if (a->drop_reason) {
+		/* The host's reason, beside the cross, outside the lifelines. */
+		char note[LABEL_MAX];
+		int s = 1 - a->from;
+		snprintf(note, sizeof note, "%s", a->drop_reason);
+		double w = text_width(note), gap = 2 * CROSS_PT;
+		double x = s == LADDER_LEFT ? a->x_end - gap - w / 2 : a->x_end + gap + w / 2;
+		Agnode_t *n = text_at(P, "dropnote", x, a->y_end, w, note, s == LADDER_LEFT ? 'r' : 'l');
+		set(n, "fontcolor", COLOR_DROP);
+	}
+	if (a->dup_delivered)
+		draw_copy(P, L, a, from, color);
+	if (a->row->forged || !(a->delivered || a->dropped))
+		set(e, "style", "dashed");
+	lab = text_at(P, "seglabel", a->lx, a->ly, a->w, a->label, 'c');
+	set(lab, "fontcolor", a->dropped ? COLOR_DROP : color);
+	set(lab, "segment", buf);
+}
+
+/* Under the lifelines: how many endpoints the two-party view leaves out. */
+static void draw_left_out(struct pic *P, const struct layout *L)
+{
+	size_t n = L->lad.left_out;
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "(%zu other endpoint%s not shown)", n, n == 1 ? "" : "s");
+	text_at(P, "note", L->width / 2, L->bottom + PITCH_PT, text_width(buf), buf, 'c');
+}
+
+/* The graph-wide settings and the attribute defaults. */
+static void set_defaults(struct pic *P)
+{
+	agattr(P->g, AGRAPH, "outputorder", "edgesfirst");
+	agattr(P->g, AGRAPH, "bgcolor", "white");
+	agattr(P->g, AGRAPH, "pad", "0.1");
+	agattr(P->g, AGNODE, "shape", "plaintext");
+	agattr(P->g, AGNODE, "fontname", "Courier");
+	agattr(P->g, AGNODE, "fontsize", "11");
+	agattr(P->g, AGNODE, "margin", "0.04,0.02");
+	agattr(P->g, AGNODE, "style", "filled");
+	agattr(P->g, AGNODE, "fillcolor", "#ffffffdd");
+	agattr(P->g, AGNODE, "color", "transparent");
+	agattr(P->g, AGNODE, "label", "\\N");
+	agattr(P->g, AGEDGE, "color", COLOR_LINE);
+	agattr(P->g, AGEDGE, "arrowsize", "0.8");
+	agattr(P->g, AGEDGE, "segment", "");
+	agattr(P->g, AGNODE, "segment", "");
+}
+
+/* The whole picture as a graph. The layout's y are shifted below the title
+ * and the endpoint heads first. */
+Agraph_t *build_graph(struct layout *L)
+{
+	struct pic P = { 0 };
+
+	P.g = agopen(L->lad.log->name ? L->lad.log->name : "ladder", Agdirected, NULL);
+	if (!P.g)
+		return NULL;
+	P.height = L->bottom + MARGIN_PT + (L->lad.left_out ? 2 * PITCH_PT : 0);
+	set_defaults(&P);
+	draw_title(&P, L);
+	for (int s = 0; s < 2; s++)
+		draw_head(&P, L, s, L->head_y);
+	draw_lifelines(&P, L, L->head_y + HEAD_PT / 2);
+	draw_axis(&P, L, L->init_y);
+	draw_states(&P, L);
+	for (size_t i = 0; i < L->n_arrows; i++)
+		draw_arrow(&P, L, &L->arrows[i], i);
+	if (L->lad.left_out)
+		draw_left_out(&P, L);
+	return P.g;
+}

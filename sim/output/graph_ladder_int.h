@@ -1,0 +1,138 @@
+/* graph_ladder_int.h - what the files of the ladder picture share, and
+ * nothing outside sim/output/graph_ladder*.c reads: the picture's measures
+ * and colours, the layout every position is computed into, and the steps
+ * from one file to the next.
+ *
+ * The parts, one job each (graph_ladder.c says how the picture is laid out):
+ *   graph_ladder.c         the entry points: layout, graph, rendered bytes
+ *   graph_ladder_layout.c  every position: arrows paired with deliveries,
+ *                          the vertical scale, the columns
+ *   graph_ladder_labels.c  where each arrow ends and where its label goes
+ *   graph_ladder_draw.c    the positions as a cgraph graph, pinned */
+#ifndef TCPSIM_GRAPH_LADDER_INT_H
+#define TCPSIM_GRAPH_LADDER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <gvc.h>
+#include "output/graph.h"
+#include "output/ladder.h"
+
+#define PITCH_PT 20.0           /* the least distance between two labels of a column */
+#define UNIT_PT 80.0            /* the height of one one-way delay */
+#define IDLE_UNITS 2.0          /* a gap of more delays than this is compressed ... */
+#define BREAK_PT 72.0           /* ... to this height */
+#define ARRIVE_PT 12.0          /* the least distance between two arrivals at a lifeline */
+#define CROSS_PT 6.0            /* half a drop's cross */
+#define FONT_PT 11.0            /* labels, states, times */
+#define CHAR_PT (0.6 * FONT_PT) /* the monospace font's advance */
+#define LABEL_PAD_PT 3.0        /* between a label's text and its box */
+#define LABEL_H_PT 16.0         /* a label's box */
+#define MIN_MIDDLE_PT 380.0     /* between the lifelines */
+#define LIFELINE_GAP_PT 8.0     /* between a lifeline and its state labels */
+#define HEAD_PT 32.0            /* an endpoint's box above its lifeline */
+#define TITLE_PT 16.0
+#define SUMMARY_PT 12.0
+#define MARGIN_PT 12.0
+#define LABEL_MAX 256
+#define GRAPH_LADDER_MAX_ROWS 2000  /* rows drawn (the initial states' one included) */
+/* Log events past the last row drawn in which its segments' deliveries are
+ * still looked for: a segment lost on the link waits for none, and would
+ * otherwise make the search read the rest of a long log. */
+#define DELIVERY_LOOKAHEAD (4 * GRAPH_LADDER_MAX_ROWS)
+#define TEXT_MAX 1024
+
+#define COLOR_SIDE0 "#1f5fa8"   /* the client */
+#define COLOR_SIDE1 "#207a3c"   /* the server */
+#define COLOR_DROP "#d62728"
+#define COLOR_FORGED "#d62728"
+#define COLOR_LINE "#555555"
+#define COLOR_AXIS "#444444"
+
+/* One arrow: a segment sent by one side to the other. */
+struct arrow {
+	const struct ladder_row *row;
+	int from;                    /* LADDER_LEFT or LADDER_RIGHT */
+	bool dropped, delivered, duplicated;
+	const char *drop_reason;     /* dropped by the receiving host, not the link: why */
+	size_t drop_ev;              /* then: the drop event, placed on the receiver's lifeline */
+	size_t del_ev, dup_ev;       /* the delivery events, when there are */
+	bool dup_delivered;          /* the link's copy arrived too (at dup_ev) */
+	int pending;                 /* deliveries not paired yet */
+	double ys, ye;               /* sent; arrived (or would have) */
+	double x_end, y_end;         /* where it is drawn to (a drop: halfway) */
+	char label[LABEL_MAX];
+	double w;                    /* the label's width */
+	double lx, ly;               /* the label's centre */
+};
+
+/* An event with a place on the time axis. */
+struct place {
+	usec_t t;
+	double y;
+};
+
+/* A compressed idle gap between two consecutive events. */
+struct gap {
+	usec_t t0, t1;
+	double y0, y1;
+};
+
+/* Everything the picture is built from; y grows downwards here. */
+struct layout {
+	struct ladder lad;
+	enum graph_side side;
+	signed char *col;            /* per log event: its column, COL_NONE when not placed */
+	double *y;                   /* per log event, when placed */
+	struct arrow *arrows;
+	size_t n_arrows;
+	struct place *places;
+	size_t n_places;
+	struct gap *gaps;
+	size_t n_gaps;
+	double init_y;               /* the initial states' row */
+	double unit_us;              /* one one-way delay */
+	double delay_us[2];          /* per direction (sender), for drops */
+	double x_axis, x_life[2], x_state[2], head_y, bottom, width;
+	double state_w[2], tick_w;
+	size_t rows_left_out;        /* rows past GRAPH_LADDER_MAX_ROWS, not drawn */
+	size_t end_ev;               /* the log events read: up to the last row drawn and
+					DELIVERY_LOOKAHEAD more (all of them when none is left out) */
+	/* For crossings(): whether the arrows start in order down the page, and
+	 * how far below its start an arrow reaches at most. */
+	bool ys_sorted;
+	double max_reach;
+};
+
+/* Where an event's mark goes; marks of one column keep their distance. */
+enum column { COL_NONE = -1, COL_STATE0, COL_MIDDLE, COL_STATE1, COL_ARRIVE0, COL_ARRIVE1, N_COLS };
+
+/* ---- graph_ladder_layout.c ------------------------------------------------ */
+
+/* Computes every position. Returns -1 when out of memory. */
+int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side);
+/* Frees what layout_build allocated (safe after a failed build). */
+void layout_free(struct layout *L);
+/* The width of a label box holding s in the monospace font. */
+double text_width(const char *s);
+/* True when a gap of dt is drawn compressed. */
+bool idle(const struct layout *L, usec_t dt);
+/* Whether the picture annotates side s's states. */
+bool shows_states(const struct layout *L, int s);
+
+/* ---- graph_ladder_labels.c ------------------------------------------------ */
+
+/* Where each arrow starts and ends on the page (see graph_ladder_labels.c). */
+void arrow_ends(struct layout *L);
+/* Places every label on its arrow, no two overlapping. */
+void place_labels(struct layout *L);
+
+/* ---- graph_ladder_draw.c -------------------------------------------------- */
+
+/* The height the title and the summary take. */
+double title_height(const struct layout *L);
+/* The whole picture as a graph (NULL when out of memory). The layout's y
+ * are shifted below the title and the endpoint heads first. */
+Agraph_t *build_graph(struct layout *L);
+
+#endif

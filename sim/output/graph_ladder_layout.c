@@ -1,0 +1,361 @@
+/* graph_ladder_layout.c - every position of the ladder picture (see
+ * graph_ladder.c): the ladder's rows, each segment's arrow paired with its
+ * deliveries, the vertical scale (idle gaps compressed), the columns. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "output/graph_ladder_int.h"
+
+/* ---- measuring ------------------------------------------------------------ */
+
+/* How many characters the UTF-8 text s shows. */
+static size_t text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* The width of a label box holding s in the monospace font. */
+double text_width(const char *s)
+{
+	return (double)text_chars(s) * CHAR_PT + 2 * LABEL_PAD_PT;
+}
+
+/* ---- arrows and deliveries ------------------------------------------------ */
+
+/* True when two segment events are about the same segment. */
+static bool same_segment(const struct trace_event *a, const struct trace_event *b)
+{
+	const struct segment *x = &a->u.segment.seg, *y = &b->u.segment.seg;
+
+	return a->u.segment.src == b->u.segment.src && a->u.segment.dst == b->u.segment.dst &&
+	       x->seq == y->seq && x->ack == y->ack && x->flags == y->flags && x->len == y->len;
+}
+
+/* True when ev is a segment event of kind e between the two shown endpoints. */
+static bool pair_event(const struct layout *L, const struct trace_event *ev, enum seg_event e)
+{
+	const int *ep = L->lad.ep;
+	int s, d;
+
+	if (ev->type != TRACE_SEGMENT || ev->u.segment.event != e)
+		return false;
+	s = ev->u.segment.src;
+	d = ev->u.segment.dst;
+	return s >= 0 && d >= 0 && ((s == ep[0] && d == ep[1]) || (s == ep[1] && d == ep[0]));
+}
+
+/* The label of an arrow: the notation without "SRC > DST" (the arrow says
+ * who sends), a forged or duplicated segment marked so. */
+static void arrow_label(struct arrow *a)
+{
+	char line[LABEL_MAX];
+
+	seg_line_format(&a->row->line, line, sizeof line);
+	snprintf(a->label, sizeof a->label, "%s%s%s", ladder_without_endpoints(a->row, line),
+		 a->row->forged ? " (forged)" : "", a->duplicated ? " (duplicated)" : "");
+	a->w = text_width(a->label);
+}
+
+/* One arrow per segment row. Returns -1 when out of memory. */
+static int collect_arrows(struct layout *L)
+{
+	L->arrows = calloc(L->lad.n_rows ? L->lad.n_rows : 1, sizeof *L->arrows);
+	if (!L->arrows)
+		return -1;
+	for (size_t k = 0; k < L->lad.n_rows; k++) {
+		const struct ladder_row *r = &L->lad.rows[k];
+		struct arrow *a;
+		if (r->kind != LADDER_ROW_SEGMENT)
+			continue;
+		a = &L->arrows[L->n_arrows++];
+		a->row = r;
+		a->from = r->side;
+		a->dropped = r->line.dropped;
+		a->drop_reason = r->drop_reason;
+		a->drop_ev = r->drop_ev;
+		a->pending = !a->dropped;
+	}
+	return 0;
+}
+
+/* The latest arrow sent before event k that ev is a copy of (a duplicate). */
+static struct arrow *dup_arrow(struct layout *L, size_t n_sent, const struct trace_event *ev)
+{
+	const struct trace_event *log_ev = L->lad.log->ev;
+
+	for (size_t i = n_sent; i-- > 0;) {
+		struct arrow *a = &L->arrows[i];
+		if (!a->dropped && same_segment(&log_ev[a->row->ev], ev))
+			return a;
+	}
+	return NULL;
+}
+
+/* The earliest arrow sent before ev, still waiting for a delivery, that ev
+ * delivers; *first skips the arrows that wait for nothing any more. */
+static struct arrow *delivered_arrow(struct layout *L, size_t n_sent, size_t *first,
+				     const struct trace_event *ev)
+{
+	const struct trace_event *log_ev = L->lad.log->ev;
+
+	while (*first < n_sent && L->arrows[*first].pending == 0)
+		(*first)++;
+	for (size_t i = *first; i < n_sent; i++) {
+		struct arrow *a = &L->arrows[i];
+		if (a->pending > 0 && same_segment(&log_ev[a->row->ev], ev))
+			return a;
+	}
+	return NULL;
+}
+
+/* Pairs each delivery (and a duplicate's second one) with its send, and
+ * marks the delivery events as placed on the receiver's lifeline. */
+static void pair_deliveries(struct layout *L)
+{
+	const struct trace_log *log = L->lad.log;
+	size_t n_sent = 0, first = 0;
+
+	for (size_t k = 0; k < L->end_ev; k++) {
+		const struct trace_event *ev = &log->ev[k];
+		struct arrow *a;
+		if (n_sent < L->n_arrows && L->arrows[n_sent].row->ev == k) {
+			n_sent++;
+		} else if (pair_event(L, ev, SEGEV_DUPLICATE)) {
+			a = dup_arrow(L, n_sent, ev);
+			if (a && !a->duplicated) {
+				a->duplicated = true;
+				a->pending++;
+			}
+		} else if (pair_event(L, ev, SEGEV_DELIVER)) {
+			a = delivered_arrow(L, n_sent, &first, ev);
+			if (!a)
+				continue;
+			if (a->delivered) {
+				a->dup_ev = k;
+				a->dup_delivered = true;
+			} else {
+				a->delivered = true;
+				a->del_ev = k;
+			}
+			a->pending--;
+			L->col[k] = (signed char)(COL_ARRIVE0 + 1 - a->from);
+		}
+	}
+}
+
+/* The one-way delays: the shortest a delivered segment took, overall and per
+ * direction (a drop's cross is drawn halfway along the one it would have
+ * taken). When nothing was delivered: the shortest time between two events,
+ * else a second. */
+static void find_delays(struct layout *L)
+{
+	const struct trace_event *ev = L->lad.log->ev;
+	double best = 0;
+
+	L->delay_us[0] = L->delay_us[1] = 0;
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		const struct arrow *a = &L->arrows[i];
+		double d;
+		if (!a->delivered || ev[a->del_ev].t_us <= a->row->t)
+			continue;
+		d = (double)(ev[a->del_ev].t_us - a->row->t);
+		if (best == 0 || d < best)
+			best = d;
+		if (L->delay_us[a->from] == 0 || d < L->delay_us[a->from])
+			L->delay_us[a->from] = d;
+	}
+	for (size_t k = 1; best == 0 && k < L->lad.n_rows; k++)
+		if (L->lad.rows[k].t > L->lad.rows[k - 1].t)
+			best = (double)(L->lad.rows[k].t - L->lad.rows[k - 1].t);
+	L->unit_us = best > 0 ? best : (double)USEC_PER_SEC;
+	for (int s = 0; s < 2; s++)
+		if (L->delay_us[s] == 0)
+			L->delay_us[s] = L->delay_us[1 - s] ? L->delay_us[1 - s] : L->unit_us;
+}
+
+/* ---- the vertical scale --------------------------------------------------- */
+
+/* True when a gap of dt is drawn compressed. */
+bool idle(const struct layout *L, usec_t dt)
+{
+	return (double)dt > IDLE_UNITS * L->unit_us;
+}
+
+/* The height that dt takes. */
+static double time_height(const struct layout *L, usec_t dt)
+{
+	return idle(L, dt) ? BREAK_PT : (double)dt * UNIT_PT / L->unit_us;
+}
+
+/* The column of a row's event. */
+static enum column row_column(const struct ladder_row *r)
+{
+	if (r->kind == LADDER_ROW_SEGMENT)
+		return COL_MIDDLE;
+	return r->side == LADDER_LEFT ? COL_STATE0 : COL_STATE1;
+}
+
+/* Places one event at time t in column c, after the previous one. */
+static void place_event(struct layout *L, usec_t t, enum column c, double last[N_COLS],
+			double *y)
+{
+	struct place *prev = &L->places[L->n_places - 1];
+	double at = prev->y + time_height(L, t - prev->t);
+	double room = c >= COL_ARRIVE0 ? ARRIVE_PT : PITCH_PT;
+
+	if (at < last[c] + room)
+		at = last[c] + room;
+	if (idle(L, t - prev->t))
+		L->gaps[L->n_gaps++] = (struct gap){ prev->t, t, prev->y, at };
+	last[c] = at;
+	L->places[L->n_places++] = (struct place){ t, at };
+	*y = at;
+}
+
+/* Gives every row and delivery its y, in trace order. Returns -1 when out of
+ * memory. */
+static int place_events(struct layout *L)
+{
+	const struct trace_log *log = L->lad.log;
+	double last[N_COLS];
+
+	L->places = calloc(log->n + 1, sizeof *L->places);
+	L->gaps = calloc(log->n + 1, sizeof *L->gaps);
+	if (!L->places || !L->gaps)
+		return -1;
+	L->places[L->n_places++] = (struct place){ 0, L->init_y };
+	for (int c = 0; c < N_COLS; c++)
+		last[c] = L->init_y - PITCH_PT;
+	last[COL_STATE0] = last[COL_STATE1] = L->init_y;
+	for (size_t k = 0; k < L->end_ev; k++)
+		if (L->col[k] != COL_NONE)
+			place_event(L, log->ev[k].t_us, L->col[k], last, &L->y[k]);
+	return 0;
+}
+
+/* ---- horizontal layout ---------------------------------------------------- */
+
+/* Whether the picture annotates side s's states. */
+bool shows_states(const struct layout *L, int s)
+{
+	return L->side == GRAPH_BOTH || (L->side == GRAPH_CLIENT) == (s == LADDER_LEFT);
+}
+
+/* The widths of the state columns and of the time axis labels. */
+static void measure_columns(struct layout *L)
+{
+	char buf[LABEL_MAX];
+
+	L->state_w[0] = L->state_w[1] = 0;
+	L->tick_w = text_width("≈ 9999 s idle");
+	for (size_t k = 0; k < L->lad.n_rows; k++) {
+		for (int s = 0; s < 2; s++) {
+			ladder_state_cell(&L->lad.rows[k], s, buf, sizeof buf);
+			if (L->lad.rows[k].kind != LADDER_ROW_SEGMENT && shows_states(L, s))
+				L->state_w[s] = fmax(L->state_w[s], text_width(buf));
+		}
+		time_format(L->lad.rows[k].t, buf);
+		L->tick_w = fmax(L->tick_w, text_width(buf));
+	}
+}
+
+/* The x of the axis, the lifelines and the state columns, and the width. */
+static void place_columns(struct layout *L)
+{
+	double middle = MIN_MIDDLE_PT;
+
+	measure_columns(L);
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		const struct arrow *a = &L->arrows[i];
+		middle = fmax(middle, 2 * a->w + 3 * LIFELINE_GAP_PT);   /* two side by side */
+		if (a->dropped)
+			middle = fmax(middle, 2 * (a->w + LIFELINE_GAP_PT + 2 * CROSS_PT));
+	}
+	L->x_axis = MARGIN_PT + L->tick_w + 8;
+	L->x_state[0] = L->x_axis + 16 + L->state_w[0];          /* right edge */
+	L->x_life[0] = L->x_state[0] + LIFELINE_GAP_PT;
+	L->x_life[1] = L->x_life[0] + middle;
+	L->x_state[1] = L->x_life[1] + LIFELINE_GAP_PT;          /* left edge */
+	L->width = L->x_state[1] + fmax(L->state_w[1], 60) + MARGIN_PT;
+}
+
+/* ---- the layout ----------------------------------------------------------- */
+
+/* The lowest thing drawn: events, arrow ends, labels. */
+static double lowest(const struct layout *L)
+{
+	double y = L->places[L->n_places - 1].y;
+
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		y = fmax(y, L->arrows[i].ye);
+		y = fmax(y, L->arrows[i].ly + LABEL_H_PT / 2);
+	}
+	return y + PITCH_PT;
+}
+
+/* Marks the events that get a place: rows (the initial one aside), the
+ * drops by a receiving host (on its lifeline, like an arrival) and the
+ * deliveries pair_deliveries finds. */
+static void mark_rows(struct layout *L)
+{
+	for (size_t k = 0; k < L->lad.log->n; k++)
+		L->col[k] = COL_NONE;
+	for (size_t k = 0; k < L->lad.n_rows; k++)
+		if (L->lad.rows[k].kind != LADDER_ROW_INITIAL)
+			L->col[L->lad.rows[k].ev] = (signed char)row_column(&L->lad.rows[k]);
+	for (size_t i = 0; i < L->n_arrows; i++)
+		if (L->arrows[i].drop_reason)
+			L->col[L->arrows[i].drop_ev] = (signed char)(COL_ARRIVE0 + 1 - L->arrows[i].from);
+}
+
+/* Computes every position. Returns -1 when out of memory. */
+int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side)
+{
+	size_t n = log->n ? log->n : 1;
+
+	memset(L, 0, sizeof *L);
+	L->side = side;
+	if (ladder_build(&L->lad, log) < 0)
+		return -1;
+	L->end_ev = log->n;
+	if (L->lad.n_rows > GRAPH_LADDER_MAX_ROWS) {
+		L->rows_left_out = L->lad.n_rows - GRAPH_LADDER_MAX_ROWS;
+		L->lad.n_rows = GRAPH_LADDER_MAX_ROWS;
+		size_t last = L->lad.rows[L->lad.n_rows - 1].ev;
+		if (log->n - last - 1 > DELIVERY_LOOKAHEAD)
+			L->end_ev = last + 1 + DELIVERY_LOOKAHEAD;
+	}
+	L->col = malloc(n);
+	L->y = calloc(n, sizeof *L->y);
+	if (!L->col || !L->y || collect_arrows(L) < 0)
+		return -1;
+	mark_rows(L);
+	pair_deliveries(L);
+	find_delays(L);
+	for (size_t i = 0; i < L->n_arrows; i++)
+		arrow_label(&L->arrows[i]);
+	place_columns(L);
+	L->head_y = title_height(L) + 4 + HEAD_PT / 2;
+	L->init_y = L->head_y + HEAD_PT / 2 + PITCH_PT;
+	if (place_events(L) < 0)
+		return -1;
+	arrow_ends(L);
+	place_labels(L);
+	L->bottom = lowest(L);
+	return 0;
+}
+
+/* Frees what layout_build allocated (safe after a failed build). */
+void layout_free(struct layout *L)
+{
+	ladder_free(&L->lad);
+	free(L->col);
+	free(L->y);
+	free(L->arrows);
+	free(L->places);
+	free(L->gaps);
+}

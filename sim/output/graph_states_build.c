@@ -1,0 +1,404 @@
+/* graph_states_build.c - the state diagram as a cgraph graph: the rows
+ * and columns that give it the textbook's shape, each arc an edge (one per
+ * side that took it, with its badge), the legend and the title. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "proto/arcs.h"
+#include "output/graph_states_int.h"
+
+static const char *const side_style[N_SIDES] = { "solid", "dashed" };
+static const char *const side_colour[N_SIDES] = { COLOUR_CLIENT, COLOUR_SERVER };
+static const char *const side_text[N_SIDES] = { "white", "black" };  /* on the badge */
+
+/* A node's name in the DOT text: its state's, CLOSED_END for the bottom CLOSED. */
+static const char *node_name(int node)
+{
+	return node == NODE_CLOSED_END ? "CLOSED_END" : tcp_state_name((enum tcp_state)node);
+}
+
+/* ---- cgraph helpers --------------------------------------------------- */
+
+/* Sets attribute name of a graph, node or edge (declared as needed). */
+void set(void *obj, const char *name, const char *value)
+{
+	agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+/* Sets an HTML-like label (html without the outer <>). */
+static void set_html(void *obj, const char *name, const char *html)
+{
+	Agraph_t *g = agraphof(obj);
+	char *h = agstrdup_html(g, (char *)html);
+
+	agsafeset(obj, (char *)name, h, "");
+	agstrfree(g, h);
+}
+
+/* s with &, <, > and " escaped, appended to out (of size n). */
+static void html_escape(char *out, size_t n, const char *s)
+{
+	size_t len = strlen(out);
+
+	for (; *s && len + 7 < n; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
+				  *s == '"' ? "&quot;" : NULL;
+		if (rep) {
+			memcpy(out + len, rep, strlen(rep));
+			len += strlen(rep);
+		} else {
+			out[len++] = *s;
+		}
+	}
+	out[len] = '\0';
+}
+
+/* Appends printf-style text to out (of size n). */
+static void append(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *out, size_t n, const char *fmt, ...)
+{
+	size_t len = strlen(out);
+	va_list ap;
+
+	if (len + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+/* An edge from t to h that only keeps the layout's order. */
+static void invisible_edge(Agraph_t *g, Agnode_t *t, Agnode_t *h)
+{
+	Agedge_t *e = agedge(g, t, h, NULL, 1);
+
+	set(e, "style", "invis");
+}
+
+/* ---- the graph -------------------------------------------------------- */
+
+/* The attributes every node and edge of g starts with. */
+static void set_defaults(Agraph_t *g)
+{
+	agattr(g, AGRAPH, "fontname", "Helvetica");
+	agattr(g, AGRAPH, "fontsize", "20");
+	agattr(g, AGRAPH, "labelloc", "t");
+	agattr(g, AGRAPH, "newrank", "true");
+	agattr(g, AGRAPH, "pad", "0.3");
+	agattr(g, AGRAPH, "bgcolor", "white");
+	agattr(g, AGRAPH, "outputorder", "edgesfirst");
+	agattr(g, AGNODE, "label", "\\N");
+	agattr(g, AGNODE, "shape", "box");
+	agattr(g, AGNODE, "style", "rounded,filled");
+	agattr(g, AGNODE, "fillcolor", "#F4F4F4");
+	agattr(g, AGNODE, "color", "#333333");
+	agattr(g, AGNODE, "fontname", "Helvetica-Bold");
+	agattr(g, AGNODE, "fontsize", "16");
+	agattr(g, AGNODE, "width", "1.9");
+	agattr(g, AGNODE, "height", "0.55");
+	agattr(g, AGEDGE, "fontname", "Helvetica");
+	agattr(g, AGEDGE, "fontsize", "12");
+	agattr(g, AGEDGE, "color", COLOUR_IDLE);
+	agattr(g, AGEDGE, "fontcolor", COLOUR_IDLE_TEXT);
+	agattr(g, AGEDGE, "arrowsize", "0.8");
+	agattr(g, AGEDGE, "penwidth", "1.2");
+}
+
+/* The column each node sits in: left (active close), centre, right (passive
+ * close and the bottom CLOSED, unless that goes below TIME_WAIT). */
+static const char *node_group(const struct picture *p, int node)
+{
+	if (node == NODE_CLOSED_END && p->end_below)
+		return "centre";
+	switch (node) {
+	case TCPS_SYN_RECEIVED: case TCPS_FIN_WAIT_1: case TCPS_FIN_WAIT_2:
+		return "left";
+	case TCPS_SYN_SENT: case TCPS_CLOSE_WAIT: case TCPS_LAST_ACK: case NODE_CLOSED_END:
+		return "right";
+	default:
+		return "centre";
+	}
+}
+
+/* The rows of the figure, top to bottom, each left to right (-1: none). */
+static const int rows[][3] = {
+	{ TCPS_CLOSED, -1, -1 },
+	{ TCPS_LISTEN, -1, -1 },
+	{ TCPS_SYN_RECEIVED, TCPS_SYN_SENT, -1 },
+	{ TCPS_ESTABLISHED, -1, -1 },
+	{ TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT, -1 },
+	{ TCPS_FIN_WAIT_2, TCPS_CLOSING, TCPS_LAST_ACK },
+	{ TCPS_TIME_WAIT, NODE_CLOSED_END, -1 },
+	{ NODE_CLOSED_END, -1, -1 },
+};
+#define N_ROWS (sizeof rows / sizeof rows[0])
+
+/* Whether row r holds the node: the bottom CLOSED is in the last row when
+ * it goes below TIME_WAIT, else beside it. */
+static bool in_row(const struct picture *p, size_t r, int node)
+{
+	if (node == NODE_CLOSED_END)
+		return r == (p->end_below ? N_ROWS - 1 : N_ROWS - 2);
+	return node >= 0;
+}
+
+/* The nodes, row by row, each row a rank=same subgraph kept in order by
+ * invisible edges; the legend left of the top CLOSED. The DOT file then
+ * declares the nodes top to bottom, which dot needs: it breaks the
+ * figure's cycles (CLOSE back to CLOSED, rcv RST back to LISTEN) by a
+ * depth-first walk from the first node, which must be the top CLOSED.
+ * The subgraphs are anonymous: agwrite orders subgraphs by ID, and a named
+ * one's ID is the address of its name (the file would change with the
+ * heap); anonymous ones are numbered as they are made. */
+static void add_nodes(struct picture *p)
+{
+	for (size_t r = 0; r < N_ROWS; r++) {
+		Agnode_t *prev = NULL;
+		Agraph_t *sg = agsubg(p->g, NULL, 1);
+		set(sg, "rank", "same");
+		for (size_t i = 0; i < 3; i++) {
+			int n = rows[r][i];
+			if (!in_row(p, r, n))
+				continue;
+			p->node[n] = agsubnode(sg, agnode(p->g, (char *)node_name(n), 1), 1);
+			set(p->node[n], "group", node_group(p, n));
+			if (prev)
+				invisible_edge(p->g, prev, p->node[n]);
+			prev = p->node[n];
+		}
+		if (r == 0 && p->log)
+			agsubnode(sg, agnode(p->g, "legend", 1), 1);
+	}
+	set(p->node[NODE_CLOSED_END], "label", "CLOSED");
+}
+
+/* The columns: LISTEN, ESTABLISHED and CLOSING in the centre; SYN_SENT
+ * above CLOSE_WAIT on the right. */
+static void add_columns(struct picture *p)
+{
+	invisible_edge(p->g, p->node[TCPS_LISTEN], p->node[TCPS_ESTABLISHED]);
+	invisible_edge(p->g, p->node[TCPS_ESTABLISHED], p->node[TCPS_CLOSING]);
+	invisible_edge(p->g, p->node[TCPS_SYN_SENT], p->node[TCPS_CLOSE_WAIT]);
+}
+
+/* A numbered badge in the side's colour: white on blue, black on orange. */
+static void badge(char *out, size_t n, int s, const char *steps)
+{
+	append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
+		       "<B>&nbsp;%s&nbsp;</B></FONT></TD>", side_colour[s], side_text[s], steps);
+}
+
+/* The label of side s's edge of arc a: its badge and the arc's words. */
+static void path_label(char *out, size_t n, const struct pic_arc *a, int s)
+{
+	out[0] = '\0';
+	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\" CELLPADDING=\"1\"><TR>");
+	badge(out, n, s, a->steps[s]);
+	append(out, n, "<TD>");
+	html_escape(out, n, a->label);
+	append(out, n, "</TD></TR></TABLE>");
+}
+
+/* "T15: FIN_WAIT_1, rcv FIN ... -> CLOSING: send ACK (3.10.7.4 (8))". */
+static void tooltip(char *out, size_t n, const struct pic_arc *a)
+{
+	const struct arc_row *r = *a->id ? arc_find(a->id) : NULL;
+
+	if (r)
+		snprintf(out, n, "%s: %s, %s -> %s: %s (RFC 9293 %s)", r->id, r->from, r->event, r->to,
+			 r->action, r->section);
+	else
+		snprintf(out, n, "%s", a->label);
+}
+
+/* An edge of arc a named dot_id, with its attributes but no path's colour. */
+static Agedge_t *arc_edge(struct picture *p, const struct pic_arc *a, const char *dot_id)
+{
+	Agedge_t *e = agedge(p->g, p->node[a->from], p->node[a->head], NULL, 1);
+	char tip[512];
+
+	set(e, "id", dot_id);
+	set(e, "arc", a->id);
+	tooltip(tip, sizeof tip, a);
+	set(e, "tooltip", tip);
+	if (a->layout == UNRANKED)
+		set(e, "constraint", "false");
+	if (a->layout == BENDS)
+		set(e, "weight", "0");
+	if (a->headport)
+		set(e, "headport", a->headport);
+	return e;
+}
+
+/* Arc a: one grey edge, or one edge per side that traversed it, each
+ * with its own badge and the arc's words (dot may route twins apart: each
+ * must read on its own). */
+static void add_arc_edges(struct picture *p, const struct pic_arc *a)
+{
+	char nbuf[TRACE_NAME_MAX];
+	char html[HTML_MAX], dot_id[64];
+	bool drawn = false;
+	bool twin = a->steps[CLIENT][0] && a->steps[SERVER][0];
+
+	for (int s = 0; s < N_SIDES; s++) {
+		if (!a->steps[s][0])
+			continue;
+		snprintf(dot_id, sizeof dot_id, "%s_%s", a->dot_id, s == CLIENT ? "client" : "server");
+		Agedge_t *e = arc_edge(p, a, dot_id);
+		set(e, "endpoint", (char *)trace_endpoint_name(p->log->trace, p->ep[s], nbuf));
+		set(e, "steps", a->steps[s]);
+		set(e, "color", side_colour[s]);
+		set(e, "style", side_style[s]);
+		set(e, "penwidth", "3");
+		set(e, "fontcolor", "black");
+		path_label(html, sizeof html, a, s);
+		/* Graphviz 2.43's dot crashes when laying out two labelled
+		 * edges on one rank between the same two states (T07 taken by
+		 * both ends, then T09): such twins carry an xlabel, placed
+		 * after the layout. */
+		set_html(e, a->layout == UNRANKED && twin ? "xlabel" : "label", html);
+		drawn = true;
+	}
+	if (!drawn)
+		set(arc_edge(p, a, a->dot_id), "label", a->label);
+}
+
+/* A state no shown endpoint entered or left, in a trace picture: greyed. */
+static void grey_unvisited(struct picture *p)
+{
+	bool seen[N_NODES] = { false };
+
+	for (size_t i = 0; i < p->n_arcs; i++) {
+		if (!p->arcs[i].steps[CLIENT][0] && !p->arcs[i].steps[SERVER][0])
+			continue;
+		seen[p->arcs[i].from] = true;
+		seen[p->arcs[i].head] = true;
+	}
+	for (int n = 0; n < N_NODES; n++) {
+		if (seen[n])
+			continue;
+		set(p->node[n], "color", "#AAAAAA");
+		set(p->node[n], "fontcolor", "#808080");
+		set(p->node[n], "fillcolor", "#FAFAFA");
+	}
+}
+
+/* A line sample for the legend. */
+static void legend_row(char *out, size_t n, const char *colour, const char *sample, const char *text)
+{
+	append(out, n, "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD><TD ALIGN=\"LEFT\">", colour, sample);
+	html_escape(out, n, text);
+	append(out, n, "</TD></TR>");
+}
+
+/* The legend: a table left of the top CLOSED. */
+static void add_legend(struct picture *p)
+{
+	char nbuf[TRACE_NAME_MAX];
+	static const char *const sample[N_SIDES] = { "&#x2501;&#x2501;&#x2501;", "&#x254D;&#x254D;&#x254D;" };
+	char html[HTML_MAX] = "", text[96];
+	Agnode_t *n = agnode(p->g, "legend", 0);
+
+	append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+				  "CELLPADDING=\"3\">");
+	for (int s = 0; s < N_SIDES; s++) {
+		if (p->ep[s] < 0)
+			continue;
+		snprintf(text, sizeof text, "%s (%s)", trace_endpoint_name(p->log->trace, p->ep[s], nbuf), side_style[s]);
+		legend_row(html, sizeof html, side_colour[s], sample[s], text);
+	}
+	legend_row(html, sizeof html, COLOUR_IDLE, sample[CLIENT], "unvisited arcs grey");
+	append(html, sizeof html, "<TR><TD><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+				  "CELLPADDING=\"1\"><TR>");
+	for (int s = 0; s < N_SIDES; s++)
+		if (p->ep[s] >= 0)
+			badge(html, sizeof html, s, "1");
+	append(html, sizeof html, "</TR></TABLE></TD><TD ALIGN=\"LEFT\">steps, in order</TD></TR></TABLE>");
+	set(n, "shape", "plaintext");
+	set(n, "style", "");
+	set(n, "fontname", "Helvetica");
+	set(n, "fontsize", "14");
+	set(n, "width", "0");
+	set(n, "height", "0");
+	set_html(n, "label", html);
+	invisible_edge(p->g, n, p->node[TCPS_CLOSED]);
+}
+
+/* Word-wraps s into HTML lines of at most TITLE_WIDTH characters, each
+ * after a line break but the first when `first_break` is false. */
+static void wrap_into(char *out, size_t n, const char *s, bool first_break)
+{
+	for (bool first = true; *s; first = false) {
+		size_t len = strlen(s), cut = len;
+		char line[TITLE_WIDTH + 1];
+
+		if (len > TITLE_WIDTH) {
+			cut = TITLE_WIDTH;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = TITLE_WIDTH;
+		}
+		memcpy(line, s, cut);
+		line[cut] = '\0';
+		if (!first || first_break)
+			append(out, n, "<BR/>");
+		html_escape(out, n, line);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+/* The title: `title` (else the scenario's name) in bold, the summary below. */
+static void add_title(struct picture *p, const char *title)
+{
+	const char *head = title ? title : p->log ? p->log->name : NULL;
+	const char *summary = p->log ? p->log->summary : NULL;
+	char html[HTML_MAX] = "";
+
+	if (head && !*head)
+		head = NULL;
+	if (summary && !*summary)
+		summary = NULL;
+	if (!head && !summary)
+		return;
+	if (head) {
+		append(html, sizeof html, "<B>");
+		html_escape(html, sizeof html, head);
+		append(html, sizeof html, "</B>");
+	}
+	if (summary) {
+		append(html, sizeof html, "<FONT POINT-SIZE=\"16\">");
+		wrap_into(html, sizeof html, summary, head != NULL);
+		append(html, sizeof html, "</FONT>");
+	}
+	set_html(p->g, "label", html);
+}
+
+/* Builds the whole graph in p->g. Returns 0, or -1 when out of memory. */
+int build(struct picture *p, enum graph_side side, const char *title)
+{
+	if (add_figure5(p) < 0)
+		return -1;
+	if (p->log) {
+		pick_endpoints(p, side);
+		if (trace_paths(p) < 0)
+			return -1;
+	}
+	p->end_below = closed_end_below(p);
+	p->g = agopen("tcp_states", Agdirected, NULL);
+	if (!p->g)
+		return -1;
+	set_defaults(p->g);
+	add_title(p, title);
+	add_nodes(p);
+	if (p->log)
+		add_legend(p);
+	for (size_t i = 0; i < p->n_arcs; i++)
+		add_arc_edges(p, &p->arcs[i]);
+	add_columns(p);
+	if (p->log)
+		grey_unvisited(p);
+	return 0;
+}
