@@ -308,8 +308,7 @@ int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct
 	return 0;
 }
 
-void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
-			 struct trace *tr, struct trace_log *log)
+void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all, struct trace_log *log)
 {
 	int eps[3];
 	uint32_t k = scenario_shown_connection(sc, o->connection);

@@ -67,8 +67,7 @@ int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct
  * o->connection (client#K and server#K; the first by default; checked by
  * cli_check_connection) and, when the run has many clients, makes the log
  * keep only that connection's and the listener's events (unless keep_all). */
-void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all,
-			 struct trace *tr, struct trace_log *log);
+void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all, struct trace_log *log);
 
 /* mkdir -p. Returns 0, or -1 with a message. */
 int cli_make_dirs(const char *path, char *err, size_t errlen);

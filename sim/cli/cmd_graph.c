@@ -32,7 +32,7 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	char path[4096];
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
-	cli_show_connection(sc, o, false, &tr, &log);
+	cli_show_connection(sc, o, false, &log);
 	trace_add_sink(&tr, trace_log_sink(&log));
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
 	if (rc == 0) {

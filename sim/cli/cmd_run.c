@@ -98,7 +98,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
-	cli_show_connection(sc, o, sc->expect.has_segments, &tr, &log);
+	cli_show_connection(sc, o, sc->expect.has_segments, &log);
 	if (want_log)
 		trace_add_sink(&tr, trace_log_sink(&log));
 	if (expect_stream_needed(sc)) {
