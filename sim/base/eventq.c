@@ -3,6 +3,7 @@
  * reaches their bucket (eventq.h). */
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "base/eventq.h"
 
 void eventq_init(struct eventq *q)
@@ -12,10 +13,10 @@ void eventq_init(struct eventq *q)
 
 void eventq_free(struct eventq *q)
 {
-	free(q->heap);
+	bigarray_free(q->heap, q->cap * sizeof *q->heap);
 	for (int l = 0; l < EVQ_LANES; l++)
 		free(q->lane[l].v);
-	free(q->timers);
+	bigarray_free(q->timers, q->n_timers * sizeof *q->timers);
 	eventq_init(q);
 }
 
@@ -78,12 +79,10 @@ static int heap_room(struct eventq *q)
 {
 	if (q->n + q->wheel_n < q->cap)
 		return 0;
-	size_t cap = q->cap ? q->cap * 2 : 256;
-	struct event *h = realloc(q->heap, cap * sizeof *h);
+	struct event *h = bigarray_grow(q->heap, &q->cap, q->n + q->wheel_n + 1, sizeof *h, 256);
 	if (!h)
 		return -1;
 	q->heap = h;
-	q->cap = cap;
 	return 0;
 }
 
@@ -142,6 +141,8 @@ int eventq_push_lane_order(struct eventq *q, int lane, usec_t at, uint64_t order
 		return heap_insert(q, &ev);
 	}
 	if (l->n == l->cap) {
+		/* Not bigarray_grow: a ring's events are put in order from its
+		 * head as the lane grows, which a resize in place would not do. */
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		struct evq_lane_ev *v = malloc(cap * sizeof *v);
 		if (!v)
@@ -234,15 +235,12 @@ int eventq_timer_set(struct eventq *q, uint32_t tcb, uint32_t kind, usec_t at, u
 {
 	size_t key = timer_key(tcb, kind);
 	if (key >= q->n_timers) {
-		size_t n = q->n_timers ? q->n_timers : 64;
-		while (n <= key)
-			n *= 2;
-		struct evq_timer *p = realloc(q->timers, n * sizeof *p);
+		size_t old = q->n_timers;
+		struct evq_timer *p = bigarray_grow(q->timers, &q->n_timers, key + 1, sizeof *p, 64);
 		if (!p)
 			return -1;
-		memset(p + q->n_timers, 0, (n - q->n_timers) * sizeof *p);
+		memset(p + old, 0, (q->n_timers - old) * sizeof *p);
 		q->timers = p;
-		q->n_timers = n;
 	}
 	struct evq_timer *tm = &q->timers[key];
 	struct event ev = { at, q->next_order++, EV_TIMER, tcb, kind, gen };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/bigarray.h"
 #include "base/eventq.h"
 #include "link/link.h"
 #include "base/rng.h"
@@ -259,28 +260,23 @@ static bool must_wait(struct engine *e, int ep)
 static int park_call(struct engine *e, int ep, uint32_t entry, uint32_t k)
 {
 	if ((size_t)ep >= e->n_park_head) {
-		size_t n = e->n_park_head ? e->n_park_head : 64;
-		while (n <= (size_t)ep)
-			n *= 2;
-		int32_t *h = realloc(e->park_head, n * sizeof *h);
+		size_t old = e->n_park_head;
+		int32_t *h = bigarray_grow(e->park_head, &e->n_park_head, (size_t)ep + 1, sizeof *h, 64);
 		if (!h)
 			return -1;
-		for (size_t i = e->n_park_head; i < n; i++)
+		for (size_t i = old; i < e->n_park_head; i++)
 			h[i] = -1;
 		e->park_head = h;
-		e->n_park_head = n;
 	}
 	int32_t id = e->free_parked;
 	if (id >= 0) {
 		e->free_parked = e->parked[id].next;
 	} else {
 		if (e->n_parked == e->cap_parked) {
-			size_t cap = e->cap_parked ? e->cap_parked * 2 : 16;
-			struct parked *p = realloc(e->parked, cap * sizeof *p);
+			struct parked *p = bigarray_grow(e->parked, &e->cap_parked, e->n_parked + 1, sizeof *p, 16);
 			if (!p)
 				return -1;
 			e->parked = p;
-			e->cap_parked = cap;
 		}
 		id = (int32_t)e->n_parked++;
 	}
@@ -633,7 +629,7 @@ out:
 	stack_free(&e.st);
 	link_free(&e.link);
 	eventq_free(&e.q);
-	free(e.parked);
-	free(e.park_head);
+	bigarray_free(e.parked, e.cap_parked * sizeof *e.parked);
+	bigarray_free(e.park_head, e.n_park_head * sizeof *e.park_head);
 	return rc;
 }

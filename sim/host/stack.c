@@ -54,7 +54,7 @@ void stack_free(struct stack *st)
 	free(st->tcbs);
 	bigarray_free(st->tws, st->cap_tws * sizeof *st->tws);
 	hmap_free(&st->tw_conns);
-	free(st->settle);
+	bigarray_free(st->settle, st->cap_settle * sizeof *st->settle);
 	bigarray_free(st->eps, st->cap_eps * sizeof *st->eps);
 	hmap_free(&st->conns);
 	hmap_free(&st->addrs);
@@ -296,14 +296,12 @@ static void settle_later(struct stack *st, struct tcb *tcb)
 	if (tcb->settle)
 		return;
 	if (st->n_settle == st->cap_settle) {
-		uint32_t cap = st->cap_settle ? st->cap_settle * 2 : 16;
-		uint32_t *v = realloc(st->settle, cap * sizeof *v);
+		uint32_t *v = bigarray_grow(st->settle, &st->cap_settle, st->n_settle + 1, sizeof *v, 16);
 		if (!v) {
 			st->oom = true;
 			return;
 		}
 		st->settle = v;
-		st->cap_settle = cap;
 	}
 	tcb->settle = true;
 	st->settle[st->n_settle++] = tcb->id;

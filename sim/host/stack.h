@@ -76,7 +76,8 @@ struct stack {
 	uint32_t n_tws, free_tw, live_tws;
 	size_t cap_tws;
 	uint32_t *settle;             /* TCBs to look at after the event (entered TIME_WAIT, inflated) */
-	uint32_t n_settle, cap_settle;
+	uint32_t n_settle;
+	size_t cap_settle;
 	struct hmap addrs;            /* ip:port -> endpoint index */
 	struct addr_block {           /* many clients: addresses by rule, not a million map entries */
 		uint32_t first_ip, count, skip_ip;
