@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "base/out_set.h"
+#include "base/path.h"
 #include "sweep/sweep.h"
 
 static const char sweep_help[] =
@@ -167,14 +168,8 @@ static int parse_options(int argc, char **argv, struct sweep_opts *o)
 /* NAME of a sweep CSV's path: its base name without .sweep.csv or .csv. */
 static char *csv_name(const char *path)
 {
-	const char *slash = strrchr(path, '/'), *b = slash ? slash + 1 : path;
-	size_t n = strlen(b);
-
-	if (n > 10 && strcmp(b + n - 10, ".sweep.csv") == 0)
-		n -= 10;
-	else if (n > 4 && strcmp(b + n - 4, ".csv") == 0)
-		n -= 4;
-	return strndup(b, n);
+	static const char *const suffixes[] = { ".sweep.csv", ".csv", NULL };
+	return path_base_name(path, suffixes);
 }
 
 /* Reads csv for the plot of m, or prints why not (NULL). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "base/path.h"
 #include "scenario/scenario.h"
 #include "scenario/scenario_load_int.h"
 
@@ -74,14 +75,8 @@ static int top_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_nod
 /* The file's base name without .yaml or .yml (kept when nothing would remain). */
 static char *base_name(const char *path)
 {
-	const char *slash = strrchr(path, '/'), *b = slash ? slash + 1 : path;
-	size_t n = strlen(b);
-
-	if (n > 5 && strcmp(b + n - 5, ".yaml") == 0)
-		n -= 5;
-	else if (n > 4 && strcmp(b + n - 4, ".yml") == 0)
-		n -= 4;
-	return strndup(b, n);
+	static const char *const suffixes[] = { ".yaml", ".yml", NULL };
+	return path_base_name(path, suffixes);
 }
 
 /* The defaults of every key that has one. */
