@@ -197,9 +197,12 @@ static int try_spacing(struct picture *p, size_t i, struct candidate *c)
 	return 0;
 }
 
-/* The first spacing with nothing overlapping, else the one with least. */
+/* The first spacing with nothing overlapping, else the one with least,
+ * laid out last of all, ready to render. */
 int choose_spacing(struct picture *p, struct candidate *best)
 {
+	bool best_is_last = false;
+
 	memset(best, 0, sizeof *best);
 	for (size_t i = 0; i < N_SPACINGS; i++) {
 		struct candidate c;
@@ -210,11 +213,25 @@ int choose_spacing(struct picture *p, struct candidate *best)
 		if (!best->dot || c.overlaps < best->overlaps) {
 			drop_candidate(best);
 			*best = c;
+			best_is_last = true;
 		} else {
 			drop_candidate(&c);
+			best_is_last = false;
 		}
 		if (best->overlaps == 0)
 			break;
+	}
+	/* Each layout points Graphviz's global attribute handles (E_penwidth,
+	 * N_fontsize, ...) at its graph's attributes, and rendering reads them
+	 * there: a candidate rendered after a later one was laid out and closed
+	 * would read freed memory (a replay's trace of many odd arcs crashed
+	 * so). The same layout again points them back at the best's own. */
+	if (!best_is_last) {
+		gvFreeLayout(graph_gvc(), best->g);
+		if (gvLayout(graph_gvc(), best->g, "dot") != 0) {
+			drop_candidate(best);
+			return -1;
+		}
 	}
 	return 0;
 }
