@@ -18,6 +18,7 @@
 enum trace_type {
 	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT,
 	TRACE_ARC,        /* a row of the state table that changes no state (S01, T32, T52a, ...) */
+	TRACE_NOTE,       /* a scenario's `note:` at its time: free text for the pictures */
 };
 
 enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
@@ -88,6 +89,9 @@ struct trace_event {
 			const char *cause;     /* "rcv RST in window" */
 		} arc;
 		struct {
+			const char *text;      /* the scenario's; valid while the scenario is */
+		} note;
+		struct {
 			bool ok;
 			const char *const *failures;
 			size_t n_failures;
@@ -106,7 +110,7 @@ struct trace_sink {
 /* The bit of an event kind in a sink's mask: one per type, and one per
  * segment event (send, deliver, drop, duplicate) instead of TRACE_SEGMENT's. */
 static inline uint32_t trace_bit(enum trace_type type) { return 1u << type; }
-static inline uint32_t trace_seg_bit(enum seg_event e) { return 1u << (8 + e); }
+static inline uint32_t trace_seg_bit(enum seg_event e) { return 1u << (16 + e); }
 #define TRACE_ALL_BITS 0xffffffffu
 static inline uint32_t trace_event_bit(const struct trace_event *ev)
 {
