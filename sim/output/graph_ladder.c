@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gvc.h>
+#include "base/isolate.h"
 #include "output/graph.h"
 #include "output/graph_render.h"
 #include "output/graph_ladder_int.h"
@@ -112,13 +113,40 @@ int graph_ladder_write(const struct trace_log *log, enum graph_side side, const 
 	return rc;
 }
 
-/* See graph.h. */
+/* What one ladder is made of, for its process (isolate_run). */
+struct ladder_job {
+	const struct trace_log *log;
+	enum graph_side side;
+	const char *format;
+};
+
+/* Draws job's ladder (in a child process). */
+static int ladder_job_run(void *ctx, char **data, size_t *len, char *err, size_t errlen)
+{
+	const struct ladder_job *job = ctx;
+	struct layout L;
+	Agraph_t *g = NULL;
+	int rc = -1;
+
+	int level = agseterr(AGMAX);
+	if (layout_build(&L, job->log, job->side) < 0 || !(g = build_graph(&L)))
+		snprintf(err, errlen, "out of memory");
+	else
+		rc = render(g, job->format, data, len, err, errlen);
+	if (g)
+		agclose(g);
+	layout_free(&L);
+	agseterr(level);
+	return rc;
+}
+
+/* See graph.h. Graphviz runs in a child process, as for the state diagram
+ * (isolate.h): a crash in it costs the picture, not the run. */
 int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
 			size_t *len, char *err, size_t errlen)
 {
-	struct layout L;
-	Agraph_t *g = NULL;
-	int level, rc = -1;
+	struct ladder_job job = { log, side, format };
+	char why[256];
 
 	*data = NULL;
 	*len = 0;
@@ -135,14 +163,10 @@ int graph_ladder_render(const struct trace_log *log, enum graph_side side, const
 		snprintf(err, errlen, "the trace is incomplete");
 		return -1;
 	}
-	level = agseterr(AGMAX);
-	if (layout_build(&L, log, side) < 0 || !(g = build_graph(&L)))
-		snprintf(err, errlen, "out of memory");
-	else
-		rc = render(g, format, data, len, err, errlen);
-	if (g)
-		agclose(g);
-	layout_free(&L);
-	agseterr(level);
-	return rc;
+	int rc = isolate_run(ladder_job_run, &job, data, len, err, errlen);
+	if (rc == -2) {
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "ladder: Graphviz %s drawing it", why);
+	}
+	return rc < 0 ? -1 : 0;
 }
