@@ -52,6 +52,7 @@ struct engine {
 	uint64_t loop_repeats[2];
 	bool loop_armed;             /* loop_last holds something */
 	uint32_t instant_arrivals;   /* arrivals since the clock last moved */
+	size_t next_note;            /* the scenario's first note not yet emitted */
 };
 
 /* BSD's per-connection ISS increment: each client#K, and its server side,
@@ -155,6 +156,26 @@ static void emit_scenario(struct engine *e, enum profile profile, uint64_t seed)
 	ev.u.scenario.seed = seed;
 	ev.u.scenario.profile = profile_name(profile);
 	trace_emit(e->trace, &ev);
+}
+
+/* Emits the scenario's notes due by `now` (sc->notes is in time order), each
+ * at its own time: before the events of that instant, as the story told
+ * before what happens. A note beside a call is its endpoint's (with many
+ * clients, the server's is the listener's and a client's is nobody's: the
+ * note is told once, not once per client); a note alone is nobody's. */
+static void emit_notes_until(struct engine *e, usec_t now)
+{
+	const struct scenario *sc = e->sc;
+	for (; e->next_note < sc->n_notes && sc->notes[e->next_note].at <= now; e->next_note++) {
+		const struct scenario_note *n = &sc->notes[e->next_note];
+		struct trace_event ev = { .type = TRACE_NOTE, .t_us = n->at, .endpoint = -1 };
+		if (n->who >= 0 && e->count == 1)
+			ev.endpoint = n->who;
+		else if (n->who == ROLE_SERVER)
+			ev.endpoint = LISTENER_EP;
+		ev.u.note.text = n->text;
+		trace_emit(e->trace, &ev);
+	}
 }
 
 /* The TCB a call on endpoint ep acts on: its connection, else its listener. */
@@ -526,6 +547,7 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			stats->stop = sc->has_until && time_bound == sc->until ? SIM_STOP_UNTIL : SIM_STOP_TIME;
 			break;
 		}
+		emit_notes_until(e, ev.at);
 		if (!is_live(e, &ev))
 			continue;
 		if (stats->events == event_bound) {
@@ -618,6 +640,10 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	if (schedule_timeline(&e) < 0)
 		goto out;
 	rc = engine_loop(&e, stats);
+	/* The notes after the last event, up to the run's end; none after a
+	 * run cut short (its story stops where it was cut). */
+	if (rc == 0 && stats->stop != SIM_STOP_EVENTS && stats->stop != SIM_STOP_LOOP)
+		emit_notes_until(&e, stats->time_bound);
 	stats->segments_sent = e.link.n_sent;
 	stats->segments_dropped = e.link.n_dropped;
 	stats->segments_duplicated = e.link.n_duplicated;
