@@ -158,24 +158,37 @@ static void emit_scenario(struct engine *e, enum profile profile, uint64_t seed)
 	trace_emit(e->trace, &ev);
 }
 
-/* Emits the scenario's notes due by `now` (sc->notes is in time order), each
- * at its own time: before the events of that instant, as the story told
- * before what happens. A note beside a call is its endpoint's (with many
- * clients, the server's is the listener's and a client's is nobody's: the
- * note is told once, not once per client); a note alone is nobody's. */
+/* Emits a note of the scenario at `at`, of endpoint ep (-1: nobody's). */
+static void emit_note(struct engine *e, usec_t at, int ep, const char *text)
+{
+	struct trace_event ev = { .type = TRACE_NOTE, .t_us = at, .endpoint = ep };
+	ev.u.note.text = text;
+	trace_emit(e->trace, &ev);
+}
+
+/* Emits the notes alone due by `now` (sc->notes is in time order), each at
+ * its own time: before the events of that instant, as the story told before
+ * what happens. (A note beside a call is told with its call: run_entry.) */
 static void emit_notes_until(struct engine *e, usec_t now)
 {
 	const struct scenario *sc = e->sc;
-	for (; e->next_note < sc->n_notes && sc->notes[e->next_note].at <= now; e->next_note++) {
-		const struct scenario_note *n = &sc->notes[e->next_note];
-		struct trace_event ev = { .type = TRACE_NOTE, .t_us = n->at, .endpoint = -1 };
-		if (n->who >= 0 && e->count == 1)
-			ev.endpoint = n->who;
-		else if (n->who == ROLE_SERVER)
-			ev.endpoint = LISTENER_EP;
-		ev.u.note.text = n->text;
-		trace_emit(e->trace, &ev);
-	}
+	for (; e->next_note < sc->n_notes && sc->notes[e->next_note].at <= now; e->next_note++)
+		if (!sc->notes[e->next_note].beside_call)
+			emit_note(e, sc->notes[e->next_note].at, -1, sc->notes[e->next_note].text);
+}
+
+/* The note beside timeline entry te, told right before the call when it
+ * comes due (a call that then waits for its connection included), once:
+ * with many clients, for the first client only, and nobody's (it is every
+ * client's); a server's is the listener's. */
+static void emit_entry_note(struct engine *e, const struct timeline_entry *te, uint32_t k)
+{
+	if (!te->note || k > 1)
+		return;
+	int ep = -1;
+	if (te->call != CALL_INJECT && (e->count == 1 || te->who == ROLE_SERVER))
+		ep = entry_endpoint(e, te, k);
+	emit_note(e, te->at, ep, te->note);
 }
 
 /* The TCB a call on endpoint ep acts on: its connection, else its listener. */
@@ -571,6 +584,8 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			const struct timeline_entry *te = &sc->timeline[ev.a];
 			if (ev.gen == 0 && schedule_next_client(e, &ev) < 0)
 				return -1;
+			if (ev.gen == 0)
+				emit_entry_note(e, te, ev.b);
 			if (ev.gen == 0 && te->wait_established) {   /* never an inject (the loader) */
 				int ep = entry_endpoint(e, te, ev.b);
 				if (must_wait(e, ep)) {

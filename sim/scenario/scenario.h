@@ -88,6 +88,8 @@ struct timeline_entry {
 	bool wait_established;       /* `wait: established`: a blocking application's call, made
 					once the endpoint's connection is established (at `at` if
 					it already is; when it fails instead, the call then fails) */
+	const char *note;            /* the note beside the call, or NULL (the text is owned by
+					the scenario's notes) */
 	struct src_pos pos;
 };
 
@@ -98,6 +100,7 @@ struct scenario_note {
 	usec_t at;
 	int who;                     /* the role of the call beside it (client:, server:); -1: none
 					(a note alone, or beside an inject) */
+	bool beside_call;            /* told with its call (timeline_entry.note), not by time */
 	char *text;                  /* printable UTF-8, 1..NOTE_MAX bytes */
 	struct src_pos pos;
 };

@@ -271,6 +271,8 @@ static int load_entry(struct loader *ld, yaml_node_t *n, struct timeline_entry *
 	if (!en.call_key)
 		return fail(ld, n, "a timeline entry needs client: CALL, server: CALL, inject: {...} or note: \"text\"");
 	*is_call = true;
+	note->beside_call = en.note != NULL;
+	e->note = note->text;
 	if (strcmp(scalar_text(en.call_key), "inject") != 0) {
 		if (load_call(ld, &en, e) < 0)
 			return -1;

@@ -185,7 +185,28 @@ static void test_notes_with_many_clients(void)
 	run_free(&r);
 }
 
+/* A note beside a call is told right before its call, after the calls
+ * before it at that instant; a note alone at that instant before them all. */
+static void test_note_beside_its_call(void)
+{
+	struct run r;
+	run_yaml(&r, "timeline:\n"
+		     "  - { at: 0ms, server: listen }\n"
+		     "  - { at: 0ms, client: connect, note: \"the client opens\" }\n"
+		     "  - { at: 0ms, note: \"alone\" }\n");
+	size_t alone = nth_of(&r.log, TRACE_NOTE, 0), beside = nth_of(&r.log, TRACE_NOTE, 1);
+	size_t listen = nth_of(&r.log, TRACE_CALL, 0), connect = nth_of(&r.log, TRACE_CALL, 1);
+	CU_ASSERT_FATAL(alone != SIZE_MAX && beside != SIZE_MAX && listen != SIZE_MAX && connect != SIZE_MAX);
+	CU_ASSERT_STRING_EQUAL(r.log.ev[alone].u.note.text, "alone");
+	CU_ASSERT_STRING_EQUAL(r.log.ev[beside].u.note.text, "the client opens");
+	CU_ASSERT(alone < listen);
+	CU_ASSERT(listen < beside);
+	CU_ASSERT_EQUAL(beside + 1, connect);
+	run_free(&r);
+}
+
 TCPSIM_SUITE(engine_notes,
+	{ "a note beside a call right before it; alone, before the instant", test_note_beside_its_call },
 	{ "notes in the trace at their time, before the call beside them", test_notes_in_the_trace },
 	{ "a note changes nothing in the run", test_notes_change_nothing },
 	{ "no note after a run cut short", test_no_note_after_a_cut },

@@ -61,6 +61,14 @@ static void test_alone_and_beside(void)
 	CU_ASSERT_EQUAL(sc.notes[4].who, -1);
 	CU_ASSERT_STRING_EQUAL(sc.notes[5].text, "é ü — ✓");
 	CU_ASSERT_EQUAL(sc.notes[5].who, ROLE_SERVER);
+	/* A note beside a call is the call's too, told with it. */
+	CU_ASSERT_TRUE(sc.notes[0].beside_call);
+	CU_ASSERT_FALSE(sc.notes[1].beside_call);
+	CU_ASSERT_TRUE(sc.notes[4].beside_call);
+	CU_ASSERT_PTR_NULL(sc.timeline[0].note);
+	CU_ASSERT_PTR_EQUAL(sc.timeline[1].note, sc.notes[0].text);
+	CU_ASSERT_PTR_EQUAL(sc.timeline[2].note, sc.notes[4].text);
+	CU_ASSERT_PTR_EQUAL(sc.timeline[3].note, sc.notes[5].text);
 	scenario_free(&sc);
 }
 
