@@ -23,6 +23,7 @@ const char cli_usage_text[] =
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown] [--seed N] [--profile rfc9293|linux]\n"
 	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [--y COLUMN] [-o DIR] [-q]\n"
 	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
+	"       tcpsim handout  SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
 	"       tcpsim --help | tcpsim COMMAND --help | tcpsim --version\n";
 
 int cli_usage_error(const char *cmd, const char *msg)

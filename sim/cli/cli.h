@@ -87,5 +87,6 @@ int cmd_graph(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_handout(int argc, char **argv);
 
 #endif
