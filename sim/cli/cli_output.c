@@ -52,7 +52,8 @@ static int write_graphs(struct cli_output *w, const struct trace_log *log, char 
 		if (pictures[i].dot && !w->files.dot)
 			continue;
 		snprintf(name, sizeof name, "%s%s%s", w->sc->base, w->files.kind, pictures[i].ext);
-		if (graph_put(&w->set, name, log, pictures[i].ladder, pictures[i].format, err, errlen) < 0)
+		if ((pictures[i].ladder ? graph_put_ladder(&w->set, name, log, w->files.view, pictures[i].format, err, errlen) :
+		     graph_put(&w->set, name, log, false, pictures[i].format, err, errlen)) < 0)
 			return -1;
 	}
 	return 0;

@@ -9,13 +9,17 @@
 static const char graph_help[] =
 	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
+	"                    [--time linear|log|compressed] [--from T] [--to T]\n"
 	"\n"
 	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
 	"With one, runs it and draws each endpoint's path on the diagram\n"
 	"(DIR/NAME.states.FORMAT), or with --ladder its time-sequence diagram\n"
 	"(DIR/NAME.ladder.FORMAT). --endpoint draws one side only. With several\n"
 	"clients, the pictures show client#1 and server#1, or client#K and server#K\n"
-	"with --connection K. Default format: svg.\n";
+	"with --connection K. Default format: svg.\n"
+	"--time (the ladder's time axis: compressed, the default, linear or log),\n"
+	"--from T and --to T (the rows between two times, 1.5s, 200ms): see\n"
+	"`tcpsim run --help`.\n";
 
 static bool known_format(const char *f)
 {
@@ -37,7 +41,7 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
 	if (rc == 0) {
 		snprintf(path, sizeof path, "%s/%s.%s.%s", o->out_dir, sc->base, o->ladder ? "ladder" : "states", fmt);
-		rc = o->ladder ? graph_ladder_write(&log, o->side, fmt, path, err, errlen) :
+		rc = o->ladder ? graph_ladder_write_view(&log, o->side, &o->ladder_view, fmt, path, err, errlen) :
 				 graph_states_write(&log, o->side, NULL, fmt, path, err, errlen);
 		if (rc == 0)
 			printf("%s\n", path);
@@ -51,7 +55,7 @@ int cmd_graph(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
-			   CLI_CONNECTION, graph_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW, graph_help, &o);
 	if (rc)
 		return rc;
 	const char *fmt = o.format ? o.format : "svg";
@@ -59,6 +63,11 @@ int cmd_graph(int argc, char **argv)
 		return cli_usage_error(argv[0], "--format is svg, png, pdf or dot");
 	if (o.n_args > 1)
 		return cli_usage_error(argv[0], "one scenario at most");
+	bool view_given = o.ladder_view.time != GRAPH_TIME_COMPRESSED || o.ladder_view.has_from || o.ladder_view.has_to;
+	if (view_given && !o.ladder)
+		return cli_usage_error(argv[0], "--time, --from and --to draw the ladder: add --ladder");
+	if (o.ladder_view.has_from && o.ladder_view.has_to && o.ladder_view.to < o.ladder_view.from)
+		return cli_usage_error(argv[0], "--to is before --from");
 	if (o.n_args == 0 && (o.ladder || o.side != GRAPH_BOTH))
 		return cli_usage_error(argv[0], "--ladder and --endpoint draw a scenario: give one");
 	int status = 0;

@@ -10,24 +10,32 @@
  * the edges as straight lines.
  *
  * Vertical scale. Events are placed one after the other in trace order. The
- * time since the previous event moves down by UNIT_PT per one-way delay (the
- * shortest delay a delivered segment took), so arrows slope; a gap longer than
- * IDLE_UNITS delays is drawn BREAK_PT high instead, with a zig-zag on the
- * axis, dashed lifelines and "≈ 3.9 s idle". A label needs room: a segment
- * sent, or a state written beside a lifeline, is at least PITCH_PT below the
- * previous one in its column, and two arrivals at a lifeline are ARRIVE_PT
- * apart, whatever the time says (a window of segments sent at one instant
- * becomes a fan of arrows). The axis prints the time at the first event of
- * each instant that has room for it.
+ * time since the previous event moves down by a height that grows with it
+ * (time_height, graph.h's enum graph_time): by default UNIT_PT per one-way
+ * delay (the shortest delay a delivered segment took), so arrows slope, up to
+ * IDLE_UNITS delays; a longer gap grows as its fourth root, is drawn with a
+ * zig-zag on the axis and dashed lifelines, and says "≈ 3.9 s idle". So a
+ * longer gap is never drawn shorter than a shorter one, and a backoff's
+ * doublings grow visibly (--time linear and log are the other two rules).
+ * A label needs room: a state written beside a lifeline is at least
+ * PITCH_PT below the previous one in its column; a send, and an arrival,
+ * is below the previous one of its column by what its label needs to lie
+ * between two parallel arrows (LABEL_H_PT and the label's width times the
+ * arrow's slope), whatever the time says: a window of segments sent at one
+ * instant becomes a fan of parallel arrows, a label between each two. The
+ * axis prints the time at the first event of each instant that has room for
+ * it. --from/--to keep the rows of a stretch of time, headed by the states
+ * then.
  *
- * Labels. Each segment's label sits on its arrow (a white box the arrow
- * passes behind): at the middle, or a little towards either end when that
- * crosses fewer other arrows, and never within PITCH_PT of a label placed
- * before it that shares its columns. When some label finds no such place (a
- * crowded picture), all of them are stacked instead: in send order, each at
- * least PITCH_PT below the previous one, each still on its arrow. No two
- * labels overlap either way. A dropped segment's label stays clear of its
- * cross; the space between the lifelines holds two labels side by side.
+ * Labels. Each segment's label sits beside its arrow, above it or below it,
+ * never on it: at the middle, or towards either end, the first place that
+ * meets no arrow, no drop's cross and no label placed before. Where arrows
+ * cross each other (a window's data and its ACKs) a label may find none:
+ * it then goes where it meets fewest arrows, never over another label, and
+ * those arrows pass behind its white box. A dropped segment's cross is
+ * halfway, or further when its label needs the room before it. The picture
+ * is as narrow as one label beside its arrow allows, so that its text reads
+ * on a 16:9 slide (graph_ladder_int.h, FONT_PT).
  *
  * Length. A picture nobody can read costs memory and minutes all the same
  * (a 2 GiB send is 1.5 million arrows): the picture draws the first
@@ -97,14 +105,21 @@ static int render(Agraph_t *g, const char *format, char **data, size_t *data_len
 	return rc;
 }
 
-/* See graph.h: graph_ladder_render, and the file through graph_write_file,
- * as graph_states_write does. */
+/* See graph.h: graph_ladder_write_view, all of it, compressed. */
 int graph_ladder_write(const struct trace_log *log, enum graph_side side, const char *format,
 		       const char *file, char *err, size_t errlen)
 {
+	return graph_ladder_write_view(log, side, NULL, format, file, err, errlen);
+}
+
+/* See graph.h: graph_ladder_render_view, and the file through
+ * graph_write_file, as graph_states_write does. */
+int graph_ladder_write_view(const struct trace_log *log, enum graph_side side, const struct graph_ladder_view *view,
+			    const char *format, const char *file, char *err, size_t errlen)
+{
 	char *data;
 	size_t len;
-	int rc = graph_ladder_render(log, side, format, &data, &len, err, errlen);
+	int rc = graph_ladder_render_view(log, side, view, format, &data, &len, err, errlen);
 
 	if (rc == 0)
 		rc = graph_write_file(file, data, len, err, errlen);
@@ -112,9 +127,16 @@ int graph_ladder_write(const struct trace_log *log, enum graph_side side, const 
 	return rc;
 }
 
-/* See graph.h. */
+/* See graph.h: graph_ladder_render_view, all of it, compressed. */
 int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
 			size_t *len, char *err, size_t errlen)
+{
+	return graph_ladder_render_view(log, side, NULL, format, data, len, err, errlen);
+}
+
+/* See graph.h. */
+int graph_ladder_render_view(const struct trace_log *log, enum graph_side side, const struct graph_ladder_view *view,
+			     const char *format, char **data, size_t *len, char *err, size_t errlen)
 {
 	struct layout L;
 	Agraph_t *g = NULL;
@@ -131,12 +153,21 @@ int graph_ladder_render(const struct trace_log *log, enum graph_side side, const
 		snprintf(err, errlen, "unknown side %d", (int)side);
 		return -1;
 	}
+	if (view && view->time != GRAPH_TIME_COMPRESSED && view->time != GRAPH_TIME_LINEAR &&
+	    view->time != GRAPH_TIME_LOG) {
+		snprintf(err, errlen, "unknown time axis %d", (int)view->time);
+		return -1;
+	}
+	if (view && view->has_from && view->has_to && view->to < view->from) {
+		snprintf(err, errlen, "the window ends before it starts");
+		return -1;
+	}
 	if (!log || !log->trace || log->out_of_memory) {
 		snprintf(err, errlen, "the trace is incomplete");
 		return -1;
 	}
 	level = agseterr(AGMAX);
-	if (layout_build(&L, log, side) < 0 || !(g = build_graph(&L)))
+	if (layout_build(&L, log, side, view) < 0 || !(g = build_graph(&L)))
 		snprintf(err, errlen, "out of memory");
 	else
 		rc = render(g, format, data, len, err, errlen);

@@ -24,6 +24,15 @@ static void set(void *obj, const char *name, const char *value)
 	agsafeset(obj, (char *)name, (char *)value, "");
 }
 
+/* Sets a size in points. */
+static void set_pt(void *obj, const char *name, double pt)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%g", pt);
+	set(obj, name, buf);
+}
+
 /* Pins node n at (x, y), y downwards from the top. */
 static void pin(struct pic *P, Agnode_t *n, double x, double y)
 {
@@ -175,7 +184,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 
 	if (log->name) {
 		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, log->name, 'c');
-		set(n, "fontsize", "16");
+		set_pt(n, "fontsize", TITLE_PT);
 		set(n, "fontname", "Helvetica-Bold");
 		y += TITLE_PT + 6;
 	}
@@ -184,7 +193,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 		wrap(log->summary, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "summary", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
-		set(n, "fontsize", "12");
+		set_pt(n, "fontsize", SUMMARY_PT);
 		set(n, "fontname", "Helvetica");
 		y += lines * SUMMARY_PT * 1.2 + 6;
 	}
@@ -195,7 +204,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 		wrap(line, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "cut", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
-		set(n, "fontsize", "12");
+		set_pt(n, "fontsize", SUMMARY_PT);
 		set(n, "fontname", "Helvetica-Oblique");
 		set(n, "fontcolor", COLOR_DROP);
 	}
@@ -439,7 +448,7 @@ static void set_defaults(struct pic *P)
 	agattr(P->g, AGRAPH, "pad", "0.1");
 	agattr(P->g, AGNODE, "shape", "plaintext");
 	agattr(P->g, AGNODE, "fontname", "Courier");
-	agattr(P->g, AGNODE, "fontsize", "11");
+	agattr(P->g, AGNODE, "fontsize", FONT_SIZE);
 	agattr(P->g, AGNODE, "margin", "0.04,0.02");
 	agattr(P->g, AGNODE, "style", "filled");
 	agattr(P->g, AGNODE, "fillcolor", "#ffffffdd");

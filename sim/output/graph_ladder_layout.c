@@ -179,16 +179,45 @@ static void find_delays(struct layout *L)
 
 /* ---- the vertical scale --------------------------------------------------- */
 
-/* True when a gap of dt is drawn compressed. */
+/* True when a gap of dt is drawn compressed (and marked as a break): longer
+ * than IDLE_UNITS delays, except on the linear axis, which compresses none. */
 bool idle(const struct layout *L, usec_t dt)
 {
-	return (double)dt > IDLE_UNITS * L->unit_us;
+	return L->time != GRAPH_TIME_LINEAR && (double)dt > IDLE_UNITS * L->unit_us;
 }
 
-/* The height that dt takes. */
-static double time_height(const struct layout *L, usec_t dt)
+/* The height that dt takes (graph.h, enum graph_time). Each mode is
+ * continuous and increasing in dt, so time order and size order hold. */
+double time_height(const struct layout *L, usec_t dt)
 {
-	return idle(L, dt) ? BREAK_PT : (double)dt * UNIT_PT / L->unit_us;
+	double u = (double)dt / L->unit_us;
+
+	switch (L->time) {
+	case GRAPH_TIME_LINEAR:
+		return u * UNIT_PT;
+	case GRAPH_TIME_LOG:
+		return UNIT_PT * log2(1 + u);
+	case GRAPH_TIME_COMPRESSED:
+	default:
+		/* A power rather than a logarithm: a backoff's doublings are
+		 * drawn growing by a factor (2^0.25), so they look exponential,
+		 * not as equal steps. */
+		return u <= IDLE_UNITS ? u * UNIT_PT : IDLE_UNITS * UNIT_PT * pow(u / IDLE_UNITS, COMPRESS_POWER);
+	}
+}
+
+/* The linear axis's unit: one one-way delay, or, for a run longer than
+ * LINEAR_MAX_UNITS delays, that fraction of it (a 2-minute SYN backoff at
+ * 50 ms would otherwise be 200 000 points tall). */
+static void linear_unit(struct layout *L)
+{
+	usec_t span;
+
+	if (L->time != GRAPH_TIME_LINEAR || L->lad.n_rows < 2)
+		return;
+	span = L->lad.rows[L->lad.n_rows - 1].t - L->t0;
+	if ((double)span / L->unit_us > LINEAR_MAX_UNITS)
+		L->unit_us = (double)span / LINEAR_MAX_UNITS;
 }
 
 /* The column of a row's event. */
@@ -199,13 +228,45 @@ static enum column row_column(const struct ladder_row *r)
 	return r->side == LADDER_LEFT ? COL_STATE0 : COL_STATE1;
 }
 
-/* Places one event at time t in column c, after the previous one. */
+/* The room a send or an arrival of arrow a needs above it in its column:
+ * its label's box beside it, between it and the arrow before, which runs
+ * parallel when both were sent at one instant (a window of segments is
+ * drawn as a fan of parallel arrows, each label between two of them). */
+static double arrow_room(const struct layout *L, const struct arrow *a)
+{
+	double slope = time_height(L, (usec_t)L->delay_us[a->from]) / (L->x_life[1] - L->x_life[0]);
+
+	return a->spread * fmax(PITCH_PT, LABEL_H_PT + 3 * LABEL_CLEAR_PT + slope * a->w);
+}
+
+/* Puts in y[k], until the event is placed, the room event k needs above it
+ * in its column: a state PITCH_PT, a send, an arrival or a host's drop its
+ * arrow's room. */
+static void event_rooms(struct layout *L)
+{
+	for (size_t k = 0; k < L->end_ev; k++)
+		L->y[k] = L->col[k] >= COL_ARRIVE0 ? ARRIVE_PT : PITCH_PT;
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		const struct arrow *a = &L->arrows[i];
+		double r = arrow_room(L, a);
+		L->y[a->row->ev] = r;
+		if (a->delivered)
+			L->y[a->del_ev] = r;
+		if (a->dup_delivered)
+			L->y[a->dup_ev] = r;
+		if (a->drop_reason)
+			L->y[a->drop_ev] = r;
+	}
+}
+
+/* Places one event at time t in column c, after the previous one, room
+ * below the previous one of its column; *y is its room, then its place. */
 static void place_event(struct layout *L, usec_t t, enum column c, double last[N_COLS],
 			double *y)
 {
 	struct place *prev = &L->places[L->n_places - 1];
 	double at = prev->y + time_height(L, t - prev->t);
-	double room = c >= COL_ARRIVE0 ? ARRIVE_PT : PITCH_PT;
+	double room = *y;
 
 	if (at < last[c] + room)
 		at = last[c] + room;
@@ -223,15 +284,19 @@ static int place_events(struct layout *L)
 	const struct trace_log *log = L->lad.log;
 	double last[N_COLS];
 
-	L->places = calloc(log->n + 1, sizeof *L->places);
-	L->gaps = calloc(log->n + 1, sizeof *L->gaps);
+	if (!L->places)
+		L->places = calloc(log->n + 1, sizeof *L->places);
+	if (!L->gaps)
+		L->gaps = calloc(log->n + 1, sizeof *L->gaps);
 	if (!L->places || !L->gaps)
 		return -1;
-	L->places[L->n_places++] = (struct place){ 0, L->init_y };
+	L->n_places = L->n_gaps = 0;
+	event_rooms(L);
+	L->places[L->n_places++] = (struct place){ L->t0, L->init_y };
 	for (int c = 0; c < N_COLS; c++)
 		last[c] = L->init_y - PITCH_PT;
 	last[COL_STATE0] = last[COL_STATE1] = L->init_y;
-	for (size_t k = 0; k < L->end_ev; k++)
+	for (size_t k = L->lad.n_rows > 1 ? L->lad.rows[1].ev : 0; k < L->end_ev; k++)
 		if (L->col[k] != COL_NONE)
 			place_event(L, log->ev[k].t_us, L->col[k], last, &L->y[k]);
 	return 0;
@@ -269,11 +334,11 @@ static void place_columns(struct layout *L)
 	double middle = MIN_MIDDLE_PT;
 
 	measure_columns(L);
+	/* One label beside its arrow, and a drop's cross past it: the picture
+	 * stays narrow enough for its text to read on a slide (see FONT_PT). */
 	for (size_t i = 0; i < L->n_arrows; i++) {
 		const struct arrow *a = &L->arrows[i];
-		middle = fmax(middle, 2 * a->w + 3 * LIFELINE_GAP_PT);   /* two side by side */
-		if (a->dropped)
-			middle = fmax(middle, 2 * (a->w + LIFELINE_GAP_PT + 2 * CROSS_PT));
+		middle = fmax(middle, a->w + 2 * LIFELINE_GAP_PT + 4 * CROSS_PT);
 	}
 	L->x_axis = MARGIN_PT + L->tick_w + 8;
 	L->x_state[0] = L->x_axis + 16 + L->state_w[0];          /* right edge */
@@ -312,15 +377,50 @@ static void mark_rows(struct layout *L)
 			L->col[L->arrows[i].drop_ev] = (signed char)(COL_ARRIVE0 + 1 - L->arrows[i].from);
 }
 
+/* Keeps the rows of times view->from..to: the row before the first one
+ * kept becomes its initial row, holding each side's state at that time
+ * (lad.rows is moved past the rows before it; layout_free moves it back). */
+static void select_window(struct layout *L, const struct graph_ladder_view *view)
+{
+	struct ladder *lad = &L->lad;
+	size_t r0 = 1, r1 = lad->n_rows;
+
+	if (!view || lad->n_rows == 0)
+		return;
+	if (view->has_to)
+		while (r1 > 1 && lad->rows[r1 - 1].t > view->to)
+			r1--;
+	lad->n_rows = r1;
+	if (!view->has_from)
+		return;
+	L->t0 = view->from;
+	while (r0 < r1 && lad->rows[r0].t < view->from)
+		r0++;
+	if (r0 == 1)
+		return;
+	struct ladder_row init = lad->rows[0];
+	for (size_t k = 1; k < r0; k++)
+		if (lad->rows[k].kind == LADDER_ROW_STATE)
+			init.state[lad->rows[k].side] = lad->rows[k].state[lad->rows[k].side];
+	init.t = view->from;
+	lad->rows[r0 - 1] = init;
+	L->rows_skipped = r0 - 1;
+	lad->rows += r0 - 1;
+	lad->n_rows = r1 - (r0 - 1);
+}
+
 /* Computes every position. Returns -1 when out of memory. */
-int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side)
+int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side,
+		 const struct graph_ladder_view *view)
 {
 	size_t n = log->n ? log->n : 1;
 
 	memset(L, 0, sizeof *L);
 	L->side = side;
+	L->time = view ? view->time : GRAPH_TIME_COMPRESSED;
 	if (ladder_build(&L->lad, log) < 0)
 		return -1;
+	select_window(L, view);
 	L->end_ev = log->n;
 	if (L->lad.n_rows > GRAPH_LADDER_MAX_ROWS) {
 		L->rows_left_out = L->lad.n_rows - GRAPH_LADDER_MAX_ROWS;
@@ -336,15 +436,26 @@ int layout_build(struct layout *L, const struct trace_log *log, enum graph_side 
 	mark_rows(L);
 	pair_deliveries(L);
 	find_delays(L);
+	linear_unit(L);
 	for (size_t i = 0; i < L->n_arrows; i++)
 		arrow_label(&L->arrows[i]);
 	place_columns(L);
 	L->head_y = title_height(L) + 4 + HEAD_PT / 2;
 	L->init_y = L->head_y + HEAD_PT / 2 + PITCH_PT;
-	if (place_events(L) < 0)
-		return -1;
-	arrow_ends(L);
-	place_labels(L);
+	/* Where labels find no free place (arrows crossing at a window's
+	 * ACKs), those arrows get more room, and the events are laid out
+	 * again: the rest of the picture stays as compact. */
+	for (size_t i = 0; i < L->n_arrows; i++)
+		L->arrows[i].spread = 1;
+	for (int try = 0; try < SPREAD_TRIES; try++) {
+		if (place_events(L) < 0)
+			return -1;
+		arrow_ends(L);
+		if ((L->label_conflicts = place_labels(L)) < 0)
+			return -1;
+		if (L->label_conflicts == 0)
+			break;
+	}
 	L->bottom = lowest(L);
 	return 0;
 }
@@ -352,6 +463,8 @@ int layout_build(struct layout *L, const struct trace_log *log, enum graph_side 
 /* Frees what layout_build allocated (safe after a failed build). */
 void layout_free(struct layout *L)
 {
+	L->lad.rows -= L->rows_skipped;
+	L->rows_skipped = 0;
 	ladder_free(&L->lad);
 	free(L->col);
 	free(L->y);

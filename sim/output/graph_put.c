@@ -18,3 +18,16 @@ int graph_put(struct out_set *set, const char *name, const struct trace_log *log
 	free(data);
 	return rc;
 }
+
+int graph_put_ladder(struct out_set *set, const char *name, const struct trace_log *log,
+		     const struct graph_ladder_view *view, const char *format, char *err, size_t errlen)
+{
+	char *data;
+	size_t len;
+	int rc = graph_ladder_render_view(log, GRAPH_BOTH, view, format, &data, &len, err, errlen);
+
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
+	return rc;
+}
