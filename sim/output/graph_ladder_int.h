@@ -35,8 +35,6 @@
 #define LABEL_PAD_PT 3.0        /* between a label's text and its box */
 #define LABEL_H_PT 20.0         /* a label's box */
 #define LABEL_CLEAR_PT 2.0      /* between a label's box and any line or other label */
-#define SPREAD_TRIES 1          /* layouts tried, each spreading crowded arrows more */
-#define SPREAD_STEP 1.5
 #define MIN_MIDDLE_PT 420.0     /* between the lifelines */
 #define LIFELINE_GAP_PT 8.0     /* between a lifeline and its state labels */
 #define HEAD_PT 40.0            /* an endpoint's box above its lifeline */
@@ -73,7 +71,6 @@ struct arrow {
 	char label[LABEL_MAX];
 	double w;                    /* the label's width */
 	double lx, ly;               /* the label's centre */
-	double spread;               /* the room around it, times what its label needs */
 };
 
 /* An event with a place on the time axis. */

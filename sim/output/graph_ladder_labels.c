@@ -175,9 +175,9 @@ static const double label_f[] = { 0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9 };
 
 /* Places every label beside its arrow, in send order: the first place
  * (label_f, above before below) that meets nothing; when none does, the one
- * that costs least. Returns how many labels meet something (0 in a picture
- * with room enough; layout_build then spreads those arrows and tries
- * again). */
+ * that costs least. Returns how many labels meet something (-1 when out of
+ * memory). Spreading the events further does not help those: arrows that
+ * cross each other still cross when drawn taller. */
 int place_labels(struct layout *L)
 {
 	bool *placed = calloc(L->n_arrows ? L->n_arrows : 1, sizeof *placed);
@@ -201,13 +201,7 @@ int place_labels(struct layout *L)
 		a->lx = best.x;
 		a->ly = best.y;
 		placed[i] = true;
-		if (least > 0) {
-			/* More room next time around this arrow and its neighbours
-			 * (layout_build lays the events out again). */
-			bad++;
-			for (size_t j = i ? i - 1 : 0; j <= i + 1 && j < L->n_arrows; j++)
-				L->arrows[j].spread *= SPREAD_STEP;
-		}
+		bad += least > 0;
 	}
 	free(placed);
 	return bad;

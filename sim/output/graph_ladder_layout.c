@@ -236,7 +236,7 @@ static double arrow_room(const struct layout *L, const struct arrow *a)
 {
 	double slope = time_height(L, (usec_t)L->delay_us[a->from]) / (L->x_life[1] - L->x_life[0]);
 
-	return a->spread * fmax(PITCH_PT, LABEL_H_PT + 3 * LABEL_CLEAR_PT + slope * a->w);
+	return fmax(PITCH_PT, LABEL_H_PT + 3 * LABEL_CLEAR_PT + slope * a->w);
 }
 
 /* Puts in y[k], until the event is placed, the room event k needs above it
@@ -284,13 +284,10 @@ static int place_events(struct layout *L)
 	const struct trace_log *log = L->lad.log;
 	double last[N_COLS];
 
-	if (!L->places)
-		L->places = calloc(log->n + 1, sizeof *L->places);
-	if (!L->gaps)
-		L->gaps = calloc(log->n + 1, sizeof *L->gaps);
+	L->places = calloc(log->n + 1, sizeof *L->places);
+	L->gaps = calloc(log->n + 1, sizeof *L->gaps);
 	if (!L->places || !L->gaps)
 		return -1;
-	L->n_places = L->n_gaps = 0;
 	event_rooms(L);
 	L->places[L->n_places++] = (struct place){ L->t0, L->init_y };
 	for (int c = 0; c < N_COLS; c++)
@@ -442,20 +439,11 @@ int layout_build(struct layout *L, const struct trace_log *log, enum graph_side 
 	place_columns(L);
 	L->head_y = title_height(L) + 4 + HEAD_PT / 2;
 	L->init_y = L->head_y + HEAD_PT / 2 + PITCH_PT;
-	/* Where labels find no free place (arrows crossing at a window's
-	 * ACKs), those arrows get more room, and the events are laid out
-	 * again: the rest of the picture stays as compact. */
-	for (size_t i = 0; i < L->n_arrows; i++)
-		L->arrows[i].spread = 1;
-	for (int try = 0; try < SPREAD_TRIES; try++) {
-		if (place_events(L) < 0)
-			return -1;
-		arrow_ends(L);
-		if ((L->label_conflicts = place_labels(L)) < 0)
-			return -1;
-		if (L->label_conflicts == 0)
-			break;
-	}
+	if (place_events(L) < 0)
+		return -1;
+	arrow_ends(L);
+	if ((L->label_conflicts = place_labels(L)) < 0)
+		return -1;
 	L->bottom = lowest(L);
 	return 0;
 }
