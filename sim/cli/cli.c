@@ -14,14 +14,14 @@ const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
 	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
 	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
-	"                       [--time linear|log|compressed] [--from T] [--to T]\n"
+	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR] [-q]\n"
 	"       tcpsim replay   --cleanup [-o DIR]\n"
 	"       tcpsim compare  SCENARIO.yaml... [-o DIR] [-q]\n"
 	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                       [--endpoint client|server] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
-	"                       [--time linear|log|compressed] [--from T] [--to T]\n"
+	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown] [--seed N] [--profile rfc9293|linux]\n"
 	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [--y COLUMN] [-o DIR] [-q]\n"
 	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
@@ -35,7 +35,7 @@ int cli_usage_error(const char *cmd, const char *msg)
 
 enum {
 	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_GRAPHS, OPT_HELP,
-	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION, OPT_TIME, OPT_FROM, OPT_TO,
+	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION, OPT_TIME, OPT_FROM, OPT_TO, OPT_SLIDES,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +53,7 @@ static const struct option long_options[] = {
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "slides", no_argument, NULL, OPT_SLIDES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0, 0, 0, 0 },
 };
@@ -70,7 +71,7 @@ static unsigned option_bit(int c)
 	case OPT_LADDER: return CLI_LADDER;
 	case OPT_ENDPOINT: return CLI_ENDPOINT;
 	case OPT_CONNECTION: return CLI_CONNECTION;
-	case OPT_TIME: case OPT_FROM: case OPT_TO: return CLI_LADDER_VIEW;
+	case OPT_TIME: case OPT_FROM: case OPT_TO: case OPT_SLIDES: return CLI_LADDER_VIEW;
 	default: return 0;
 	}
 }
@@ -203,6 +204,7 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 			return "--to needs a time with its unit (1.5s, 200ms)";
 		o->ladder_view.has_to = true;
 		break;
+	case OPT_SLIDES: o->slides = true; break;
 	case OPT_CONNECTION: {
 		uint64_t k;
 		if (decimal_u64(arg, strlen(arg), &k) < 0 || k < 1 || k > UINT32_MAX)

@@ -43,6 +43,9 @@ static const char run_help[] =
 	"                       scale, no breaks) or log (every gap as log2(1 + gap/delay))\n"
 	"      --from T, --to T the ladder picture shows the rows from T to T only\n"
 	"                       (1.5s, 200ms; the states at T head it)\n"
+	"      --slides         also writes the ladder as 16:9 pages that each stand\n"
+	"                       alone: DIR/NAME.ladder-1.svg, NAME.ladder-2.svg, ...\n"
+	"                       (at most 40; pages of a longer earlier run stay)\n"
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed)\n"
 	"or the run was stopped by a bound or the loop guard (said on stderr),\n"
@@ -89,7 +92,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct cli_output w = CLI_OUTPUT_INIT;
 	const struct cli_output_files files = {
 		.kind = "", .trace = !o->no_trace, .pcap = !o->no_pcap, .graphs = !o->no_graphs, .dot = true,
-		.view = &o->ladder_view,
+		.view = &o->ladder_view, .slides = o->slides && !o->no_graphs,
 	};
 	struct sim_stats stats;
 	struct expect_result res = { 0 };

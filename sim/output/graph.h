@@ -64,6 +64,24 @@ int graph_ladder_render(const struct trace_log *log, enum graph_side side, const
 int graph_ladder_render_view(const struct trace_log *log, enum graph_side side, const struct graph_ladder_view *view,
 			     const char *format, char **data, size_t *len, char *err, size_t errlen);
 
+/* --slides: the ladder as 16:9 pages that each stand alone (the title with
+ * "k/n" and "continued", the endpoints' heads and the states at its start
+ * repeated, "continued on page k+1" at the foot), the rows split between
+ * them where they fill a page; a page holds one row at least (a gap taller
+ * than a page makes it taller). At most GRAPH_LADDER_MAX_PAGES pages: rows
+ * past them are on no page (the whole picture keeps them). */
+#define GRAPH_LADDER_MAX_PAGES 40
+struct graph_pages {
+	size_t n;
+	char *data[GRAPH_LADDER_MAX_PAGES];   /* malloc'd */
+	size_t len[GRAPH_LADDER_MAX_PAGES];
+};
+/* Renders the pages into *pages (zeroed first; graph_pages_free frees it,
+ * also after a failure). Returns 0, or -1 with a message in err. */
+int graph_ladder_render_pages(const struct trace_log *log, enum graph_side side, const struct graph_ladder_view *view,
+			      const char *format, struct graph_pages *pages, char *err, size_t errlen);
+void graph_pages_free(struct graph_pages *pages);
+
 /* Renders the state diagram (ladder false) or the ladder of both endpoints
  * in format and writes it as `name` into a set of files (out_set.h), which
  * puts it in place with the rest. Returns 0, or -1 with a message in err. */
@@ -73,5 +91,9 @@ int graph_put(struct out_set *set, const char *name, const struct trace_log *log
 /* The ladder drawn as view says (NULL: the default), as `name`. */
 int graph_put_ladder(struct out_set *set, const char *name, const struct trace_log *log,
 		     const struct graph_ladder_view *view, const char *format, char *err, size_t errlen);
+/* The ladder's pages (--slides) as PREFIX-1.FORMAT, PREFIX-2.FORMAT, ...
+ * into the set. Returns 0, or -1 with a message in err. */
+int graph_put_ladder_pages(struct out_set *set, const char *prefix, const struct trace_log *log,
+			   const struct graph_ladder_view *view, const char *format, char *err, size_t errlen);
 
 #endif

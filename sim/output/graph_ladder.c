@@ -177,3 +177,112 @@ int graph_ladder_render_view(const struct trace_log *log, enum graph_side side, 
 	agseterr(level);
 	return rc;
 }
+
+/* ---- pages (--slides) ----------------------------------------------------- */
+
+/* Lays out the page of rows [r0, r1) (ladder_build's indices). */
+static int page_layout(struct layout *P, const struct layout *whole, const struct graph_ladder_view *view,
+		       size_t r0, size_t r1, size_t page, size_t n_pages)
+{
+	struct layout_page pg = { r0, r1, page, n_pages, whole };
+
+	return layout_build_page(P, whole->lad.log, whole->side, view, &pg);
+}
+
+/* True when a page's layout fits its 16:9 page, its foot included. */
+static bool page_fits(const struct layout *P)
+{
+	return P->bottom + page_foot_height() <= P->page_h;
+}
+
+/* Whether rows [r0, r1) fit on page k (1-based; "continued" at its foot
+ * counted). Returns 1, 0, or -1 when out of memory. */
+static int rows_fit(const struct layout *whole, const struct graph_ladder_view *view, size_t r0, size_t r1,
+		    size_t k)
+{
+	struct layout P;
+	int rc = page_layout(&P, whole, view, r0, r1, k, k + 1);
+
+	if (rc == 0)
+		rc = page_fits(&P);
+	layout_free(&P);
+	return rc;
+}
+
+/* Where the pages break: starts[k] is page k's first row, starts[n] the end.
+ * Each page takes as many rows as fit (one at least): found by doubling,
+ * then halving, the rows tried. Returns the number of pages, or -1 when
+ * out of memory. */
+static int page_breaks(const struct layout *whole, const struct graph_ladder_view *view, size_t *starts)
+{
+	size_t first = whole->rows_skipped + 1, end = whole->rows_skipped + whole->lad.n_rows, n = 0;
+
+	starts[0] = first;
+	for (size_t r0 = first; r0 < end && n < GRAPH_LADDER_MAX_PAGES; n++) {
+		size_t good = r0 + 1, step = 1;            /* rows [r0, good) fit, or are one row */
+		int fit;
+		while (good < end && (fit = rows_fit(whole, view, r0, good + step < end ? good + step : end, n + 1)) == 1) {
+			good = good + step < end ? good + step : end;
+			step *= 2;
+		}
+		for (step /= 2; good < end && step > 0; step /= 2)
+			if ((fit = rows_fit(whole, view, r0, good + step < end ? good + step : end, n + 1)) == 1)
+				good = good + step < end ? good + step : end;
+		if (fit < 0)
+			return -1;
+		starts[n + 1] = r0 = good;
+	}
+	return (int)n;
+}
+
+/* See graph.h. */
+int graph_ladder_render_pages(const struct trace_log *log, enum graph_side side, const struct graph_ladder_view *view,
+			      const char *format, struct graph_pages *pages, char *err, size_t errlen)
+{
+	struct layout whole;
+	size_t starts[GRAPH_LADDER_MAX_PAGES + 1];
+	int n, level, rc = -1;
+
+	memset(pages, 0, sizeof *pages);
+	if (!graph_renderer(format)) {
+		snprintf(err, errlen, "unknown format \"%s\" (svg, png, pdf or dot)", format ? format : "");
+		return -1;
+	}
+	if (!log || !log->trace || log->out_of_memory) {
+		snprintf(err, errlen, "the trace is incomplete");
+		return -1;
+	}
+	level = agseterr(AGMAX);
+	if (layout_build(&whole, log, side, view) < 0 || (n = page_breaks(&whole, view, starts)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (n == 0)                      /* nothing in the window: one empty page */
+		starts[n++ + 1] = starts[0];
+	rc = 0;
+	for (int k = 0; rc == 0 && k < n; k++) {
+		struct layout P;
+		Agraph_t *g = NULL;
+		rc = -1;
+		if (page_layout(&P, &whole, view, starts[k], starts[k + 1], (size_t)k + 1, (size_t)n) < 0 ||
+		    !(g = build_graph(&P)))
+			snprintf(err, errlen, "out of memory");
+		else
+			rc = render(g, format, &pages->data[k], &pages->len[k], err, errlen);
+		if (g)
+			agclose(g);
+		layout_free(&P);
+		pages->n = (size_t)k + 1;
+	}
+out:
+	layout_free(&whole);
+	agseterr(level);
+	return rc;
+}
+
+void graph_pages_free(struct graph_pages *pages)
+{
+	for (size_t i = 0; i < pages->n; i++)
+		free(pages->data[i]);
+	memset(pages, 0, sizeof *pages);
+}

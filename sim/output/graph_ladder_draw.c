@@ -174,7 +174,38 @@ static void left_out_line(const struct layout *L, char *buf, size_t cap)
 		 " (until: draws a part)", L->lad.n_rows, (double)last->t / USEC_PER_SEC, L->rows_left_out);
 }
 
-/* The title (the scenario's name) and the summary under it. */
+/* Whether the summary is under the title: on the whole picture and on a
+ * first page (the later ones have the room for the exchange). */
+static bool shows_summary(const struct layout *L)
+{
+	return L->lad.log->summary && L->page <= 1;
+}
+
+/* A page of --slides: its corners (a 16:9 page, however little it holds)
+ * and, but on the last, "continued" at its foot. */
+static void draw_page_frame(struct pic *P, const struct layout *L)
+{
+	char buf[64];
+	Agnode_t *n;
+
+	point_at(P, 0, 0);
+	point_at(P, L->width, L->page_h);
+	if (L->page >= L->n_pages)
+		return;
+	snprintf(buf, sizeof buf, "continued on page %zu", L->page + 1);
+	n = text_at(P, "continued", L->width - MARGIN_PT - text_width(buf) / 2, L->page_h - MARGIN_PT - SUMMARY_PT / 2,
+		    text_width(buf), buf, 'r');
+	set(n, "fontname", "Helvetica-Oblique");
+	set(n, "fontcolor", COLOR_AXIS);
+}
+
+/* The height of the foot of a page that says "continued". */
+double page_foot_height(void)
+{
+	return MARGIN_PT + SUMMARY_PT + 8;
+}
+
+/* The title (the scenario's name; a page's number) and the summary under it. */
 static void draw_title(struct pic *P, const struct layout *L)
 {
 	const struct trace_log *log = L->lad.log;
@@ -183,12 +214,20 @@ static void draw_title(struct pic *P, const struct layout *L)
 	Agnode_t *n;
 
 	if (log->name) {
-		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, log->name, 'c');
+		char title[TEXT_MAX];
+		if (L->n_pages)
+			snprintf(title, sizeof title, "%s (%zu/%zu%s)", log->name, L->page, L->n_pages,
+				 L->page > 1 ? ", continued" : "");
+		else
+			snprintf(title, sizeof title, "%s", log->name);
+		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, title, 'c');
 		set_pt(n, "fontsize", TITLE_PT);
 		set(n, "fontname", "Helvetica-Bold");
 		y += TITLE_PT + 6;
 	}
-	if (log->summary) {
+	if (L->page_h > 0)
+		draw_page_frame(P, L);
+	if (shows_summary(L)) {
 		int lines = wrapped_lines(log->summary, summary_cols(L));
 		wrap(log->summary, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "summary", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
@@ -218,7 +257,7 @@ double title_height(const struct layout *L)
 
 	if (log->name)
 		h += TITLE_PT + 6;
-	if (log->summary)
+	if (shows_summary(L))
 		h += wrapped_lines(log->summary, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
 	if (L->rows_left_out) {
 		char line[TEXT_MAX];
@@ -469,7 +508,7 @@ Agraph_t *build_graph(struct layout *L)
 	P.g = agopen(L->lad.log->name ? L->lad.log->name : "ladder", Agdirected, NULL);
 	if (!P.g)
 		return NULL;
-	P.height = L->bottom + MARGIN_PT + (L->lad.left_out ? 2 * PITCH_PT : 0);
+	P.height = L->page_h > 0 ? L->page_h : L->bottom + MARGIN_PT + (L->lad.left_out ? 2 * PITCH_PT : 0);
 	set_defaults(&P);
 	draw_title(&P, L);
 	for (int s = 0; s < 2; s++)

@@ -25,7 +25,7 @@
 #define FONT_PT 14.0            /* labels, states, times */
 #define FONT_SIZE "14"          /* the same, as Graphviz's fontsize */
 #define PITCH_PT 24.0           /* the least distance between two labels of a column */
-#define UNIT_PT 72.0            /* the height of one one-way delay */
+#define UNIT_PT 56.0            /* the height of one one-way delay */
 #define IDLE_UNITS 2.0          /* a gap of more delays than this is compressed */
 #define COMPRESS_POWER 0.25     /* ... as the fourth root of its length */
 #define LINEAR_MAX_UNITS 60.0   /* --time linear: the run takes at most this many UNIT_PT */
@@ -108,6 +108,8 @@ struct layout {
 	double x_axis, x_life[2], x_state[2], head_y, bottom, width;
 	double state_w[2], tick_w;
 	size_t rows_left_out;        /* rows past GRAPH_LADDER_MAX_ROWS, not drawn */
+	size_t page, n_pages;        /* --slides: this page, 1..n_pages; 0: the whole picture */
+	double page_h;               /* a page's height, 9/16 of its width; 0: as tall as it needs */
 	size_t end_ev;               /* the log events read: up to the last row drawn and
 					DELIVERY_LOOKAHEAD more (all of them when none is left out) */
 	/* For crossings(): whether the arrows start in order down the page, and
@@ -125,6 +127,17 @@ enum column { COL_NONE = -1, COL_STATE0, COL_MIDDLE, COL_STATE1, COL_ARRIVE0, CO
  * Returns -1 when out of memory. */
 int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side,
 		 const struct graph_ladder_view *view);
+/* One page of --slides: rows [r0, r1) of the ladder (indices of
+ * ladder_build's rows, r0 >= 1), headed by the states when it starts, laid
+ * out in the whole picture's columns and scale, page_h high at most where
+ * it can be. */
+struct layout_page {
+	size_t r0, r1;
+	size_t page, n_pages;
+	const struct layout *whole;
+};
+int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_side side,
+		      const struct graph_ladder_view *view, const struct layout_page *pg);
 /* Frees what layout_build allocated (safe after a failed build). */
 void layout_free(struct layout *L);
 /* The width of a label box holding s in the monospace font. */
@@ -148,6 +161,8 @@ int place_labels(struct layout *L);
 
 /* The height the title and the summary take. */
 double title_height(const struct layout *L);
+/* The height of the foot of a page that says "continued". */
+double page_foot_height(void);
 /* The whole picture as a graph (NULL when out of memory). The layout's y
  * are shifted below the title and the endpoint heads first. */
 Agraph_t *build_graph(struct layout *L);

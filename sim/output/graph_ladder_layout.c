@@ -374,54 +374,102 @@ static void mark_rows(struct layout *L)
 			L->col[L->arrows[i].drop_ev] = (signed char)(COL_ARRIVE0 + 1 - L->arrows[i].from);
 }
 
-/* Keeps the rows of times view->from..to: the row before the first one
- * kept becomes its initial row, holding each side's state at that time
- * (lad.rows is moved past the rows before it; layout_free moves it back). */
-static void select_window(struct layout *L, const struct graph_ladder_view *view)
+/* The rows view selects, [*r0, *r1) (row 0 the initial one, so *r0 >= 1),
+ * and the time the picture starts at. */
+static void window_rows(const struct ladder *lad, const struct graph_ladder_view *view, size_t *r0, size_t *r1,
+			usec_t *t0)
 {
-	struct ladder *lad = &L->lad;
-	size_t r0 = 1, r1 = lad->n_rows;
-
-	if (!view || lad->n_rows == 0)
+	*r0 = 1;
+	*r1 = lad->n_rows;
+	*t0 = 0;
+	if (!view)
 		return;
 	if (view->has_to)
-		while (r1 > 1 && lad->rows[r1 - 1].t > view->to)
-			r1--;
-	lad->n_rows = r1;
+		while (*r1 > 1 && lad->rows[*r1 - 1].t > view->to)
+			(*r1)--;
 	if (!view->has_from)
 		return;
-	L->t0 = view->from;
-	while (r0 < r1 && lad->rows[r0].t < view->from)
-		r0++;
-	if (r0 == 1)
+	*t0 = view->from;
+	while (*r0 < *r1 && lad->rows[*r0].t < view->from)
+		(*r0)++;
+}
+
+/* Keeps rows [r0, r1) of the ladder, headed by an initial row at time t0
+ * holding each side's state then: the row before r0 becomes it (lad.rows
+ * is moved past the rows before it; layout_free moves it back). */
+static void keep_rows(struct layout *L, size_t r0, size_t r1, usec_t t0)
+{
+	struct ladder *lad = &L->lad;
+
+	L->t0 = t0;
+	lad->n_rows = r1 < lad->n_rows ? r1 : lad->n_rows;
+	if (lad->n_rows == 0 || r0 <= 1)
 		return;
 	struct ladder_row init = lad->rows[0];
 	for (size_t k = 1; k < r0; k++)
 		if (lad->rows[k].kind == LADDER_ROW_STATE)
 			init.state[lad->rows[k].side] = lad->rows[k].state[lad->rows[k].side];
-	init.t = view->from;
+	init.t = t0;
 	lad->rows[r0 - 1] = init;
 	L->rows_skipped = r0 - 1;
 	lad->rows += r0 - 1;
-	lad->n_rows = r1 - (r0 - 1);
+	lad->n_rows -= r0 - 1;
+}
+
+/* A page takes the whole picture's columns and scale, so that the pages
+ * of one exchange line up. */
+static void take_whole(struct layout *L, const struct layout *whole)
+{
+	L->unit_us = whole->unit_us;
+	L->delay_us[0] = whole->delay_us[0];
+	L->delay_us[1] = whole->delay_us[1];
+	L->x_axis = whole->x_axis;
+	L->x_life[0] = whole->x_life[0];
+	L->x_life[1] = whole->x_life[1];
+	L->x_state[0] = whole->x_state[0];
+	L->x_state[1] = whole->x_state[1];
+	L->width = whole->width;
+	L->state_w[0] = whole->state_w[0];
+	L->state_w[1] = whole->state_w[1];
+	L->tick_w = whole->tick_w;
 }
 
 /* Computes every position. Returns -1 when out of memory. */
 int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side,
 		 const struct graph_ladder_view *view)
 {
-	size_t n = log->n ? log->n : 1;
+	return layout_build_page(L, log, side, view, NULL);
+}
+
+/* See graph_ladder_int.h. */
+int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_side side,
+		      const struct graph_ladder_view *view, const struct layout_page *pg)
+{
+	size_t n = log->n ? log->n : 1, r0, r1;
+	usec_t t0;
 
 	memset(L, 0, sizeof *L);
 	L->side = side;
 	L->time = view ? view->time : GRAPH_TIME_COMPRESSED;
 	if (ladder_build(&L->lad, log) < 0)
 		return -1;
-	select_window(L, view);
+	window_rows(&L->lad, view, &r0, &r1, &t0);
+	if (pg) {
+		L->page = pg->page;
+		L->n_pages = pg->n_pages;
+		L->page_h = pg->whole->width * 9 / 16;
+		if (pg->r0 > r0)                /* the gap since the last page's row heads this one */
+			t0 = L->lad.rows[pg->r0 - 1].t;
+		r0 = pg->r0;
+		r1 = pg->r1;
+	}
+	keep_rows(L, r0, r1, t0);
 	L->end_ev = log->n;
 	if (L->lad.n_rows > GRAPH_LADDER_MAX_ROWS) {
 		L->rows_left_out = L->lad.n_rows - GRAPH_LADDER_MAX_ROWS;
 		L->lad.n_rows = GRAPH_LADDER_MAX_ROWS;
+	}
+	if ((L->rows_left_out || pg) && L->lad.n_rows > 0) {
 		size_t last = L->lad.rows[L->lad.n_rows - 1].ev;
 		if (log->n - last - 1 > DELIVERY_LOOKAHEAD)
 			L->end_ev = last + 1 + DELIVERY_LOOKAHEAD;
@@ -437,6 +485,8 @@ int layout_build(struct layout *L, const struct trace_log *log, enum graph_side 
 	for (size_t i = 0; i < L->n_arrows; i++)
 		arrow_label(&L->arrows[i]);
 	place_columns(L);
+	if (pg)
+		take_whole(L, pg->whole);
 	L->head_y = title_height(L) + 4 + HEAD_PT / 2;
 	L->init_y = L->head_y + HEAD_PT / 2 + PITCH_PT;
 	if (place_events(L) < 0)

