@@ -213,7 +213,7 @@ static int rows_fit(const struct layout *whole, const struct graph_ladder_view *
  * Each page takes as many rows as fit (one at least): found by doubling,
  * then halving, the rows tried. Returns the number of pages, or -1 when
  * out of memory. */
-static int page_breaks(const struct layout *whole, const struct graph_ladder_view *view, size_t *starts)
+int layout_page_breaks(const struct layout *whole, const struct graph_ladder_view *view, size_t *starts)
 {
 	size_t first = whole->rows_skipped + 1, end = whole->rows_skipped + whole->lad.n_rows, n = 0;
 
@@ -253,7 +253,7 @@ int graph_ladder_render_pages(const struct trace_log *log, enum graph_side side,
 		return -1;
 	}
 	level = agseterr(AGMAX);
-	if (layout_build(&whole, log, side, view) < 0 || (n = page_breaks(&whole, view, starts)) < 0) {
+	if (layout_build(&whole, log, side, view) < 0 || (n = layout_page_breaks(&whole, view, starts)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

@@ -138,6 +138,10 @@ struct layout_page {
 };
 int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_side side,
 		      const struct graph_ladder_view *view, const struct layout_page *pg);
+/* Where --slides breaks the whole picture into pages (graph_ladder.c):
+ * starts[k] is page k's first row, starts[n] the end; starts holds
+ * GRAPH_LADDER_MAX_PAGES + 1. Returns n, or -1 when out of memory. */
+int layout_page_breaks(const struct layout *whole, const struct graph_ladder_view *view, size_t *starts);
 /* Frees what layout_build allocated (safe after a failed build). */
 void layout_free(struct layout *L);
 /* The width of a label box holding s in the monospace font. */
