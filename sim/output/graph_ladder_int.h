@@ -35,6 +35,7 @@
 #define LABEL_PAD_PT 3.0        /* between a label's text and its box */
 #define LABEL_H_PT 20.0         /* a label's box */
 #define LABEL_CLEAR_PT 2.0      /* between a label's box and any line or other label */
+#define MAX_AWAY_PT 12.0        /* a label's furthest from its arrow, when no closer place is free */
 #define MIN_MIDDLE_PT 420.0     /* between the lifelines */
 #define LIFELINE_GAP_PT 8.0     /* between a lifeline and its state labels */
 #define HEAD_PT 40.0            /* an endpoint's box above its lifeline */
@@ -71,6 +72,7 @@ struct arrow {
 	char label[LABEL_MAX];
 	double w;                    /* the label's width */
 	double lx, ly;               /* the label's centre */
+	double lowest_so_far;        /* the lowest this arrow, its label or any before reach */
 };
 
 /* An event with a place on the time axis. */
@@ -112,10 +114,9 @@ struct layout {
 	double page_h;               /* a page's height, 9/16 of its width; 0: as tall as it needs */
 	size_t end_ev;               /* the log events read: up to the last row drawn and
 					DELIVERY_LOOKAHEAD more (all of them when none is left out) */
-	/* For crossings(): whether the arrows start in order down the page, and
-	 * how far below its start an arrow reaches at most. */
+	/* For the labels' placing: whether the arrows start in order down the
+	 * page. */
 	bool ys_sorted;
-	double max_reach;
 };
 
 /* Where an event's mark goes; marks of one column keep their distance. */

@@ -36,13 +36,16 @@ void arrow_ends(struct layout *L)
 			a->y_end = a->ys + f * (a->ye - a->ys);
 		}
 	}
+	/* For first_near(): the lowest an arrow or its label reaches (a label
+	 * below the arrow's line extended across the lifelines: a drop's line
+	 * is at most half as long as that), the most of it so far. */
 	L->ys_sorted = true;
-	L->max_reach = 0;
 	for (size_t i = 0; i < L->n_arrows; i++) {
-		const struct arrow *a = &L->arrows[i];
+		struct arrow *a = &L->arrows[i];
+		double lowest = a->ys + 2 * (a->ye - a->ys) + LABEL_H_PT + LABEL_CLEAR_PT + MAX_AWAY_PT;
 		if (i && a->ys < a[-1].ys)
 			L->ys_sorted = false;
-		L->max_reach = fmax(L->max_reach, fmax(a->y_end, a->ys) - a->ys);
+		a->lowest_so_far = i && a[-1].lowest_so_far > lowest ? a[-1].lowest_so_far : lowest;
 	}
 }
 
@@ -65,8 +68,8 @@ static bool crosses_box(double x0, double y0, double x1, double y1, double cx, d
 			ta = tb;
 			tb = s;
 		}
-		t0 = fmax(t0, ta);
-		t1 = fmin(t1, tb);
+		t0 = ta > t0 ? ta : t0;         /* not fmax: a libm call in the hot loop */
+		t1 = tb < t1 ? tb : t1;
 		if (t0 > t1)
 			return false;
 	}
@@ -85,9 +88,10 @@ static bool boxes_meet(const struct box *a, const struct box *b)
 	       fabs(a->y - b->y) < (a->h + b->h) / 2 + LABEL_CLEAR_PT;
 }
 
-/* The first arrow whose start may be as low as y (with the arrows in
- * order down the page; 0 otherwise): a long run's ladder is then not
- * quadratic in its segments. */
+/* The first arrow that, or whose label, may reach as low as y: with the
+ * arrows in order down the page, a binary search on their running lowest
+ * point (0 otherwise). A long run's ladder is then not quadratic in its
+ * segments, even with one arrow that reaches far down. */
 static size_t first_near(const struct layout *L, double y)
 {
 	size_t lo = 0, hi = L->n_arrows;
@@ -96,19 +100,12 @@ static size_t first_near(const struct layout *L, double y)
 		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (L->arrows[mid].ys < y)
+		if (L->arrows[mid].lowest_so_far < y)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
-}
-
-/* How far from its arrow's start a label may sit: a label is beside its
- * arrow, extended at most across the space between the lifelines. */
-static double label_reach(const struct layout *L)
-{
-	return 2 * L->max_reach + 2 * LABEL_H_PT + 2 * LABEL_CLEAR_PT;
 }
 
 /* A label over another label or a drop's cross hides it: far worse than
@@ -124,15 +121,21 @@ static double label_reach(const struct layout *L)
 static int conflicts(const struct layout *L, size_t i, const struct box *b, const bool *placed)
 {
 	double top = b->y - b->h / 2 - LABEL_CLEAR_PT, bottom = b->y + b->h / 2 + LABEL_CLEAR_PT;
-	double reach = label_reach(L);
+	/* A label sits at most this far above its arrow's start (the arrows
+	 * slope down, and a label stays between the lifelines); nothing of an
+	 * arrow starting lower than bottom + below can meet b. */
+	double below = LABEL_H_PT + LABEL_CLEAR_PT + MAX_AWAY_PT;
 	int n = 0;
 	(void)i;
 
-	for (size_t j = first_near(L, top - reach); j < L->n_arrows; j++) {
+	for (size_t j = first_near(L, top); j < L->n_arrows; j++) {
 		const struct arrow *a = &L->arrows[j];
-		if (L->ys_sorted && a->ys > bottom + reach)
-			break;
-		if (fmax(a->ys, a->y_end) >= top && fmin(a->ys, a->y_end) <= bottom &&
+		if (a->ys > bottom + below) {
+			if (L->ys_sorted)
+				break;
+			continue;
+		}
+		if (a->y_end >= top && a->ys <= bottom &&
 		    crosses_box(L->x_life[a->from], a->ys, a->x_end, a->y_end, b->x, b->y,
 				b->w + LABEL_CLEAR_PT, b->h + LABEL_CLEAR_PT))
 			n++;
@@ -151,7 +154,7 @@ static int conflicts(const struct layout *L, size_t i, const struct box *b, cons
 /* The box of arrow a's label at fraction f along it, above the arrow's
  * line (above true) or below it, LABEL_CLEAR_PT from it, kept between the
  * lifelines. */
-static struct box beside(const struct layout *L, const struct arrow *a, double f, bool above)
+static struct box beside(const struct layout *L, const struct arrow *a, double f, bool above, double away)
 {
 	double x0 = L->x_life[a->from], dx = a->x_end - x0, dy = a->y_end - a->ys;
 	double lo = L->x_life[0] + LIFELINE_GAP_PT + a->w / 2, hi = L->x_life[1] - LIFELINE_GAP_PT - a->w / 2;
@@ -162,16 +165,22 @@ static struct box beside(const struct layout *L, const struct arrow *a, double f
 	y_left = a->ys + slope * (b.x - b.w / 2 - x0);
 	y_right = a->ys + slope * (b.x + b.w / 2 - x0);
 	if (above)
-		b.y = fmin(y_left, y_right) - LABEL_CLEAR_PT - b.h / 2;
+		b.y = fmin(y_left, y_right) - LABEL_CLEAR_PT - away - b.h / 2;
 	else
-		b.y = fmax(y_left, y_right) + LABEL_CLEAR_PT + b.h / 2;
+		b.y = fmax(y_left, y_right) + LABEL_CLEAR_PT + away + b.h / 2;
 	return b;
 }
 
 /* The places along an arrow a label may sit at, best first: the middle,
  * then towards the sender (where the segment comes from), then the receiver. */
-static const double label_f[] = { 0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9 };
+static const double label_f[] = { 0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0, 1.0,
+				   0.45, 0.55, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85 };
 #define N_LABEL_F (sizeof label_f / sizeof label_f[0])
+/* How much further than LABEL_CLEAR_PT from its arrow a label may sit when
+ * no place right beside it is free (between crossing arrows): still
+ * closer to its own arrow than a label's height. */
+static const double label_away[] = { 0, MAX_AWAY_PT / 2, MAX_AWAY_PT };
+#define N_AWAY (sizeof label_away / sizeof label_away[0])
 
 /* Places every label beside its arrow, in send order: the first place
  * (label_f, above before below) that meets nothing; when none does, the one
@@ -190,8 +199,9 @@ int place_labels(struct layout *L)
 		struct arrow *a = &L->arrows[i];
 		struct box best = { 0 };
 		int least = -1;
-		for (size_t k = 0; k < 2 * N_LABEL_F && least != 0; k++) {
-			struct box b = beside(L, a, label_f[k / 2], k % 2 == 0);
+		for (size_t k = 0; k < N_AWAY * 2 * N_LABEL_F && least != 0; k++) {
+			size_t place = k % (2 * N_LABEL_F);
+			struct box b = beside(L, a, label_f[place / 2], place % 2 == 0, label_away[k / (2 * N_LABEL_F)]);
 			int n = conflicts(L, i, &b, placed) + COST_HIDES * (b.y - b.h / 2 < top);
 			if (least < 0 || n < least) {
 				least = n;

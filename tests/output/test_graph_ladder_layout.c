@@ -24,7 +24,7 @@
  * segments, 420 of these) a label sometimes finds no free place and the
  * arrow passes behind its white box. The count may only go down: lower it
  * when the placer improves. */
-#define KNOWN_LABEL_CROSSINGS 522
+#define KNOWN_LABEL_CROSSINGS 503
 
 static const enum graph_time modes[] = { GRAPH_TIME_COMPRESSED, GRAPH_TIME_LINEAR, GRAPH_TIME_LOG };
 static const char *const mode_names[] = { "compressed", "linear", "log" };
