@@ -37,6 +37,21 @@
  * is as narrow as one label beside its arrow allows, so that its text reads
  * on a 16:9 slide (graph_ladder_int.h, FONT_PT).
  *
+ * Pages (--slides). The rows are split into 16:9 pages of the whole
+ * picture's width (so its text keeps its size), each page as many rows as
+ * its own layout fits (found by doubling, then halving, the rows tried);
+ * each page is laid out on its own, in the whole picture's columns and
+ * scale, headed by the title "NAME (k/n, continued)", the endpoints' heads
+ * and the states when it starts, the idle gap since the previous page's
+ * last row at its top. A segment is drawn on the page it was sent on, to
+ * its delivery, which may lie below that page's last row.
+ *
+ * Where it falls short: a window of many segments sent at one instant is
+ * drawn as a fan of steep parallel arrows (the deliveries come after all
+ * the sends), and where such a fan crosses its ACKs, a label may find no
+ * place that no other arrow crosses (tests/output/
+ * test_graph_ladder_layout.c counts them: KNOWN_LABEL_CROSSINGS).
+ *
  * Length. A picture nobody can read costs memory and minutes all the same
  * (a 2 GiB send is 1.5 million arrows): the picture draws the first
  * GRAPH_LADDER_MAX_ROWS rows and says under the title how many it left out
