@@ -59,6 +59,11 @@ expect_usage "tcpsim handout: option --connection needs a connection number" han
 expect_usage "tcpsim handout: no scenario given" handout -o "$OUT/ho"
 expect_usage "tcpsim handout: unknown option --format" handout "$OUT/ok.yaml" --format text
 expect_usage "tcpsim handout: unknown option --conection (did you mean --connection?)" handout "$OUT/ok.yaml" --conection 2
+expect_usage "tcpsim run: option --time needs linear, log or compressed" run "$OUT/ok.yaml" --time
+expect_usage "tcpsim run: --time is linear, log or compressed" run "$OUT/ok.yaml" --time squeezed
+expect_usage "tcpsim run: --from needs a time with its unit (1.5s, 200ms)" run "$OUT/ok.yaml" --from 3
+expect_usage "tcpsim run: --to is before --from" run "$OUT/ok.yaml" --from 2s --to 1s
+expect_usage "tcpsim graph: --time, --from, --to and --slides draw the ladder: add --ladder" graph "$OUT/ok.yaml" --slides
 expect_usage "tcpsim coverage: option --seed needs a number" coverage "$OUT/ok.yaml" --seed
 expect_usage "tcpsim coverage: option --profile needs a profile, rfc9293 or linux" coverage "$OUT/ok.yaml" --profile
 expect_usage "tcpsim sweep: option --set needs KEY=V1,V2,..." sweep "$OUT/ok.yaml" --set

@@ -24,6 +24,15 @@ static void set(void *obj, const char *name, const char *value)
 	agsafeset(obj, (char *)name, (char *)value, "");
 }
 
+/* Sets a size in points. */
+static void set_pt(void *obj, const char *name, double pt)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%g", pt);
+	set(obj, name, buf);
+}
+
 /* Pins node n at (x, y), y downwards from the top. */
 static void pin(struct pic *P, Agnode_t *n, double x, double y)
 {
@@ -165,7 +174,38 @@ static void left_out_line(const struct layout *L, char *buf, size_t cap)
 		 " (until: draws a part)", L->lad.n_rows, (double)last->t / USEC_PER_SEC, L->rows_left_out);
 }
 
-/* The title (the scenario's name) and the summary under it. */
+/* Whether the summary is under the title: on the whole picture and on a
+ * first page (the later ones have the room for the exchange). */
+static bool shows_summary(const struct layout *L)
+{
+	return L->lad.log->summary && L->page <= 1;
+}
+
+/* A page of --slides: its corners (a 16:9 page, however little it holds)
+ * and, but on the last, "continued" at its foot. */
+static void draw_page_frame(struct pic *P, const struct layout *L)
+{
+	char buf[64];
+	Agnode_t *n;
+
+	point_at(P, 0, 0);
+	point_at(P, L->width, L->page_h);
+	if (L->page >= L->n_pages)
+		return;
+	snprintf(buf, sizeof buf, "continued on page %zu", L->page + 1);
+	n = text_at(P, "continued", L->width - MARGIN_PT - text_width(buf) / 2, L->page_h - MARGIN_PT - SUMMARY_PT / 2,
+		    text_width(buf), buf, 'r');
+	set(n, "fontname", "Helvetica-Oblique");
+	set(n, "fontcolor", COLOR_AXIS);
+}
+
+/* The height of the foot of a page that says "continued". */
+double page_foot_height(void)
+{
+	return MARGIN_PT + SUMMARY_PT + 8;
+}
+
+/* The title (the scenario's name; a page's number) and the summary under it. */
 static void draw_title(struct pic *P, const struct layout *L)
 {
 	const struct trace_log *log = L->lad.log;
@@ -174,17 +214,25 @@ static void draw_title(struct pic *P, const struct layout *L)
 	Agnode_t *n;
 
 	if (log->name) {
-		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, log->name, 'c');
-		set(n, "fontsize", "16");
+		char title[TEXT_MAX];
+		if (L->n_pages)
+			snprintf(title, sizeof title, "%s (%zu/%zu%s)", log->name, L->page, L->n_pages,
+				 L->page > 1 ? ", continued" : "");
+		else
+			snprintf(title, sizeof title, "%s", log->name);
+		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, title, 'c');
+		set_pt(n, "fontsize", TITLE_PT);
 		set(n, "fontname", "Helvetica-Bold");
 		y += TITLE_PT + 6;
 	}
-	if (log->summary) {
+	if (L->page_h > 0)
+		draw_page_frame(P, L);
+	if (shows_summary(L)) {
 		int lines = wrapped_lines(log->summary, summary_cols(L));
 		wrap(log->summary, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "summary", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
-		set(n, "fontsize", "12");
+		set_pt(n, "fontsize", SUMMARY_PT);
 		set(n, "fontname", "Helvetica");
 		y += lines * SUMMARY_PT * 1.2 + 6;
 	}
@@ -195,7 +243,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 		wrap(line, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "cut", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
-		set(n, "fontsize", "12");
+		set_pt(n, "fontsize", SUMMARY_PT);
 		set(n, "fontname", "Helvetica-Oblique");
 		set(n, "fontcolor", COLOR_DROP);
 	}
@@ -209,7 +257,7 @@ double title_height(const struct layout *L)
 
 	if (log->name)
 		h += TITLE_PT + 6;
-	if (log->summary)
+	if (shows_summary(L))
 		h += wrapped_lines(log->summary, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
 	if (L->rows_left_out) {
 		char line[TEXT_MAX];
@@ -439,7 +487,7 @@ static void set_defaults(struct pic *P)
 	agattr(P->g, AGRAPH, "pad", "0.1");
 	agattr(P->g, AGNODE, "shape", "plaintext");
 	agattr(P->g, AGNODE, "fontname", "Courier");
-	agattr(P->g, AGNODE, "fontsize", "11");
+	agattr(P->g, AGNODE, "fontsize", FONT_SIZE);
 	agattr(P->g, AGNODE, "margin", "0.04,0.02");
 	agattr(P->g, AGNODE, "style", "filled");
 	agattr(P->g, AGNODE, "fillcolor", "#ffffffdd");
@@ -460,7 +508,7 @@ Agraph_t *build_graph(struct layout *L)
 	P.g = agopen(L->lad.log->name ? L->lad.log->name : "ladder", Agdirected, NULL);
 	if (!P.g)
 		return NULL;
-	P.height = L->bottom + MARGIN_PT + (L->lad.left_out ? 2 * PITCH_PT : 0);
+	P.height = L->page_h > 0 ? L->page_h : L->bottom + MARGIN_PT + (L->lad.left_out ? 2 * PITCH_PT : 0);
 	set_defaults(&P);
 	draw_title(&P, L);
 	for (int s = 0; s < 2; s++)
