@@ -7,9 +7,9 @@
 #include "proto/arcs.h"
 #include "output/graph_states_int.h"
 
-static const char *const side_style[N_SIDES] = { "solid", "dashed" };
-static const char *const side_colour[N_SIDES] = { COLOUR_CLIENT, COLOUR_SERVER };
-static const char *const side_text[N_SIDES] = { "white", "black" };  /* on the badge */
+static const char *const side_style[N_SIDES] = { STYLE_CLIENT_LINE, STYLE_SERVER_LINE };
+static const char *const side_colour[N_SIDES] = { STYLE_CLIENT_COLOUR, STYLE_SERVER_COLOUR };
+static const char *const side_text[N_SIDES] = { STYLE_CLIENT_BADGE_TEXT, STYLE_SERVER_BADGE_TEXT };
 
 /* A node's name in the DOT text: its state's, CLOSED_END for the bottom CLOSED. */
 static const char *node_name(int node)
@@ -80,8 +80,9 @@ static void invisible_edge(Agraph_t *g, Agnode_t *t, Agnode_t *h)
 /* The attributes every node and edge of g starts with. */
 static void set_defaults(Agraph_t *g)
 {
-	agattr(g, AGRAPH, "fontname", "Helvetica");
+	agattr(g, AGRAPH, "fontname", STYLE_FONT);
 	agattr(g, AGRAPH, "fontsize", "20");
+	agattr(g, AGRAPH, "fontcolor", STYLE_TEXT_COLOUR);
 	agattr(g, AGRAPH, "labelloc", "t");
 	agattr(g, AGRAPH, "newrank", "true");
 	agattr(g, AGRAPH, "pad", "0.3");
@@ -90,16 +91,17 @@ static void set_defaults(Agraph_t *g)
 	agattr(g, AGNODE, "label", "\\N");
 	agattr(g, AGNODE, "shape", "box");
 	agattr(g, AGNODE, "style", "rounded,filled");
-	agattr(g, AGNODE, "fillcolor", "#F4F4F4");
-	agattr(g, AGNODE, "color", "#333333");
-	agattr(g, AGNODE, "fontname", "Helvetica-Bold");
+	agattr(g, AGNODE, "fillcolor", STYLE_NODE_FILL);
+	agattr(g, AGNODE, "color", STYLE_TEXT_COLOUR);
+	agattr(g, AGNODE, "fontcolor", STYLE_TEXT_COLOUR);
+	agattr(g, AGNODE, "fontname", STYLE_FONT_BOLD);  /* and <B>: bold_label */
 	agattr(g, AGNODE, "fontsize", "16");
 	agattr(g, AGNODE, "width", "1.9");
 	agattr(g, AGNODE, "height", "0.55");
-	agattr(g, AGEDGE, "fontname", "Helvetica");
+	agattr(g, AGEDGE, "fontname", STYLE_FONT);
 	agattr(g, AGEDGE, "fontsize", "12");
-	agattr(g, AGEDGE, "color", COLOUR_IDLE);
-	agattr(g, AGEDGE, "fontcolor", COLOUR_IDLE_TEXT);
+	agattr(g, AGEDGE, "color", STYLE_IDLE_COLOUR);
+	agattr(g, AGEDGE, "fontcolor", STYLE_IDLE_TEXT_COLOUR);
 	agattr(g, AGEDGE, "arrowsize", "0.8");
 	agattr(g, AGEDGE, "penwidth", "1.2");
 }
@@ -118,6 +120,16 @@ static const char *node_group(const struct picture *p, int node)
 	default:
 		return "centre";
 	}
+}
+
+/* A state's name in bold: the weight of STYLE_FONT (an SVG font-weight),
+ * not a family of its own, so that every viewer finds the face. */
+static void bold_label(Agnode_t *n, const char *name)
+{
+	char html[64];
+
+	snprintf(html, sizeof html, "<B>%s</B>", name);
+	set_html(n, "label", html);
 }
 
 /* The rows of the figure, top to bottom, each left to right (-1: none). */
@@ -162,6 +174,7 @@ static void add_nodes(struct picture *p)
 				continue;
 			p->node[n] = agsubnode(sg, agnode(p->g, (char *)node_name(n), 1), 1);
 			set(p->node[n], "group", node_group(p, n));
+			bold_label(p->node[n], n == NODE_CLOSED_END ? "CLOSED" : node_name(n));
 			if (prev)
 				invisible_edge(p->g, prev, p->node[n]);
 			prev = p->node[n];
@@ -169,7 +182,6 @@ static void add_nodes(struct picture *p)
 		if (r == 0 && p->log)
 			agsubnode(sg, agnode(p->g, "legend", 1), 1);
 	}
-	set(p->node[NODE_CLOSED_END], "label", "CLOSED");
 }
 
 /* The columns: LISTEN, ESTABLISHED and CLOSING in the centre; SYN_SENT
@@ -250,7 +262,7 @@ static void add_arc_edges(struct picture *p, const struct pic_arc *a)
 		set(e, "color", side_colour[s]);
 		set(e, "style", side_style[s]);
 		set(e, "penwidth", "3");
-		set(e, "fontcolor", "black");
+		set(e, "fontcolor", STYLE_TEXT_COLOUR);
 		path_label(html, sizeof html, a, s);
 		/* Graphviz 2.43's dot crashes when laying out two labelled
 		 * edges on one rank between the same two states (T07 taken by
@@ -277,9 +289,9 @@ static void grey_unvisited(struct picture *p)
 	for (int n = 0; n < N_NODES; n++) {
 		if (seen[n])
 			continue;
-		set(p->node[n], "color", "#AAAAAA");
-		set(p->node[n], "fontcolor", "#808080");
-		set(p->node[n], "fillcolor", "#FAFAFA");
+		set(p->node[n], "color", STYLE_IDLE_COLOUR);
+		set(p->node[n], "fontcolor", STYLE_IDLE_TEXT_COLOUR);
+		set(p->node[n], "fillcolor", "white");
 	}
 }
 
@@ -299,7 +311,7 @@ static void add_legend(struct picture *p)
 	char html[HTML_MAX] = "", text[96];
 	Agnode_t *n = agnode(p->g, "legend", 0);
 
-	append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+	append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"" STYLE_LINE_COLOUR "\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
 				  "CELLPADDING=\"3\">");
 	for (int s = 0; s < N_SIDES; s++) {
 		if (p->ep[s] < 0)
@@ -307,7 +319,7 @@ static void add_legend(struct picture *p)
 		snprintf(text, sizeof text, "%s (%s)", trace_endpoint_name(p->log->trace, p->ep[s], nbuf), side_style[s]);
 		legend_row(html, sizeof html, side_colour[s], sample[s], text);
 	}
-	legend_row(html, sizeof html, COLOUR_IDLE, sample[CLIENT], "unvisited arcs grey");
+	legend_row(html, sizeof html, STYLE_IDLE_COLOUR, sample[CLIENT], "unvisited arcs grey");
 	append(html, sizeof html, "<TR><TD><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
 				  "CELLPADDING=\"1\"><TR>");
 	for (int s = 0; s < N_SIDES; s++)
@@ -316,7 +328,7 @@ static void add_legend(struct picture *p)
 	append(html, sizeof html, "</TR></TABLE></TD><TD ALIGN=\"LEFT\">steps, in order</TD></TR></TABLE>");
 	set(n, "shape", "plaintext");
 	set(n, "style", "");
-	set(n, "fontname", "Helvetica");
+	set(n, "fontname", STYLE_FONT);
 	set(n, "fontsize", "14");
 	set(n, "width", "0");
 	set(n, "height", "0");

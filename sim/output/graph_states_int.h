@@ -17,12 +17,9 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include "output/graph.h"
+#include "output/style.h"
 #include "proto/tcp_state.h"
 
-#define COLOUR_CLIENT "#0072B2"      /* Okabe-Ito blue */
-#define COLOUR_SERVER "#E69F00"      /* Okabe-Ito orange */
-#define COLOUR_IDLE "#C4C4C4"        /* arcs not traversed */
-#define COLOUR_IDLE_TEXT "#5A5A5A"
 #define TITLE_WIDTH 96               /* characters a title line holds */
 #define HTML_MAX 4096
 #define STEPS_MAX 48

@@ -11,14 +11,15 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include "output/graph.h"
+#include "output/style.h"
 #include "scenario/scenario.h"
 #include "engine/sim.h"
 #include "testing.h"
 #include "trace_fixture.h"
 
-#define COLOUR_CLIENT "#0072B2"
-#define COLOUR_SERVER "#E69F00"
-#define COLOUR_IDLE "#C4C4C4"
+#define COLOUR_CLIENT STYLE_CLIENT_COLOUR
+#define COLOUR_SERVER STYLE_SERVER_COLOUR
+#define COLOUR_IDLE STYLE_IDLE_COLOUR
 #define MAX_EDGES 128
 
 static const char *const figure5_ids[] = {
@@ -238,7 +239,9 @@ static void test_plain_states_and_arcs(void)
 		CU_ASSERT_PTR_NOT_NULL(agnode(g, (char *)tcp_state_name((enum tcp_state)s), 0));
 	Agnode_t *end = agnode(g, "CLOSED_END", 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
-	CU_ASSERT_STRING_EQUAL(agget(end, "label"), "CLOSED");
+	/* the state's name in bold: STYLE_FONT's bold weight, not a family */
+	CU_ASSERT_STRING_EQUAL(agget(end, "label"), "<B>CLOSED</B>");
+	CU_ASSERT_STRING_EQUAL(agget(agnode(g, "LISTEN", 0), "label"), "<B>LISTEN</B>");
 	CU_ASSERT(same_row(g, "CLOSED_END", "TIME_WAIT"));
 	CU_ASSERT(same_row(g, "SYN_RECEIVED", "SYN_SENT"));
 	CU_ASSERT(same_row(g, "FIN_WAIT_2", "LAST_ACK"));
