@@ -200,12 +200,15 @@ static void badge(char *out, size_t n, int s, const char *steps)
 		       "<B>&nbsp;%s&nbsp;</B></FONT></TD>", side_colour[s], side_text[s], steps);
 }
 
-/* The label of side s's edge of arc a: its badge and the arc's words. */
-static void path_label(char *out, size_t n, const struct pic_arc *a, int s)
+/* The label of side s's edge of arc a: its badge and the arc's words;
+ * both sides' badges when `both`. */
+static void path_label(char *out, size_t n, const struct pic_arc *a, int s, bool both)
 {
 	out[0] = '\0';
 	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\" CELLPADDING=\"1\"><TR>");
-	badge(out, n, s, a->steps[s]);
+	for (int k = 0; k < N_SIDES; k++)
+		if (k == s || (both && a->steps[k][0]))
+			badge(out, n, k, a->steps[k]);
 	append(out, n, "<TD>");
 	html_escape(out, n, a->label);
 	append(out, n, "</TD></TR></TABLE>");
@@ -263,12 +266,19 @@ static void add_arc_edges(struct picture *p, const struct pic_arc *a)
 		set(e, "style", side_style[s]);
 		set(e, "penwidth", "3");
 		set(e, "fontcolor", STYLE_TEXT_COLOUR);
-		path_label(html, sizeof html, a, s);
 		/* Graphviz 2.43's dot crashes when laying out two labelled
 		 * edges on one rank between the same two states (T07 taken by
-		 * both ends, then T09): such twins carry an xlabel, placed
-		 * after the layout. */
-		set_html(e, a->layout == UNRANKED && twin ? "xlabel" : "label", html);
+		 * both ends, then T09), and two xlabels there lie on each
+		 * other and on the lines: such twins share one label, the
+		 * first's, with both badges and the words once. */
+		if (a->layout == UNRANKED && twin) {
+			if (drawn)
+				continue;
+			path_label(html, sizeof html, a, s, true);
+		} else {
+			path_label(html, sizeof html, a, s, false);
+		}
+		set_html(e, "label", html);
 		drawn = true;
 	}
 	if (!drawn)

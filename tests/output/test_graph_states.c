@@ -755,11 +755,17 @@ static void check_nothing_overlaps(Agraph_t *g, const char *name)
 	}
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
 		nodes[nn++] = node_box(v);
-		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e))
+		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
 			if (ED_label(e) && nl < MAX_EDGES + 1) {
 				owner[nl] = e;
 				labels[nl++] = label_box(ED_label(e), eattr(e, "id"));
 			}
+			/* an xlabel is placed after the layout: it may lie anywhere */
+			if (ED_xlabel(e) && ED_xlabel(e)->set && nl < MAX_EDGES + 1) {
+				owner[nl] = e;
+				labels[nl++] = label_box(ED_xlabel(e), eattr(e, "id"));
+			}
+		}
 	}
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t j = i + 1; j < nl; j++)
