@@ -82,10 +82,9 @@
 #define STYLE_FONT_BOLD STYLE_FONT           /* with STYLE_FONT_BOLD_WEIGHT */
 #define STYLE_FONT_BOLD_WEIGHT "bold"
 #define STYLE_FONT_MONO "DejaVu Sans Mono"   /* segment notation, times */
-/* The SVG font-family a picture writes for text in STYLE_FONT: the family,
- * then the generic one. */
-#define STYLE_FONT_SVG STYLE_FONT ",sans-serif"
-#define STYLE_FONT_MONO_SVG STYLE_FONT_MONO ",monospace"
+/* Name the family alone (an SVG font-family="DejaVu Sans"): a test reads
+ * it back, and a list ("DejaVu Sans,sans-serif") would let a viewer
+ * without the font draw another without a word. */
 
 /* ---- size ------------------------------------------------------------- */
 
