@@ -116,7 +116,8 @@ static int add_arc(struct picture *p, const char *id, enum tcp_state from, int h
 	a = &p->arcs[p->n_arcs];
 	memset(a, 0, sizeof *a);
 	snprintf(a->id, sizeof a->id, "%s", id);
-	if (p->n_arcs < N_FIG5)
+	a->figure5 = p->n_arcs < N_FIG5;
+	if (a->figure5)
 		snprintf(a->dot_id, sizeof a->dot_id, "%s", id);
 	else if (*id)
 		snprintf(a->dot_id, sizeof a->dot_id, "%s_%s", id, tcp_state_name(from));
@@ -225,16 +226,4 @@ int trace_paths(struct picture *p)
 		add_step(p->arcs[i].steps[s], ++step[s]);
 	}
 	return 0;
-}
-
-/* Whether the bottom CLOSED goes a row below TIME_WAIT, in the centre
- * column: when an arc outside Figure 5 reaches it from elsewhere than
- * TIME_WAIT, which would cross or crowd T21's label on its way to the
- * textbook's place beside TIME_WAIT. */
-bool closed_end_below(const struct picture *p)
-{
-	for (size_t i = N_FIG5; i < p->n_arcs; i++)
-		if (p->arcs[i].head == NODE_CLOSED_END && p->arcs[i].from != TCPS_TIME_WAIT)
-			return true;
-	return false;
 }

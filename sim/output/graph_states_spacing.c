@@ -7,8 +7,8 @@
 #include "output/graph_render.h"
 #include "output/graph_states_int.h"
 
-/* The unlaid graph as DOT text, in a malloc'ed buffer. */
-static int write_dot(Agraph_t *g, char **data, size_t *len)
+/* See graph_states_int.h: the unlaid graph as DOT text, malloc'ed. */
+int write_dot(Agraph_t *g, char **data, size_t *len)
 {
 	FILE *f = open_memstream(data, len);
 
@@ -33,6 +33,7 @@ static const struct {
 } spacings[] = {
 	{ "0.45", "0.5" }, { "0.65", "0.7" }, { "0.6", "0.8" }, { "0.55", "0.6" },
 	{ "0.8", "0.5" }, { "0.65", "1.0" }, { "0.5", "0.9" }, { "0.75", "0.8" },
+	{ "0.9", "0.6" }, { "0.7", "1.2" }, { "1.0", "0.8" }, { "0.85", "1.0" },
 };
 #define N_SPACINGS (sizeof spacings / sizeof spacings[0])
 
@@ -107,15 +108,23 @@ static bool drawn(Agedge_t *e)
 	return !style || strcmp(style, "invis") != 0;
 }
 
-/* How often label b (of edge owner, NULL for the title) meets something:
- * a node, a later label, a line not its own. */
-static int label_overlaps(Agraph_t *g, const struct box *b, Agedge_t *owner, bool *later)
+/* Whether node v is drawn (not an obstacle of graph_states_pin.c). */
+static bool shown(Agnode_t *v)
 {
+	const char *style = agget(v, "style");
+	return !style || strcmp(style, "invis") != 0;
+}
+
+/* How often label b (of edge owner, NULL for the title) meets something:
+ * a node, a later label, a line not its own coming closer than clearance. */
+static int label_overlaps(Agraph_t *g, const struct box *b, Agedge_t *owner, bool *later, double clearance)
+{
+	struct box wide = { b->x0 - clearance, b->y0 - clearance, b->x1 + clearance, b->y1 + clearance };
 	int n = 0;
 
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
 		struct box nb = node_box(v);
-		n += boxes_meet(b, &nb);
+		n += shown(v) && boxes_meet(b, &nb);
 		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
 			if (e == owner) {
 				*later = true;
@@ -125,7 +134,7 @@ static int label_overlaps(Agraph_t *g, const struct box *b, Agedge_t *owner, boo
 				struct box lb = label_box(ED_label(e));
 				n += boxes_meet(b, &lb);
 			}
-			n += drawn(e) && edge_enters(e, b);
+			n += drawn(e) && edge_enters(e, &wide);
 		}
 	}
 	return n;
@@ -138,6 +147,8 @@ static int node_crossings(Agraph_t *g)
 
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
 		struct box nb = node_box(v);
+		if (!shown(v))
+			continue;
 		for (Agnode_t *t = agfstnode(g); t; t = agnxtnode(g, t))
 			for (Agedge_t *e = agfstout(g, t); e; e = agnxtout(g, e))
 				n += drawn(e) && t != v && aghead(e) != v && edge_enters(e, &nb);
@@ -145,23 +156,46 @@ static int node_crossings(Agraph_t *g)
 	return n;
 }
 
-/* How many overlaps the laid-out g has: labels meeting labels or nodes,
- * lines through labels (but their own) or nodes (but their ends). */
-static int count_overlaps(Agraph_t *g)
+/* See graph_states_int.h. */
+int label_meets(Agraph_t *g, const textlabel_t *l, Agedge_t *owner)
+{
+	struct box b = label_box(l);
+	int n = 0;
+
+	if (GD_label(g)) {
+		struct box t = label_box(GD_label(g));
+		n += boxes_meet(&b, &t);
+	}
+	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
+		struct box nb = node_box(v);
+		n += shown(v) && boxes_meet(&b, &nb);
+		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
+			if (ED_label(e) && e != owner) {
+				struct box lb = label_box(ED_label(e));
+				n += boxes_meet(&b, &lb);
+			}
+			n += drawn(e) && edge_enters(e, &b);
+		}
+	}
+	return n;
+}
+
+/* See graph_states_int.h. */
+int count_overlaps(Agraph_t *g, double clearance)
 {
 	bool later = true;
 	int n = node_crossings(g);
 
 	if (GD_label(g)) {
 		struct box b = label_box(GD_label(g));
-		n += label_overlaps(g, &b, NULL, &later);
+		n += label_overlaps(g, &b, NULL, &later, clearance);
 	}
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v))
 		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e))
 			if (ED_label(e)) {
 				struct box b = label_box(ED_label(e));
 				later = false;
-				n += label_overlaps(g, &b, e, &later);
+				n += label_overlaps(g, &b, e, &later, clearance);
 			}
 	return n;
 }
@@ -193,7 +227,9 @@ static int try_spacing(struct picture *p, size_t i, struct candidate *c)
 		c->g = NULL;
 		return -1;
 	}
-	c->overlaps = count_overlaps(c->g);
+	/* a line keeps a twin's gap from every label: a twin's second line
+	 * runs that far beside it (graph_states_pin.c) */
+	c->overlaps = count_overlaps(c->g, TWIN_GAP_PT + 1);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * arc, endpoint, steps), laid out again to check the textbook's shape and
  * that nothing overlaps, and rendered as svg, png and pdf. */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,7 +235,10 @@ static void test_plain_states_and_arcs(void)
 	Agedge_t *e[MAX_EDGES];
 	size_t n = arc_edges(g, e, MAX_EDGES);
 
-	CU_ASSERT_EQUAL(agnnodes(g), TCP_NSTATES + 1);   /* the second CLOSED; no legend */
+	/* the second CLOSED; no legend; the two invisible corners of the frame */
+	CU_ASSERT_EQUAL(agnnodes(g), TCP_NSTATES + 1 + 2);
+	CU_ASSERT_PTR_NOT_NULL(agnode(g, "frame_ll", 0));
+	CU_ASSERT_PTR_NOT_NULL(agnode(g, "frame_ur", 0));
 	for (int s = 0; s < TCP_NSTATES; s++)
 		CU_ASSERT_PTR_NOT_NULL(agnode(g, (char *)tcp_state_name((enum tcp_state)s), 0));
 	Agnode_t *end = agnode(g, "CLOSED_END", 0);
@@ -256,15 +260,18 @@ static void test_plain_states_and_arcs(void)
 	agclose(g);
 }
 
-/* Arc id runs from `from` to `to` and reads `label`. */
+/* Arc id runs from `from` to `to` and reads `label` (below the row kept
+ * for the badges: `<TD>label</TD>`). */
 static void check_arc(Agraph_t *g, const char *id, const char *from, const char *to, const char *label)
 {
 	Agedge_t *e = find_arc(g, id, "");
+	char cell[128];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_STRING_EQUAL(tail_name(e), from);
 	CU_ASSERT_STRING_EQUAL(head_name(e), to);
-	CU_ASSERT_STRING_EQUAL(eattr(e, "label"), label);
+	snprintf(cell, sizeof cell, "<TD>%s</TD>", label);
+	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(e, "label"), cell));
 }
 
 static void test_plain_labels(void)
@@ -311,10 +318,12 @@ static void test_fixture_paths(void)
 	CU_ASSERT_STRING_EQUAL(eattr(s, "style"), "dashed");
 	CU_ASSERT_STRING_EQUAL(eattr(c, "steps"), "4");
 	CU_ASSERT_STRING_EQUAL(eattr(s, "steps"), "5");
-	/* each badge in its path's colour, next to the arc's words */
+	/* both took it: one label, on the client's line, with each badge in
+	 * its path's colour above the arc's words; the server's line beside */
 	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(c, "label"), "BGCOLOR=\"" COLOUR_CLIENT "\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(s, "label"), "BGCOLOR=\"" COLOUR_SERVER "\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(s, "label"), "rcv FIN / snd ACK"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(c, "label"), "BGCOLOR=\"" COLOUR_SERVER "\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(c, "label"), "rcv FIN / snd ACK"));
+	CU_ASSERT_STRING_EQUAL(eattr(s, "label"), "");
 	/* the arcs not taken: once each, grey; every Figure 5 arc is there */
 	for (size_t i = 0; i < N_FIGURE5; i++)
 		CU_ASSERT(count_arc(g, figure5_ids[i], NULL) >= 1);
@@ -421,8 +430,9 @@ static void test_arcs_outside_figure5(void)
 	/* only what was traversed: no T22, no T34 for the server */
 	CU_ASSERT_EQUAL(count_arc(g, "T22", NULL), 0);
 	CU_ASSERT_EQUAL(count_arc(g, "T34", NULL), 1);
-	/* arcs from the middle into the bottom CLOSED put it a row below TIME_WAIT */
-	CU_ASSERT_FALSE(same_row(g, "CLOSED_END", "TIME_WAIT"));
+	/* the fixed layout: the bottom CLOSED stays beside TIME_WAIT, the arcs
+	 * from the middle routed to it */
+	CU_ASSERT_TRUE(same_row(g, "CLOSED_END", "TIME_WAIT"));
 	agclose(g);
 	fixture_free(&tr, &log);
 }
@@ -594,13 +604,17 @@ static GVC_t *test_gvc(void)
 	return gvc;
 }
 
-/* Lays out dot text with dot; the caller frees with unlayout(). */
+/* Lays out dot text with the engine it names (layout=nop2: every position
+ * is in the file), as `dot -Tsvg FILE` does; the caller frees with
+ * unlayout(). */
 static Agraph_t *layout(GVC_t *gvc, const char *text)
 {
 	Agraph_t *g = agmemread(text);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
-	CU_ASSERT_EQUAL_FATAL(gvLayout(gvc, g, "dot"), 0);
+	const char *engine = agget(g, "layout");
+	CU_ASSERT_STRING_EQUAL(engine ? engine : "", "nop2");
+	CU_ASSERT_EQUAL_FATAL(gvLayout(gvc, g, engine && *engine ? engine : "dot"), 0);
 	return g;
 }
 
@@ -754,7 +768,9 @@ static void check_nothing_overlaps(Agraph_t *g, const char *name)
 		labels[nl++] = label_box(GD_label(g), "title");
 	}
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
-		nodes[nn++] = node_box(v);
+		/* an invisible box (an obstacle the router went around) is no node */
+		if (strcmp(agget(v, "style") ? agget(v, "style") : "", "invis") != 0)
+			nodes[nn++] = node_box(v);
 		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
 			if (ED_label(e) && nl < MAX_EDGES + 1) {
 				owner[nl] = e;
@@ -841,13 +857,23 @@ static int yaml_only(const struct dirent *de)
 }
 
 /* Every shipped scenario's picture (the slides' simultaneous close,
- * simultaneous open and lost final ACK among them): dot lays it out without
- * a word, in the textbook's shape, nothing overlapping. */
+ * simultaneous open, where both ends take T07, and lost final ACK among
+ * them): laid out without a word, in the textbook's shape, nothing
+ * overlapping, every state exactly where the plain figure has it. */
 static void test_every_scenario(void)
 {
 	struct dirent **list;
 	int n = scandir("scenarios", &list, yaml_only, alphasort);
 	char file[300];
+	/* the fixed layout: every state where the plain figure has it */
+	char *plain_text = states_dot(NULL, GRAPH_BOTH, NULL);
+	Agraph_t *plain = layout(test_gvc(), plain_text);
+	pointf plain_at[TCP_NSTATES + 1];
+	boxf first_bb = { { 0, 0 }, { 0, 0 } };
+	for (int k = 0; k <= TCP_NSTATES; k++)
+		plain_at[k] = at(plain, k < TCP_NSTATES ? tcp_state_name((enum tcp_state)k) : "CLOSED_END");
+	unlayout(test_gvc(), plain);
+	free(plain_text);
 
 	CU_ASSERT_FATAL(n > 0);
 	for (int i = 0; i < n; i++) {
@@ -872,6 +898,22 @@ static void test_every_scenario(void)
 		CU_ASSERT_STRING_EQUAL(gv_said, "");
 		check_textbook_shape(g);
 		check_nothing_overlaps(g, file);
+		/* the same frame (so the states are at the same place on the slide) */
+		if (i == 0)
+			first_bb = GD_bb(g);
+		if (fabs(GD_bb(g).UR.x - first_bb.UR.x) > 0.01 || fabs(GD_bb(g).UR.y - first_bb.UR.y) > 0.01 ||
+		    fabs(GD_bb(g).LL.x - first_bb.LL.x) > 0.01 || fabs(GD_bb(g).LL.y - first_bb.LL.y) > 0.01) {
+			printf("\n%s: drawing %.1f,%.1f-%.1f,%.1f, not the first's", file, GD_bb(g).LL.x, GD_bb(g).LL.y,
+			       GD_bb(g).UR.x, GD_bb(g).UR.y);
+			CU_FAIL("the frame moved");
+		}
+		for (int k = 0; k <= TCP_NSTATES; k++) {
+			pointf p = at(g, k < TCP_NSTATES ? tcp_state_name((enum tcp_state)k) : "CLOSED_END");
+			if (fabs(p.x - plain_at[k].x) > 0.01 || fabs(p.y - plain_at[k].y) > 0.01) {
+				printf("\n%s: state %d at %.2f,%.2f, not where the plain figure has it", file, k, p.x, p.y);
+				CU_FAIL("a state moved");
+			}
+		}
 		unlayout(test_gvc(), g);
 		free(text);
 		trace_log_free(&log);
@@ -975,5 +1017,5 @@ TCPSIM_SUITE(graph_states,
 	     { "same trace, same bytes, whatever was drawn before", test_deterministic },
 	     { "the dot file re-renders silently into the same svg", test_dot_rerenders },
 	     { "layout: the textbook's rows and columns, nothing overlaps", test_textbook_shape },
-	     { "every shipped scenario: laid out silently, textbook shape, nothing overlaps", test_every_scenario },
+	     { "every shipped scenario: laid out silently, textbook shape, nothing overlaps, states where the plain figure has them", test_every_scenario },
 	     { "temporary directory removed", test_cleanup })
