@@ -187,8 +187,8 @@ static void add_columns(struct picture *p)
 /* A numbered badge in the side's colour: white on blue, black on orange. */
 static void badge(char *out, size_t n, int s, const char *steps)
 {
-	append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
-		       "<B>&nbsp;%s&nbsp;</B></FONT></TD>", side_colour[s], side_text[s], steps);
+	append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\" WIDTH=\"24\" CELLPADDING=\"2\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
+		       "<B>%s</B></FONT></TD>", side_colour[s], side_text[s], steps);
 }
 
 /* The width of side s's badge slot on arc a: BADGE_SLOT_PT, or what its
