@@ -209,8 +209,25 @@ static void add_step(char steps[STEPS_MAX], unsigned n)
 		memcpy(steps + len, "+", 2);
 }
 
+/* Whether event k (a state event leaving TIME_WAIT) ended a TIME_WAIT
+ * timer of no length: the last one its endpoint set was due when set (a
+ * profile's `time_wait: 0`). */
+static bool zero_time_wait(const struct trace_log *log, size_t k)
+{
+	int ep = log->ev[k].endpoint;
+
+	while (k-- > 0) {
+		const struct trace_event *ev = &log->ev[k];
+		if (ev->type == TRACE_TIMER && ev->endpoint == ep && ev->u.timer.timer == TIMER_TIME_WAIT &&
+		    ev->u.timer.event == TIMER_SET)
+			return ev->u.timer.due == ev->t_us;
+	}
+	return false;
+}
+
 /* Numbers each shown endpoint's state events in trace order and marks the
- * arcs they traversed. Self-loops are not state changes: skipped. */
+ * arcs they traversed. Self-loops are not state changes: skipped. T21's
+ * words say what happened: "Timeout=0" when TIME_WAIT lasted no time. */
 int trace_paths(struct picture *p)
 {
 	unsigned step[N_SIDES] = { 0, 0 };
@@ -223,6 +240,8 @@ int trace_paths(struct picture *p)
 		int i = arc_of_event(p, ev);
 		if (i < 0)
 			return -1;
+		if (ev->u.state.from == TCPS_TIME_WAIT && strcmp(p->arcs[i].id, "T21") == 0 && zero_time_wait(p->log, k))
+			p->arcs[i].label = "Timeout=0 / delete TCB";
 		add_step(p->arcs[i].steps[s], ++step[s]);
 	}
 	return 0;

@@ -18,6 +18,7 @@
 #include "testing.h"
 #include "trace_fixture.h"
 
+#define HTML_LABEL_MAX 4096
 #define COLOUR_CLIENT STYLE_CLIENT_COLOUR
 #define COLOUR_SERVER STYLE_SERVER_COLOUR
 #define COLOUR_IDLE STYLE_IDLE_COLOUR
@@ -1001,7 +1002,47 @@ static void test_best_spacing_not_last_renders(void)
 	fixture_free(&tr, &log);
 }
 
+/* A client through TIME_WAIT whose 2MSL timer lasts `length` (0: a
+ * profile's time_wait: 0): T21's words. */
+static void time_wait_label(usec_t length, char *out, size_t n)
+{
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	state(&tr, 1, 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
+	state(&tr, 2, 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	state(&tr, 3, 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
+	state(&tr, 4, 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+	state(&tr, 5, 0, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, "rcv FIN", "T17");
+	struct trace_event ev = { .type = TRACE_TIMER, .t_us = 5, .endpoint = 0 };
+	ev.u.timer.timer = TIMER_TIME_WAIT;
+	ev.u.timer.event = TIMER_SET;
+	ev.u.timer.due = 5 + length;
+	trace_emit(&tr, &ev);
+	state(&tr, 5 + length, 0, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL", "T21");
+	Agraph_t *g = states_graph(&log, GRAPH_CLIENT, NULL);
+	Agedge_t *e = find_arc(g, "T21", "client");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	snprintf(out, n, "%s", eattr(e, "label"));
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
+/* "Timeout=2MSL" only when TIME_WAIT lasted: a time_wait of 0 says so. */
+static void test_time_wait_zero_label(void)
+{
+	char label[HTML_LABEL_MAX];
+
+	time_wait_label(0, label, sizeof label);
+	CU_ASSERT_PTR_NOT_NULL(strstr(label, "Timeout=0 / delete TCB"));
+	CU_ASSERT_PTR_NULL(strstr(label, "2MSL"));
+	time_wait_label(4000000, label, sizeof label);
+	CU_ASSERT_PTR_NOT_NULL(strstr(label, "Timeout=2MSL / delete TCB"));
+}
+
 TCPSIM_SUITE(graph_states,
+	     { "T21 says Timeout=0 when TIME_WAIT lasted no time (time_wait: 0)", test_time_wait_zero_label },
 	     { "a best spacing laid out before the last renders (Graphviz read a closed graph)",
 	       test_best_spacing_not_last_renders },
 	{ "both ends taking T07 then T09 draws (Graphviz crash)", test_both_ends_t07_then_t09_draws },
