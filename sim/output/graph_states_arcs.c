@@ -1,6 +1,7 @@
 /* graph_states_arcs.c - the arcs of the state diagram: Figure 5's, in the
  * figure's words, and with a trace the endpoints shown and the arcs each
  * took, numbered in trace order (those outside Figure 5 added). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,15 +226,53 @@ static bool zero_time_wait(const struct trace_log *log, size_t k)
 	return false;
 }
 
+/* The index of the listener's passive OPEN (CLOSED -> LISTEN) that side
+ * s's connection was born of, when its path starts in LISTEN: with several
+ * connections (server#1 ...) each is a TCB of its own, made from the
+ * listener's when a SYN arrives, and its first event leaves LISTEN; the
+ * listener's T01 is then the path's first step, so that every server's
+ * path starts CLOSED -> LISTEN. SIZE_MAX when none. */
+static size_t listener_open(const struct picture *p, int s)
+{
+	size_t first = SIZE_MAX;
+
+	for (size_t k = 0; p->ep[s] >= 0 && k < p->log->n && first == SIZE_MAX; k++) {
+		const struct trace_event *ev = &p->log->ev[k];
+		if (ev->type == TRACE_STATE && ev->endpoint == p->ep[s] && ev->u.state.from != ev->u.state.to)
+			first = k;
+	}
+	if (first == SIZE_MAX || p->log->ev[first].u.state.from != TCPS_LISTEN)
+		return SIZE_MAX;
+	for (size_t k = first; k-- > 0;) {
+		const struct trace_event *ev = &p->log->ev[k];
+		if (ev->type == TRACE_STATE && ev->endpoint != p->ep[1 - s] && ev->u.state.from == TCPS_CLOSED &&
+		    ev->u.state.to == TCPS_LISTEN)
+			return k;
+	}
+	return SIZE_MAX;
+}
+
 /* Numbers each shown endpoint's state events in trace order and marks the
- * arcs they traversed. Self-loops are not state changes: skipped. T21's
+ * arcs they traversed, a connection born of a listener starting with the
+ * listener's passive OPEN (listener_open). Self-loops are not state
+ * changes: skipped. T21's
  * words say what happened: "Timeout=0" when TIME_WAIT lasted no time. */
 int trace_paths(struct picture *p)
 {
 	unsigned step[N_SIDES] = { 0, 0 };
+	size_t listen_at[N_SIDES];
 
+	for (int s = 0; s < N_SIDES; s++)
+		listen_at[s] = listener_open(p, s);
 	for (size_t k = 0; k < p->log->n; k++) {
 		const struct trace_event *ev = &p->log->ev[k];
+		for (int s = 0; s < N_SIDES; s++)
+			if (listen_at[s] == k) {
+				int i = arc_of_event(p, ev);
+				if (i < 0)
+					return -1;
+				add_step(p->arcs[i].steps[s], ++step[s]);
+			}
 		int s = ev->type == TRACE_STATE ? side_of(p, ev->endpoint) : -1;
 		if (s < 0 || ev->u.state.from == ev->u.state.to)
 			continue;

@@ -438,7 +438,8 @@ static void test_arcs_outside_figure5(void)
 	fixture_free(&tr, &log);
 }
 
-/* Several clients: client#1 and its server#1 are drawn, the others not. */
+/* Several clients: client#1 and its server#1 are drawn, the others not;
+ * server#1's path starts CLOSED -> LISTEN, with the listener's T01. */
 static void test_many_clients(void)
 {
 	struct trace tr;
@@ -462,8 +463,10 @@ static void test_many_clients(void)
 	Agraph_t *g = states_graph(&log, GRAPH_BOTH, NULL);
 	path_of(g, "client#1", path, sizeof path);
 	CU_ASSERT_STRING_EQUAL(path, "T02 T08");
+	/* server#1 was born of the listener's TCB: its path starts with the
+	 * listener's passive OPEN, CLOSED -> LISTEN, step 1 */
 	path_of(g, "server#1", path, sizeof path);
-	CU_ASSERT_STRING_EQUAL(path, "T04");
+	CU_ASSERT_STRING_EQUAL(path, "T01 T04");
 	path_of(g, "client#2", path, sizeof path);
 	CU_ASSERT_STRING_EQUAL(path, "");
 	CU_ASSERT_PTR_NOT_NULL(strstr(agget(agnode(g, "legend", 0), "label"), "client#1 (solid)"));
@@ -1051,7 +1054,7 @@ TCPSIM_SUITE(graph_states,
 	     { "fixture: each endpoint's path in trace order, in its colour and style; the rest grey", test_fixture_paths },
 	     { "side: one endpoint's path only", test_one_side },
 	     { "arcs outside Figure 5 only when traversed; CLOSED top or bottom; repeated steps", test_arcs_outside_figure5 },
-	     { "several clients: client#1 and server#1 drawn", test_many_clients },
+	     { "several clients: client#1 and server#1 drawn, server#1 from the listener's CLOSED -> LISTEN", test_many_clients },
 	     { "svg, png, pdf and dot files start with their magic", test_formats },
 	     { "unknown format: -1 and a message, no file", test_unknown_format },
 	     { "unwritable path: -1, PATH: cannot write, no temporary file left", test_unwritable },
