@@ -1,29 +1,30 @@
 /* graph_states.c - RFC 9293's state diagram (Figure 5), laid out as the
  * textbook figure, with each endpoint's path of a trace drawn on it.
  *
- * The graph is built with cgraph and laid out by dot. The shape comes from
- * rows, each a rank=same subgraph kept in order by invisible edges: CLOSED
- * at the top (the legend beside it), LISTEN, the handshake states
- * (SYN_RECEIVED left, SYN_SENT right), ESTABLISHED in the middle, the
- * active-close states down the left, the passive-close states down the
- * right, CLOSING and TIME_WAIT in the centre, and a second CLOSED that only
- * the final arcs reach: beside TIME_WAIT as in the textbook, or a row below
- * it when arcs outside Figure 5 come down to it. Three `group`s keep the
- * columns straight. The back arcs (CLOSE to CLOSED, rcv RST to LISTEN) bend
- * around the others.
+ * The shape is the plain figure's (the skeleton, graph_states_pin.c), laid
+ * out by dot once from rows, each a rank=same subgraph kept in order by
+ * invisible edges: CLOSED at the top (the legend beside it), LISTEN, the
+ * handshake states (SYN_RECEIVED left, SYN_SENT right), ESTABLISHED in the
+ * middle, the active-close states down the left, the passive-close states
+ * down the right, CLOSING and TIME_WAIT in the centre and the second CLOSED
+ * beside TIME_WAIT; three `group`s keep the columns straight, the back arcs
+ * (CLOSE to CLOSED, rcv RST to LISTEN) bend around the others, and the row
+ * and column gaps are the first that leave nothing overlapping
+ * (graph_states_spacing.c). Every picture then puts the states, Figure 5's
+ * arcs and their labels exactly there (a fixed layout: a series of slides
+ * lines up) and only the arcs' colours and badges change; the arcs outside
+ * Figure 5 a trace took are routed around the rest.
  *
  * With a trace, each shown endpoint's state changes are numbered 1, 2, 3...
  * in trace order; an arc it took is drawn in its colour and line style
- * (client solid blue, server dashed orange: Okabe-Ito, colour-blind safe and
- * apart in grey-scale), labelled with a badge of its numbers in that colour
- * and the arc's words; an arc both took is two such edges. The rest is
- * light grey. Arcs outside Figure 5 (resets, ABORT, T28 ...) are drawn only
- * when taken; self-loops never.
+ * (style.h: client solid blue, server dashed orange, Okabe-Ito, colour-blind
+ * safe and apart in grey-scale) with a badge of its numbers in that colour
+ * above the arc's words; an arc both took is two lines side by side under
+ * one label with both badges. The rest is light grey. Arcs outside Figure 5
+ * (resets, ABORT, T28 ...) are drawn only when taken; self-loops never.
  *
- * The pictures are rendered from the DOT text as written (dot's result
- * depends on the order of the declarations), so they are exactly what
- * `dot -Tsvg NAME.states.dot` gives; the text is laid out with a few row
- * and column gaps in turn until nothing overlaps.
+ * The DOT file holds every position (layout=nop2), so `dot -Tsvg
+ * NAME.states.dot` draws exactly the pictures written.
  *
  * Every edge carries `arc` (the state table's ID, "" when the trace gave
  * none we know), a unique `id`, and on a path `endpoint` and `steps`
@@ -91,12 +92,16 @@ static int render(struct candidate *c, const char *format, char **data, size_t *
 	int rc = -1;
 
 	if (strcmp(format, "png") == 0) {
-		drop_layout(c);              /* one layout at a time (choose_spacing) */
+		if (c->g) {                  /* Graphviz lays out one graph at a time */
+			gvFreeLayout(gvc, c->g);
+			agclose(c->g);
+			c->g = NULL;
+		}
 		g = agmemread(c->dot);
 		if (!g)
 			return -1;
 		set(g, "dpi", "144");
-		if (gvLayout(gvc, g, "dot") != 0) {
+		if (gvLayout(gvc, g, PINNED_ENGINE) != 0) {
 			agclose(g);
 			return -1;
 		}
@@ -128,18 +133,24 @@ static bool known_format(const char *format)
 	return false;
 }
 
-/* Builds the picture and turns it into the bytes of the file. */
+/* Builds the picture on the skeleton's positions and turns it into the
+ * bytes of the file. */
 static int produce(struct picture *p, enum graph_side side, const char *title, const char *format,
 		   char **data, size_t *len, char *err, size_t errlen)
 {
 	struct candidate c;
 	int rc = -1;
 
+	if (!graph_gvc() || skeleton_layout(&p->skeleton) < 0) {
+		snprintf(err, errlen, "state diagram: Graphviz cannot lay out Figure 5%s%s",
+			 gv_msg.text[0] ? ": " : "", gv_msg.text);
+		return -1;
+	}
 	if (build(p, side, title) < 0) {
 		snprintf(err, errlen, "state diagram: out of memory");
 		return -1;
 	}
-	if (!graph_gvc() || choose_spacing(p, &c) < 0) {
+	if (pinned_layout(p, &c) < 0) {
 		snprintf(err, errlen, "state diagram: Graphviz cannot lay it out%s%s",
 			 gv_msg.text[0] ? ": " : "", gv_msg.text);
 		return -1;
@@ -192,7 +203,7 @@ struct states_job {
 static int states_job_run(void *ctx, char **data, size_t *len, char *err, size_t errlen)
 {
 	const struct states_job *job = ctx;
-	struct picture p = { .log = job->log, .ep = { -1, -1 } };
+	struct picture p = { .log = job->log, .ep = { -1, -1 }, .legend = job->log != NULL };
 
 	memset(&gv_msg, 0, sizeof gv_msg);
 	agusererrf old_f = agseterrf(keep_message);
@@ -202,6 +213,8 @@ static int states_job_run(void *ctx, char **data, size_t *len, char *err, size_t
 	agseterrf(old_f);
 	if (p.g)
 		agclose(p.g);
+	if (p.skeleton)
+		agclose(p.skeleton);
 	bigarray_free(p.arcs, p.cap_arcs * sizeof *p.arcs);
 	if (rc < 0) {
 		free(*data);

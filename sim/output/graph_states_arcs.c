@@ -1,6 +1,7 @@
 /* graph_states_arcs.c - the arcs of the state diagram: Figure 5's, in the
  * figure's words, and with a trace the endpoints shown and the arcs each
  * took, numbered in trace order (those outside Figure 5 added). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,8 @@ static int add_arc(struct picture *p, const char *id, enum tcp_state from, int h
 	a = &p->arcs[p->n_arcs];
 	memset(a, 0, sizeof *a);
 	snprintf(a->id, sizeof a->id, "%s", id);
-	if (p->n_arcs < N_FIG5)
+	a->figure5 = p->n_arcs < N_FIG5;
+	if (a->figure5)
 		snprintf(a->dot_id, sizeof a->dot_id, "%s", id);
 	else if (*id)
 		snprintf(a->dot_id, sizeof a->dot_id, "%s_%s", id, tcp_state_name(from));
@@ -208,33 +210,78 @@ static void add_step(char steps[STEPS_MAX], unsigned n)
 		memcpy(steps + len, "+", 2);
 }
 
+/* Whether event k (a state event leaving TIME_WAIT) ended a TIME_WAIT
+ * timer of no length: the last one its endpoint set was due when set (a
+ * profile's `time_wait: 0`). */
+static bool zero_time_wait(const struct trace_log *log, size_t k)
+{
+	int ep = log->ev[k].endpoint;
+
+	while (k-- > 0) {
+		const struct trace_event *ev = &log->ev[k];
+		if (ev->type == TRACE_TIMER && ev->endpoint == ep && ev->u.timer.timer == TIMER_TIME_WAIT &&
+		    ev->u.timer.event == TIMER_SET)
+			return ev->u.timer.due == ev->t_us;
+	}
+	return false;
+}
+
+/* The index of the listener's passive OPEN (CLOSED -> LISTEN) that side
+ * s's connection was born of, when its path starts in LISTEN: with several
+ * connections (server#1 ...) each is a TCB of its own, made from the
+ * listener's when a SYN arrives, and its first event leaves LISTEN; the
+ * listener's T01 is then the path's first step, so that every server's
+ * path starts CLOSED -> LISTEN. SIZE_MAX when none. */
+static size_t listener_open(const struct picture *p, int s)
+{
+	size_t first = SIZE_MAX;
+
+	for (size_t k = 0; p->ep[s] >= 0 && k < p->log->n && first == SIZE_MAX; k++) {
+		const struct trace_event *ev = &p->log->ev[k];
+		if (ev->type == TRACE_STATE && ev->endpoint == p->ep[s] && ev->u.state.from != ev->u.state.to)
+			first = k;
+	}
+	if (first == SIZE_MAX || p->log->ev[first].u.state.from != TCPS_LISTEN)
+		return SIZE_MAX;
+	for (size_t k = first; k-- > 0;) {
+		const struct trace_event *ev = &p->log->ev[k];
+		if (ev->type == TRACE_STATE && ev->endpoint != p->ep[1 - s] && ev->u.state.from == TCPS_CLOSED &&
+		    ev->u.state.to == TCPS_LISTEN)
+			return k;
+	}
+	return SIZE_MAX;
+}
+
 /* Numbers each shown endpoint's state events in trace order and marks the
- * arcs they traversed. Self-loops are not state changes: skipped. */
+ * arcs they traversed, a connection born of a listener starting with the
+ * listener's passive OPEN (listener_open). Self-loops are not state
+ * changes: skipped. T21's
+ * words say what happened: "Timeout=0" when TIME_WAIT lasted no time. */
 int trace_paths(struct picture *p)
 {
 	unsigned step[N_SIDES] = { 0, 0 };
+	size_t listen_at[N_SIDES];
 
+	for (int s = 0; s < N_SIDES; s++)
+		listen_at[s] = listener_open(p, s);
 	for (size_t k = 0; k < p->log->n; k++) {
 		const struct trace_event *ev = &p->log->ev[k];
+		for (int s = 0; s < N_SIDES; s++)
+			if (listen_at[s] == k) {
+				int i = arc_of_event(p, ev);
+				if (i < 0)
+					return -1;
+				add_step(p->arcs[i].steps[s], ++step[s]);
+			}
 		int s = ev->type == TRACE_STATE ? side_of(p, ev->endpoint) : -1;
 		if (s < 0 || ev->u.state.from == ev->u.state.to)
 			continue;
 		int i = arc_of_event(p, ev);
 		if (i < 0)
 			return -1;
+		if (ev->u.state.from == TCPS_TIME_WAIT && strcmp(p->arcs[i].id, "T21") == 0 && zero_time_wait(p->log, k))
+			p->arcs[i].label = "Timeout=0 / delete TCB";
 		add_step(p->arcs[i].steps[s], ++step[s]);
 	}
 	return 0;
-}
-
-/* Whether the bottom CLOSED goes a row below TIME_WAIT, in the centre
- * column: when an arc outside Figure 5 reaches it from elsewhere than
- * TIME_WAIT, which would cross or crowd T21's label on its way to the
- * textbook's place beside TIME_WAIT. */
-bool closed_end_below(const struct picture *p)
-{
-	for (size_t i = N_FIG5; i < p->n_arcs; i++)
-		if (p->arcs[i].head == NODE_CLOSED_END && p->arcs[i].from != TCPS_TIME_WAIT)
-			return true;
-	return false;
 }

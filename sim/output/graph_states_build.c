@@ -7,9 +7,9 @@
 #include "proto/arcs.h"
 #include "output/graph_states_int.h"
 
-static const char *const side_style[N_SIDES] = { "solid", "dashed" };
-static const char *const side_colour[N_SIDES] = { COLOUR_CLIENT, COLOUR_SERVER };
-static const char *const side_text[N_SIDES] = { "white", "black" };  /* on the badge */
+static const char *const side_style[N_SIDES] = { STYLE_CLIENT_LINE, STYLE_SERVER_LINE };
+static const char *const side_colour[N_SIDES] = { STYLE_CLIENT_COLOUR, STYLE_SERVER_COLOUR };
+static const char *const side_text[N_SIDES] = { STYLE_CLIENT_BADGE_TEXT, STYLE_SERVER_BADGE_TEXT };
 
 /* A node's name in the DOT text: its state's, CLOSED_END for the bottom CLOSED. */
 static const char *node_name(int node)
@@ -80,8 +80,9 @@ static void invisible_edge(Agraph_t *g, Agnode_t *t, Agnode_t *h)
 /* The attributes every node and edge of g starts with. */
 static void set_defaults(Agraph_t *g)
 {
-	agattr(g, AGRAPH, "fontname", "Helvetica");
+	agattr(g, AGRAPH, "fontname", STYLE_FONT);
 	agattr(g, AGRAPH, "fontsize", "20");
+	agattr(g, AGRAPH, "fontcolor", STYLE_TEXT_COLOUR);
 	agattr(g, AGRAPH, "labelloc", "t");
 	agattr(g, AGRAPH, "newrank", "true");
 	agattr(g, AGRAPH, "pad", "0.3");
@@ -90,26 +91,25 @@ static void set_defaults(Agraph_t *g)
 	agattr(g, AGNODE, "label", "\\N");
 	agattr(g, AGNODE, "shape", "box");
 	agattr(g, AGNODE, "style", "rounded,filled");
-	agattr(g, AGNODE, "fillcolor", "#F4F4F4");
-	agattr(g, AGNODE, "color", "#333333");
-	agattr(g, AGNODE, "fontname", "Helvetica-Bold");
+	agattr(g, AGNODE, "fillcolor", STYLE_NODE_FILL);
+	agattr(g, AGNODE, "color", STYLE_TEXT_COLOUR);
+	agattr(g, AGNODE, "fontcolor", STYLE_TEXT_COLOUR);
+	agattr(g, AGNODE, "fontname", STYLE_FONT_BOLD);  /* and <B>: bold_label */
 	agattr(g, AGNODE, "fontsize", "16");
 	agattr(g, AGNODE, "width", "1.9");
 	agattr(g, AGNODE, "height", "0.55");
-	agattr(g, AGEDGE, "fontname", "Helvetica");
+	agattr(g, AGEDGE, "fontname", STYLE_FONT);
 	agattr(g, AGEDGE, "fontsize", "12");
-	agattr(g, AGEDGE, "color", COLOUR_IDLE);
-	agattr(g, AGEDGE, "fontcolor", COLOUR_IDLE_TEXT);
+	agattr(g, AGEDGE, "color", STYLE_IDLE_COLOUR);
+	agattr(g, AGEDGE, "fontcolor", STYLE_IDLE_TEXT_COLOUR);
 	agattr(g, AGEDGE, "arrowsize", "0.8");
 	agattr(g, AGEDGE, "penwidth", "1.2");
 }
 
 /* The column each node sits in: left (active close), centre, right (passive
- * close and the bottom CLOSED, unless that goes below TIME_WAIT). */
-static const char *node_group(const struct picture *p, int node)
+ * close and the bottom CLOSED). */
+static const char *node_group(int node)
 {
-	if (node == NODE_CLOSED_END && p->end_below)
-		return "centre";
 	switch (node) {
 	case TCPS_SYN_RECEIVED: case TCPS_FIN_WAIT_1: case TCPS_FIN_WAIT_2:
 		return "left";
@@ -120,7 +120,19 @@ static const char *node_group(const struct picture *p, int node)
 	}
 }
 
-/* The rows of the figure, top to bottom, each left to right (-1: none). */
+/* A state's name in bold: the weight of STYLE_FONT (an SVG font-weight),
+ * not a family of its own, so that every viewer finds the face. */
+static void bold_label(Agnode_t *n, const char *name)
+{
+	char html[64];
+
+	snprintf(html, sizeof html, "<B>%s</B>", name);
+	set_html(n, "label", html);
+}
+
+/* The rows of the figure, top to bottom, each left to right (-1: none):
+ * the bottom CLOSED beside TIME_WAIT as in the textbook, always (arcs
+ * outside Figure 5 that reach it are routed around the rest). */
 static const int rows[][3] = {
 	{ TCPS_CLOSED, -1, -1 },
 	{ TCPS_LISTEN, -1, -1 },
@@ -129,18 +141,8 @@ static const int rows[][3] = {
 	{ TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT, -1 },
 	{ TCPS_FIN_WAIT_2, TCPS_CLOSING, TCPS_LAST_ACK },
 	{ TCPS_TIME_WAIT, NODE_CLOSED_END, -1 },
-	{ NODE_CLOSED_END, -1, -1 },
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
-
-/* Whether row r holds the node: the bottom CLOSED is in the last row when
- * it goes below TIME_WAIT, else beside it. */
-static bool in_row(const struct picture *p, size_t r, int node)
-{
-	if (node == NODE_CLOSED_END)
-		return r == (p->end_below ? N_ROWS - 1 : N_ROWS - 2);
-	return node >= 0;
-}
 
 /* The nodes, row by row, each row a rank=same subgraph kept in order by
  * invisible edges; the legend left of the top CLOSED. The DOT file then
@@ -158,18 +160,19 @@ static void add_nodes(struct picture *p)
 		set(sg, "rank", "same");
 		for (size_t i = 0; i < 3; i++) {
 			int n = rows[r][i];
-			if (!in_row(p, r, n))
+			if (n < 0)
 				continue;
 			p->node[n] = agsubnode(sg, agnode(p->g, (char *)node_name(n), 1), 1);
-			set(p->node[n], "group", node_group(p, n));
+			set(p->node[n], "group", node_group(n));
+			bold_label(p->node[n], n == NODE_CLOSED_END ? "CLOSED" : node_name(n));
+			pin_node(p, p->node[n]);
 			if (prev)
 				invisible_edge(p->g, prev, p->node[n]);
 			prev = p->node[n];
 		}
-		if (r == 0 && p->log)
+		if (r == 0 && p->legend)
 			agsubnode(sg, agnode(p->g, "legend", 1), 1);
 	}
-	set(p->node[NODE_CLOSED_END], "label", "CLOSED");
 }
 
 /* The columns: LISTEN, ESTABLISHED and CLOSING in the centre; SYN_SENT
@@ -184,17 +187,58 @@ static void add_columns(struct picture *p)
 /* A numbered badge in the side's colour: white on blue, black on orange. */
 static void badge(char *out, size_t n, int s, const char *steps)
 {
-	append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
-		       "<B>&nbsp;%s&nbsp;</B></FONT></TD>", side_colour[s], side_text[s], steps);
+	append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\" WIDTH=\"24\" CELLPADDING=\"2\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
+		       "<B>%s</B></FONT></TD>", side_colour[s], side_text[s], steps);
 }
 
-/* The label of side s's edge of arc a: its badge and the arc's words. */
-static void path_label(char *out, size_t n, const struct pic_arc *a, int s)
+/* The width of side s's badge slot on arc a: BADGE_SLOT_PT, or what its
+ * steps need when longer ("1,6,11": about 9 points a character of bold
+ * 14 pt, and the spaces around). */
+static int slot_width(const struct pic_arc *a, int s)
+{
+	int need = 9 * (int)strlen(a->steps[s]) + 16;
+	return need > BADGE_SLOT_PT ? need : BADGE_SLOT_PT;
+}
+
+/* The row of a Figure 5 arc's badges: a table of fixed size (so that the
+ * cells keep their width and the label its size, taken or not), the
+ * client's slot left, the server's right, each a badge or empty. */
+static void badge_row(char *out, size_t n, const struct pic_arc *a)
+{
+	int w[N_SIDES] = { slot_width(a, CLIENT), slot_width(a, SERVER) };
+
+	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"0\" "
+		       "FIXEDSIZE=\"TRUE\" WIDTH=\"%d\" HEIGHT=\"%d\"><TR>", w[CLIENT] + w[SERVER] + 10, BADGE_HEIGHT_PT);
+	for (int s = 0; s < N_SIDES; s++) {
+		if (a->steps[s][0])
+			append(out, n, "<TD WIDTH=\"%d\" BGCOLOR=\"%s\" STYLE=\"rounded\"><FONT COLOR=\"%s\" "
+				       "POINT-SIZE=\"14\"><B>%s</B></FONT></TD>", w[s], side_colour[s], side_text[s],
+			       a->steps[s]);
+		else
+			append(out, n, "<TD WIDTH=\"%d\"></TD>", w[s]);
+	}
+	append(out, n, "</TR></TABLE>");
+}
+
+/* The label of arc a, one whoever took it. A Figure 5 arc's: the row of
+ * both sides' badge slots above the words, so that it is as large in every
+ * picture as in the skeleton, where it was laid out (and no wider than the
+ * words). Another arc's: the badges of the sides that took it, then the
+ * words. */
+static void path_label(char *out, size_t n, const struct pic_arc *a)
 {
 	out[0] = '\0';
-	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\" CELLPADDING=\"1\"><TR>");
-	badge(out, n, s, a->steps[s]);
-	append(out, n, "<TD>");
+	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\"><TR>");
+	if (a->figure5) {
+		append(out, n, "<TD>");
+		badge_row(out, n, a);
+		append(out, n, "</TD></TR><TR><TD>");
+	} else {
+		for (int s = 0; s < N_SIDES; s++)
+			if (a->steps[s][0])
+				badge(out, n, s, a->steps[s]);
+		append(out, n, "<TD>");
+	}
 	html_escape(out, n, a->label);
 	append(out, n, "</TD></TR></TABLE>");
 }
@@ -211,9 +255,24 @@ static void tooltip(char *out, size_t n, const struct pic_arc *a)
 		snprintf(out, n, "%s", a->label);
 }
 
-/* An edge of arc a named dot_id, with its attributes but no path's colour. */
-static Agedge_t *arc_edge(struct picture *p, const struct pic_arc *a, const char *dot_id)
+/* The Figure 5 arc between the same states as a, in the same direction;
+ * NULL when none (or a is one). */
+static const struct pic_arc *figure5_alike(const struct picture *p, const struct pic_arc *a)
 {
+	for (size_t i = 0; !a->figure5 && i < p->n_arcs; i++)
+		if (p->arcs[i].figure5 && p->arcs[i].from == a->from && p->arcs[i].head == a->head)
+			return &p->arcs[i];
+	return NULL;
+}
+
+/* An edge of arc a named dot_id, with its attributes but no path's
+ * colour. A Figure 5 arc's pinned where the skeleton has it (`second`: a
+ * twin's second line, beside the first); another arc between the same
+ * states as a Figure 5 one runs beside that one (routed, it would be drawn
+ * on it); the rest are routed by the layout. */
+static Agedge_t *arc_edge(struct picture *p, const struct pic_arc *a, const char *dot_id, bool second)
+{
+	const struct pic_arc *alike = figure5_alike(p, a);
 	Agedge_t *e = agedge(p->g, p->node[a->from], p->node[a->head], NULL, 1);
 	char tip[512];
 
@@ -227,40 +286,49 @@ static Agedge_t *arc_edge(struct picture *p, const struct pic_arc *a, const char
 		set(e, "weight", "0");
 	if (a->headport)
 		set(e, "headport", a->headport);
+	if (a->figure5)
+		pin_edge(p, e, a->dot_id, second ? 1 : 0);
+	else if (alike && pin_edge(p, e, alike->dot_id, second ? 3 : 2) != 0)
+		set(e, "pos", "");   /* no lane beside it is clear of labels: routed */
 	return e;
 }
 
-/* Arc a: one grey edge, or one edge per side that traversed it, each
- * with its own badge and the arc's words (dot may route twins apart: each
- * must read on its own). */
+/* Arc a: one grey edge, or one edge per side that traversed it, and one
+ * label (both badges when both took it) on the first; a twin's second
+ * line runs beside the first (pinned on Figure 5's arcs; routed as a
+ * neighbour elsewhere). */
 static void add_arc_edges(struct picture *p, const struct pic_arc *a)
 {
 	char nbuf[TRACE_NAME_MAX];
 	char html[HTML_MAX], dot_id[64];
 	bool drawn = false;
-	bool twin = a->steps[CLIENT][0] && a->steps[SERVER][0];
 
 	for (int s = 0; s < N_SIDES; s++) {
 		if (!a->steps[s][0])
 			continue;
 		snprintf(dot_id, sizeof dot_id, "%s_%s", a->dot_id, s == CLIENT ? "client" : "server");
-		Agedge_t *e = arc_edge(p, a, dot_id);
+		Agedge_t *e = arc_edge(p, a, dot_id, drawn);
 		set(e, "endpoint", (char *)trace_endpoint_name(p->log->trace, p->ep[s], nbuf));
 		set(e, "steps", a->steps[s]);
 		set(e, "color", side_colour[s]);
 		set(e, "style", side_style[s]);
 		set(e, "penwidth", "3");
-		set(e, "fontcolor", "black");
-		path_label(html, sizeof html, a, s);
-		/* Graphviz 2.43's dot crashes when laying out two labelled
-		 * edges on one rank between the same two states (T07 taken by
-		 * both ends, then T09): such twins carry an xlabel, placed
-		 * after the layout. */
-		set_html(e, a->layout == UNRANKED && twin ? "xlabel" : "label", html);
+		set(e, "fontcolor", STYLE_TEXT_COLOUR);
+		if (!drawn) {
+			path_label(html, sizeof html, a);
+			set_html(e, "label", html);
+		}
 		drawn = true;
 	}
-	if (!drawn)
-		set(arc_edge(p, a, a->dot_id), "label", a->label);
+	if (!drawn) {
+		Agedge_t *e = arc_edge(p, a, a->dot_id, false);
+		if (a->figure5) {
+			path_label(html, sizeof html, a);
+			set_html(e, "label", html);
+		} else {
+			set(e, "label", a->label);
+		}
+	}
 }
 
 /* A state no shown endpoint entered or left, in a trace picture: greyed. */
@@ -277,9 +345,9 @@ static void grey_unvisited(struct picture *p)
 	for (int n = 0; n < N_NODES; n++) {
 		if (seen[n])
 			continue;
-		set(p->node[n], "color", "#AAAAAA");
-		set(p->node[n], "fontcolor", "#808080");
-		set(p->node[n], "fillcolor", "#FAFAFA");
+		set(p->node[n], "color", STYLE_IDLE_COLOUR);
+		set(p->node[n], "fontcolor", STYLE_IDLE_TEXT_COLOUR);
+		set(p->node[n], "fillcolor", "white");
 	}
 }
 
@@ -291,7 +359,8 @@ static void legend_row(char *out, size_t n, const char *colour, const char *samp
 	append(out, n, "</TD></TR>");
 }
 
-/* The legend: a table left of the top CLOSED. */
+/* The legend: a table left of the top CLOSED (the skeleton's, with no
+ * trace, names the sides "client" and "server"). */
 static void add_legend(struct picture *p)
 {
 	char nbuf[TRACE_NAME_MAX];
@@ -299,15 +368,17 @@ static void add_legend(struct picture *p)
 	char html[HTML_MAX] = "", text[96];
 	Agnode_t *n = agnode(p->g, "legend", 0);
 
-	append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+	append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"" STYLE_LINE_COLOUR "\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
 				  "CELLPADDING=\"3\">");
 	for (int s = 0; s < N_SIDES; s++) {
 		if (p->ep[s] < 0)
 			continue;
-		snprintf(text, sizeof text, "%s (%s)", trace_endpoint_name(p->log->trace, p->ep[s], nbuf), side_style[s]);
+		const char *name = p->log ? trace_endpoint_name(p->log->trace, p->ep[s], nbuf) :
+				   s == CLIENT ? "client" : "server";
+		snprintf(text, sizeof text, "%s (%s)", name, side_style[s]);
 		legend_row(html, sizeof html, side_colour[s], sample[s], text);
 	}
-	legend_row(html, sizeof html, COLOUR_IDLE, sample[CLIENT], "unvisited arcs grey");
+	legend_row(html, sizeof html, STYLE_IDLE_COLOUR, sample[CLIENT], "unvisited arcs grey");
 	append(html, sizeof html, "<TR><TD><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
 				  "CELLPADDING=\"1\"><TR>");
 	for (int s = 0; s < N_SIDES; s++)
@@ -316,19 +387,23 @@ static void add_legend(struct picture *p)
 	append(html, sizeof html, "</TR></TABLE></TD><TD ALIGN=\"LEFT\">steps, in order</TD></TR></TABLE>");
 	set(n, "shape", "plaintext");
 	set(n, "style", "");
-	set(n, "fontname", "Helvetica");
+	set(n, "fontname", STYLE_FONT);
 	set(n, "fontsize", "14");
 	set(n, "width", "0");
 	set(n, "height", "0");
 	set_html(n, "label", html);
+	pin_node(p, n);
 	invisible_edge(p->g, n, p->node[TCPS_CLOSED]);
 }
 
 /* Word-wraps s into HTML lines of at most TITLE_WIDTH characters, each
- * after a line break but the first when `first_break` is false. */
-static void wrap_into(char *out, size_t n, const char *s, bool first_break)
+ * after a line break but the first when `first_break` is false. Returns
+ * how many lines. */
+static int wrap_into(char *out, size_t n, const char *s, bool first_break)
 {
-	for (bool first = true; *s; first = false) {
+	int lines = 0;
+
+	for (bool first = true; *s; first = false, lines++) {
 		size_t len = strlen(s), cut = len;
 		char line[TITLE_WIDTH + 1];
 
@@ -348,9 +423,12 @@ static void wrap_into(char *out, size_t n, const char *s, bool first_break)
 		while (*s == ' ')
 			s++;
 	}
+	return lines;
 }
 
-/* The title: `title` (else the scenario's name) in bold, the summary below. */
+/* The title: `title` (else the scenario's name) in bold, the summary below,
+ * in a trace's picture padded to TITLE_LINES lines, so that the figure
+ * below starts at the same height in every picture of a series. */
 static void add_title(struct picture *p, const char *title)
 {
 	const char *head = title ? title : p->log ? p->log->name : NULL;
@@ -368,9 +446,13 @@ static void add_title(struct picture *p, const char *title)
 		html_escape(html, sizeof html, head);
 		append(html, sizeof html, "</B>");
 	}
-	if (summary) {
+	if (summary || p->log) {
+		int lines = 0;
 		append(html, sizeof html, "<FONT POINT-SIZE=\"16\">");
-		wrap_into(html, sizeof html, summary, head != NULL);
+		if (summary)
+			lines = wrap_into(html, sizeof html, summary, head != NULL);
+		for (; lines < TITLE_LINES; lines++)
+			append(html, sizeof html, "<BR/> ");
 		append(html, sizeof html, "</FONT>");
 	}
 	set_html(p->g, "label", html);
@@ -386,14 +468,13 @@ int build(struct picture *p, enum graph_side side, const char *title)
 		if (trace_paths(p) < 0)
 			return -1;
 	}
-	p->end_below = closed_end_below(p);
 	p->g = agopen("tcp_states", Agdirected, NULL);
 	if (!p->g)
 		return -1;
 	set_defaults(p->g);
 	add_title(p, title);
 	add_nodes(p);
-	if (p->log)
+	if (p->legend)
 		add_legend(p);
 	for (size_t i = 0; i < p->n_arcs; i++)
 		add_arc_edges(p, &p->arcs[i]);

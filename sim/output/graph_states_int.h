@@ -8,7 +8,9 @@
  *   graph_states_arcs.c     which arcs: Figure 5's, and those a trace took
  *   graph_states_build.c    the arcs and states as a cgraph graph
  *   graph_states_spacing.c  the row and column gaps that leave nothing
- *                           overlapping */
+ *                           overlapping, and counting what overlaps
+ *   graph_states_pin.c      the fixed layout: every picture's states where
+ *                           the plain Figure 5 puts them */
 #ifndef TCPSIM_GRAPH_STATES_INT_H
 #define TCPSIM_GRAPH_STATES_INT_H
 
@@ -17,13 +19,14 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include "output/graph.h"
+#include "output/style.h"
 #include "proto/tcp_state.h"
 
-#define COLOUR_CLIENT "#0072B2"      /* Okabe-Ito blue */
-#define COLOUR_SERVER "#E69F00"      /* Okabe-Ito orange */
-#define COLOUR_IDLE "#C4C4C4"        /* arcs not traversed */
-#define COLOUR_IDLE_TEXT "#5A5A5A"
 #define TITLE_WIDTH 96               /* characters a title line holds */
+#define TITLE_LINES 4                /* the summary's lines, padded to */
+#define BADGE_SLOT_PT 44             /* width kept for a side's badge ("2,8") on a Figure 5 arc */
+#define BADGE_HEIGHT_PT 26           /* a badge's row, kept when empty too */
+#define TWIN_GAP_PT 6                /* between a twin's two lines: client's and server's */
 #define HTML_MAX 4096
 #define STEPS_MAX 48
 
@@ -48,6 +51,7 @@ struct pic_arc {
 	const char *label;
 	enum arc_layout layout;
 	const char *headport;
+	bool figure5;                /* one of Figure 5's: drawn where the plain figure has it */
 	char steps[N_SIDES][STEPS_MAX];  /* "3,7": when each side traversed it */
 };
 
@@ -56,7 +60,8 @@ struct picture {
 	int ep[N_SIDES];             /* endpoint index per side, -1: not shown */
 	struct pic_arc *arcs;
 	size_t n_arcs, cap_arcs;
-	bool end_below;              /* the bottom CLOSED a row below TIME_WAIT */
+	Agraph_t *skeleton;          /* the plain figure laid out, NULL while building it */
+	bool legend;                 /* drawn: a trace's picture, and the skeleton */
 	Agraph_t *g;
 	Agnode_t *node[N_NODES];
 };
@@ -81,15 +86,13 @@ void pick_endpoints(struct picture *p, enum graph_side side);
  * arcs they traversed (added when outside Figure 5). Returns 0, or -1 when
  * out of memory. */
 int trace_paths(struct picture *p);
-/* Whether the bottom CLOSED goes a row below TIME_WAIT (see
- * graph_states_arcs.c). */
-bool closed_end_below(const struct picture *p);
 
 /* ---- graph_states_build.c ------------------------------------------------- */
 
 /* Sets attribute name of a graph, node or edge (declared as needed). */
 void set(void *obj, const char *name, const char *value);
-/* Builds the whole graph in p->g. Returns 0, or -1 when out of memory. */
+/* Builds the whole graph in p->g, pinned to p->skeleton when there is
+ * one. Returns 0, or -1 when out of memory. */
 int build(struct picture *p, enum graph_side side, const char *title);
 
 /* ---- graph_states_spacing.c ----------------------------------------------- */
@@ -99,8 +102,38 @@ int build(struct picture *p, enum graph_side side, const char *title);
 int choose_spacing(struct picture *p, struct candidate *best);
 /* Frees c's text and graph and empties it. */
 void drop_candidate(struct candidate *c);
-/* Frees c's graph and its layout, keeping its text: Graphviz lays out one
- * graph at a time (choose_spacing). */
-void drop_layout(struct candidate *c);
+/* g (not laid out) as DOT text in a malloc'ed buffer. Returns 0 or -1. */
+int write_dot(Agraph_t *g, char **data, size_t *len);
+/* How many overlaps the laid-out g has: labels meeting labels or nodes,
+ * lines through labels (but their own; closer than clearance points) or
+ * through nodes (but their ends). */
+int count_overlaps(Agraph_t *g, double clearance);
+/* How often label l (of edge owner) meets a node, another edge's label or
+ * a drawn line (its own too: a label is put beside its line), in the
+ * laid-out g. */
+int label_meets(Agraph_t *g, const textlabel_t *l, Agedge_t *owner);
+
+/* ---- graph_states_pin.c --------------------------------------------------- */
+
+/* The layout engine of a pinned picture (Graphviz's `neato -n2`: every
+ * node where its pos says, every edge with a pos kept, the rest routed). */
+#define PINNED_ENGINE "nop2"
+/* Lays out the plain figure (every Figure 5 arc's label with room for both
+ * badges, the legend) into *skeleton, the positions every picture takes.
+ * Returns 0, or -1 when Graphviz fails. */
+int skeleton_layout(Agraph_t **skeleton);
+/* Puts node n where the skeleton has the node of the same name. */
+void pin_node(const struct picture *p, Agnode_t *n);
+/* Gives edge e the route of the skeleton's edge skeleton_id: in lane 0 on
+ * it, with its label position; in lane k, k gaps aside (a twin's second
+ * line in lane 1, an arc outside Figure 5 between the same states in 2
+ * and 3), its label left to be placed. Returns how many of the skeleton's
+ * labels the line passes through, -1 when the skeleton lacks the edge. */
+int pin_edge(const struct picture *p, Agedge_t *e, const char *skeleton_id, int lane);
+/* Lays out the pinned p->g (the arcs outside Figure 5 routed around the
+ * states, their labels put where they meet least) into *out: its DOT text
+ * with every position, and that text laid out, ready to render. Returns
+ * 0, or -1 when Graphviz fails. */
+int pinned_layout(struct picture *p, struct candidate *out);
 
 #endif

@@ -7,8 +7,8 @@
 #include "output/graph_render.h"
 #include "output/graph_states_int.h"
 
-/* The unlaid graph as DOT text, in a malloc'ed buffer. */
-static int write_dot(Agraph_t *g, char **data, size_t *len)
+/* See graph_states_int.h: the unlaid graph as DOT text, malloc'ed. */
+int write_dot(Agraph_t *g, char **data, size_t *len)
 {
 	FILE *f = open_memstream(data, len);
 
@@ -33,6 +33,7 @@ static const struct {
 } spacings[] = {
 	{ "0.45", "0.5" }, { "0.65", "0.7" }, { "0.6", "0.8" }, { "0.55", "0.6" },
 	{ "0.8", "0.5" }, { "0.65", "1.0" }, { "0.5", "0.9" }, { "0.75", "0.8" },
+	{ "0.9", "0.6" }, { "0.7", "1.2" }, { "1.0", "0.8" }, { "0.85", "1.0" },
 };
 #define N_SPACINGS (sizeof spacings / sizeof spacings[0])
 
@@ -107,15 +108,23 @@ static bool drawn(Agedge_t *e)
 	return !style || strcmp(style, "invis") != 0;
 }
 
-/* How often label b (of edge owner, NULL for the title) meets something:
- * a node, a later label, a line not its own. */
-static int label_overlaps(Agraph_t *g, const struct box *b, Agedge_t *owner, bool *later)
+/* Whether node v is drawn (not an obstacle of graph_states_pin.c). */
+static bool shown(Agnode_t *v)
 {
+	const char *style = agget(v, "style");
+	return !style || strcmp(style, "invis") != 0;
+}
+
+/* How often label b (of edge owner, NULL for the title) meets something:
+ * a node, a later label, a line not its own coming closer than clearance. */
+static int label_overlaps(Agraph_t *g, const struct box *b, Agedge_t *owner, bool *later, double clearance)
+{
+	struct box wide = { b->x0 - clearance, b->y0 - clearance, b->x1 + clearance, b->y1 + clearance };
 	int n = 0;
 
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
 		struct box nb = node_box(v);
-		n += boxes_meet(b, &nb);
+		n += shown(v) && boxes_meet(b, &nb);
 		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
 			if (e == owner) {
 				*later = true;
@@ -125,7 +134,7 @@ static int label_overlaps(Agraph_t *g, const struct box *b, Agedge_t *owner, boo
 				struct box lb = label_box(ED_label(e));
 				n += boxes_meet(b, &lb);
 			}
-			n += drawn(e) && edge_enters(e, b);
+			n += drawn(e) && edge_enters(e, &wide);
 		}
 	}
 	return n;
@@ -138,6 +147,8 @@ static int node_crossings(Agraph_t *g)
 
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
 		struct box nb = node_box(v);
+		if (!shown(v))
+			continue;
 		for (Agnode_t *t = agfstnode(g); t; t = agnxtnode(g, t))
 			for (Agedge_t *e = agfstout(g, t); e; e = agnxtout(g, e))
 				n += drawn(e) && t != v && aghead(e) != v && edge_enters(e, &nb);
@@ -145,56 +156,59 @@ static int node_crossings(Agraph_t *g)
 	return n;
 }
 
-/* How many overlaps the laid-out g has: labels meeting labels or nodes,
- * lines through labels (but their own) or nodes (but their ends). */
-static int count_overlaps(Agraph_t *g)
+/* See graph_states_int.h. */
+int label_meets(Agraph_t *g, const textlabel_t *l, Agedge_t *owner)
+{
+	struct box b = label_box(l);
+	int n = 0;
+
+	if (GD_label(g)) {
+		struct box t = label_box(GD_label(g));
+		n += boxes_meet(&b, &t);
+	}
+	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
+		struct box nb = node_box(v);
+		n += shown(v) && boxes_meet(&b, &nb);
+		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
+			if (ED_label(e) && e != owner) {
+				struct box lb = label_box(ED_label(e));
+				n += boxes_meet(&b, &lb);
+			}
+			n += drawn(e) && edge_enters(e, &b);
+		}
+	}
+	return n;
+}
+
+/* See graph_states_int.h. */
+int count_overlaps(Agraph_t *g, double clearance)
 {
 	bool later = true;
 	int n = node_crossings(g);
 
 	if (GD_label(g)) {
 		struct box b = label_box(GD_label(g));
-		n += label_overlaps(g, &b, NULL, &later);
+		n += label_overlaps(g, &b, NULL, &later, clearance);
 	}
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v))
 		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e))
 			if (ED_label(e)) {
 				struct box b = label_box(ED_label(e));
 				later = false;
-				n += label_overlaps(g, &b, e, &later);
+				n += label_overlaps(g, &b, e, &later, clearance);
 			}
 	return n;
-}
-
-/* Frees c's graph and its layout, keeping its text (safe when it has none). */
-void drop_layout(struct candidate *c)
-{
-	if (c->g) {
-		gvFreeLayout(graph_gvc(), c->g);
-		agclose(c->g);
-		c->g = NULL;
-	}
 }
 
 /* Frees c's text and graph and empties it (safe on an empty one). */
 void drop_candidate(struct candidate *c)
 {
-	drop_layout(c);
+	if (c->g) {
+		gvFreeLayout(graph_gvc(), c->g);
+		agclose(c->g);
+	}
 	free(c->dot);
 	memset(c, 0, sizeof *c);
-}
-
-/* Reads c's text into c->g and lays it out. */
-static int lay_out(struct candidate *c)
-{
-	c->g = agmemread(c->dot);
-	if (!c->g || gvLayout(graph_gvc(), c->g, "dot") != 0) {
-		if (c->g)
-			agclose(c->g);
-		c->g = NULL;
-		return -1;
-	}
-	return 0;
 }
 
 /* p->g with spacing i, written and read back (the file's declaration order
@@ -204,46 +218,56 @@ static int try_spacing(struct picture *p, size_t i, struct candidate *c)
 	memset(c, 0, sizeof *c);
 	set(p->g, "ranksep", spacings[i].ranksep);
 	set(p->g, "nodesep", spacings[i].nodesep);
-	if (write_dot(p->g, &c->dot, &c->len) < 0 || lay_out(c) < 0)
+	if (write_dot(p->g, &c->dot, &c->len) < 0)
 		return -1;
-	c->overlaps = count_overlaps(c->g);
+	c->g = agmemread(c->dot);
+	if (!c->g || gvLayout(graph_gvc(), c->g, "dot") != 0) {
+		if (c->g)
+			agclose(c->g);
+		c->g = NULL;
+		return -1;
+	}
+	/* a line keeps a twin's gap from every label: a twin's second line
+	 * runs that far beside it (graph_states_pin.c) */
+	c->overlaps = count_overlaps(c->g, TWIN_GAP_PT + 1);
 	return 0;
 }
 
 /* The first spacing with nothing overlapping, else the one with least,
- * laid out and ready to render.
- *
- * Graphviz lays out one graph at a time: each layout points its global
- * attribute handles (E_penwidth, N_fontsize, ...) at its graph, and its
- * layout phases keep buffers from one graph to the next, so a graph still
- * laid out when another is laid out is later rendered through, or freed
- * into, memory no longer its own (a replay's trace of many odd arcs
- * segfaulted; under ASan, a double free in gvFreeLayout). So the best so
- * far gives up its layout before the next is tried, and is laid out again
- * from its text when it was not the last tried. */
+ * laid out last of all, ready to render. */
 int choose_spacing(struct picture *p, struct candidate *best)
 {
+	bool best_is_last = false;
+
 	memset(best, 0, sizeof *best);
 	for (size_t i = 0; i < N_SPACINGS; i++) {
 		struct candidate c;
-		drop_layout(best);
 		if (try_spacing(p, i, &c) < 0) {
-			drop_candidate(&c);
 			drop_candidate(best);
 			return -1;
 		}
 		if (!best->dot || c.overlaps < best->overlaps) {
 			drop_candidate(best);
 			*best = c;
+			best_is_last = true;
 		} else {
 			drop_candidate(&c);
+			best_is_last = false;
 		}
 		if (best->overlaps == 0)
 			break;
 	}
-	if (!best->g && lay_out(best) < 0) {
-		drop_candidate(best);
-		return -1;
+	/* Each layout points Graphviz's global attribute handles (E_penwidth,
+	 * N_fontsize, ...) at its graph's attributes, and rendering reads them
+	 * there: a candidate rendered after a later one was laid out and closed
+	 * would read freed memory (a replay's trace of many odd arcs crashed
+	 * so). The same layout again points them back at the best's own. */
+	if (!best_is_last) {
+		gvFreeLayout(graph_gvc(), best->g);
+		if (gvLayout(graph_gvc(), best->g, "dot") != 0) {
+			drop_candidate(best);
+			return -1;
+		}
 	}
 	return 0;
 }

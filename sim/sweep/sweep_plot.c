@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "base/bigarray.h"
+#include "output/style.h"
 #include "output/summary.h"
 #include "base/tmpfiles.h"
 #include "sweep/sweep.h"
@@ -435,12 +436,12 @@ static bool y_axis(FILE *f, const struct sweep_plot *d)
 static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, const char *title,
 			 const char *data_path)
 {
-	static const char *const colors[] = { "#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085",
-					      "#7f8c8d", "#b8860b" };
+	/* style.h's series: a single line is the client's blue, as elsewhere. */
+	static const char *const colors[] = STYLE_SERIES_COLOURS;
 	size_t per = runs_per_point(d), incomplete = incomplete_runs(d);
 	char sub[256], buf[512];
 
-	fputs("set terminal svg size 1280,800 dynamic enhanced font 'DejaVu Sans,22' linewidth 2 background rgb 'white'\n", f);
+	fputs("set terminal svg size 1280,800 dynamic enhanced font '" STYLE_FONT ",22' linewidth 2 background rgb 'white'\n", f);
 	fputs("set encoding utf8\n", f);    /* no `set output`: the SVG goes to standard output */
 	size_t len;
 	if (per)
@@ -457,7 +458,7 @@ static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, cons
 	fputs(" font ',26' offset 0,0.6\n", f);
 	fputs("set label 1 ", f);
 	gp_string(f, sub);
-	fputs(" at graph 0.5, graph 1.035 center font ',17' textcolor rgb '#555555'\n", f);
+	fputs(" at graph 0.5, graph 1.035 center font ',17' textcolor rgb '" STYLE_LINE_COLOUR "'\n", f);
 	fputs("set xlabel ", f);
 	x_label(f, d->keys[0]);
 	fputc('\n', f);
@@ -468,7 +469,7 @@ static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, cons
 		snprintf(buf, sizeof buf, "%s%s", d->m->axis, log_y ? " (log scale)" : "");
 	fputs("set ylabel ", f);
 	gp_string(f, buf);
-	fputs("\nset grid ytics xtics lc rgb '#dddddd' lw 1 dt 1\n"
+	fputs("\nset grid ytics xtics lc rgb '" STYLE_GRID_COLOUR "' lw 1 dt 1\n"
 	      "set border 3 lw 1\nset tics nomirror\nset autoscale xfix\nset offsets graph 0.04, graph 0.04, graph 0.25, 0\n"
 	      "set key top left box opaque samplen 2 spacing 1.2 font ',18'\nset style fill transparent solid 0.18 noborder\n",
 	      f);
@@ -495,7 +496,7 @@ static void write_script(FILE *f, const struct sweep_plot *d, bool numeric, cons
 		snprintf(buf, sizeof buf, "no run %s: nothing to draw",
 			 strncmp(m, "never ", 6) == 0 ? m + 6 : "had a value");
 		gp_string(f, buf);
-		fputs(" at graph 0.5, graph 0.5 center font ',22' textcolor rgb '#555555'\nplot -1 notitle\n", f);
+		fputs(" at graph 0.5, graph 0.5 center font ',22' textcolor rgb '" STYLE_LINE_COLOUR "'\nplot -1 notitle\n", f);
 		return;
 	}
 	bool one = d->lines.n == 1;

@@ -3,6 +3,7 @@
  * arc, endpoint, steps), laid out again to check the textbook's shape and
  * that nothing overlaps, and rendered as svg, png and pdf. */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,16 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include "output/graph.h"
+#include "output/style.h"
 #include "scenario/scenario.h"
 #include "engine/sim.h"
 #include "testing.h"
 #include "trace_fixture.h"
 
-#define COLOUR_CLIENT "#0072B2"
-#define COLOUR_SERVER "#E69F00"
-#define COLOUR_IDLE "#C4C4C4"
+#define HTML_LABEL_MAX 4096
+#define COLOUR_CLIENT STYLE_CLIENT_COLOUR
+#define COLOUR_SERVER STYLE_SERVER_COLOUR
+#define COLOUR_IDLE STYLE_IDLE_COLOUR
 #define MAX_EDGES 128
 
 static const char *const figure5_ids[] = {
@@ -233,12 +236,17 @@ static void test_plain_states_and_arcs(void)
 	Agedge_t *e[MAX_EDGES];
 	size_t n = arc_edges(g, e, MAX_EDGES);
 
-	CU_ASSERT_EQUAL(agnnodes(g), TCP_NSTATES + 1);   /* the second CLOSED; no legend */
+	/* the second CLOSED; no legend; the two invisible corners of the frame */
+	CU_ASSERT_EQUAL(agnnodes(g), TCP_NSTATES + 1 + 2);
+	CU_ASSERT_PTR_NOT_NULL(agnode(g, "frame_ll", 0));
+	CU_ASSERT_PTR_NOT_NULL(agnode(g, "frame_ur", 0));
 	for (int s = 0; s < TCP_NSTATES; s++)
 		CU_ASSERT_PTR_NOT_NULL(agnode(g, (char *)tcp_state_name((enum tcp_state)s), 0));
 	Agnode_t *end = agnode(g, "CLOSED_END", 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
-	CU_ASSERT_STRING_EQUAL(agget(end, "label"), "CLOSED");
+	/* the state's name in bold: STYLE_FONT's bold weight, not a family */
+	CU_ASSERT_STRING_EQUAL(agget(end, "label"), "<B>CLOSED</B>");
+	CU_ASSERT_STRING_EQUAL(agget(agnode(g, "LISTEN", 0), "label"), "<B>LISTEN</B>");
 	CU_ASSERT(same_row(g, "CLOSED_END", "TIME_WAIT"));
 	CU_ASSERT(same_row(g, "SYN_RECEIVED", "SYN_SENT"));
 	CU_ASSERT(same_row(g, "FIN_WAIT_2", "LAST_ACK"));
@@ -253,15 +261,18 @@ static void test_plain_states_and_arcs(void)
 	agclose(g);
 }
 
-/* Arc id runs from `from` to `to` and reads `label`. */
+/* Arc id runs from `from` to `to` and reads `label` (below the row kept
+ * for the badges: `<TD>label</TD>`). */
 static void check_arc(Agraph_t *g, const char *id, const char *from, const char *to, const char *label)
 {
 	Agedge_t *e = find_arc(g, id, "");
+	char cell[128];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_STRING_EQUAL(tail_name(e), from);
 	CU_ASSERT_STRING_EQUAL(head_name(e), to);
-	CU_ASSERT_STRING_EQUAL(eattr(e, "label"), label);
+	snprintf(cell, sizeof cell, "<TD>%s</TD>", label);
+	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(e, "label"), cell));
 }
 
 static void test_plain_labels(void)
@@ -308,10 +319,12 @@ static void test_fixture_paths(void)
 	CU_ASSERT_STRING_EQUAL(eattr(s, "style"), "dashed");
 	CU_ASSERT_STRING_EQUAL(eattr(c, "steps"), "4");
 	CU_ASSERT_STRING_EQUAL(eattr(s, "steps"), "5");
-	/* each badge in its path's colour, next to the arc's words */
+	/* both took it: one label, on the client's line, with each badge in
+	 * its path's colour above the arc's words; the server's line beside */
 	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(c, "label"), "BGCOLOR=\"" COLOUR_CLIENT "\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(s, "label"), "BGCOLOR=\"" COLOUR_SERVER "\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(s, "label"), "rcv FIN / snd ACK"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(c, "label"), "BGCOLOR=\"" COLOUR_SERVER "\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(eattr(c, "label"), "rcv FIN / snd ACK"));
+	CU_ASSERT_STRING_EQUAL(eattr(s, "label"), "");
 	/* the arcs not taken: once each, grey; every Figure 5 arc is there */
 	for (size_t i = 0; i < N_FIGURE5; i++)
 		CU_ASSERT(count_arc(g, figure5_ids[i], NULL) >= 1);
@@ -418,13 +431,15 @@ static void test_arcs_outside_figure5(void)
 	/* only what was traversed: no T22, no T34 for the server */
 	CU_ASSERT_EQUAL(count_arc(g, "T22", NULL), 0);
 	CU_ASSERT_EQUAL(count_arc(g, "T34", NULL), 1);
-	/* arcs from the middle into the bottom CLOSED put it a row below TIME_WAIT */
-	CU_ASSERT_FALSE(same_row(g, "CLOSED_END", "TIME_WAIT"));
+	/* the fixed layout: the bottom CLOSED stays beside TIME_WAIT, the arcs
+	 * from the middle routed to it */
+	CU_ASSERT_TRUE(same_row(g, "CLOSED_END", "TIME_WAIT"));
 	agclose(g);
 	fixture_free(&tr, &log);
 }
 
-/* Several clients: client#1 and its server#1 are drawn, the others not. */
+/* Several clients: client#1 and its server#1 are drawn, the others not;
+ * server#1's path starts CLOSED -> LISTEN, with the listener's T01. */
 static void test_many_clients(void)
 {
 	struct trace tr;
@@ -448,8 +463,10 @@ static void test_many_clients(void)
 	Agraph_t *g = states_graph(&log, GRAPH_BOTH, NULL);
 	path_of(g, "client#1", path, sizeof path);
 	CU_ASSERT_STRING_EQUAL(path, "T02 T08");
+	/* server#1 was born of the listener's TCB: its path starts with the
+	 * listener's passive OPEN, CLOSED -> LISTEN, step 1 */
 	path_of(g, "server#1", path, sizeof path);
-	CU_ASSERT_STRING_EQUAL(path, "T04");
+	CU_ASSERT_STRING_EQUAL(path, "T01 T04");
 	path_of(g, "client#2", path, sizeof path);
 	CU_ASSERT_STRING_EQUAL(path, "");
 	CU_ASSERT_PTR_NOT_NULL(strstr(agget(agnode(g, "legend", 0), "label"), "client#1 (solid)"));
@@ -591,13 +608,17 @@ static GVC_t *test_gvc(void)
 	return gvc;
 }
 
-/* Lays out dot text with dot; the caller frees with unlayout(). */
+/* Lays out dot text with the engine it names (layout=nop2: every position
+ * is in the file), as `dot -Tsvg FILE` does; the caller frees with
+ * unlayout(). */
 static Agraph_t *layout(GVC_t *gvc, const char *text)
 {
 	Agraph_t *g = agmemread(text);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
-	CU_ASSERT_EQUAL_FATAL(gvLayout(gvc, g, "dot"), 0);
+	const char *engine = agget(g, "layout");
+	CU_ASSERT_STRING_EQUAL(engine ? engine : "", "nop2");
+	CU_ASSERT_EQUAL_FATAL(gvLayout(gvc, g, engine && *engine ? engine : "dot"), 0);
 	return g;
 }
 
@@ -751,12 +772,20 @@ static void check_nothing_overlaps(Agraph_t *g, const char *name)
 		labels[nl++] = label_box(GD_label(g), "title");
 	}
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
-		nodes[nn++] = node_box(v);
-		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e))
+		/* an invisible box (an obstacle the router went around) is no node */
+		if (strcmp(agget(v, "style") ? agget(v, "style") : "", "invis") != 0)
+			nodes[nn++] = node_box(v);
+		for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e)) {
 			if (ED_label(e) && nl < MAX_EDGES + 1) {
 				owner[nl] = e;
 				labels[nl++] = label_box(ED_label(e), eattr(e, "id"));
 			}
+			/* an xlabel is placed after the layout: it may lie anywhere */
+			if (ED_xlabel(e) && ED_xlabel(e)->set && nl < MAX_EDGES + 1) {
+				owner[nl] = e;
+				labels[nl++] = label_box(ED_xlabel(e), eattr(e, "id"));
+			}
+		}
 	}
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t j = i + 1; j < nl; j++)
@@ -832,13 +861,23 @@ static int yaml_only(const struct dirent *de)
 }
 
 /* Every shipped scenario's picture (the slides' simultaneous close,
- * simultaneous open and lost final ACK among them): dot lays it out without
- * a word, in the textbook's shape, nothing overlapping. */
+ * simultaneous open, where both ends take T07, and lost final ACK among
+ * them): laid out without a word, in the textbook's shape, nothing
+ * overlapping, every state exactly where the plain figure has it. */
 static void test_every_scenario(void)
 {
 	struct dirent **list;
 	int n = scandir("scenarios", &list, yaml_only, alphasort);
 	char file[300];
+	/* the fixed layout: every state where the plain figure has it */
+	char *plain_text = states_dot(NULL, GRAPH_BOTH, NULL);
+	Agraph_t *plain = layout(test_gvc(), plain_text);
+	pointf plain_at[TCP_NSTATES + 1];
+	boxf first_bb = { { 0, 0 }, { 0, 0 } };
+	for (int k = 0; k <= TCP_NSTATES; k++)
+		plain_at[k] = at(plain, k < TCP_NSTATES ? tcp_state_name((enum tcp_state)k) : "CLOSED_END");
+	unlayout(test_gvc(), plain);
+	free(plain_text);
 
 	CU_ASSERT_FATAL(n > 0);
 	for (int i = 0; i < n; i++) {
@@ -863,6 +902,22 @@ static void test_every_scenario(void)
 		CU_ASSERT_STRING_EQUAL(gv_said, "");
 		check_textbook_shape(g);
 		check_nothing_overlaps(g, file);
+		/* the same frame (so the states are at the same place on the slide) */
+		if (i == 0)
+			first_bb = GD_bb(g);
+		if (fabs(GD_bb(g).UR.x - first_bb.UR.x) > 0.01 || fabs(GD_bb(g).UR.y - first_bb.UR.y) > 0.01 ||
+		    fabs(GD_bb(g).LL.x - first_bb.LL.x) > 0.01 || fabs(GD_bb(g).LL.y - first_bb.LL.y) > 0.01) {
+			printf("\n%s: drawing %.1f,%.1f-%.1f,%.1f, not the first's", file, GD_bb(g).LL.x, GD_bb(g).LL.y,
+			       GD_bb(g).UR.x, GD_bb(g).UR.y);
+			CU_FAIL("the frame moved");
+		}
+		for (int k = 0; k <= TCP_NSTATES; k++) {
+			pointf p = at(g, k < TCP_NSTATES ? tcp_state_name((enum tcp_state)k) : "CLOSED_END");
+			if (fabs(p.x - plain_at[k].x) > 0.01 || fabs(p.y - plain_at[k].y) > 0.01) {
+				printf("\n%s: state %d at %.2f,%.2f, not where the plain figure has it", file, k, p.x, p.y);
+				CU_FAIL("a state moved");
+			}
+		}
 		unlayout(test_gvc(), g);
 		free(text);
 		trace_log_free(&log);
@@ -998,9 +1053,49 @@ static void test_graphviz_crash_costs_the_picture(void)
 	fixture_free(&tr, &log);
 }
 
+/* A client through TIME_WAIT whose 2MSL timer lasts `length` (0: a
+ * profile's time_wait: 0): T21's words. */
+static void time_wait_label(usec_t length, char *out, size_t n)
+{
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	state(&tr, 1, 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
+	state(&tr, 2, 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	state(&tr, 3, 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
+	state(&tr, 4, 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+	state(&tr, 5, 0, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, "rcv FIN", "T17");
+	struct trace_event ev = { .type = TRACE_TIMER, .t_us = 5, .endpoint = 0 };
+	ev.u.timer.timer = TIMER_TIME_WAIT;
+	ev.u.timer.event = TIMER_SET;
+	ev.u.timer.due = 5 + length;
+	trace_emit(&tr, &ev);
+	state(&tr, 5 + length, 0, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL", "T21");
+	Agraph_t *g = states_graph(&log, GRAPH_CLIENT, NULL);
+	Agedge_t *e = find_arc(g, "T21", "client");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	snprintf(out, n, "%s", eattr(e, "label"));
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
+/* "Timeout=2MSL" only when TIME_WAIT lasted: a time_wait of 0 says so. */
+static void test_time_wait_zero_label(void)
+{
+	char label[HTML_LABEL_MAX];
+
+	time_wait_label(0, label, sizeof label);
+	CU_ASSERT_PTR_NOT_NULL(strstr(label, "Timeout=0 / delete TCB"));
+	CU_ASSERT_PTR_NULL(strstr(label, "2MSL"));
+	time_wait_label(4000000, label, sizeof label);
+	CU_ASSERT_PTR_NOT_NULL(strstr(label, "Timeout=2MSL / delete TCB"));
+}
+
 TCPSIM_SUITE(graph_states,
 	     { "a diagram Graphviz crashes on costs the picture, not the process",
 	       test_graphviz_crash_costs_the_picture },
+	     { "T21 says Timeout=0 when TIME_WAIT lasted no time (time_wait: 0)", test_time_wait_zero_label },
 	     { "a best spacing laid out before the last renders (Graphviz read a closed graph)",
 	       test_best_spacing_not_last_renders },
 	{ "both ends taking T07 then T09 draws (Graphviz crash)", test_both_ends_t07_then_t09_draws },
@@ -1009,12 +1104,12 @@ TCPSIM_SUITE(graph_states,
 	     { "fixture: each endpoint's path in trace order, in its colour and style; the rest grey", test_fixture_paths },
 	     { "side: one endpoint's path only", test_one_side },
 	     { "arcs outside Figure 5 only when traversed; CLOSED top or bottom; repeated steps", test_arcs_outside_figure5 },
-	     { "several clients: client#1 and server#1 drawn", test_many_clients },
+	     { "several clients: client#1 and server#1 drawn, server#1 from the listener's CLOSED -> LISTEN", test_many_clients },
 	     { "svg, png, pdf and dot files start with their magic", test_formats },
 	     { "unknown format: -1 and a message, no file", test_unknown_format },
 	     { "unwritable path: -1, PATH: cannot write, no temporary file left", test_unwritable },
 	     { "same trace, same bytes, whatever was drawn before", test_deterministic },
 	     { "the dot file re-renders silently into the same svg", test_dot_rerenders },
 	     { "layout: the textbook's rows and columns, nothing overlaps", test_textbook_shape },
-	     { "every shipped scenario: laid out silently, textbook shape, nothing overlaps", test_every_scenario },
+	     { "every shipped scenario: laid out silently, textbook shape, nothing overlaps, states where the plain figure has them", test_every_scenario },
 	     { "temporary directory removed", test_cleanup })
