@@ -9,13 +9,16 @@
 static const char graph_help[] =
 	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
+	"                    [--labels short|tcpdump] [--abs-seq]\n"
 	"\n"
 	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
 	"With one, runs it and draws each endpoint's path on the diagram\n"
 	"(DIR/NAME.states.FORMAT), or with --ladder its time-sequence diagram\n"
 	"(DIR/NAME.ladder.FORMAT). --endpoint draws one side only. With several\n"
 	"clients, the pictures show client#1 and server#1, or client#K and server#K\n"
-	"with --connection K. Default format: svg.\n";
+	"with --connection K. Default format: svg. On the ladder, --labels short\n"
+	"writes SYN, SYN+ACK, ACK, FIN+ACK, RST, data 1-1000 instead of tcpdump's\n"
+	"notation, and --abs-seq absolute sequence numbers (tcpdump -S).\n";
 
 static bool known_format(const char *f)
 {
@@ -33,6 +36,7 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
 	cli_show_connection(sc, o, false, &log);
+	cli_show_labels(o, &log);
 	trace_add_sink(&tr, trace_log_sink(&log));
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
 	if (rc == 0) {
@@ -51,7 +55,7 @@ int cmd_graph(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
-			   CLI_CONNECTION, graph_help, &o);
+			   CLI_CONNECTION | CLI_LABELS, graph_help, &o);
 	if (rc)
 		return rc;
 	const char *fmt = o.format ? o.format : "svg";

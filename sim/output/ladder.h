@@ -16,7 +16,10 @@ int ladder_write_markdown(FILE *out, const struct trace_log *log);
 /* The two-party view that the text ladder and the picture (graph_ladder.c)
  * share: one row per event, in trace order (see sim/output/ladder.c). */
 enum ladder_side { LADDER_LEFT = 0, LADDER_RIGHT = 1 };   /* client, server */
-enum ladder_row_kind { LADDER_ROW_INITIAL, LADDER_ROW_STATE, LADDER_ROW_SEGMENT };
+enum ladder_row_kind { LADDER_ROW_INITIAL, LADDER_ROW_STATE, LADDER_ROW_SEGMENT, LADDER_ROW_TIMER };
+
+/* Why a segment was sent again (see ladder.c, "Retransmissions"). */
+enum ladder_resend { RESEND_NONE, RESEND_RTO, RESEND_SYN, RESEND_SYN_ACK, RESEND_OTHER };
 
 struct ladder_row {
 	enum ladder_row_kind kind;
@@ -30,6 +33,19 @@ struct ladder_row {
 	const char *drop_reason;     /* segment: why the host it reached dropped it
 					("backlog full"); NULL: delivered, or lost on the link */
 	size_t drop_ev;              /* segment with a drop_reason: the drop event's index */
+	enum tcp_state from;         /* state: the state left */
+	const char *arc;             /* state: the RFC row ("T15"), may be NULL */
+	unsigned step;               /* state: the state diagram's step number of this change
+					for its side (1, 2, ...), 0 when from == to */
+	bool timer_fired;            /* state: a timer's expiry caused it */
+	usec_t time_wait;            /* state into CLOSED by the time-wait timer: how long it ran */
+	enum ladder_resend resend;   /* segment: sent again, and why */
+	unsigned resend_n;           /* then: the how-many-th time (RTO 2, SYN retry 3) */
+	enum timer_kind timer;       /* timer: which (TIME_WAIT or FIN_WAIT_2 set) */
+	bool restarted;              /* timer: it was running already */
+	usec_t timer_len;            /* timer: how long it was set for */
+	const char *timer_cause;     /* timer: the response that restarted it ("rcv FIN again") */
+	const char *timer_arc;       /* timer: and its row ("S16"), may be NULL */
 };
 
 struct ladder {
@@ -40,6 +56,11 @@ struct ladder {
 	struct ladder_row *rows;
 	size_t n_rows;
 };
+
+/* How the ladders label a segment (--labels): tcpdump's notation (the
+ * default, as expect.segments is written) or short words for a slide (SYN,
+ * SYN+ACK, ACK, FIN+ACK, RST, "data 1-1000"). The setting is the log's
+ * (trace_log.labels), as the shown connection is. */
 
 /* Reads the log into lad: the client and the server shown, the initial row,
  * then their state changes and the segments between them. Returns 0, or -1
@@ -55,5 +76,24 @@ const char *ladder_side_name(const struct ladder *lad, int side);
 void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t cap);
 /* The segment label without "SRC > DST " (a pointer into label). */
 const char *ladder_without_endpoints(const struct ladder_row *r, const char *label);
+/* A segment row's words in the log's label style, without "SRC > DST":
+ * "S. 0:0(0) ack 1 win 65535 <mss 1460>" or "SYN+ACK". */
+void ladder_segment_words(const struct ladder *lad, const struct ladder_row *r, char *buf, size_t cap);
+/* Why a segment row was sent again, "" for a first send: "RTO 2",
+ * "SYN retry 3", "SYN+ACK retry 1", "retransmission". */
+void ladder_resend_text(const struct ladder_row *r, char *buf, size_t cap);
+/* The picture's label of a segment row: its marks first (the retransmit
+ * mark and why, forged, duplicated: see style.h), then its words.
+ * duplicated: the link delivered it twice (the picture knows, the row not). */
+void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, char *buf,
+			size_t cap);
+/* The state diagram's numbered badge of step n, as text: ❶..❿, ⓫..⓴,
+ * then "(21)"; "" for 0. */
+void ladder_step_badge(unsigned n, char *buf, size_t cap);
+/* The mark of a timer on a lifeline (U+25F7, a clock face). */
+#define LADDER_TIMER_MARK "\u25F7"
+/* What a timer row says: "◷ 2MSL started (4 s)", "◷ 2MSL restarted: rcv
+ * FIN again (S16)", "◷ FIN_WAIT_2 timer started (60 s)". */
+void ladder_timer_text(const struct ladder_row *r, char *buf, size_t cap);
 
 #endif

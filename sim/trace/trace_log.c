@@ -219,6 +219,7 @@ int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 
 	nb->n = 0;
 	nb->cap = 0;
+	nb->absolute = false;
 	nb->base = bigarray_grow(NULL, &nb->cap, n ? n : 1, sizeof *nb->base, n ? n : 1);
 	if (!nb->base)
 		return -1;
@@ -257,7 +258,7 @@ static void cover_endpoints(struct seg_numbering *nb, const struct trace *tr)
 /* Endpoint i's current base: 0 for an index that is no endpoint. */
 static uint32_t base_of(const struct seg_numbering *nb, const struct trace *tr, int i)
 {
-	if (i < 0 || (size_t)i >= tr->n_endpoints)
+	if (nb->absolute || i < 0 || (size_t)i >= tr->n_endpoints)
 		return 0;
 	if ((size_t)i < nb->n)
 		return nb->base[i];

@@ -28,6 +28,10 @@ struct trace_log {
 	 * of theirs, kept here beside `keep` since both come from --connection
 	 * or show.connection; the trace itself shows nothing. */
 	uint32_t shown_connection;
+	/* For the same outputs, from --labels and --abs-seq: how the ladders
+	 * label a segment, and whether its numbers are absolute (tcpdump -S). */
+	enum trace_labels { TRACE_LABELS_TCPDUMP = 0, TRACE_LABELS_SHORT } labels;
+	bool abs_seq;
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
@@ -56,6 +60,7 @@ size_t *trace_log_drops(const struct trace_log *log);
 struct seg_numbering {
 	uint32_t *base;              /* per endpoint */
 	size_t n, cap;               /* endpoints covered; room for (a bigarray) */
+	bool absolute;               /* no base: the numbers as sent (tcpdump -S); init: false */
 };
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr);
 void seg_numbering_free(struct seg_numbering *nb);

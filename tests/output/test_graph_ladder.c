@@ -170,12 +170,10 @@ static void lifelines(Agraph_t *g, double *xc, double *xs)
 static Agnode_t *state_node(Agraph_t *g, bool left, const char *text)
 {
 	double xc, xs, x, y;
-	char want[128];
 
 	lifelines(g, &xc, &xs);
-	snprintf(want, sizeof want, "%s\\%c", text, left ? 'r' : 'l');
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
-		if (!is_class(v, "state") || strcmp(attr(v, "label"), want) != 0)
+		if (!is_class(v, "state") || strcmp(attr(v, "text"), text) != 0)
 			continue;
 		pos(v, &x, &y);
 		if (left ? x < xc : x > xs)
@@ -273,7 +271,7 @@ static void test_one_arrow_per_segment(void)
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 16), 7);
 	for (size_t i = 0; i < 7; i++) {
-		CU_ASSERT_STRING_EQUAL(attr(lab[i], "label"), simclose_labels[i]);
+		CU_ASSERT_STRING_EQUAL(attr(lab[i], "text"), simclose_labels[i]);
 		CU_ASSERT_STRING_EQUAL(attr(lab[i], "segment"), attr(e[i], "segment"));
 	}
 	agclose(g);
@@ -312,8 +310,11 @@ static void test_arrows_slope_down(void)
  * that caused them. */
 static void test_states_beside_lifelines(void)
 {
-	static const char *const both[] = { "CLOSED", "FIN_WAIT_1 (close)", "CLOSING",
-					    "TIME_WAIT", "CLOSED (timeout 2MSL)" };
+	/* Each state with the state diagram's step badge and its cause. */
+	static const char *const client[] = { "CLOSED", "\u2778 FIN_WAIT_1 (close)", "\u2779 CLOSING (rcv FIN)",
+					      "\u277A TIME_WAIT (rcv ACK of FIN)", "\u277B CLOSED (timeout 2MSL)" };
+	static const char *const server[] = { "CLOSED", "\u2779 FIN_WAIT_1 (close)", "\u277A CLOSING (rcv FIN)",
+					      "\u277B TIME_WAIT (rcv ACK of FIN)", "\u277C CLOSED (timeout 2MSL)" };
 	struct trace tr;
 	struct trace_log log;
 	Agedge_t *e[16];
@@ -322,20 +323,20 @@ static void test_states_beside_lifelines(void)
 
 	fixture_simultaneous_close(&tr, &log);
 	g = ladder_graph(&log, GRAPH_BOTH);
-	for (size_t i = 0; i < sizeof both / sizeof both[0]; i++) {
-		CU_ASSERT_PTR_NOT_NULL(state_node(g, true, both[i]));
-		CU_ASSERT_PTR_NOT_NULL(state_node(g, false, both[i]));
+	for (size_t i = 0; i < sizeof client / sizeof client[0]; i++) {
+		CU_ASSERT_PTR_NOT_NULL(state_node(g, true, client[i]));
+		CU_ASSERT_PTR_NOT_NULL(state_node(g, false, server[i]));
 	}
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "SYN_SENT (connect)"));
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "LISTEN (listen)"));
-	CU_ASSERT_PTR_NULL(state_node(g, true, "LISTEN (listen)"));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(state_node(g, false, "SYN_RECEIVED"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2776 SYN_SENT (connect)"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u2776 LISTEN (listen)"));
+	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2776 LISTEN (listen)"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(state_node(g, false, "\u2777 SYN_RECEIVED (rcv SYN)"));
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 16), 7);
 	pos(aghead(e[0]), &x, &y_syn);
-	pos(state_node(g, false, "SYN_RECEIVED"), &x, &y_state);
+	pos(state_node(g, false, "\u2777 SYN_RECEIVED (rcv SYN)"), &x, &y_state);
 	CU_ASSERT_DOUBLE_EQUAL(y_state, y_syn, 0.5);
 	pos(agtail(e[3]), &x, &y_syn);          /* the client's FIN leaves as it closes */
-	pos(state_node(g, true, "FIN_WAIT_1 (close)"), &x, &y_state);
+	pos(state_node(g, true, "\u2778 FIN_WAIT_1 (close)"), &x, &y_state);
 	CU_ASSERT_DOUBLE_EQUAL(y_state, y_syn, 0.5);
 	agclose(g);
 	fixture_free(&tr, &log);
@@ -434,8 +435,8 @@ static void test_drop_ends_in_cross_halfway(void)
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 5);
 	CU_ASSERT_EQUAL(edges_of(g, "cross", cross, 4), 2);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 5);
-	CU_ASSERT_STRING_EQUAL(attr(lab[3], "label"), "F. 1:1(0) ack 1 win 65535 dropped");
-	CU_ASSERT_STRING_EQUAL(attr(lab[4], "label"), "F. 1:1(0) ack 1 win 65535");
+	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "F. 1:1(0) ack 1 win 65535 dropped");
+	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB retransmission  F. 1:1(0) ack 1 win 65535");
 	CU_ASSERT(is_class(aghead(e[3]), "drop"));
 	CU_ASSERT(is_class(aghead(e[4]), "arrival"));
 	pos(agtail(e[3]), &x0, &y0);
@@ -467,7 +468,7 @@ static void test_duplicate_drawn_twice(void)
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 4);
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "copy", copy, 4), 1);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 4);
-	CU_ASSERT_STRING_EQUAL(attr(lab[3], "label"), "P. 1:11(10) ack 1 win 65535 (duplicated)");
+	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "P. 1:11(10) ack 1 win 65535  \u00D72 duplicated");
 	CU_ASSERT_PTR_EQUAL(agtail(copy[0]), agtail(e[3]));
 	pos(aghead(e[3]), &x, &y_first);
 	pos(aghead(copy[0]), &x, &y_copy);
@@ -499,7 +500,7 @@ static void test_forged_segment_marked(void)
 	g = ladder_graph(&log, GRAPH_BOTH);
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 4);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 4);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attr(lab[3], "label"), "(forged)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(lab[3], "text"), "\u26A0 forged"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(attr(e[3], "style"), "dashed"));
 	CU_ASSERT_PTR_NULL(strstr(attr(e[2], "style"), "dashed"));
 	agclose(g);
@@ -517,14 +518,14 @@ static void test_side_shows_one_sides_states(void)
 	fixture_simultaneous_close(&tr, &log);
 	g = ladder_graph(&log, GRAPH_CLIENT);
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "CLOSING"));
-	CU_ASSERT_PTR_NULL(state_node(g, false, "CLOSING"));
-	CU_ASSERT_PTR_NULL(state_node(g, false, "LISTEN (listen)"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2779 CLOSING (rcv FIN)"));
+	CU_ASSERT_PTR_NULL(state_node(g, false, "\u277A CLOSING (rcv FIN)"));
+	CU_ASSERT_PTR_NULL(state_node(g, false, "\u2776 LISTEN (listen)"));
 	agclose(g);
 	g = ladder_graph(&log, GRAPH_SERVER);
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
-	CU_ASSERT_PTR_NULL(state_node(g, true, "CLOSING"));
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "CLOSING"));
+	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2779 CLOSING (rcv FIN)"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u277A CLOSING (rcv FIN)"));
 	agclose(g);
 	fixture_free(&tr, &log);
 }

@@ -37,28 +37,28 @@ static void assert_renders(ladder_fn fn, const struct trace_log *log, const char
 static const char simclose_text[] =
 	"simultaneous_close — Both applications close at once; the FINs cross.\n"
 	"\n"
-	"    time  client                 segment                                                   server\n"
-	"   0.000  CLOSED                                                                           CLOSED\n"
-	"   0.000                                                                                   LISTEN (listen)\n"
-	"   0.010  SYN_SENT (connect)\n"
-	"   0.010                         client > server S 0:0(0) win 65535 <mss 1460> ─────────▶\n"
-	"   0.060                                                                                   SYN_RECEIVED\n"
-	"   0.060                         ◀── server > client S. 0:0(0) ack 1 win 65535 <mss 1460>\n"
-	"   0.110  ESTABLISHED\n"
-	"   0.110                         client > server . 1:1(0) ack 1 win 65535 ──────────────▶\n"
-	"   0.160                                                                                   ESTABLISHED\n"
-	"   1.000  FIN_WAIT_1 (close)\n"
-	"   1.000                         client > server F. 1:1(0) ack 1 win 65535 ─────────────▶\n"
-	"   1.000                                                                                   FIN_WAIT_1 (close)\n"
-	"   1.000                         ◀───────────── server > client F. 1:1(0) ack 1 win 65535\n"
-	"   1.050                                                                                   CLOSING\n"
-	"   1.050                         ◀────────────── server > client . 2:2(0) ack 2 win 65535\n"
-	"   1.050  CLOSING\n"
-	"   1.050                         client > server . 2:2(0) ack 2 win 65535 ──────────────▶\n"
-	"   1.100  TIME_WAIT\n"
-	"   1.100                                                                                   TIME_WAIT\n"
-	"   5.100  CLOSED (timeout 2MSL)\n"
-	"   5.100                                                                                   CLOSED (timeout 2MSL)\n";
+	"    time  client                        segment                                                   server\n"
+	"   0.000  CLOSED                                                                                  CLOSED\n"
+	"   0.000                                                                                          ❶ LISTEN (listen)\n"
+	"   0.010  ❶ SYN_SENT (connect)\n"
+	"   0.010                                client > server S 0:0(0) win 65535 <mss 1460> ─────────▶\n"
+	"   0.060                                                                                          ❷ SYN_RECEIVED (rcv SYN)\n"
+	"   0.060                                ◀── server > client S. 0:0(0) ack 1 win 65535 <mss 1460>\n"
+	"   0.110  ❷ ESTABLISHED (rcv SYN,ACK)\n"
+	"   0.110                                client > server . 1:1(0) ack 1 win 65535 ──────────────▶\n"
+	"   0.160                                                                                          ❸ ESTABLISHED (rcv ACK)\n"
+	"   1.000  ❸ FIN_WAIT_1 (close)\n"
+	"   1.000                                client > server F. 1:1(0) ack 1 win 65535 ─────────────▶\n"
+	"   1.000                                                                                          ❹ FIN_WAIT_1 (close)\n"
+	"   1.000                                ◀───────────── server > client F. 1:1(0) ack 1 win 65535\n"
+	"   1.050                                                                                          ❺ CLOSING (rcv FIN)\n"
+	"   1.050                                ◀────────────── server > client . 2:2(0) ack 2 win 65535\n"
+	"   1.050  ❹ CLOSING (rcv FIN)\n"
+	"   1.050                                client > server . 2:2(0) ack 2 win 65535 ──────────────▶\n"
+	"   1.100  ❺ TIME_WAIT (rcv ACK of FIN)\n"
+	"   1.100                                                                                          ❻ TIME_WAIT (rcv ACK of FIN)\n"
+	"   5.100  ❻ CLOSED (timeout 2MSL)\n"
+	"   5.100                                                                                          ❼ CLOSED (timeout 2MSL)\n";
 
 static const char simclose_markdown[] =
 	"**simultaneous_close** — Both applications close at once; the FINs cross.\n"
@@ -66,26 +66,26 @@ static const char simclose_markdown[] =
 	"| time | client | segment | server |\n"
 	"|---:|---|:---:|---|\n"
 	"| 0.000 | CLOSED |  | CLOSED |\n"
-	"| 0.000 |  |  | LISTEN (listen) |\n"
-	"| 0.010 | SYN_SENT (connect) |  |  |\n"
+	"| 0.000 |  |  | ❶ LISTEN (listen) |\n"
+	"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 	"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
-	"| 0.060 |  |  | SYN_RECEIVED |\n"
+	"| 0.060 |  |  | ❷ SYN_RECEIVED (rcv SYN) |\n"
 	"| 0.060 |  | ◀── `S. 0:0(0) ack 1 win 65535 <mss 1460>` |  |\n"
-	"| 0.110 | ESTABLISHED |  |  |\n"
+	"| 0.110 | ❷ ESTABLISHED (rcv SYN,ACK) |  |  |\n"
 	"| 0.110 |  | `. 1:1(0) ack 1 win 65535` ──▶ |  |\n"
-	"| 0.160 |  |  | ESTABLISHED |\n"
-	"| 1.000 | FIN_WAIT_1 (close) |  |  |\n"
+	"| 0.160 |  |  | ❸ ESTABLISHED (rcv ACK) |\n"
+	"| 1.000 | ❸ FIN_WAIT_1 (close) |  |  |\n"
 	"| 1.000 |  | `F. 1:1(0) ack 1 win 65535` ──▶ |  |\n"
-	"| 1.000 |  |  | FIN_WAIT_1 (close) |\n"
+	"| 1.000 |  |  | ❹ FIN_WAIT_1 (close) |\n"
 	"| 1.000 |  | ◀── `F. 1:1(0) ack 1 win 65535` |  |\n"
-	"| 1.050 |  |  | CLOSING |\n"
+	"| 1.050 |  |  | ❺ CLOSING (rcv FIN) |\n"
 	"| 1.050 |  | ◀── `. 2:2(0) ack 2 win 65535` |  |\n"
-	"| 1.050 | CLOSING |  |  |\n"
+	"| 1.050 | ❹ CLOSING (rcv FIN) |  |  |\n"
 	"| 1.050 |  | `. 2:2(0) ack 2 win 65535` ──▶ |  |\n"
-	"| 1.100 | TIME_WAIT |  |  |\n"
-	"| 1.100 |  |  | TIME_WAIT |\n"
-	"| 5.100 | CLOSED (timeout 2MSL) |  |  |\n"
-	"| 5.100 |  |  | CLOSED (timeout 2MSL) |\n";
+	"| 1.100 | ❺ TIME_WAIT (rcv ACK of FIN) |  |  |\n"
+	"| 1.100 |  |  | ❻ TIME_WAIT (rcv ACK of FIN) |\n"
+	"| 5.100 | ❻ CLOSED (timeout 2MSL) |  |  |\n"
+	"| 5.100 |  |  | ❼ CLOSED (timeout 2MSL) |\n";
 
 static void test_text_simultaneous_close(void)
 {
@@ -128,15 +128,15 @@ static void drop_and_inject_trace(struct trace *tr, struct trace_log *log)
 static void test_text_drops_and_forged(void)
 {
 	static const char want[] =
-		"    time  client              segment                                                           server\n"
-		"   0.000  CLOSED                                                                                CLOSED\n"
-		"   0.000                                                                                        LISTEN (listen)\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client > server S 0:0(0) win 65535 <mss 1460> dropped ─────────✕\n"
-		"   1.010                      client > server S 0:0(0) win 65535 <mss 1460> ─────────────────▶\n"
-		"   1.060                                                                                        SYN_RECEIVED\n"
-		"   1.060                      ✕── server > client S. 0:0(0) ack 1 win 65535 <mss 1460> dropped\n"
-		"   2.000                      ◀──────────────────────────────── server > client R 1:1(0) win 0  (forged)\n";
+		"    time  client                segment                                                           server\n"
+		"   0.000  CLOSED                                                                                  CLOSED\n"
+		"   0.000                                                                                          ❶ LISTEN (listen)\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client > server S 0:0(0) win 65535 <mss 1460> dropped ─────────✕\n"
+		"   1.010  (SYN retry 1)         client > server S 0:0(0) win 65535 <mss 1460> ─────────────────▶\n"
+		"   1.060                                                                                          ❷ SYN_RECEIVED (rcv SYN)\n"
+		"   1.060                        ✕── server > client S. 0:0(0) ack 1 win 65535 <mss 1460> dropped\n"
+		"   2.000                        ◀──────────────────────────────── server > client R 1:1(0) win 0  (forged)\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -151,11 +151,11 @@ static void test_markdown_drops_and_forged(void)
 		"| time | client | segment | server |\n"
 		"|---:|---|:---:|---|\n"
 		"| 0.000 | CLOSED |  | CLOSED |\n"
-		"| 0.000 |  |  | LISTEN (listen) |\n"
-		"| 0.010 | SYN_SENT (connect) |  |  |\n"
+		"| 0.000 |  |  | ❶ LISTEN (listen) |\n"
+		"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 		"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460> dropped` ──✕ |  |\n"
-		"| 1.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
-		"| 1.060 |  |  | SYN_RECEIVED |\n"
+		"| 1.010 | (SYN retry 1) | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
+		"| 1.060 |  |  | ❷ SYN_RECEIVED (rcv SYN) |\n"
 		"| 1.060 |  | ✕── `S. 0:0(0) ack 1 win 65535 <mss 1460> dropped` |  |\n"
 		"| 2.000 |  | ◀── `R 1:1(0) win 0` | (forged) |\n";
 	struct trace tr;
@@ -170,10 +170,10 @@ static void test_markdown_drops_and_forged(void)
 static void test_other_endpoints_left_out(void)
 {
 	static const char want[] =
-		"    time  client#1            segment                                                server#1\n"
-		"   0.000  CLOSED                                                                     CLOSED\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client#1 > server#1 S 0:0(0) win 65535 <mss 1460> ──▶\n"
+		"    time  client#1              segment                                                server#1\n"
+		"   0.000  CLOSED                                                                       CLOSED\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client#1 > server#1 S 0:0(0) win 65535 <mss 1460> ──▶\n"
 		"(3 other endpoints not shown)\n";
 	struct trace tr;
 	struct trace_log log;
@@ -238,10 +238,10 @@ static void test_incomplete_log_is_an_error(void)
 static void test_text_long_times_stay_aligned(void)
 {
 	static const char want[] =
-		"     time  client              segment  server\n"
-		"    0.000  CLOSED                       CLOSED\n"
-		"    0.010  SYN_SENT (connect)\n"
-		"20.001100  CLOSED (close)\n";
+		"     time  client                segment  server\n"
+		"    0.000  CLOSED                         CLOSED\n"
+		"    0.010  ❶ SYN_SENT (connect)\n"
+		"20.001100  ❷ CLOSED (close)\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -270,13 +270,13 @@ static void host_drop_trace(struct trace *tr, struct trace_log *log)
 static void test_text_host_drop_reason(void)
 {
 	static const char want[] =
-		"    time  client              segment                                                    server\n"
-		"   0.000  CLOSED                                                                         CLOSED\n"
-		"   0.000                                                                                 LISTEN (listen)\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕  (backlog full)\n"
-		"   1.010                      client > server S 0:0(0) win 65535 <mss 1460> ──────────▶\n"
-		"   1.060                                                                                 SYN_RECEIVED\n";
+		"    time  client                segment                                                    server\n"
+		"   0.000  CLOSED                                                                           CLOSED\n"
+		"   0.000                                                                                   ❶ LISTEN (listen)\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕  (backlog full)\n"
+		"   1.010  (SYN retry 1)         client > server S 0:0(0) win 65535 <mss 1460> ──────────▶\n"
+		"   1.060                                                                                   ❷ SYN_RECEIVED (rcv SYN)\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -291,11 +291,11 @@ static void test_markdown_host_drop_reason(void)
 		"| time | client | segment | server |\n"
 		"|---:|---|:---:|---|\n"
 		"| 0.000 | CLOSED |  | CLOSED |\n"
-		"| 0.000 |  |  | LISTEN (listen) |\n"
-		"| 0.010 | SYN_SENT (connect) |  |  |\n"
+		"| 0.000 |  |  | ❶ LISTEN (listen) |\n"
+		"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 		"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460> dropped` ──✕ | (backlog full) |\n"
-		"| 1.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
-		"| 1.060 |  |  | SYN_RECEIVED |\n";
+		"| 1.010 | (SYN retry 1) | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
+		"| 1.060 |  |  | ❷ SYN_RECEIVED (rcv SYN) |\n";
 	struct trace tr;
 	struct trace_log log;
 
