@@ -212,19 +212,23 @@ bool *trace_log_dropped(const struct trace_log *log)
 	return dropped;
 }
 
-/* Every endpoint's base is its configured ISN. Returns -1 when out of memory. */
+/* Every endpoint's base is its configured ISN, its reach 0. Returns -1 when
+ * out of memory. */
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 {
 	size_t n = tr->n_endpoints;
 
-	nb->n = 0;
-	nb->cap = 0;
-	nb->absolute = false;
+	memset(nb, 0, sizeof *nb);
 	nb->base = bigarray_grow(NULL, &nb->cap, n ? n : 1, sizeof *nb->base, n ? n : 1);
-	if (!nb->base)
+	nb->reach = bigarray_grow(NULL, &nb->reach_cap, n ? n : 1, sizeof *nb->reach, n ? n : 1);
+	if (!nb->base || !nb->reach) {
+		seg_numbering_free(nb);
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	}
+	for (size_t i = 0; i < n; i++) {
 		nb->base[i] = tr->endpoints[i].isn;
+		nb->reach[i] = 0;
+	}
 	nb->n = n;
 	return 0;
 }
@@ -233,26 +237,44 @@ int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 void seg_numbering_free(struct seg_numbering *nb)
 {
 	bigarray_free(nb->base, nb->cap * sizeof *nb->base);
+	bigarray_free(nb->reach, nb->reach_cap * sizeof *nb->reach);
 	nb->base = NULL;
+	nb->reach = NULL;
 	nb->n = 0;
 	nb->cap = 0;
+	nb->reach_cap = 0;
 }
 
 /* Covers the endpoints added to the trace since init (their base is their
  * configured ISN). When that fails, the newcomers keep their ISN as base. */
 static void cover_endpoints(struct seg_numbering *nb, const struct trace *tr)
 {
-	uint32_t *base;
+	uint32_t *base, *reach;
 
 	if (nb->n >= tr->n_endpoints)
 		return;
 	base = bigarray_grow(nb->base, &nb->cap, tr->n_endpoints, sizeof *base, 64);
 	if (!base)
 		return;
-	for (size_t i = nb->n; i < tr->n_endpoints; i++)
-		base[i] = tr->endpoints[i].isn;
 	nb->base = base;
+	reach = bigarray_grow(nb->reach, &nb->reach_cap, tr->n_endpoints, sizeof *reach, 64);
+	if (!reach)
+		return;
+	nb->reach = reach;
+	for (size_t i = nb->n; i < tr->n_endpoints; i++) {
+		base[i] = tr->endpoints[i].isn;
+		reach[i] = 0;
+	}
 	nb->n = tr->n_endpoints;
+}
+
+/* True when relative number r of endpoint i lies before its base: negative
+ * as a 32-bit offset and beyond what it has sent (see trace_log.h). */
+static bool before_base(const struct seg_numbering *nb, int i, uint32_t r)
+{
+	uint32_t reach = i >= 0 && (size_t)i < nb->n ? nb->reach[i] : 0;
+
+	return !nb->absolute && (int32_t)r < 0 && r > reach;
 }
 
 /* Endpoint i's current base: 0 for an index that is no endpoint. */
@@ -286,8 +308,10 @@ void seg_numbering_line(struct seg_numbering *nb, const struct trace *tr,
 	cover_endpoints(nb, tr);
 	/* A SYN starts a new incarnation of the sender's numbers; a forged one
 	 * is not the sender's TCB speaking. */
-	if ((s->flags & TH_SYN) && !ev->u.segment.forged && src >= 0 && (size_t)src < nb->n)
+	if ((s->flags & TH_SYN) && !ev->u.segment.forged && src >= 0 && (size_t)src < nb->n) {
 		nb->base[src] = s->seq;
+		nb->reach[src] = 0;
+	}
 	memset(out, 0, sizeof *out);
 	out->has_time = true;
 	out->time_us = ev->t_us;
@@ -300,6 +324,14 @@ void seg_numbering_line(struct seg_numbering *nb, const struct trace *tr,
 	out->end = out->seq + s->len;
 	out->has_ack = (s->flags & TH_ACK) != 0;
 	out->ack = out->has_ack ? s->ack - base_of(nb, tr, dst) : 0;
+	out->seq_before = before_base(nb, src, out->seq);
+	out->ack_before = out->has_ack && before_base(nb, dst, out->ack);
+	/* What the sender has sent of this incarnation: its own TCB's sends
+	 * (not a forged one's, not a reset's number, which may be the peer's ack). */
+	uint32_t end_rel = out->end + ((s->flags & (TH_SYN | TH_FIN)) != 0);
+	if (!ev->u.segment.forged && !(s->flags & TH_RST) && !out->seq_before && src >= 0 &&
+	    (size_t)src < nb->n && end_rel > nb->reach[src] && (int32_t)(end_rel - nb->reach[src]) > 0)
+		nb->reach[src] = end_rel;
 	out->has_win = true;
 	out->win = s->win;
 	out->has_mss = s->mss != 0;

@@ -56,10 +56,16 @@ size_t *trace_log_drops(const struct trace_log *log);
 /* Relative sequence numbers as tcpdump prints them. Each endpoint's base is
  * its configured ISN, replaced by the SEQ of every SYN it sends (a new
  * incarnation). A reset sent with SEQ=0 (the RFC's answer from a port with no
- * connection, section 3.10.7.1) prints as 0. */
+ * connection, section 3.10.7.1) prints as 0. A number before the base, and
+ * beyond what the endpoint has sent of this incarnation (its reach), is a
+ * negative offset (seg_line.seq_before, ack_before): the challenge ACK for
+ * an old incarnation's bytes after a reconnect reads "ack -37399", not
+ * "ack 4294929897"; a forged SYN ten below the ISN "S -10:-10(0)". A
+ * transfer past 2 GiB stays positive (within its reach). */
 struct seg_numbering {
 	uint32_t *base;              /* per endpoint */
-	size_t n, cap;               /* endpoints covered; room for (a bigarray) */
+	uint32_t *reach;             /* per endpoint: the highest relative end it sent */
+	size_t n, cap, reach_cap;    /* endpoints covered; room for (bigarrays) */
 	bool absolute;               /* no base: the numbers as sent (tcpdump -S); init: false */
 };
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr);
