@@ -121,11 +121,14 @@ static const char *side_line(int s)
 }
 
 /* Appends text to out (of cap, holding *len) with the characters an HTML
- * label reads as markup escaped. */
+ * label reads as markup escaped, and spaces made no-break: Graphviz writes
+ * each span of a line as an SVG text element of its own, and SVG drops a
+ * plain space at the edge of one ("SYN_SENT(connect)"). */
 static void html_append(char *out, size_t cap, size_t *len, const char *text)
 {
 	for (const char *p = text; *p && *len + 8 < cap; p++) {
-		const char *esc = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : NULL;
+		const char *esc = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" :
+				  *p == ' ' ? "&#160;" : NULL;
 		if (esc) {
 			memcpy(out + *len, esc, strlen(esc));
 			*len += strlen(esc);
@@ -380,8 +383,10 @@ static void draw_axis(struct pic *P, const struct layout *L, double top)
 	}
 }
 
-/* A state label of side s at height y: the state in bold, its step badge
- * and cause (or a timer's words) in the side's colour. */
+/* A state label of side s at height y, in the side's colour: a state
+ * with its step badge and cause in bold, a timer's words plain. One span
+ * per label: a line of several spans is placed by Graphviz's estimate of
+ * each span's width, which renderers do not keep to. */
 static void draw_state(struct pic *P, const struct layout *L, int s, double y, const char *text,
 		       const struct ladder_row *r)
 {
@@ -389,20 +394,10 @@ static void draw_state(struct pic *P, const struct layout *L, int s, double y, c
 	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
 	char html[TEXT_MAX];
 	size_t len = 0;
-	const char *name = r->kind == LADDER_ROW_TIMER ? NULL : tcp_state_name(r->state[s]);
-	const char *at = name ? strstr(text, name) : NULL;
 	Agnode_t *n;
 
 	html[0] = '\0';
-	if (at) {
-		char before[LABEL_MAX];
-		snprintf(before, sizeof before, "%.*s", (int)(at - text), text);
-		html_span(html, sizeof html, &len, before, NULL, false);
-		html_span(html, sizeof html, &len, name, NULL, true);
-		html_span(html, sizeof html, &len, at + strlen(name), NULL, false);
-	} else {
-		html_span(html, sizeof html, &len, text, NULL, false);
-	}
+	html_span(html, sizeof html, &len, text, NULL, r->kind != LADDER_ROW_TIMER);
 	n = html_at(P, r->kind == LADDER_ROW_TIMER ? "timer" : "state", x, y, w, html,
 		    s == LADDER_LEFT ? 'r' : 'l');
 	set(n, "fontcolor", side_color(s));
@@ -495,9 +490,8 @@ static void arrow_html(const struct layout *L, const struct arrow *a, const char
 	ladder_resend_text(a->row, resend, sizeof resend);
 	ladder_segment_words(&L->lad, a->row, words, sizeof words);
 	if (resend[0]) {
-		snprintf(mark, sizeof mark, "%s %s", STYLE_RETRANSMIT_MARK, resend);
+		snprintf(mark, sizeof mark, "%s %s  ", STYLE_RETRANSMIT_MARK, resend);
 		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
-		html_span(html, cap, &len, "  ", NULL, false);
 	}
 	html_span(html, cap, &len, words, colour, false);
 	if (a->row->forged) {
@@ -595,6 +589,7 @@ static double draw_notes(struct pic *P, const struct layout *L)
 		Agnode_t *n = html_at(P, "note", x0 + w / 2, y, w, html, 'l');
 		set(n, "fontname", STYLE_FONT);
 		set(n, "fontcolor", STYLE_TEXT_COLOUR);
+		set(n, "text", buf);
 		last = y;
 		right = fmax(right, x0 + w);
 	}
@@ -645,11 +640,13 @@ static double draw_legend(struct pic *P, const struct layout *L, double y)
 	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
 		if (!items[i].on)
 			continue;
-		if (len)
-			html_span(html, sizeof html, &len, "     ", NULL, false);
-		html_span(html, sizeof html, &len, items[i].mark, items[i].colour, true);
-		html_span(html, sizeof html, &len, " ", NULL, false);
+		char mark[32];
+		/* The spaces after a mark inside its span: slack for a renderer
+		 * whose glyph is wider than Graphviz's estimate. */
+		snprintf(mark, sizeof mark, "%s  ", items[i].mark);
+		html_span(html, sizeof html, &len, mark, items[i].colour, true);
 		html_span(html, sizeof html, &len, items[i].words, NULL, false);
+		html_span(html, sizeof html, &len, "      ", NULL, false);
 		plen += (size_t)snprintf(plain + plen, plen < sizeof plain ? sizeof plain - plen : 0, "%s%s %s",
 					 plen ? "     " : "", items[i].mark, items[i].words);
 	}
@@ -658,6 +655,7 @@ static double draw_legend(struct pic *P, const struct layout *L, double y)
 	Agnode_t *n = html_at(P, "legend", L->width / 2, y + PITCH_PT / 2, text_width(plain), html, 'c');
 	set(n, "fontname", STYLE_FONT);
 	set(n, "fontcolor", STYLE_TEXT_COLOUR);
+	set(n, "text", plain);
 	return 2 * PITCH_PT;
 }
 

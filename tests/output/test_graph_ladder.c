@@ -981,11 +981,11 @@ static void test_resend_timer_and_legend(void)
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "timer", timer, 2), 1);
 	CU_ASSERT_STRING_EQUAL(attr(timer[0], "text"), "\u25F7 2MSL started (4 s)");
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "legend", legend, 2), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "label"), "lost"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "label"), "sent again"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "label"), "timer"));
-	CU_ASSERT_PTR_NULL(strstr(attr(legend[0], "label"), "forged"));
-	CU_ASSERT_PTR_NULL(strstr(attr(legend[0], "label"), "twice"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "text"), "lost"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "text"), "sent again"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "text"), "timer"));
+	CU_ASSERT_PTR_NULL(strstr(attr(legend[0], "text"), "forged"));
+	CU_ASSERT_PTR_NULL(strstr(attr(legend[0], "text"), "twice"));
 	agclose(g);
 	fixture_free(&tr, &log);
 }
@@ -1008,7 +1008,7 @@ static void test_note_at_its_time(void)
 	trace_emit(&tr, &note);
 	g = ladder_graph(&log, GRAPH_BOTH);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "note", n, 2), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attr(n[0], "label"), "\u270E the handshake's last ACK"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(n[0], "text"), "\u270E the handshake's last ACK"));
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 3);
 	pos(n[0], &x, &y);
 	pos(agtail(e[1]), &xs, &y_synack);
