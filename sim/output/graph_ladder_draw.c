@@ -494,6 +494,12 @@ static void arrow_html(const struct layout *L, const struct arrow *a, const char
 		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
 	}
 	html_span(html, cap, &len, words, colour, false);
+	ladder_payload_text(a->row, mark, sizeof mark);
+	if (mark[0]) {
+		char quoted[96];
+		snprintf(quoted, sizeof quoted, " %s", mark);
+		html_span(html, cap, &len, quoted, STYLE_TEXT_COLOUR, false);
+	}
 	if (a->row->forged) {
 		snprintf(mark, sizeof mark, "  %s forged", STYLE_FORGED_MARK);
 		html_span(html, cap, &len, mark, STYLE_FORGED_COLOUR, true);

@@ -1,6 +1,7 @@
 /* ladder.h - the exchange as a ladder: two columns, client and server, their
  * states and the segments between them in time order, drops marked. Reads only
- * the trace. */
+ * the trace. ladder_rows.c builds the rows, ladder_words.c writes what they
+ * say, ladder.c the text and markdown ladders. */
 #ifndef TCPSIM_LADDER_H
 #define TCPSIM_LADDER_H
 
@@ -39,6 +40,9 @@ struct ladder_row {
 					for its side (1, 2, ...), 0 when from == to */
 	bool timer_fired;            /* state: a timer's expiry caused it */
 	usec_t time_wait;            /* state into CLOSED by the time-wait timer: how long it ran */
+	const uint8_t *payload;      /* segment: the first bytes of a `data:` send's payload (the
+					log's, trace_log.h), NULL for none or a `bytes:` send's pattern */
+	uint32_t payload_len;        /* how many of them */
 	enum ladder_resend resend;   /* segment: sent again, and why */
 	unsigned resend_n;           /* then: the how-many-th time (RTO 2, SYN retry 3) */
 	enum timer_kind timer;       /* timer: which (TIME_WAIT or FIN_WAIT_2 set) */
@@ -76,14 +80,22 @@ const char *ladder_side_name(const struct ladder *lad, int side);
 void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t cap);
 /* The segment label without "SRC > DST " (a pointer into label). */
 const char *ladder_without_endpoints(const struct ladder_row *r, const char *label);
+/* A segment row in the log's label style, tcpdump's with "SRC > DST ": the
+ * text ladder's. */
+void ladder_segment_label(const struct ladder *lad, const struct ladder_row *r, char *buf, size_t cap);
 /* A segment row's words in the log's label style, without "SRC > DST":
  * "S. 0:0(0) ack 1 win 65535 <mss 1460>" or "SYN+ACK". */
 void ladder_segment_words(const struct ladder *lad, const struct ladder_row *r, char *buf, size_t cap);
 /* Why a segment row was sent again, "" for a first send: "RTO 2",
  * "SYN retry 3", "SYN+ACK retry 1", "retransmission". */
 void ladder_resend_text(const struct ladder_row *r, char *buf, size_t cap);
+/* What a `data:` send carries, quoted as a C string, "…" after the quote
+ * when the segment carries more than the log kept: "\"GET / HTTP/1.0\\r\\n…\"";
+ * "" for none. */
+void ladder_payload_text(const struct ladder_row *r, char *buf, size_t cap);
 /* The picture's label of a segment row: its marks first (the retransmit
- * mark and why, forged, duplicated: see style.h), then its words.
+ * mark and why, forged, duplicated: see style.h), then its words and what
+ * a `data:` send carries.
  * duplicated: the link delivered it twice (the picture knows, the row not). */
 void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, char *buf,
 			size_t cap);

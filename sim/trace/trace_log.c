@@ -16,6 +16,8 @@ void trace_log_init(struct trace_log *log, const struct trace *tr)
 /* Frees the strings a stored event owns (see copy_strings). */
 static void free_event_strings(struct trace_event *ev)
 {
+	if (ev->type == TRACE_SEGMENT)
+		free((uint8_t *)ev->u.segment.seg.data);
 	if (ev->type == TRACE_SCENARIO) {
 		free((char *)ev->u.scenario.name);
 		free((char *)ev->u.scenario.summary);
@@ -48,10 +50,30 @@ static char *dup_or_null(const char *s, bool *failed)
 	return d;
 }
 
+/* The first bytes of a sent segment's payload, for the first
+ * TRACE_LOG_PAYLOADS sends with data (see trace_log.h); NULL otherwise or
+ * when out of memory (a hint, not worth failing the log for). */
+static const uint8_t *payload_prefix(struct trace_log *log, const struct trace_event *ev)
+{
+	const struct segment *seg = &ev->u.segment.seg;
+	uint32_t n = seg->len < TRACE_LOG_PAYLOAD_MAX ? seg->len : TRACE_LOG_PAYLOAD_MAX;
+	uint8_t *copy;
+
+	if (ev->u.segment.event != SEGEV_SEND || !seg->data || n == 0 || log->n_payloads >= TRACE_LOG_PAYLOADS)
+		return NULL;
+	copy = malloc(n);
+	if (!copy)
+		return NULL;
+	memcpy(copy, seg->data, n);
+	log->n_payloads++;
+	return copy;
+}
+
 /* Replaces the strings ev points to by copies it owns, and forgets the
- * pointers that are only valid during the callback (payloads, failures).
- * Returns -1 when a copy could not be made (the pointer is then NULL). */
-static int copy_strings(struct trace_event *ev)
+ * pointers that are only valid during the callback (payloads but a sent
+ * segment's first bytes, failures). Returns -1 when a copy could not be
+ * made (the pointer is then NULL). */
+static int copy_strings(struct trace_log *log, struct trace_event *ev)
 {
 	bool failed = false;
 
@@ -62,7 +84,7 @@ static int copy_strings(struct trace_event *ev)
 		ev->u.scenario.profile = dup_or_null(ev->u.scenario.profile, &failed);
 		break;
 	case TRACE_SEGMENT:
-		ev->u.segment.seg.data = NULL;
+		ev->u.segment.seg.data = payload_prefix(log, ev);
 		ev->u.segment.raw = NULL;
 		ev->u.segment.raw_len = 0;
 		break;
@@ -135,7 +157,7 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 	}
 	copy = &log->ev[log->n++];
 	*copy = *ev;
-	if (copy_strings(copy) < 0)
+	if (copy_strings(log, copy) < 0)
 		log->out_of_memory = true;
 }
 

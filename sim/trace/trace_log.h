@@ -2,8 +2,14 @@
  * (the ladder, the pictures, the expectation check).
  *
  * A trace_log is a sink: attach it with trace_log_sink() and it copies every
- * event (without payload bytes; strings it points to are static or owned by
- * the log). */
+ * event (strings it points to are static or owned by the log). Payloads are
+ * not kept, but for the ladders' hint of what a segment carries ("GET /"):
+ * a sent segment's seg.data holds its first min(len, TRACE_LOG_PAYLOAD_MAX)
+ * bytes, owned by the log, for the first TRACE_LOG_PAYLOADS sends that
+ * carry data (a long transfer's ladder shows the first few anyway); NULL
+ * for the others and every other event's data. */
+#define TRACE_LOG_PAYLOAD_MAX 16
+#define TRACE_LOG_PAYLOADS 10000
 #ifndef TCPSIM_TRACE_LOG_H
 #define TCPSIM_TRACE_LOG_H
 
@@ -32,6 +38,7 @@ struct trace_log {
 	 * label a segment, and whether its numbers are absolute (tcpdump -S). */
 	enum trace_labels { TRACE_LABELS_TCPDUMP = 0, TRACE_LABELS_SHORT } labels;
 	bool abs_seq;
+	size_t n_payloads;           /* sends whose payload's first bytes are kept */
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);

@@ -509,7 +509,52 @@ static void test_text_challenge_ack(void)
 	fixture_free(&tr, &log);
 }
 
+/* A sent segment carrying len bytes of data (PSH, ACK). */
+static void data_send(struct trace *tr, usec_t t, uint32_t seq, const uint8_t *data, uint32_t len)
+{
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = t, .endpoint = 0 };
+
+	ev.u.segment.src = 0;
+	ev.u.segment.dst = 1;
+	ev.u.segment.event = SEGEV_SEND;
+	ev.u.segment.seg.flags = TH_PSH | TH_ACK;
+	ev.u.segment.seg.seq = seq;
+	ev.u.segment.seg.ack = 5001;
+	ev.u.segment.seg.len = len;
+	ev.u.segment.seg.win = 65535;
+	ev.u.segment.seg.data = data;
+	trace_emit(tr, &ev);
+}
+
+/* What a `data:` send carries is shown by its sender, quoted, "…" when the
+ * log kept only its first bytes; a `bytes:` send's pattern ("abc...") and
+ * binary bytes say nothing. */
+static void test_text_payload(void)
+{
+	static const char want[] =
+		"    time  client                 segment                                            server\n"
+		"   0.000  CLOSED                                                                    CLOSED\n"
+		"   0.010                         client > server S 0:0(0) win 65535 <mss 1460> ──▶\n"
+		"   0.020  \"GET / HTTP/1.0\\r\\n\"…  client > server P. 1:19(18) ack 1 win 65535 ────▶\n"
+		"   0.030                         client > server P. 19:24(5) ack 1 win 65535 ────▶\n"
+		"   0.040  \"bye\"                  client > server P. 24:27(3) ack 1 win 65535 ────▶\n"
+		"   0.050                         client > server P. 27:31(4) ack 1 win 65535 ────▶\n";
+	static const uint8_t request[] = "GET / HTTP/1.0\r\n\r\n", pattern[] = "stuvw", binary[4] = { 0 };
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	data_send(&tr, MS(20), 1001, request, 18);
+	data_send(&tr, MS(30), 1019, pattern, 5);       /* stream offset 18: 's' */
+	data_send(&tr, MS(40), 1024, (const uint8_t *)"bye", 3);
+	data_send(&tr, MS(50), 1027, binary, 4);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
 TCPSIM_SUITE(ladder,
+	{ "text: what a data: send carries", test_text_payload },
 	{ "text: the story (causes, steps, RFC rows, resends, 2MSL restarted)", test_text_story },
 	{ "text: a time-wait of 0 is no 2MSL", test_text_time_wait_zero },
 	{ "text: --labels short", test_text_short_labels },
