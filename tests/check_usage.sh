@@ -6,7 +6,9 @@
 # first error, per invalid file, as `check --help` says; a YAML syntax error
 # reaches the user with what to do. Each message is stated exactly; each
 # case exits 2 and prints nothing on standard output. Only option parsing
-# and `check` run here: replay and compare stop before anything is replayed.
+# and `check` run here (and `handout` on a tiny scenario: bad input writes
+# nothing, a good one its three files): replay and compare stop before
+# anything is replayed.
 set -u
 TCPSIM=${1:-build/tcpsim}
 OUT=${2:-build/usage-out}
@@ -41,7 +43,7 @@ expect_usage() {
 printf 'summary: x\n' > "$OUT/ok.yaml"
 
 # -o without its value, for every command that takes -o.
-for cmd in run graph replay compare sweep; do
+for cmd in run graph replay compare sweep handout; do
 	expect_usage "tcpsim $cmd: option -o needs a directory" $cmd "$OUT/ok.yaml" -o
 	expect_usage "tcpsim $cmd: option --output needs a directory" $cmd "$OUT/ok.yaml" --output
 done
@@ -51,6 +53,17 @@ expect_usage "tcpsim run: option --profile needs a profile, rfc9293 or linux" ru
 expect_usage "tcpsim run: option --format needs a format (see the command's --help)" run "$OUT/ok.yaml" --format
 expect_usage "tcpsim run: option --connection needs a connection number" run "$OUT/ok.yaml" --connection
 expect_usage "tcpsim graph: option --endpoint needs client or server" graph "$OUT/ok.yaml" --endpoint
+expect_usage "tcpsim handout: option --seed needs a number" handout "$OUT/ok.yaml" --seed
+expect_usage "tcpsim handout: option --profile needs a profile, rfc9293 or linux" handout "$OUT/ok.yaml" --profile
+expect_usage "tcpsim handout: option --connection needs a connection number" handout "$OUT/ok.yaml" --connection
+expect_usage "tcpsim handout: no scenario given" handout -o "$OUT/ho"
+expect_usage "tcpsim handout: unknown option --format" handout "$OUT/ok.yaml" --format text
+expect_usage "tcpsim handout: unknown option --conection (did you mean --connection?)" handout "$OUT/ok.yaml" --conection 2
+expect_usage "tcpsim run: option --time needs linear, log or compressed" run "$OUT/ok.yaml" --time
+expect_usage "tcpsim run: --time is linear, log or compressed" run "$OUT/ok.yaml" --time squeezed
+expect_usage "tcpsim run: --from needs a time with its unit (1.5s, 200ms)" run "$OUT/ok.yaml" --from 3
+expect_usage "tcpsim run: --to is before --from" run "$OUT/ok.yaml" --from 2s --to 1s
+expect_usage "tcpsim graph: --time, --from, --to and --slides draw the ladder: add --ladder" graph "$OUT/ok.yaml" --slides
 expect_usage "tcpsim coverage: option --seed needs a number" coverage "$OUT/ok.yaml" --seed
 expect_usage "tcpsim coverage: option --profile needs a profile, rfc9293 or linux" coverage "$OUT/ok.yaml" --profile
 expect_usage "tcpsim sweep: option --set needs KEY=V1,V2,..." sweep "$OUT/ok.yaml" --set
@@ -142,6 +155,26 @@ for f in "$OUT"/doc-example-*.yaml; do
 	"$TCPSIM" check "$f" >/dev/null 2>"$OUT/stderr" || fail "an example of docs/scenario-format.md does not load: $(cat "$OUT/stderr")"
 done
 [ $examples -ge 4 ] || fail "only $examples whole scenarios found in docs/scenario-format.md"
+
+# handout: bad input writes nothing (exit 2); a good scenario gives the
+# handout and the two pictures it embeds, all three.
+HO="$OUT/handout"
+printf 'timeline:\n  - { at: 1s, note: "two\\nlines" }\n' > "$OUT/bad_note.yaml"
+"$TCPSIM" handout -o "$HO" "$OUT/bad_note.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+rc=$?
+[ $rc -eq 2 ] || fail "handout of a bad note: exit $rc, not 2"
+[ "$(cat "$OUT/stderr")" = "$OUT/bad_note.yaml:2:21: a note is one line of printable text; byte 4 starts a control character (U+000A)" ] ||
+	fail "handout of a bad note: $(cat "$OUT/stderr")"
+[ -e "$HO" ] && fail "handout of a bad note made $HO"
+"$TCPSIM" handout -o "$HO" --connection 2 "$OUT/ok.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+rc=$?
+[ $rc -eq 2 ] || fail "handout --connection 2 of one connection: exit $rc, not 2"
+[ -e "$HO" ] && fail "handout --connection 2 of one connection made $HO"
+"$TCPSIM" handout -o "$HO" "$OUT/ok.yaml" >"$OUT/stdout" 2>"$OUT/stderr" || fail "handout of ok.yaml failed: $(cat "$OUT/stderr")"
+[ "$(cat "$OUT/stdout")" = "$HO/ok.handout.md" ] || fail "handout printed: $(cat "$OUT/stdout")"
+[ "$(ls "$HO" | tr '\n' ' ')" = "ok.handout.md ok.ladder.svg ok.states.svg " ] || fail "handout wrote: $(ls -A "$HO")"
+grep -q '^!\[.*\](ok.ladder.svg)$' "$HO/ok.handout.md" && grep -q '^!\[.*\](ok.states.svg)$' "$HO/ok.handout.md" ||
+	fail "the handout does not embed both pictures"
 
 if [ $fails -ne 0 ]; then
 	echo "check_usage: $fails failure(s)"

@@ -4,8 +4,9 @@
 set -e
 # libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes, which the fuzz
 # targets link (clang only recommends it). iproute2: `ip netns`, which the
-# replay's tests use to see the namespaces.
-PKGS="gcc make pkg-config python3 time util-linux iproute2 libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang libclang-rt-14-dev gnuplot-nox"
+# replay's tests use to see the namespaces. cmark-gfm: renders the markdown ladder
+# as GitHub does, in its test (tests/output/test_ladder.c).
+PKGS="gcc make pkg-config python3 time util-linux iproute2 libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang libclang-rt-14-dev gnuplot-nox cmark-gfm"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

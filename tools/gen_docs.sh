@@ -53,8 +53,7 @@ HEAD
 		echo
 		sed -n 's/^summary: *//p' "$sc" | head -1 | sed 's/^/> /'
 		"$tcpsim" run --format markdown --no-pcap --no-trace -o "$tmp/out" "$sc" |
-			sed -e '1d' -e '/^[a-z0-9_]*: [0-9]* events, /d'
-		echo
+			sed -e '1d' -e '/^[a-z0-9_]*: [0-9]* events, /d'   # the ladder ends with its blank line
 		echo "![$name: the state diagram](pictures/$name.states.svg)"
 		echo
 		echo "![$name: the ladder](pictures/$name.ladder.svg)"

@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include "base/tmpfiles.h"
 
-#define OUT_SET_MAX 8
+#define OUT_SET_MAX 48          /* a run's 5 files and the ladder's pages (--slides: 40 at most) */
 
 struct out_set {
 	int dirfd;                   /* the output directory; -1 when not open */

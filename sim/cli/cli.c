@@ -14,6 +14,7 @@ const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
 	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
 	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
+	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"                       [--labels short|tcpdump] [--abs-seq]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR] [-q]\n"
@@ -21,10 +22,12 @@ const char cli_usage_text[] =
 	"       tcpsim compare  SCENARIO.yaml... [-o DIR] [-q]\n"
 	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                       [--endpoint client|server] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
+	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"                       [--labels short|tcpdump] [--abs-seq]\n"
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown] [--seed N] [--profile rfc9293|linux]\n"
 	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [--y COLUMN] [-o DIR] [-q]\n"
 	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
+	"       tcpsim handout  SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
 	"       tcpsim --help | tcpsim COMMAND --help | tcpsim --version\n";
 
 int cli_usage_error(const char *cmd, const char *msg)
@@ -35,7 +38,7 @@ int cli_usage_error(const char *cmd, const char *msg)
 
 enum {
 	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_GRAPHS, OPT_HELP,
-	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION,
+	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION, OPT_TIME, OPT_FROM, OPT_TO, OPT_SLIDES,
 };
 enum { OPT_LABELS = 320, OPT_ABS_SEQ };   /* the ladders' words (issue 15) */
 
@@ -51,6 +54,10 @@ static const struct option long_options[] = {
 	{ "ladder", no_argument, NULL, OPT_LADDER },
 	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
 	{ "connection", required_argument, NULL, OPT_CONNECTION },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "slides", no_argument, NULL, OPT_SLIDES },
 	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "abs-seq", no_argument, NULL, OPT_ABS_SEQ },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -70,6 +77,7 @@ static unsigned option_bit(int c)
 	case OPT_LADDER: return CLI_LADDER;
 	case OPT_ENDPOINT: return CLI_ENDPOINT;
 	case OPT_CONNECTION: return CLI_CONNECTION;
+	case OPT_TIME: case OPT_FROM: case OPT_TO: case OPT_SLIDES: return CLI_LADDER_VIEW;
 	case OPT_LABELS: case OPT_ABS_SEQ: return CLI_LABELS;
 	default: return 0;
 	}
@@ -85,6 +93,8 @@ static const char *value_name(int c)
 	case OPT_FORMAT: return "a format (see the command's --help)";
 	case OPT_ENDPOINT: return "client or server";
 	case OPT_CONNECTION: return "a connection number";
+	case OPT_TIME: return "linear, log or compressed";
+	case OPT_FROM: case OPT_TO: return "a time (1.5s, 200ms)";
 	case OPT_LABELS: return "short or tcpdump";
 	default: return "a value";
 	}
@@ -182,6 +192,27 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 		else
 			return "--endpoint is client or server";
 		break;
+	case OPT_TIME:
+		if (strcmp(arg, "compressed") == 0)
+			o->ladder_view.time = GRAPH_TIME_COMPRESSED;
+		else if (strcmp(arg, "linear") == 0)
+			o->ladder_view.time = GRAPH_TIME_LINEAR;
+		else if (strcmp(arg, "log") == 0)
+			o->ladder_view.time = GRAPH_TIME_LOG;
+		else
+			return "--time is linear, log or compressed";
+		break;
+	case OPT_FROM:
+		if (duration_parse(arg, &o->ladder_view.from) < 0)
+			return "--from needs a time with its unit (1.5s, 200ms)";
+		o->ladder_view.has_from = true;
+		break;
+	case OPT_TO:
+		if (duration_parse(arg, &o->ladder_view.to) < 0)
+			return "--to needs a time with its unit (1.5s, 200ms)";
+		o->ladder_view.has_to = true;
+		break;
+	case OPT_SLIDES: o->slides = true; break;
 	case OPT_CONNECTION: {
 		uint64_t k;
 		if (decimal_u64(arg, strlen(arg), &k) < 0 || k < 1 || k > UINT32_MAX)
@@ -220,7 +251,7 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *help, struct 
 		if (c == ':' && !(option_bit(optopt) & allowed))
 			c = '?';                 /* an option this command does not take */
 		if (c == '?' || c == ':' || !(option_bit(c) & allowed)) {
-			const char *names[16], *arg = argv[optind - 1];
+			const char *names[24], *arg = argv[optind - 1];
 			char spelt[64];
 			allowed_names(allowed, names, sizeof names / sizeof names[0]);
 			if (c != '?' && c != ':') {

@@ -25,6 +25,7 @@ enum cli_opt {
 	CLI_LADDER = 1 << 6,     /* --ladder */
 	CLI_ENDPOINT = 1 << 7,   /* --endpoint client|server */
 	CLI_CONNECTION = 1 << 8, /* --connection K */
+	CLI_LADDER_VIEW = 1 << 9, /* --time linear|log|compressed, --from T, --to T, --slides */
 	CLI_LABELS = 1 << 15,    /* --labels short|tcpdump, --abs-seq (the ladders' words) */
 };
 
@@ -35,6 +36,8 @@ struct cli_opts {
 	const char *format;          /* NULL: the command's default */
 	bool quiet, no_trace, no_pcap, no_graphs, ladder;
 	enum graph_side side;
+	struct graph_ladder_view ladder_view;   /* the ladder picture's time axis and window */
+	bool slides;                 /* --slides: the ladder as 16:9 pages too */
 	uint32_t connection;         /* --connection K: the connection the pictures show; 0: the first */
 	int first_arg, n_args;       /* the operands: argv[first_arg ...] */
 	enum trace_labels labels;    /* --labels: tcpdump (default) or short */
@@ -92,5 +95,6 @@ int cmd_graph(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_handout(int argc, char **argv);
 
 #endif

@@ -36,7 +36,7 @@ int cli_output_open(struct cli_output *w, const struct scenario *sc, const char 
 }
 
 /* The pictures, into the set: the state diagram as DOT (when asked) and SVG,
- * the ladder. */
+ * the ladder, and its pages when asked. */
 static int write_graphs(struct cli_output *w, const struct trace_log *log, char *err, size_t errlen)
 {
 	static const struct {
@@ -52,7 +52,14 @@ static int write_graphs(struct cli_output *w, const struct trace_log *log, char 
 		if (pictures[i].dot && !w->files.dot)
 			continue;
 		snprintf(name, sizeof name, "%s%s%s", w->sc->base, w->files.kind, pictures[i].ext);
-		if (graph_put(&w->set, name, log, pictures[i].ladder, pictures[i].format, err, errlen) < 0)
+		if ((pictures[i].ladder ? graph_put_ladder(&w->set, name, log, w->files.view, pictures[i].format, err, errlen) :
+		     graph_put(&w->set, name, log, false, pictures[i].format, err, errlen)) < 0)
+			return -1;
+	}
+	if (w->files.slides) {
+		char prefix[TMPFILES_NAME_MAX + 1];
+		snprintf(prefix, sizeof prefix, "%s%s.ladder", w->sc->base, w->files.kind);
+		if (graph_put_ladder_pages(&w->set, prefix, log, w->files.view, "svg", err, errlen) < 0)
 			return -1;
 	}
 	return 0;

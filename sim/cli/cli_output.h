@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "base/out_set.h"
+#include "output/graph.h"
 #include "output/json_out.h"
 #include "output/pcap_out.h"
 #include "scenario/scenario.h"
@@ -20,6 +21,8 @@
 struct cli_output_files {
 	const char *kind;            /* "" for a run, ".kernel" for a replay */
 	bool trace, pcap, graphs, dot;
+	const struct graph_ladder_view *view;   /* the ladder's axis and window; NULL: default */
+	bool slides;                 /* the ladder as 16:9 pages too: NAME<kind>.ladder-1.svg, ... */
 };
 
 /* One scenario's files while its trace is being made. */

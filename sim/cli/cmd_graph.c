@@ -2,6 +2,7 @@
  * scenario's paths, or a scenario's ladder, as svg, png, pdf or dot. */
 #include <stdio.h>
 #include <string.h>
+#include "base/out_set.h"
 #include "cli/cli.h"
 #include "output/graph.h"
 #include "trace/trace_log.h"
@@ -9,6 +10,7 @@
 static const char graph_help[] =
 	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
+	"                    [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"                    [--labels short|tcpdump] [--abs-seq]\n"
 	"\n"
 	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
@@ -16,13 +18,38 @@ static const char graph_help[] =
 	"(DIR/NAME.states.FORMAT), or with --ladder its time-sequence diagram\n"
 	"(DIR/NAME.ladder.FORMAT). --endpoint draws one side only. With several\n"
 	"clients, the pictures show client#1 and server#1, or client#K and server#K\n"
-	"with --connection K. Default format: svg. On the ladder, --labels short\n"
-	"writes SYN, SYN+ACK, ACK, FIN+ACK, RST, data 1-1000 instead of tcpdump's\n"
-	"notation, and --abs-seq absolute sequence numbers (tcpdump -S).\n";
+	"with --connection K. Default format: svg.\n"
+	"--time (the ladder's time axis: compressed, the default, linear or log),\n"
+	"--from T and --to T (the rows between two times, 1.5s, 200ms), --slides\n"
+	"(the ladder as 16:9 pages DIR/NAME.ladder-1.FORMAT, ...): see `tcpsim run --help`.\n"
+	"On the ladder, --labels short writes SYN, SYN+ACK, ACK, FIN+ACK, RST,\n"
+	"data 1-1000 instead of tcpdump's notation, and --abs-seq absolute sequence\n"
+	"numbers (tcpdump -S).\n";
 
 static bool known_format(const char *f)
 {
 	return !strcmp(f, "svg") || !strcmp(f, "png") || !strcmp(f, "pdf") || !strcmp(f, "dot");
+}
+
+/* --slides: the ladder's pages, DIR/NAME.ladder-1.FORMAT, ..., written as
+ * one set (all of them or none), each name printed. */
+static int graph_slides(const struct scenario *sc, const struct cli_opts *o, const char *fmt,
+			const struct trace_log *log, char *err, size_t errlen)
+{
+	struct out_set set = OUT_SET_INIT;
+	char prefix[TMPFILES_NAME_MAX + 1];
+	int rc;
+
+	snprintf(prefix, sizeof prefix, "%s.ladder", sc->base);
+	rc = out_set_open(&set, o->out_dir, err, errlen);
+	if (rc == 0)
+		rc = graph_put_ladder_pages(&set, prefix, log, &o->ladder_view, fmt, err, errlen);
+	for (int i = 0; rc == 0 && i < set.n; i++)
+		printf("%s/%s\n", o->out_dir, set.f[i].name);
+	if (rc == 0)
+		rc = out_set_commit(&set, err, errlen);
+	out_set_close(&set);
+	return rc;
 }
 
 /* Runs sc into a trace log and draws it. */
@@ -39,9 +66,11 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	cli_show_labels(o, &log);
 	trace_add_sink(&tr, trace_log_sink(&log));
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
-	if (rc == 0) {
+	if (rc == 0 && o->slides) {
+		rc = graph_slides(sc, o, fmt, &log, err, errlen);
+	} else if (rc == 0) {
 		snprintf(path, sizeof path, "%s/%s.%s.%s", o->out_dir, sc->base, o->ladder ? "ladder" : "states", fmt);
-		rc = o->ladder ? graph_ladder_write(&log, o->side, fmt, path, err, errlen) :
+		rc = o->ladder ? graph_ladder_write_view(&log, o->side, &o->ladder_view, fmt, path, err, errlen) :
 				 graph_states_write(&log, o->side, NULL, fmt, path, err, errlen);
 		if (rc == 0)
 			printf("%s\n", path);
@@ -55,7 +84,7 @@ int cmd_graph(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
-			   CLI_CONNECTION | CLI_LABELS, graph_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS, graph_help, &o);
 	if (rc)
 		return rc;
 	const char *fmt = o.format ? o.format : "svg";
@@ -63,6 +92,12 @@ int cmd_graph(int argc, char **argv)
 		return cli_usage_error(argv[0], "--format is svg, png, pdf or dot");
 	if (o.n_args > 1)
 		return cli_usage_error(argv[0], "one scenario at most");
+	bool view_given = o.ladder_view.time != GRAPH_TIME_COMPRESSED || o.ladder_view.has_from ||
+			  o.ladder_view.has_to || o.slides;
+	if (view_given && !o.ladder)
+		return cli_usage_error(argv[0], "--time, --from, --to and --slides draw the ladder: add --ladder");
+	if (o.ladder_view.has_from && o.ladder_view.has_to && o.ladder_view.to < o.ladder_view.from)
+		return cli_usage_error(argv[0], "--to is before --from");
 	if (o.n_args == 0 && (o.ladder || o.side != GRAPH_BOTH))
 		return cli_usage_error(argv[0], "--ladder and --endpoint draw a scenario: give one");
 	int status = 0;

@@ -36,6 +36,16 @@ static const char run_help[] =
 	"      --no-graphs      do not write the pictures\n"
 	"      --connection K   with several clients, the ladder and pictures show\n"
 	"                       client#K and server#K (default 1)\n"
+	"      --time M         the ladder picture's time axis: compressed (default: to\n"
+	"                       scale up to two one-way delays, longer gaps shrunk as\n"
+	"                       their fourth root, marked and labelled with their\n"
+	"                       length; a backoff's doublings still grow), linear (one\n"
+	"                       scale, no breaks) or log (every gap as log2(1 + gap/delay))\n"
+	"      --from T, --to T the ladder picture shows the rows from T to T only\n"
+	"                       (1.5s, 200ms; the states at T head it)\n"
+	"      --slides         also writes the ladder as 16:9 pages that each stand\n"
+	"                       alone: DIR/NAME.ladder-1.svg, NAME.ladder-2.svg, ...\n"
+	"                       (at most 40; pages of a longer earlier run stay)\n"
 	"      --labels L       the ladders' segment words: tcpdump (the notation of\n"
 	"                       expect.segments, default) or short (SYN, SYN+ACK, ACK,\n"
 	"                       FIN+ACK, RST, data 1-1000)\n"
@@ -86,6 +96,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct cli_output w = CLI_OUTPUT_INIT;
 	const struct cli_output_files files = {
 		.kind = "", .trace = !o->no_trace, .pcap = !o->no_pcap, .graphs = !o->no_graphs, .dot = true,
+		.view = &o->ladder_view, .slides = o->slides && !o->no_graphs,
 	};
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
@@ -207,12 +218,14 @@ int cmd_run(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_FORMAT | CLI_QUIET | CLI_NO_FILES |
-			   CLI_CONNECTION | CLI_LABELS, run_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS, run_help, &o);
 	if (rc)
 		return rc;
 	enum format fmt = FMT_TEXT;
 	if (o.format && parse_format(o.format, &fmt) < 0)
 		return cli_usage_error(argv[0], "--format is text, markdown, json, summary or summary-json");
+	if (o.ladder_view.has_from && o.ladder_view.has_to && o.ladder_view.to < o.ladder_view.from)
+		return cli_usage_error(argv[0], "--to is before --from");
 	if (o.n_args == 0)
 		return cli_usage_error(argv[0], "no scenario given");
 	int n = o.n_args, status = 0;

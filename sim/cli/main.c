@@ -20,6 +20,7 @@ int main(int argc, char **argv)
 		{ "replay", cmd_replay },
 		{ "compare", cmd_compare },
 		{ "sweep", cmd_sweep },
+		{ "handout", cmd_handout },
 	};
 	if (argc < 2) {
 		fputs(cli_usage_text, stderr);

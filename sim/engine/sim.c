@@ -52,6 +52,7 @@ struct engine {
 	uint64_t loop_repeats[2];
 	bool loop_armed;             /* loop_last holds something */
 	uint32_t instant_arrivals;   /* arrivals since the clock last moved */
+	size_t next_note;            /* the scenario's first note not yet emitted */
 };
 
 /* BSD's per-connection ISS increment: each client#K, and its server side,
@@ -155,6 +156,39 @@ static void emit_scenario(struct engine *e, enum profile profile, uint64_t seed)
 	ev.u.scenario.seed = seed;
 	ev.u.scenario.profile = profile_name(profile);
 	trace_emit(e->trace, &ev);
+}
+
+/* Emits a note of the scenario at `at`, of endpoint ep (-1: nobody's). */
+static void emit_note(struct engine *e, usec_t at, int ep, const char *text)
+{
+	struct trace_event ev = { .type = TRACE_NOTE, .t_us = at, .endpoint = ep };
+	ev.u.note.text = text;
+	trace_emit(e->trace, &ev);
+}
+
+/* Emits the notes alone due by `now` (sc->notes is in time order), each at
+ * its own time: before the events of that instant, as the story told before
+ * what happens. (A note beside a call is told with its call: run_entry.) */
+static void emit_notes_until(struct engine *e, usec_t now)
+{
+	const struct scenario *sc = e->sc;
+	for (; e->next_note < sc->n_notes && sc->notes[e->next_note].at <= now; e->next_note++)
+		if (!sc->notes[e->next_note].beside_call)
+			emit_note(e, sc->notes[e->next_note].at, -1, sc->notes[e->next_note].text);
+}
+
+/* The note beside timeline entry te, told right before the call when it
+ * comes due (a call that then waits for its connection included), once:
+ * with many clients, for the first client only, and nobody's (it is every
+ * client's); a server's is the listener's. */
+static void emit_entry_note(struct engine *e, const struct timeline_entry *te, uint32_t k)
+{
+	if (!te->note || k > 1)
+		return;
+	int ep = -1;
+	if (te->call != CALL_INJECT && (e->count == 1 || te->who == ROLE_SERVER))
+		ep = entry_endpoint(e, te, k);
+	emit_note(e, te->at, ep, te->note);
 }
 
 /* The TCB a call on endpoint ep acts on: its connection, else its listener. */
@@ -526,6 +560,7 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			stats->stop = sc->has_until && time_bound == sc->until ? SIM_STOP_UNTIL : SIM_STOP_TIME;
 			break;
 		}
+		emit_notes_until(e, ev.at);
 		if (!is_live(e, &ev))
 			continue;
 		if (stats->events == event_bound) {
@@ -549,6 +584,8 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			const struct timeline_entry *te = &sc->timeline[ev.a];
 			if (ev.gen == 0 && schedule_next_client(e, &ev) < 0)
 				return -1;
+			if (ev.gen == 0)
+				emit_entry_note(e, te, ev.b);
 			if (ev.gen == 0 && te->wait_established) {   /* never an inject (the loader) */
 				int ep = entry_endpoint(e, te, ev.b);
 				if (must_wait(e, ep)) {
@@ -618,6 +655,10 @@ int sim_run(const struct scenario *sc, const struct sim_options *opt, struct tra
 	if (schedule_timeline(&e) < 0)
 		goto out;
 	rc = engine_loop(&e, stats);
+	/* The notes after the last event, up to the run's end; none after a
+	 * run cut short (its story stops where it was cut). */
+	if (rc == 0 && stats->stop != SIM_STOP_EVENTS && stats->stop != SIM_STOP_LOOP)
+		emit_notes_until(&e, stats->time_bound);
 	stats->segments_sent = e.link.n_sent;
 	stats->segments_dropped = e.link.n_dropped;
 	stats->segments_duplicated = e.link.n_duplicated;

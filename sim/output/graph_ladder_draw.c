@@ -24,6 +24,15 @@ static void set(void *obj, const char *name, const char *value)
 	agsafeset(obj, (char *)name, (char *)value, "");
 }
 
+/* Sets a size in points. */
+static void set_pt(void *obj, const char *name, double pt)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%g", pt);
+	set(obj, name, buf);
+}
+
 /* Pins node n at (x, y), y downwards from the top. */
 static void pin(struct pic *P, Agnode_t *n, double x, double y)
 {
@@ -221,7 +230,38 @@ static void left_out_line(const struct layout *L, char *buf, size_t cap)
 		 " (until: draws a part)", L->lad.n_rows, (double)last->t / USEC_PER_SEC, L->rows_left_out);
 }
 
-/* The title (the scenario's name) and the summary under it. */
+/* Whether the summary is under the title: on the whole picture and on a
+ * first page (the later ones have the room for the exchange). */
+static bool shows_summary(const struct layout *L)
+{
+	return L->lad.log->summary && L->page <= 1;
+}
+
+/* A page of --slides: its corners (a 16:9 page, however little it holds)
+ * and, but on the last, "continued" at its foot. */
+static void draw_page_frame(struct pic *P, const struct layout *L)
+{
+	char buf[64];
+	Agnode_t *n;
+
+	point_at(P, 0, 0);
+	point_at(P, L->width, L->page_h);
+	if (L->page >= L->n_pages)
+		return;
+	snprintf(buf, sizeof buf, "continued on page %zu", L->page + 1);
+	n = text_at(P, "continued", L->width - MARGIN_PT - text_width(buf) / 2, L->page_h - MARGIN_PT - SUMMARY_PT / 2,
+		    text_width(buf), buf, 'r');
+	set(n, "fontname", STYLE_FONT);
+	set(n, "fontcolor", COLOR_AXIS);
+}
+
+/* The height of the foot of a page that says "continued". */
+double page_foot_height(void)
+{
+	return MARGIN_PT + SUMMARY_PT + 8;
+}
+
+/* The title (the scenario's name; a page's number) and the summary under it. */
 static void draw_title(struct pic *P, const struct layout *L)
 {
 	const struct trace_log *log = L->lad.log;
@@ -230,17 +270,25 @@ static void draw_title(struct pic *P, const struct layout *L)
 	Agnode_t *n;
 
 	if (log->name) {
-		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, log->name, 'c');
-		set(n, "fontsize", "16");
+		char title[TEXT_MAX];
+		if (L->n_pages)
+			snprintf(title, sizeof title, "%s (%zu/%zu%s)", log->name, L->page, L->n_pages,
+				 L->page > 1 ? ", continued" : "");
+		else
+			snprintf(title, sizeof title, "%s", log->name);
+		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, title, 'c');
+		set_pt(n, "fontsize", TITLE_PT);
 		set(n, "fontname", STYLE_FONT);
 		y += TITLE_PT + 6;
 	}
-	if (log->summary) {
+	if (L->page_h > 0)
+		draw_page_frame(P, L);
+	if (shows_summary(L)) {
 		int lines = wrapped_lines(log->summary, summary_cols(L));
 		wrap(log->summary, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "summary", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
-		set(n, "fontsize", "12");
+		set_pt(n, "fontsize", SUMMARY_PT);
 		set(n, "fontname", STYLE_FONT);
 		y += lines * SUMMARY_PT * 1.2 + 6;
 	}
@@ -251,7 +299,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 		wrap(line, summary_cols(L), buf, sizeof buf);
 		n = text_at(P, "cut", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
-		set(n, "fontsize", "12");
+		set_pt(n, "fontsize", SUMMARY_PT);
 		set(n, "fontname", STYLE_FONT);
 		set(n, "fontcolor", STYLE_TEXT_COLOUR);
 	}
@@ -265,7 +313,7 @@ double title_height(const struct layout *L)
 
 	if (log->name)
 		h += TITLE_PT + 6;
-	if (log->summary)
+	if (shows_summary(L))
 		h += wrapped_lines(log->summary, summary_cols(L)) * SUMMARY_PT * 1.2 + 6;
 	if (L->rows_left_out) {
 		char line[TEXT_MAX];
@@ -477,6 +525,26 @@ static void draw_copy(struct pic *P, const struct layout *L, const struct arrow 
 	set(e, "style", "dashed");
 }
 
+/* Why arrow a was sent again ("↻ RTO 2", "↻ SYN retry 3"), beside the
+ * sender's lifeline where the arrow leaves it, in the state column: a
+ * timer sent it, and the lifeline is where timers are drawn. */
+static void draw_resend(struct pic *P, const struct layout *L, const struct arrow *a)
+{
+	char why[64], text[80], html[160];
+	size_t len = 0;
+	int s = a->from;
+
+	ladder_resend_text(a->row, why, sizeof why);
+	snprintf(text, sizeof text, "%s %s", STYLE_RETRANSMIT_MARK, why);
+	double w = text_width(text);
+	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
+	html[0] = '\0';
+	html_span(html, sizeof html, &len, text, NULL, true);
+	Agnode_t *n = html_at(P, "resend", x, a->ys, w, html, s == LADDER_LEFT ? 'r' : 'l');
+	set(n, "fontcolor", STYLE_RETRANSMIT_COLOUR);
+	set(n, "text", text);
+}
+
 /* Arrow a's label as HTML: the marks in their colours (style.h), the
  * words in the arrow's; the same characters as a->label, whose width the
  * layout measured (ladder_arrow_label). */
@@ -490,7 +558,7 @@ static void arrow_html(const struct layout *L, const struct arrow *a, const char
 	ladder_resend_text(a->row, resend, sizeof resend);
 	ladder_segment_words(&L->lad, a->row, words, sizeof words);
 	if (resend[0]) {
-		snprintf(mark, sizeof mark, "%s %s  ", STYLE_RETRANSMIT_MARK, resend);
+		snprintf(mark, sizeof mark, "%s ", STYLE_RETRANSMIT_MARK);
 		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
 	}
 	html_span(html, cap, &len, words, colour, false);
@@ -547,6 +615,8 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 	}
 	if (a->dup_delivered)
 		draw_copy(P, L, a, from, color);
+	if (a->row->resend)
+		draw_resend(P, L, a);
 	arrow_html(L, a, color, html, sizeof html);
 	lab = html_at(P, "seglabel", a->lx, a->ly, a->w, html, 'c');
 	set(lab, "fontcolor", color);
@@ -683,7 +753,7 @@ static void set_defaults(struct pic *P)
 	agattr(P->g, AGRAPH, "pad", "0.1");
 	agattr(P->g, AGNODE, "shape", "plaintext");
 	agattr(P->g, AGNODE, "fontname", STYLE_FONT_MONO);
-	agattr(P->g, AGNODE, "fontsize", "11");
+	agattr(P->g, AGNODE, "fontsize", FONT_SIZE);
 	agattr(P->g, AGNODE, "margin", "0.04,0.02");
 	agattr(P->g, AGNODE, "style", "filled");
 	agattr(P->g, AGNODE, "fillcolor", "#ffffffdd");
@@ -709,10 +779,12 @@ Agraph_t *build_graph(struct layout *L)
 	P.g = agopen(L->lad.log->name ? L->lad.log->name : "ladder", Agdirected, NULL);
 	if (!P.g)
 		return NULL;
+	/* The legend under a whole picture (a slide page has no room kept for
+	 * it: the whole picture's legend serves its pages). */
 	double legend_y = L->bottom + (L->lad.left_out ? 2 * PITCH_PT : 0);
 	struct marks m = used_marks(L);
-	bool legend = m.drop || m.resend || m.forged || m.duplicate || m.timer || m.step;
-	P.height = legend_y + (legend ? 2 * PITCH_PT : 0) + MARGIN_PT;
+	bool legend = L->page_h <= 0 && (m.drop || m.resend || m.forged || m.duplicate || m.timer || m.step);
+	P.height = L->page_h > 0 ? L->page_h : legend_y + (legend ? 2 * PITCH_PT : 0) + MARGIN_PT;
 	set_defaults(&P);
 	draw_title(&P, L);
 	for (int s = 0; s < 2; s++)
@@ -724,7 +796,8 @@ Agraph_t *build_graph(struct layout *L)
 		draw_arrow(&P, L, &L->arrows[i], i);
 	if (L->lad.left_out)
 		draw_left_out(&P, L);
-	draw_notes(&P, L);
+	if (L->page_h <= 0)
+		draw_notes(&P, L);      /* right of the picture: a page has no room kept for them */
 	if (legend)
 		draw_legend(&P, L, legend_y);
 	return P.g;

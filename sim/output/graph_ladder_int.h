@@ -18,21 +18,29 @@
 #include "output/graph.h"
 #include "output/ladder.h"
 
-#define PITCH_PT 20.0           /* the least distance between two labels of a column */
-#define UNIT_PT 80.0            /* the height of one one-way delay */
-#define IDLE_UNITS 2.0          /* a gap of more delays than this is compressed ... */
-#define BREAK_PT 72.0           /* ... to this height */
-#define ARRIVE_PT 12.0          /* the least distance between two arrivals at a lifeline */
-#define CROSS_PT 6.0            /* half a drop's cross */
-#define FONT_PT 11.0            /* labels, states, times */
+/* Sizes. The rule (docs/style.md): the picture scaled to 1280 px wide
+ * shows its text at 18 px or more, so the width stays under
+ * FONT_PT * 1280 / 18 = 71 font sizes (graph_ladder_layout.c,
+ * place_columns, narrows the space between the lifelines to fit). */
+#define FONT_PT 14.0            /* labels, states, times */
+#define FONT_SIZE "14"          /* the same, as Graphviz's fontsize */
+#define PITCH_PT 24.0           /* the least distance between two labels of a column */
+#define UNIT_PT 56.0            /* the height of one one-way delay */
+#define IDLE_UNITS 2.0          /* a gap of more delays than this is compressed */
+#define COMPRESS_POWER 0.25     /* ... as the fourth root of its length */
+#define LINEAR_MAX_UNITS 60.0   /* --time linear: the run takes at most this many UNIT_PT */
+#define ARRIVE_PT 24.0          /* the least distance between two arrivals at a lifeline */
+#define CROSS_PT 7.0            /* half a drop's cross */
 #define CHAR_PT (0.6 * FONT_PT) /* the monospace font's advance */
 #define LABEL_PAD_PT 3.0        /* between a label's text and its box */
-#define LABEL_H_PT 16.0         /* a label's box */
-#define MIN_MIDDLE_PT 380.0     /* between the lifelines */
+#define LABEL_H_PT 20.0         /* a label's box */
+#define LABEL_CLEAR_PT 2.0      /* between a label's box and any line or other label */
+#define MAX_AWAY_PT 12.0        /* a label's furthest from its arrow, when no closer place is free */
+#define MIN_MIDDLE_PT 420.0     /* between the lifelines */
 #define LIFELINE_GAP_PT 8.0     /* between a lifeline and its state labels */
-#define HEAD_PT 32.0            /* an endpoint's box above its lifeline */
-#define TITLE_PT 16.0
-#define SUMMARY_PT 12.0
+#define HEAD_PT 40.0            /* an endpoint's box above its lifeline */
+#define TITLE_PT 22.0
+#define SUMMARY_PT 15.0
 #define MARGIN_PT 12.0
 #define LABEL_MAX 256
 #define GRAPH_LADDER_MAX_ROWS 2000  /* rows drawn (the initial states' one included) */
@@ -62,6 +70,7 @@ struct arrow {
 	char label[LABEL_MAX];
 	double w;                    /* the label's width */
 	double lx, ly;               /* the label's centre */
+	double lowest_so_far;        /* the lowest this arrow, its label or any before reach */
 };
 
 /* An event with a place on the time axis. */
@@ -80,6 +89,10 @@ struct gap {
 struct layout {
 	struct ladder lad;
 	enum graph_side side;
+	enum graph_time time;
+	usec_t t0;                   /* the time of the first row drawn (the window's start) */
+	size_t rows_skipped;         /* rows before the window, not drawn (lad.rows is moved
+					past them: layout_free moves it back) */
 	signed char *col;            /* per log event: its column, COL_NONE when not placed */
 	double *y;                   /* per log event, when placed */
 	struct arrow *arrows;
@@ -89,17 +102,19 @@ struct layout {
 	struct gap *gaps;
 	size_t n_gaps;
 	double init_y;               /* the initial states' row */
+	int label_conflicts;         /* labels that meet a line or another label (0 normally) */
 	double unit_us;              /* one one-way delay */
 	double delay_us[2];          /* per direction (sender), for drops */
 	double x_axis, x_life[2], x_state[2], head_y, bottom, width;
 	double state_w[2], tick_w;
 	size_t rows_left_out;        /* rows past GRAPH_LADDER_MAX_ROWS, not drawn */
+	size_t page, n_pages;        /* --slides: this page, 1..n_pages; 0: the whole picture */
+	double page_h;               /* a page's height, 9/16 of its width; 0: as tall as it needs */
 	size_t end_ev;               /* the log events read: up to the last row drawn and
 					DELIVERY_LOOKAHEAD more (all of them when none is left out) */
-	/* For crossings(): whether the arrows start in order down the page, and
-	 * how far below its start an arrow reaches at most. */
+	/* For the labels' placing: whether the arrows start in order down the
+	 * page. */
 	bool ys_sorted;
-	double max_reach;
 };
 
 /* Where an event's mark goes; marks of one column keep their distance. */
@@ -107,14 +122,33 @@ enum column { COL_NONE = -1, COL_STATE0, COL_MIDDLE, COL_STATE1, COL_ARRIVE0, CO
 
 /* ---- graph_ladder_layout.c ------------------------------------------------ */
 
-/* Computes every position. Returns -1 when out of memory. */
-int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side);
+/* Computes every position of the rows view selects (NULL: all, compressed).
+ * Returns -1 when out of memory. */
+int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side,
+		 const struct graph_ladder_view *view);
+/* One page of --slides: rows [r0, r1) of the ladder (indices of
+ * ladder_build's rows, r0 >= 1), headed by the states when it starts, laid
+ * out in the whole picture's columns and scale, page_h high at most where
+ * it can be. */
+struct layout_page {
+	size_t r0, r1;
+	size_t page, n_pages;
+	const struct layout *whole;
+};
+int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_side side,
+		      const struct graph_ladder_view *view, const struct layout_page *pg);
+/* Where --slides breaks the whole picture into pages (graph_ladder.c):
+ * starts[k] is page k's first row, starts[n] the end; starts holds
+ * GRAPH_LADDER_MAX_PAGES + 1. Returns n, or -1 when out of memory. */
+int layout_page_breaks(const struct layout *whole, const struct graph_ladder_view *view, size_t *starts);
 /* Frees what layout_build allocated (safe after a failed build). */
 void layout_free(struct layout *L);
 /* The width of a label box holding s in the monospace font. */
 double text_width(const char *s);
-/* True when a gap of dt is drawn compressed. */
+/* True when a gap of dt is drawn compressed (and marked as a break). */
 bool idle(const struct layout *L, usec_t dt);
+/* The height a gap of dt takes in L's time mode. */
+double time_height(const struct layout *L, usec_t dt);
 /* Whether the picture annotates side s's states. */
 bool shows_states(const struct layout *L, int s);
 
@@ -122,13 +156,16 @@ bool shows_states(const struct layout *L, int s);
 
 /* Where each arrow starts and ends on the page (see graph_ladder_labels.c). */
 void arrow_ends(struct layout *L);
-/* Places every label on its arrow, no two overlapping. */
-void place_labels(struct layout *L);
+/* Places every label beside its arrow. Returns how many meet a line or
+ * another label (0 when all have room), -1 when out of memory. */
+int place_labels(struct layout *L);
 
 /* ---- graph_ladder_draw.c -------------------------------------------------- */
 
 /* The height the title and the summary take. */
 double title_height(const struct layout *L);
+/* The height of the foot of a page that says "continued". */
+double page_foot_height(void);
 /* The whole picture as a graph (NULL when out of memory). The layout's y
  * are shifted below the title and the endpoint heads first. */
 Agraph_t *build_graph(struct layout *L);

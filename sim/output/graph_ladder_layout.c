@@ -175,16 +175,45 @@ static void find_delays(struct layout *L)
 
 /* ---- the vertical scale --------------------------------------------------- */
 
-/* True when a gap of dt is drawn compressed. */
+/* True when a gap of dt is drawn compressed (and marked as a break): longer
+ * than IDLE_UNITS delays, except on the linear axis, which compresses none. */
 bool idle(const struct layout *L, usec_t dt)
 {
-	return (double)dt > IDLE_UNITS * L->unit_us;
+	return L->time != GRAPH_TIME_LINEAR && (double)dt > IDLE_UNITS * L->unit_us;
 }
 
-/* The height that dt takes. */
-static double time_height(const struct layout *L, usec_t dt)
+/* The height that dt takes (graph.h, enum graph_time). Each mode is
+ * continuous and increasing in dt, so time order and size order hold. */
+double time_height(const struct layout *L, usec_t dt)
 {
-	return idle(L, dt) ? BREAK_PT : (double)dt * UNIT_PT / L->unit_us;
+	double u = (double)dt / L->unit_us;
+
+	switch (L->time) {
+	case GRAPH_TIME_LINEAR:
+		return u * UNIT_PT;
+	case GRAPH_TIME_LOG:
+		return UNIT_PT * log2(1 + u);
+	case GRAPH_TIME_COMPRESSED:
+	default:
+		/* A power rather than a logarithm: a backoff's doublings are
+		 * drawn growing by a factor (2^0.25), so they look exponential,
+		 * not as equal steps. */
+		return u <= IDLE_UNITS ? u * UNIT_PT : IDLE_UNITS * UNIT_PT * pow(u / IDLE_UNITS, COMPRESS_POWER);
+	}
+}
+
+/* The linear axis's unit: one one-way delay, or, for a run longer than
+ * LINEAR_MAX_UNITS delays, that fraction of it (a 2-minute SYN backoff at
+ * 50 ms would otherwise be 200 000 points tall). */
+static void linear_unit(struct layout *L)
+{
+	usec_t span;
+
+	if (L->time != GRAPH_TIME_LINEAR || L->lad.n_rows < 2)
+		return;
+	span = L->lad.rows[L->lad.n_rows - 1].t - L->t0;
+	if ((double)span / L->unit_us > LINEAR_MAX_UNITS)
+		L->unit_us = (double)span / LINEAR_MAX_UNITS;
 }
 
 /* The column of a row's event. */
@@ -195,13 +224,45 @@ static enum column row_column(const struct ladder_row *r)
 	return r->side == LADDER_LEFT ? COL_STATE0 : COL_STATE1;
 }
 
-/* Places one event at time t in column c, after the previous one. */
+/* The room a send or an arrival of arrow a needs above it in its column:
+ * its label's box beside it, between it and the arrow before, which runs
+ * parallel when both were sent at one instant (a window of segments is
+ * drawn as a fan of parallel arrows, each label between two of them). */
+static double arrow_room(const struct layout *L, const struct arrow *a)
+{
+	double slope = time_height(L, (usec_t)L->delay_us[a->from]) / (L->x_life[1] - L->x_life[0]);
+
+	return fmax(PITCH_PT, LABEL_H_PT + 3 * LABEL_CLEAR_PT + slope * a->w);
+}
+
+/* Puts in y[k], until the event is placed, the room event k needs above it
+ * in its column: a state PITCH_PT, a send, an arrival or a host's drop its
+ * arrow's room. */
+static void event_rooms(struct layout *L)
+{
+	for (size_t k = 0; k < L->end_ev; k++)
+		L->y[k] = L->col[k] >= COL_ARRIVE0 ? ARRIVE_PT : PITCH_PT;
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		const struct arrow *a = &L->arrows[i];
+		double r = arrow_room(L, a);
+		L->y[a->row->ev] = r;
+		if (a->delivered)
+			L->y[a->del_ev] = r;
+		if (a->dup_delivered)
+			L->y[a->dup_ev] = r;
+		if (a->drop_reason)
+			L->y[a->drop_ev] = r;
+	}
+}
+
+/* Places one event at time t in column c, after the previous one, room
+ * below the previous one of its column; *y is its room, then its place. */
 static void place_event(struct layout *L, usec_t t, enum column c, double last[N_COLS],
 			double *y)
 {
 	struct place *prev = &L->places[L->n_places - 1];
 	double at = prev->y + time_height(L, t - prev->t);
-	double room = c >= COL_ARRIVE0 ? ARRIVE_PT : PITCH_PT;
+	double room = *y;
 
 	if (at < last[c] + room)
 		at = last[c] + room;
@@ -223,11 +284,12 @@ static int place_events(struct layout *L)
 	L->gaps = calloc(log->n + 1, sizeof *L->gaps);
 	if (!L->places || !L->gaps)
 		return -1;
-	L->places[L->n_places++] = (struct place){ 0, L->init_y };
+	event_rooms(L);
+	L->places[L->n_places++] = (struct place){ L->t0, L->init_y };
 	for (int c = 0; c < N_COLS; c++)
 		last[c] = L->init_y - PITCH_PT;
 	last[COL_STATE0] = last[COL_STATE1] = L->init_y;
-	for (size_t k = 0; k < L->end_ev; k++)
+	for (size_t k = L->lad.n_rows > 1 ? L->lad.rows[1].ev : 0; k < L->end_ev; k++)
 		if (L->col[k] != COL_NONE)
 			place_event(L, log->ev[k].t_us, L->col[k], last, &L->y[k]);
 	return 0;
@@ -265,11 +327,11 @@ static void place_columns(struct layout *L)
 	double middle = MIN_MIDDLE_PT;
 
 	measure_columns(L);
+	/* One label beside its arrow, and a drop's cross past it: the picture
+	 * stays narrow enough for its text to read on a slide (see FONT_PT). */
 	for (size_t i = 0; i < L->n_arrows; i++) {
 		const struct arrow *a = &L->arrows[i];
-		middle = fmax(middle, 2 * a->w + 3 * LIFELINE_GAP_PT);   /* two side by side */
-		if (a->dropped)
-			middle = fmax(middle, 2 * (a->w + LIFELINE_GAP_PT + 2 * CROSS_PT));
+		middle = fmax(middle, a->w + 2 * LIFELINE_GAP_PT + 4 * CROSS_PT);
 	}
 	L->x_axis = MARGIN_PT + L->tick_w + 8;
 	L->x_state[0] = L->x_axis + 16 + L->state_w[0];          /* right edge */
@@ -308,19 +370,103 @@ static void mark_rows(struct layout *L)
 			L->col[L->arrows[i].drop_ev] = (signed char)(COL_ARRIVE0 + 1 - L->arrows[i].from);
 }
 
-/* Computes every position. Returns -1 when out of memory. */
-int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side)
+/* The rows view selects, [*r0, *r1) (row 0 the initial one, so *r0 >= 1),
+ * and the time the picture starts at. */
+static void window_rows(const struct ladder *lad, const struct graph_ladder_view *view, size_t *r0, size_t *r1,
+			usec_t *t0)
 {
-	size_t n = log->n ? log->n : 1;
+	*r0 = 1;
+	*r1 = lad->n_rows;
+	*t0 = 0;
+	if (!view)
+		return;
+	if (view->has_to)
+		while (*r1 > 1 && lad->rows[*r1 - 1].t > view->to)
+			(*r1)--;
+	if (!view->has_from)
+		return;
+	*t0 = view->from;
+	while (*r0 < *r1 && lad->rows[*r0].t < view->from)
+		(*r0)++;
+}
+
+/* Keeps rows [r0, r1) of the ladder, headed by an initial row at time t0
+ * holding each side's state then: the row before r0 becomes it (lad.rows
+ * is moved past the rows before it; layout_free moves it back). */
+static void keep_rows(struct layout *L, size_t r0, size_t r1, usec_t t0)
+{
+	struct ladder *lad = &L->lad;
+
+	L->t0 = t0;
+	lad->n_rows = r1 < lad->n_rows ? r1 : lad->n_rows;
+	if (lad->n_rows == 0 || r0 <= 1)
+		return;
+	struct ladder_row init = lad->rows[0];
+	for (size_t k = 1; k < r0; k++)
+		if (lad->rows[k].kind == LADDER_ROW_STATE)
+			init.state[lad->rows[k].side] = lad->rows[k].state[lad->rows[k].side];
+	init.t = t0;
+	lad->rows[r0 - 1] = init;
+	L->rows_skipped = r0 - 1;
+	lad->rows += r0 - 1;
+	lad->n_rows -= r0 - 1;
+}
+
+/* A page takes the whole picture's columns and scale, so that the pages
+ * of one exchange line up. */
+static void take_whole(struct layout *L, const struct layout *whole)
+{
+	L->unit_us = whole->unit_us;
+	L->delay_us[0] = whole->delay_us[0];
+	L->delay_us[1] = whole->delay_us[1];
+	L->x_axis = whole->x_axis;
+	L->x_life[0] = whole->x_life[0];
+	L->x_life[1] = whole->x_life[1];
+	L->x_state[0] = whole->x_state[0];
+	L->x_state[1] = whole->x_state[1];
+	L->width = whole->width;
+	L->state_w[0] = whole->state_w[0];
+	L->state_w[1] = whole->state_w[1];
+	L->tick_w = whole->tick_w;
+}
+
+/* Computes every position. Returns -1 when out of memory. */
+int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side,
+		 const struct graph_ladder_view *view)
+{
+	return layout_build_page(L, log, side, view, NULL);
+}
+
+/* See graph_ladder_int.h. */
+int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_side side,
+		      const struct graph_ladder_view *view, const struct layout_page *pg)
+{
+	size_t n = log->n ? log->n : 1, r0, r1;
+	usec_t t0;
 
 	memset(L, 0, sizeof *L);
 	L->side = side;
+	L->time = view ? view->time : GRAPH_TIME_COMPRESSED;
 	if (ladder_build(&L->lad, log) < 0)
 		return -1;
+	ladder_for_picture(&L->lad);
+	window_rows(&L->lad, view, &r0, &r1, &t0);
+	if (pg) {
+		L->page = pg->page;
+		L->n_pages = pg->n_pages;
+		L->page_h = pg->whole->width * 9 / 16;
+		if (pg->r0 > r0)                /* the gap since the last page's row heads this one */
+			t0 = L->lad.rows[pg->r0 - 1].t;
+		r0 = pg->r0;
+		r1 = pg->r1;
+	}
+	keep_rows(L, r0, r1, t0);
 	L->end_ev = log->n;
 	if (L->lad.n_rows > GRAPH_LADDER_MAX_ROWS) {
 		L->rows_left_out = L->lad.n_rows - GRAPH_LADDER_MAX_ROWS;
 		L->lad.n_rows = GRAPH_LADDER_MAX_ROWS;
+	}
+	if ((L->rows_left_out || pg) && L->lad.n_rows > 0) {
 		size_t last = L->lad.rows[L->lad.n_rows - 1].ev;
 		if (log->n - last - 1 > DELIVERY_LOOKAHEAD)
 			L->end_ev = last + 1 + DELIVERY_LOOKAHEAD;
@@ -332,15 +478,19 @@ int layout_build(struct layout *L, const struct trace_log *log, enum graph_side 
 	mark_rows(L);
 	pair_deliveries(L);
 	find_delays(L);
+	linear_unit(L);
 	for (size_t i = 0; i < L->n_arrows; i++)
 		arrow_label(L, &L->arrows[i]);
 	place_columns(L);
+	if (pg)
+		take_whole(L, pg->whole);
 	L->head_y = title_height(L) + 4 + HEAD_PT / 2;
 	L->init_y = L->head_y + HEAD_PT / 2 + PITCH_PT;
 	if (place_events(L) < 0)
 		return -1;
 	arrow_ends(L);
-	place_labels(L);
+	if ((L->label_conflicts = place_labels(L)) < 0)
+		return -1;
 	L->bottom = lowest(L);
 	return 0;
 }
@@ -348,6 +498,8 @@ int layout_build(struct layout *L, const struct trace_log *log, enum graph_side 
 /* Frees what layout_build allocated (safe after a failed build). */
 void layout_free(struct layout *L)
 {
+	L->lad.rows -= L->rows_skipped;
+	L->rows_skipped = 0;
 	ladder_free(&L->lad);
 	free(L->col);
 	free(L->y);

@@ -40,6 +40,7 @@
 #include <graphviz/gvc.h>
 #include "base/bigarray.h"
 #include "output/graph.h"
+#include "base/isolate.h"
 #include "output/graph_render.h"
 #include "output/graph_states_int.h"
 
@@ -90,6 +91,7 @@ static int render(struct candidate *c, const char *format, char **data, size_t *
 	int rc = -1;
 
 	if (strcmp(format, "png") == 0) {
+		drop_layout(c);              /* one layout at a time (choose_spacing) */
 		g = agmemread(c->dot);
 		if (!g)
 			return -1;
@@ -178,22 +180,24 @@ int graph_states_write(const struct trace_log *log, enum graph_side side, const 
 	return rc;
 }
 
-/* See graph.h. Graphviz's messages are kept (keep_message) while it runs. */
-int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
-			const char *format, char **data, size_t *len, char *err, size_t errlen)
-{
-	struct picture p = { .log = log, .ep = { -1, -1 } };
+/* What one state diagram is made of, for its process (isolate_run). */
+struct states_job {
+	const struct trace_log *log;
+	enum graph_side side;
+	const char *title, *format;
+};
 
-	*data = NULL;
-	*len = 0;
-	if (!known_format(format)) {
-		snprintf(err, errlen, "unknown format \"%s\" (svg, png, pdf or dot)", format ? format : "");
-		return -1;
-	}
+/* Draws job's picture (in a child process): Graphviz's messages are kept
+ * (keep_message) while it runs. */
+static int states_job_run(void *ctx, char **data, size_t *len, char *err, size_t errlen)
+{
+	const struct states_job *job = ctx;
+	struct picture p = { .log = job->log, .ep = { -1, -1 } };
+
 	memset(&gv_msg, 0, sizeof gv_msg);
 	agusererrf old_f = agseterrf(keep_message);
 	agerrlevel_t old_level = agseterr(AGWARN);
-	int rc = produce(&p, side, title, format, data, len, err, errlen);
+	int rc = produce(&p, job->side, job->title, job->format, data, len, err, errlen);
 	agseterr(old_level);
 	agseterrf(old_f);
 	if (p.g)
@@ -204,4 +208,28 @@ int graph_states_render(const struct trace_log *log, enum graph_side side, const
 		*data = NULL;
 	}
 	return rc;
+}
+
+/* See graph.h. Graphviz runs in a child process: its layout double-frees
+ * on some graphs (isolate.h), which then cost this picture, not the run.
+ * The ladder's too, so that Graphviz's fonts never start threads in this
+ * process, which a later fork would copy in the middle of their work. */
+int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
+			const char *format, char **data, size_t *len, char *err, size_t errlen)
+{
+	struct states_job job = { log, side, title, format };
+	char why[256];
+
+	*data = NULL;
+	*len = 0;
+	if (!known_format(format)) {
+		snprintf(err, errlen, "unknown format \"%s\" (svg, png, pdf or dot)", format ? format : "");
+		return -1;
+	}
+	int rc = isolate_run(states_job_run, &job, data, len, err, errlen);
+	if (rc == -2) {
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "state diagram: Graphviz %s drawing it", why);
+	}
+	return rc < 0 ? -1 : 0;
 }

@@ -99,5 +99,8 @@ int build(struct picture *p, enum graph_side side, const char *title);
 int choose_spacing(struct picture *p, struct candidate *best);
 /* Frees c's text and graph and empties it. */
 void drop_candidate(struct candidate *c);
+/* Frees c's graph and its layout, keeping its text: Graphviz lays out one
+ * graph at a time (choose_spacing). */
+void drop_layout(struct candidate *c);
 
 #endif

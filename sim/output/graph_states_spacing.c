@@ -166,15 +166,35 @@ static int count_overlaps(Agraph_t *g)
 	return n;
 }
 
-/* Frees c's text and graph and empties it (safe on an empty one). */
-void drop_candidate(struct candidate *c)
+/* Frees c's graph and its layout, keeping its text (safe when it has none). */
+void drop_layout(struct candidate *c)
 {
 	if (c->g) {
 		gvFreeLayout(graph_gvc(), c->g);
 		agclose(c->g);
+		c->g = NULL;
 	}
+}
+
+/* Frees c's text and graph and empties it (safe on an empty one). */
+void drop_candidate(struct candidate *c)
+{
+	drop_layout(c);
 	free(c->dot);
 	memset(c, 0, sizeof *c);
+}
+
+/* Reads c's text into c->g and lays it out. */
+static int lay_out(struct candidate *c)
+{
+	c->g = agmemread(c->dot);
+	if (!c->g || gvLayout(graph_gvc(), c->g, "dot") != 0) {
+		if (c->g)
+			agclose(c->g);
+		c->g = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* p->g with spacing i, written and read back (the file's declaration order
@@ -184,54 +204,46 @@ static int try_spacing(struct picture *p, size_t i, struct candidate *c)
 	memset(c, 0, sizeof *c);
 	set(p->g, "ranksep", spacings[i].ranksep);
 	set(p->g, "nodesep", spacings[i].nodesep);
-	if (write_dot(p->g, &c->dot, &c->len) < 0)
+	if (write_dot(p->g, &c->dot, &c->len) < 0 || lay_out(c) < 0)
 		return -1;
-	c->g = agmemread(c->dot);
-	if (!c->g || gvLayout(graph_gvc(), c->g, "dot") != 0) {
-		if (c->g)
-			agclose(c->g);
-		c->g = NULL;
-		return -1;
-	}
 	c->overlaps = count_overlaps(c->g);
 	return 0;
 }
 
 /* The first spacing with nothing overlapping, else the one with least,
- * laid out last of all, ready to render. */
+ * laid out and ready to render.
+ *
+ * Graphviz lays out one graph at a time: each layout points its global
+ * attribute handles (E_penwidth, N_fontsize, ...) at its graph, and its
+ * layout phases keep buffers from one graph to the next, so a graph still
+ * laid out when another is laid out is later rendered through, or freed
+ * into, memory no longer its own (a replay's trace of many odd arcs
+ * segfaulted; under ASan, a double free in gvFreeLayout). So the best so
+ * far gives up its layout before the next is tried, and is laid out again
+ * from its text when it was not the last tried. */
 int choose_spacing(struct picture *p, struct candidate *best)
 {
-	bool best_is_last = false;
-
 	memset(best, 0, sizeof *best);
 	for (size_t i = 0; i < N_SPACINGS; i++) {
 		struct candidate c;
+		drop_layout(best);
 		if (try_spacing(p, i, &c) < 0) {
+			drop_candidate(&c);
 			drop_candidate(best);
 			return -1;
 		}
 		if (!best->dot || c.overlaps < best->overlaps) {
 			drop_candidate(best);
 			*best = c;
-			best_is_last = true;
 		} else {
 			drop_candidate(&c);
-			best_is_last = false;
 		}
 		if (best->overlaps == 0)
 			break;
 	}
-	/* Each layout points Graphviz's global attribute handles (E_penwidth,
-	 * N_fontsize, ...) at its graph's attributes, and rendering reads them
-	 * there: a candidate rendered after a later one was laid out and closed
-	 * would read freed memory (a replay's trace of many odd arcs crashed
-	 * so). The same layout again points them back at the best's own. */
-	if (!best_is_last) {
-		gvFreeLayout(graph_gvc(), best->g);
-		if (gvLayout(graph_gvc(), best->g, "dot") != 0) {
-			drop_candidate(best);
-			return -1;
-		}
+	if (!best->g && lay_out(best) < 0) {
+		drop_candidate(best);
+		return -1;
 	}
 	return 0;
 }

@@ -271,6 +271,16 @@ static void put_data(struct json_out *jo, const struct trace *tr, const struct t
 	put_u64(jo, ev->u.data.bytes);
 }
 
+/* {"endpoint","text"}: the scenario's note; endpoint null for a note of
+ * nobody's (one alone on its timeline entry). */
+static void put_note(struct json_out *jo, const struct trace *tr, const struct trace_event *ev)
+{
+	PUT_LIT(jo, ",\"endpoint\":");
+	put_endpoint(jo, tr, ev->endpoint);
+	PUT_LIT(jo, ",\"text\":");
+	put_str(jo, ev->u.note.text ? ev->u.note.text : "");
+}
+
 static void put_result(struct json_out *jo, const struct trace_event *ev)
 {
 	PUT_LIT(jo, ",\"ok\":");
@@ -323,6 +333,10 @@ static void json_out_event(void *ctx, const struct trace *tr, const struct trace
 	case TRACE_ARC:
 		PUT_LIT(jo, ",\"type\":\"arc\"");
 		put_arc(jo, tr, ev);
+		break;
+	case TRACE_NOTE:
+		PUT_LIT(jo, ",\"type\":\"note\"");
+		put_note(jo, tr, ev);
 		break;
 	default:
 		PUT_LIT(jo, ",\"type\":null");

@@ -152,6 +152,46 @@ static void text_row(FILE *out, const struct ladder *lad, const struct ladder_ro
 	text_line(out, time, tw, cells, cols, width);
 }
 
+/* ---- the scenario's notes (`note:`) -------------------------------------
+ * The writers print them between the rows, from the log itself: each
+ * note before the first row whose event comes after it in the log (a note
+ * is emitted before its instant's events), those after the last row at the
+ * end. Every note of the log is printed, whoever it is of: it tells the
+ * scenario's story. */
+
+/* The index of the first note in the log at or after `from` and before
+ * `before`, or SIZE_MAX when there is none. */
+static size_t next_note(const struct trace_log *log, size_t from, size_t before)
+{
+	for (size_t i = from; i < before && i < log->n; i++)
+		if (log->ev[i].type == TRACE_NOTE && log->ev[i].u.note.text)
+			return i;
+	return SIZE_MAX;
+}
+
+/* A note as a text line: the time, the state columns empty, the text in
+ * the middle between dotted rules, centred on the segment column (longer
+ * text runs past it). */
+static void text_note_row(FILE *out, const struct trace_event *ev, int tw, const size_t width[3])
+{
+	char time[32];
+	size_t cols = shown_len(ev->u.note.text) + 6, pad = width[1] > cols ? (width[1] - cols) / 2 : 0;
+
+	time_format(ev->t_us, time);
+	fprintf(out, "%*s  %*s  %*s┄┄ %s ┄┄\n", tw, time, (int)width[0], "", (int)pad, "", ev->u.note.text);
+}
+
+/* Prints the notes of the log before event index `before` not yet printed
+ * (*cursor: where the last search stopped). */
+static void text_notes_before(FILE *out, const struct trace_log *log, size_t *cursor, size_t before, int tw,
+			      const size_t width[3])
+{
+	for (size_t i; (i = next_note(log, *cursor, before)) != SIZE_MAX; *cursor = i + 1)
+		text_note_row(out, &log->ev[i], tw, width);
+	if (*cursor < before)
+		*cursor = before;
+}
+
 /* The title line: the scenario's name and its summary, when the log has them. */
 static void text_title(FILE *out, const struct trace_log *log)
 {
@@ -205,8 +245,13 @@ int ladder_write_text(FILE *out, const struct trace_log *log)
 	}
 	text_title(out, log);
 	text_line(out, "time", tw, head, head_cols, width);
-	for (size_t k = 0; k < lad.n_rows; k++)
+	size_t note_cursor = 0;
+	for (size_t k = 0; k < lad.n_rows; k++) {
+		if (lad.rows[k].kind != LADDER_ROW_INITIAL)
+			text_notes_before(out, log, &note_cursor, lad.rows[k].ev, tw, width);
 		text_row(out, &lad, &lad.rows[k], tw, width);
+	}
+	text_notes_before(out, log, &note_cursor, log->n, tw, width);
 	left_out_line(out, &lad);
 	ladder_free(&lad);
 	return ferror(out) ? -1 : 0;
@@ -299,6 +344,31 @@ static void md_row(FILE *out, const struct ladder *lad, const struct ladder_row 
 	fputs(" |\n", out);
 }
 
+/* A note as a table row: the time, the text in italics in the segment
+ * column (plain when it starts or ends with a space, which emphasis does
+ * not take). */
+static void md_note_row(FILE *out, const struct trace_event *ev)
+{
+	char time[32];
+	const char *text = ev->u.note.text;
+	bool italic = text[0] != ' ' && text[strlen(text) - 1] != ' ';
+
+	time_format(ev->t_us, time);
+	fprintf(out, "| %s |  | %s", time, italic ? "*" : "");
+	md_text(out, text);
+	fprintf(out, "%s |  |\n", italic ? "*" : "");
+}
+
+/* md_note_row for the notes before event index `before` (as
+ * text_notes_before). */
+static void md_notes_before(FILE *out, const struct trace_log *log, size_t *cursor, size_t before)
+{
+	for (size_t i; (i = next_note(log, *cursor, before)) != SIZE_MAX; *cursor = i + 1)
+		md_note_row(out, &log->ev[i]);
+	if (*cursor < before)
+		*cursor = before;
+}
+
 /* The title: the name in bold and the summary, as a paragraph. */
 static void md_title(FILE *out, const struct trace_log *log)
 {
@@ -316,7 +386,10 @@ static void md_title(FILE *out, const struct trace_log *log)
 	fputs("\n\n", out);
 }
 
-/* Title paragraph, then the table. Returns as ladder_write_text. */
+/* Title paragraph, then the table, then a blank line: whatever is printed
+ * next (the run's summary line) is a paragraph of its own, not one more
+ * row of the table, as a GitHub-flavoured renderer would take a line
+ * right under it. Returns as ladder_write_text. */
 int ladder_write_markdown(FILE *out, const struct trace_log *log)
 {
 	struct ladder lad;
@@ -331,12 +404,18 @@ int ladder_write_markdown(FILE *out, const struct trace_log *log)
 	fputs(" | segment | ", out);
 	md_text(out, ladder_side_name(&lad, RIGHT));
 	fputs(" |\n|---:|---|:---:|---|\n", out);
-	for (size_t k = 0; k < lad.n_rows; k++)
+	size_t note_cursor = 0;
+	for (size_t k = 0; k < lad.n_rows; k++) {
+		if (lad.rows[k].kind != LADDER_ROW_INITIAL)
+			md_notes_before(out, log, &note_cursor, lad.rows[k].ev);
 		md_row(out, &lad, &lad.rows[k]);
+	}
+	md_notes_before(out, log, &note_cursor, log->n);
 	if (lad.left_out) {
 		fputc('\n', out);
 		left_out_line(out, &lad);
 	}
+	fputc('\n', out);
 	ladder_free(&lad);
 	return ferror(out) ? -1 : 0;
 }

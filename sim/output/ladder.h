@@ -50,6 +50,7 @@ struct ladder_row {
 	usec_t timer_len;            /* timer: how long it was set for */
 	const char *timer_cause;     /* timer: the response that restarted it ("rcv FIN again") */
 	const char *timer_arc;       /* timer: and its row ("S16"), may be NULL */
+	bool picture;                /* the picture's words (ladder_for_picture) */
 };
 
 struct ladder {
@@ -71,6 +72,12 @@ struct ladder {
  * when out of memory or the log is incomplete; call ladder_free either way. */
 int ladder_build(struct ladder *lad, const struct trace_log *log);
 void ladder_free(struct ladder *lad);
+/* Makes the rows say the picture's words: a state's cause that is a
+ * segment's arrival ("rcv FIN") is the arrow that ends there, and is left
+ * out (the RFC row of an unusual change stays: "CLOSED (T34)"), so that
+ * the state columns leave a slide's width to the arrows; the text ladders,
+ * without arrows that end anywhere, give every cause. */
+void ladder_for_picture(struct ladder *lad);
 /* The name heading a side's column ("client" when nobody is on that side). */
 const char *ladder_side_name(const struct ladder *lad, int side);
 /* What a side's state column holds on row r ("" for nothing): the state, with
@@ -94,8 +101,10 @@ void ladder_resend_text(const struct ladder_row *r, char *buf, size_t cap);
  * "" for none. */
 void ladder_payload_text(const struct ladder_row *r, char *buf, size_t cap);
 /* The picture's label of a segment row: its marks first (the retransmit
- * mark and why, forged, duplicated: see style.h), then its words and what
- * a `data:` send carries.
+ * mark; why, "RTO 2", the picture writes beside the sender's lifeline, as
+ * the text ladders in the sender's column, so that a slide's labels stay
+ * short), then its words, what a `data:` send carries, forged, duplicated
+ * (see style.h).
  * duplicated: the link delivered it twice (the picture knows, the row not). */
 void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, char *buf,
 			size_t cap);

@@ -279,6 +279,13 @@ int ladder_build(struct ladder *lad, const struct trace_log *log)
 	return 0;
 }
 
+/* See ladder.h. */
+void ladder_for_picture(struct ladder *lad)
+{
+	for (size_t k = 0; k < lad->n_rows; k++)
+		lad->rows[k].picture = true;
+}
+
 /* Frees what ladder_build allocated (safe after a failed build). */
 void ladder_free(struct ladder *lad)
 {

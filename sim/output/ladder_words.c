@@ -30,7 +30,8 @@ static bool usual_arc(const char *arc)
 }
 
 /* A state row's cause as it reads: the trace's words, but a time-wait of
- * zero is not a 2MSL timeout, and an unusual change names its RFC row. */
+ * zero is not a 2MSL timeout, an unusual change names its RFC row, and the
+ * picture leaves out what its arrows show (ladder_for_picture). */
 static void cause_text(const struct ladder_row *r, char *buf, size_t cap)
 {
 	const char *cause = r->cause && *r->cause ? r->cause : NULL;
@@ -40,6 +41,8 @@ static void cause_text(const struct ladder_row *r, char *buf, size_t cap)
 	buf[0] = '\0';
 	if (no_tw)
 		cause = "time_wait 0";
+	if (r->picture && cause && strncmp(cause, "rcv ", 4) == 0)
+		cause = NULL;                /* the arrow that ends there */
 	if (cause && arc)
 		snprintf(buf, cap, "%s, %s", cause, r->arc);
 	else if (cause || arc)
@@ -222,7 +225,7 @@ void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bo
 	ladder_resend_text(r, resend, sizeof resend);
 	ladder_segment_words(lad, r, words, sizeof words);
 	if (resend[0])
-		len = (size_t)snprintf(buf, cap, "%s %s  ", STYLE_RETRANSMIT_MARK, resend);
+		len = (size_t)snprintf(buf, cap, "%s ", STYLE_RETRANSMIT_MARK);
 	if (len < cap)
 		len += (size_t)snprintf(buf + len, cap - len, "%s", words);
 	char payload[64];

@@ -108,6 +108,9 @@ void scenario_free(struct scenario *sc)
 		free(sc->timeline[i].inject.data);
 	}
 	free(sc->timeline);
+	for (size_t i = 0; i < sc->n_notes; i++)
+		free(sc->notes[i].text);
+	free(sc->notes);
 	for (int r = 0; r < NROLES; r++)
 		free(sc->expect.states[r]);
 	free(sc->expect.segments);

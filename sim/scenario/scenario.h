@@ -88,6 +88,20 @@ struct timeline_entry {
 	bool wait_established;       /* `wait: established`: a blocking application's call, made
 					once the endpoint's connection is established (at `at` if
 					it already is; when it fails instead, the call then fails) */
+	const char *note;            /* the note beside the call, or NULL (the text is owned by
+					the scenario's notes) */
+	struct src_pos pos;
+};
+
+/* A `note:` on a timeline entry: free text the ladders print at its time
+ * (a TRACE_NOTE event). Alone on its entry, or beside the entry's call. */
+#define NOTE_MAX 160                 /* bytes of UTF-8: a line of a slide */
+struct scenario_note {
+	usec_t at;
+	int who;                     /* the role of the call beside it (client:, server:); -1: none
+					(a note alone, or beside an inject) */
+	bool beside_call;            /* told with its call (timeline_entry.note), not by time */
+	char *text;                  /* printable UTF-8, 1..NOTE_MAX bytes */
 	struct src_pos pos;
 };
 
@@ -129,8 +143,10 @@ struct scenario {
 	struct tcp_overrides tcp;
 	struct link_params link;
 	struct endpoint_spec ep[NROLES];
-	struct timeline_entry *timeline;   /* in file order */
+	struct timeline_entry *timeline;   /* the calls, in file order (a note alone is not one) */
 	size_t n_timeline;
+	struct scenario_note *notes;       /* by time, ties in file order */
+	size_t n_notes;
 	bool has_until;
 	usec_t until;
 	uint64_t max_events;         /* `max_events`: the run's event bound; 0: the default (sim.h) */

@@ -22,6 +22,8 @@ static void free_event_strings(struct trace_event *ev)
 		free((char *)ev->u.scenario.name);
 		free((char *)ev->u.scenario.summary);
 		free((char *)ev->u.scenario.profile);
+	} else if (ev->type == TRACE_NOTE) {
+		free((char *)ev->u.note.text);
 	}
 }
 
@@ -90,6 +92,9 @@ static int copy_strings(struct trace_log *log, struct trace_event *ev)
 		break;
 	case TRACE_DATA:
 		ev->u.data.data = NULL;
+		break;
+	case TRACE_NOTE:          /* the scenario's text: the log may outlive the scenario */
+		ev->u.note.text = dup_or_null(ev->u.note.text, &failed);
 		break;
 	case TRACE_RESULT:
 		ev->u.result.failures = NULL;

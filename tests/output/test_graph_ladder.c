@@ -310,11 +310,12 @@ static void test_arrows_slope_down(void)
  * that caused them. */
 static void test_states_beside_lifelines(void)
 {
-	/* Each state with the state diagram's step badge and its cause. */
-	static const char *const client[] = { "CLOSED", "\u2778 FIN_WAIT_1 (close)", "\u2779 CLOSING (rcv FIN)",
-					      "\u277A TIME_WAIT (rcv ACK of FIN)", "\u277B CLOSED (timeout 2MSL)" };
-	static const char *const server[] = { "CLOSED", "\u2779 FIN_WAIT_1 (close)", "\u277A CLOSING (rcv FIN)",
-					      "\u277B TIME_WAIT (rcv ACK of FIN)", "\u277C CLOSED (timeout 2MSL)" };
+	/* Each state with the state diagram's step badge and its cause, but a
+	 * cause that is a segment's arrival: the arrow ending there shows it. */
+	static const char *const client[] = { "CLOSED", "\u2778 FIN_WAIT_1 (close)", "\u2779 CLOSING",
+					      "\u277A TIME_WAIT", "\u277B CLOSED (timeout 2MSL)" };
+	static const char *const server[] = { "CLOSED", "\u2779 FIN_WAIT_1 (close)", "\u277A CLOSING",
+					      "\u277B TIME_WAIT", "\u277C CLOSED (timeout 2MSL)" };
 	struct trace tr;
 	struct trace_log log;
 	Agedge_t *e[16];
@@ -330,10 +331,10 @@ static void test_states_beside_lifelines(void)
 	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2776 SYN_SENT (connect)"));
 	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u2776 LISTEN (listen)"));
 	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2776 LISTEN (listen)"));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(state_node(g, false, "\u2777 SYN_RECEIVED (rcv SYN)"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(state_node(g, false, "\u2777 SYN_RECEIVED"));
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 16), 7);
 	pos(aghead(e[0]), &x, &y_syn);
-	pos(state_node(g, false, "\u2777 SYN_RECEIVED (rcv SYN)"), &x, &y_state);
+	pos(state_node(g, false, "\u2777 SYN_RECEIVED"), &x, &y_state);
 	CU_ASSERT_DOUBLE_EQUAL(y_state, y_syn, 0.5);
 	pos(agtail(e[3]), &x, &y_syn);          /* the client's FIN leaves as it closes */
 	pos(state_node(g, true, "\u2778 FIN_WAIT_1 (close)"), &x, &y_state);
@@ -387,7 +388,8 @@ static void test_idle_marked_on_axis(void)
 	fixture_free(&tr, &log);
 }
 
-/* 100 s of nothing takes no more room than 1 s, and the axis says how long. */
+/* 100 s of nothing is compressed, yet drawn taller than 1 s (a longer gap
+ * is never drawn shorter), and the axis says how long. */
 static void test_long_idle_compressed(void)
 {
 	struct trace tr;
@@ -405,8 +407,8 @@ static void test_long_idle_compressed(void)
 	idle_trace(&tr, &log, 100 * USEC_PER_SEC);
 	g = ladder_graph(&log, GRAPH_BOTH);
 	h_long = height(g);
-	CU_ASSERT_DOUBLE_EQUAL(h_long, h_short, 0.01);
-	CU_ASSERT(h_long < 900);
+	CU_ASSERT(h_long > h_short + 50);
+	CU_ASSERT(h_long < h_short + 1000);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "idle", idle, 4), 1);
 	CU_ASSERT_STRING_EQUAL(attr(idle[0], "label"), "≈ 100 s idle\\r");
 	agclose(g);
@@ -436,12 +438,17 @@ static void test_drop_ends_in_cross_halfway(void)
 	CU_ASSERT_EQUAL(edges_of(g, "cross", cross, 4), 2);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 5);
 	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "F. 1:1(0) ack 1 win 65535 dropped");
-	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB retransmission  F. 1:1(0) ack 1 win 65535");
+	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB F. 1:1(0) ack 1 win 65535");
 	CU_ASSERT(is_class(aghead(e[3]), "drop"));
 	CU_ASSERT(is_class(aghead(e[4]), "arrival"));
 	pos(agtail(e[3]), &x0, &y0);
 	pos(aghead(e[3]), &x1, &y1);
-	CU_ASSERT_DOUBLE_EQUAL(x1, (xc + xs) / 2, 0.01);
+	/* Halfway, or further when the label needs it to stay clear of the
+	 * cross; never at the receiver. */
+	struct box b = box_of(lab[3]);
+	CU_ASSERT(x1 >= (xc + xs) / 2 - 0.01);
+	CU_ASSERT(x1 < xs - 10);
+	CU_ASSERT(b.x + b.w / 2 < x1 - 6);
 	CU_ASSERT(y1 < y0 - 10);
 	agclose(g);
 	fixture_free(&tr, &log);
@@ -518,14 +525,14 @@ static void test_side_shows_one_sides_states(void)
 	fixture_simultaneous_close(&tr, &log);
 	g = ladder_graph(&log, GRAPH_CLIENT);
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2779 CLOSING (rcv FIN)"));
-	CU_ASSERT_PTR_NULL(state_node(g, false, "\u277A CLOSING (rcv FIN)"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2779 CLOSING"));
+	CU_ASSERT_PTR_NULL(state_node(g, false, "\u277A CLOSING"));
 	CU_ASSERT_PTR_NULL(state_node(g, false, "\u2776 LISTEN (listen)"));
 	agclose(g);
 	g = ladder_graph(&log, GRAPH_SERVER);
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
-	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2779 CLOSING (rcv FIN)"));
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u277A CLOSING (rcv FIN)"));
+	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2779 CLOSING"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u277A CLOSING"));
 	agclose(g);
 	fixture_free(&tr, &log);
 }
@@ -952,7 +959,8 @@ static void timer_at(struct trace *tr, usec_t t, int ep, enum timer_kind k, enum
 }
 
 /* A retransmission is marked with the timer that sent it and how often
- * (an attribute of its arrow, the mark first in its label); TIME_WAIT's
+ * (an attribute of its arrow, the mark first in its label, the words
+ * beside the sender's lifeline); TIME_WAIT's
  * timer is a mark on the lifeline beside its words; the legend names the
  * marks used, and only those. */
 static void test_resend_timer_and_legend(void)
@@ -960,7 +968,7 @@ static void test_resend_timer_and_legend(void)
 	struct trace tr;
 	struct trace_log log;
 	Agedge_t *e[8];
-	Agnode_t *lab[8], *legend[2], *marks[4], *timer[2];
+	Agnode_t *lab[8], *legend[2], *marks[4], *timer[2], *resend[2];
 	Agraph_t *g;
 
 	fixture_init(&tr, &log);
@@ -976,7 +984,9 @@ static void test_resend_timer_and_legend(void)
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 5);
 	CU_ASSERT_STRING_EQUAL(attr(e[3], "resend"), "");
 	CU_ASSERT_STRING_EQUAL(attr(e[4], "resend"), "RTO 1");
-	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB RTO 1  F. 1:1(0) ack 1 win 65535");
+	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB F. 1:1(0) ack 1 win 65535");
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "resend", resend, 2), 1);        /* why, by the sender */
+	CU_ASSERT_STRING_EQUAL(attr(resend[0], "text"), "\u21BB RTO 1");
 	CU_ASSERT_EQUAL(nodes_of(g, "timermark", marks, 4), 1);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "timer", timer, 2), 1);
 	CU_ASSERT_STRING_EQUAL(attr(timer[0], "text"), "\u25F7 2MSL started (4 s)");
@@ -1053,7 +1063,7 @@ TCPSIM_SUITE(graph_ladder,
 	     { "states beside their lifelines, when entered", test_states_beside_lifelines },
 	     { "the time axis goes down", test_axis_times_go_down },
 	     { "idle stretches are marked on the axis", test_idle_marked_on_axis },
-	     { "100 s idle takes the room of 1 s", test_long_idle_compressed },
+	     { "100 s idle is compressed, taller than 1 s", test_long_idle_compressed },
 	     { "a drop ends in a cross halfway", test_drop_ends_in_cross_halfway },
 	     { "a duplicated segment arrives twice", test_duplicate_drawn_twice },
 	     { "a forged segment is marked", test_forged_segment_marked },
