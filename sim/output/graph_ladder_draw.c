@@ -561,12 +561,16 @@ static void arrow_html(const struct layout *L, const struct arrow *a, const char
 		snprintf(mark, sizeof mark, "%s ", STYLE_RETRANSMIT_MARK);
 		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
 	}
-	html_span(html, cap, &len, words, colour, false);
+	/* What a data: send carries in the words' span: a span of its own
+	 * would start where Graphviz estimates the words end, which a renderer
+	 * with wider glyphs overruns. */
 	ladder_payload_text(a->row, mark, sizeof mark);
 	if (mark[0]) {
-		char quoted[96];
-		snprintf(quoted, sizeof quoted, " %s", mark);
-		html_span(html, cap, &len, quoted, STYLE_TEXT_COLOUR, false);
+		char words_payload[LABEL_MAX + 96];
+		snprintf(words_payload, sizeof words_payload, "%s %s", words, mark);
+		html_span(html, cap, &len, words_payload, colour, false);
+	} else {
+		html_span(html, cap, &len, words, colour, false);
 	}
 	if (a->row->forged) {
 		snprintf(mark, sizeof mark, "  %s forged", STYLE_FORGED_MARK);
