@@ -15,6 +15,7 @@ const char cli_usage_text[] =
 	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
 	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
 	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
+	"                       [--labels short|tcpdump] [--abs-seq]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR] [-q]\n"
 	"       tcpsim replay   --cleanup [-o DIR]\n"
@@ -22,6 +23,7 @@ const char cli_usage_text[] =
 	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                       [--endpoint client|server] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
 	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
+	"                       [--labels short|tcpdump] [--abs-seq]\n"
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown] [--seed N] [--profile rfc9293|linux]\n"
 	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [--y COLUMN] [-o DIR] [-q]\n"
 	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
@@ -38,6 +40,7 @@ enum {
 	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_GRAPHS, OPT_HELP,
 	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION, OPT_TIME, OPT_FROM, OPT_TO, OPT_SLIDES,
 };
+enum { OPT_LABELS = 320, OPT_ABS_SEQ };   /* the ladders' words (issue 15) */
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -55,6 +58,8 @@ static const struct option long_options[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "slides", no_argument, NULL, OPT_SLIDES },
+	{ "labels", required_argument, NULL, OPT_LABELS },
+	{ "abs-seq", no_argument, NULL, OPT_ABS_SEQ },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0, 0, 0, 0 },
 };
@@ -73,6 +78,7 @@ static unsigned option_bit(int c)
 	case OPT_ENDPOINT: return CLI_ENDPOINT;
 	case OPT_CONNECTION: return CLI_CONNECTION;
 	case OPT_TIME: case OPT_FROM: case OPT_TO: case OPT_SLIDES: return CLI_LADDER_VIEW;
+	case OPT_LABELS: case OPT_ABS_SEQ: return CLI_LABELS;
 	default: return 0;
 	}
 }
@@ -89,6 +95,7 @@ static const char *value_name(int c)
 	case OPT_CONNECTION: return "a connection number";
 	case OPT_TIME: return "linear, log or compressed";
 	case OPT_FROM: case OPT_TO: return "a time (1.5s, 200ms)";
+	case OPT_LABELS: return "short or tcpdump";
 	default: return "a value";
 	}
 }
@@ -213,6 +220,15 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 		o->connection = (uint32_t)k;
 		break;
 	}
+	case OPT_LABELS:
+		if (strcmp(arg, "short") == 0)
+			o->labels = TRACE_LABELS_SHORT;
+		else if (strcmp(arg, "tcpdump") == 0)
+			o->labels = TRACE_LABELS_TCPDUMP;
+		else
+			return "--labels is short or tcpdump";
+		break;
+	case OPT_ABS_SEQ: o->abs_seq = true; break;
 	}
 	return NULL;
 }
@@ -337,6 +353,12 @@ int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+void cli_show_labels(const struct cli_opts *o, struct trace_log *log)
+{
+	log->labels = o->labels;
+	log->abs_seq = o->abs_seq;
 }
 
 void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all, struct trace_log *log)

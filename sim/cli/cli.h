@@ -26,6 +26,7 @@ enum cli_opt {
 	CLI_ENDPOINT = 1 << 7,   /* --endpoint client|server */
 	CLI_CONNECTION = 1 << 8, /* --connection K */
 	CLI_LADDER_VIEW = 1 << 9, /* --time linear|log|compressed, --from T, --to T, --slides */
+	CLI_LABELS = 1 << 15,    /* --labels short|tcpdump, --abs-seq (the ladders' words) */
 };
 
 struct cli_opts {
@@ -39,6 +40,8 @@ struct cli_opts {
 	bool slides;                 /* --slides: the ladder as 16:9 pages too */
 	uint32_t connection;         /* --connection K: the connection the pictures show; 0: the first */
 	int first_arg, n_args;       /* the operands: argv[first_arg ...] */
+	enum trace_labels labels;    /* --labels: tcpdump (default) or short */
+	bool abs_seq;                /* --abs-seq: absolute sequence numbers */
 };
 
 /* Parses argv (argv[0] is the command's name) allowing the options in
@@ -71,6 +74,8 @@ int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct
  * cli_check_connection) and, when the run has many clients, makes the log
  * keep only that connection's and the listener's events (unless keep_all). */
 void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all, struct trace_log *log);
+/* Gives the log the ladders' label settings (--labels, --abs-seq). */
+void cli_show_labels(const struct cli_opts *o, struct trace_log *log);
 
 /* mkdir -p. Returns 0, or -1 with a message. */
 int cli_make_dirs(const char *path, char *err, size_t errlen);

@@ -11,6 +11,7 @@ static const char graph_help[] =
 	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
 	"                    [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
+	"                    [--labels short|tcpdump] [--abs-seq]\n"
 	"\n"
 	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
 	"With one, runs it and draws each endpoint's path on the diagram\n"
@@ -20,7 +21,10 @@ static const char graph_help[] =
 	"with --connection K. Default format: svg.\n"
 	"--time (the ladder's time axis: compressed, the default, linear or log),\n"
 	"--from T and --to T (the rows between two times, 1.5s, 200ms), --slides\n"
-	"(the ladder as 16:9 pages DIR/NAME.ladder-1.FORMAT, ...): see `tcpsim run --help`.\n";
+	"(the ladder as 16:9 pages DIR/NAME.ladder-1.FORMAT, ...): see `tcpsim run --help`.\n"
+	"On the ladder, --labels short writes SYN, SYN+ACK, ACK, FIN+ACK, RST,\n"
+	"data 1-1000 instead of tcpdump's notation, and --abs-seq absolute sequence\n"
+	"numbers (tcpdump -S).\n";
 
 static bool known_format(const char *f)
 {
@@ -59,6 +63,7 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
 	cli_show_connection(sc, o, false, &log);
+	cli_show_labels(o, &log);
 	trace_add_sink(&tr, trace_log_sink(&log));
 	int rc = sim_run(sc, &o->sim, &tr, &stats, err, errlen);
 	if (rc == 0 && o->slides) {
@@ -79,7 +84,7 @@ int cmd_graph(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
-			   CLI_CONNECTION | CLI_LADDER_VIEW, graph_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS, graph_help, &o);
 	if (rc)
 		return rc;
 	const char *fmt = o.format ? o.format : "svg";

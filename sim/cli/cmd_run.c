@@ -46,6 +46,10 @@ static const char run_help[] =
 	"      --slides         also writes the ladder as 16:9 pages that each stand\n"
 	"                       alone: DIR/NAME.ladder-1.svg, NAME.ladder-2.svg, ...\n"
 	"                       (at most 40; pages of a longer earlier run stay)\n"
+	"      --labels L       the ladders' segment words: tcpdump (the notation of\n"
+	"                       expect.segments, default) or short (SYN, SYN+ACK, ACK,\n"
+	"                       FIN+ACK, RST, data 1-1000)\n"
+	"      --abs-seq        absolute sequence numbers in the ladders (tcpdump -S)\n"
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed)\n"
 	"or the run was stopped by a bound or the loop guard (said on stderr),\n"
@@ -110,6 +114,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
 	cli_show_connection(sc, o, sc->expect.has_segments, &log);
+	cli_show_labels(o, &log);
 	if (want_log)
 		trace_add_sink(&tr, trace_log_sink(&log));
 	if (expect_stream_needed(sc)) {
@@ -213,7 +218,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_FORMAT | CLI_QUIET | CLI_NO_FILES |
-			   CLI_CONNECTION | CLI_LADDER_VIEW, run_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS, run_help, &o);
 	if (rc)
 		return rc;
 	enum format fmt = FMT_TEXT;

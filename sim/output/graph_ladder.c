@@ -272,7 +272,7 @@ int layout_page_breaks(const struct layout *whole, const struct graph_ladder_vie
 	starts[0] = first;
 	for (size_t r0 = first; r0 < end && n < GRAPH_LADDER_MAX_PAGES; n++) {
 		size_t good = r0 + 1, step = 1;            /* rows [r0, good) fit, or are one row */
-		int fit;
+		int fit = 1;
 		while (good < end && (fit = rows_fit(whole, view, r0, good + step < end ? good + step : end, n + 1)) == 1) {
 			good = good + step < end ? good + step : end;
 			step *= 2;

@@ -117,10 +117,66 @@ static Agnode_t *text_at(struct pic *P, const char *cls, double x, double y, dou
 	return n;
 }
 
-/* The colour of side s. */
+/* The colour of side s: the state diagram's (style.h). */
 static const char *side_color(int s)
 {
-	return s == LADDER_LEFT ? COLOR_SIDE0 : COLOR_SIDE1;
+	return s == LADDER_LEFT ? STYLE_CLIENT_COLOUR : STYLE_SERVER_COLOUR;
+}
+
+/* The line style of what side s draws: the client solid, the server dashed. */
+static const char *side_line(int s)
+{
+	return s == LADDER_LEFT ? STYLE_CLIENT_LINE : STYLE_SERVER_LINE;
+}
+
+/* Appends text to out (of cap, holding *len) with the characters an HTML
+ * label reads as markup escaped, and spaces made no-break: Graphviz writes
+ * each span of a line as an SVG text element of its own, and SVG drops a
+ * plain space at the edge of one ("SYN_SENT(connect)"). */
+static void html_append(char *out, size_t cap, size_t *len, const char *text)
+{
+	for (const char *p = text; *p && *len + 8 < cap; p++) {
+		const char *esc = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" :
+				  *p == ' ' ? "&#160;" : NULL;
+		if (esc) {
+			memcpy(out + *len, esc, strlen(esc));
+			*len += strlen(esc);
+		} else {
+			out[(*len)++] = *p;
+		}
+	}
+	out[*len] = '\0';
+}
+
+/* Appends text in colour (NULL: the node's) and bold when asked. */
+static void html_span(char *out, size_t cap, size_t *len, const char *text, const char *colour, bool bold)
+{
+	if (colour)
+		*len += (size_t)snprintf(out + *len, *len < cap ? cap - *len : 0, "<FONT COLOR=\"%s\">", colour);
+	if (bold && *len + 3 < cap)
+		*len += (size_t)snprintf(out + *len, cap - *len, "<B>");
+	html_append(out, cap, len, text);
+	if (bold && *len + 4 < cap)
+		*len += (size_t)snprintf(out + *len, cap - *len, "</B>");
+	if (colour && *len + 7 < cap)
+		*len += (size_t)snprintf(out + *len, cap - *len, "</FONT>");
+}
+
+/* A text node like text_at whose label is the HTML-like html (one line;
+ * just: 'c', 'l' or 'r'). */
+static Agnode_t *html_at(struct pic *P, const char *cls, double x, double y, double w, const char *html,
+			 char just)
+{
+	char label[TEXT_MAX + 64];
+	Agnode_t *n = text_at(P, cls, x, y, w, "", just);
+	char *h;
+
+	snprintf(label, sizeof label, "%s%s", html,
+		 just == 'l' ? "<BR ALIGN=\"LEFT\"/>" : just == 'r' ? "<BR ALIGN=\"RIGHT\"/>" : "");
+	h = agstrdup_html(P->g, label);
+	agsafeset(n, "label", h, "");
+	agstrfree(P->g, h);
+	return n;
 }
 
 /* Breaks text into lines of at most cols characters (a longer word makes a
@@ -195,7 +251,7 @@ static void draw_page_frame(struct pic *P, const struct layout *L)
 	snprintf(buf, sizeof buf, "continued on page %zu", L->page + 1);
 	n = text_at(P, "continued", L->width - MARGIN_PT - text_width(buf) / 2, L->page_h - MARGIN_PT - SUMMARY_PT / 2,
 		    text_width(buf), buf, 'r');
-	set(n, "fontname", "Helvetica-Oblique");
+	set(n, "fontname", STYLE_FONT);
 	set(n, "fontcolor", COLOR_AXIS);
 }
 
@@ -222,7 +278,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 			snprintf(title, sizeof title, "%s", log->name);
 		n = text_at(P, "title", L->width / 2, y + TITLE_PT / 2, L->width / 2, title, 'c');
 		set_pt(n, "fontsize", TITLE_PT);
-		set(n, "fontname", "Helvetica-Bold");
+		set(n, "fontname", STYLE_FONT);
 		y += TITLE_PT + 6;
 	}
 	if (L->page_h > 0)
@@ -233,7 +289,7 @@ static void draw_title(struct pic *P, const struct layout *L)
 		n = text_at(P, "summary", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
 		set_pt(n, "fontsize", SUMMARY_PT);
-		set(n, "fontname", "Helvetica");
+		set(n, "fontname", STYLE_FONT);
 		y += lines * SUMMARY_PT * 1.2 + 6;
 	}
 	if (L->rows_left_out) {
@@ -244,8 +300,8 @@ static void draw_title(struct pic *P, const struct layout *L)
 		n = text_at(P, "cut", L->width / 2, y + lines * SUMMARY_PT * 1.2 / 2,
 			    L->width / 2, buf, 'c');
 		set_pt(n, "fontsize", SUMMARY_PT);
-		set(n, "fontname", "Helvetica-Oblique");
-		set(n, "fontcolor", COLOR_DROP);
+		set(n, "fontname", STYLE_FONT);
+		set(n, "fontcolor", STYLE_TEXT_COLOUR);
 	}
 }
 
@@ -284,15 +340,15 @@ static void draw_head(struct pic *P, const struct layout *L, int s, double y)
 	n = text_at(P, "endpoint", L->x_life[s], y, text_width("255.255.255.255:65535") + 8,
 		    buf, 'c');
 	set(n, "shape", "box");
-	set(n, "style", "rounded,bold");
+	set(n, "style", s == LADDER_LEFT ? "rounded,bold" : "rounded,bold," STYLE_SERVER_LINE);
 	snprintf(buf, sizeof buf, "%.4f", HEAD_PT / 72);
 	set(n, "height", buf);
 	set(n, "color", side_color(s));
 	set(n, "fontcolor", side_color(s));
 }
 
-/* The two lifelines, from their heads to the bottom: solid, dashed across a
- * compressed gap. */
+/* The two lifelines, from their heads to the bottom: in the side's line
+ * style, dotted across a compressed gap (time not to scale). */
 static void draw_lifelines(struct pic *P, const struct layout *L, double top)
 {
 	for (int s = 0; s < 2; s++) {
@@ -302,10 +358,11 @@ static void draw_lifelines(struct pic *P, const struct layout *L, double top)
 			Agedge_t *e = line(P, "lifeline", L->x_life[s], y, L->x_life[s], y1);
 			set(e, "penwidth", "2");
 			set(e, "color", side_color(s));
+			set(e, "style", side_line(s));
 			if (i == L->n_gaps)
 				break;
 			e = line(P, "lifeline", L->x_life[s], y1, L->x_life[s], L->gaps[i].y1);
-			set(e, "style", "dashed");
+			set(e, "style", STYLE_COMPRESSED_LINE);
 			set(e, "penwidth", "2");
 			set(e, "color", side_color(s));
 			y = L->gaps[i].y1;
@@ -374,15 +431,47 @@ static void draw_axis(struct pic *P, const struct layout *L, double top)
 	}
 }
 
-/* A state label of side s at height y. */
-static void draw_state(struct pic *P, const struct layout *L, int s, double y, const char *text)
+/* A state label of side s at height y, in the side's colour: a state
+ * with its step badge and cause in bold, a timer's words plain. One span
+ * per label: a line of several spans is placed by Graphviz's estimate of
+ * each span's width, which renderers do not keep to. */
+static void draw_state(struct pic *P, const struct layout *L, int s, double y, const char *text,
+		       const struct ladder_row *r)
 {
 	double w = L->state_w[s];
 	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
-	Agnode_t *n = text_at(P, "state", x, y, w, text, s == LADDER_LEFT ? 'r' : 'l');
+	char html[TEXT_MAX];
+	size_t len = 0;
+	Agnode_t *n;
 
-	set(n, "fontname", "Courier-Bold");
+	html[0] = '\0';
+	html_span(html, sizeof html, &len, text, NULL, r->kind != LADDER_ROW_TIMER);
+	n = html_at(P, r->kind == LADDER_ROW_TIMER ? "timer" : "state", x, y, w, html,
+		    s == LADDER_LEFT ? 'r' : 'l');
 	set(n, "fontcolor", side_color(s));
+	set(n, "text", text);
+	if (r->step) {
+		char buf[16];
+		snprintf(buf, sizeof buf, "%u", r->step);
+		set(n, "step", buf);
+	}
+}
+
+/* A timer's mark on side s's lifeline at y: a small clock face (set,
+ * restarted, or expired causing the state change beside it). */
+static void draw_timer_mark(struct pic *P, const struct layout *L, int s, double y)
+{
+	Agnode_t *n = node_at(P, "timermark", L->x_life[s], y);
+
+	set(n, "shape", "circle");
+	set(n, "label", "");
+	set(n, "width", "0.14");
+	set(n, "height", "0.14");
+	set(n, "fixedsize", "true");
+	set(n, "style", "filled");
+	set(n, "fillcolor", "white");
+	set(n, "color", side_color(s));
+	set(n, "penwidth", "1.5");
 }
 
 /* Every state each shown side enters, beside its lifeline. */
@@ -396,9 +485,15 @@ static void draw_states(struct pic *P, const struct layout *L)
 		for (int s = 0; s < 2; s++) {
 			if (r->kind == LADDER_ROW_SEGMENT || !shows_states(L, s))
 				continue;
+			if (r->kind != LADDER_ROW_INITIAL && r->kind != LADDER_ROW_STATE &&
+			    r->kind != LADDER_ROW_TIMER)
+				continue;      /* rows of other kinds draw themselves */
 			ladder_state_cell(r, s, buf, sizeof buf);
 			if (buf[0])
-				draw_state(P, L, s, y, buf);
+				draw_state(P, L, s, y, buf, r);
+			if (r->side == s && (r->kind == LADDER_ROW_TIMER ||
+					     (r->kind == LADDER_ROW_STATE && r->timer_fired)))
+				draw_timer_mark(P, L, s, y);
 		}
 	}
 }
@@ -411,7 +506,7 @@ static void draw_cross(struct pic *P, double x, double y)
 
 	for (int i = 0; i < 2; i++) {
 		e = line(P, "cross", x - r, y - r * (i ? -1 : 1), x + r, y + r * (i ? -1 : 1));
-		set(e, "color", COLOR_DROP);
+		set(e, "color", STYLE_DROP_COLOUR);
 		set(e, "penwidth", "2.5");
 	}
 }
@@ -426,29 +521,91 @@ static void draw_copy(struct pic *P, const struct layout *L, const struct arrow 
 
 	set(to, "class", "arrival");
 	set(e, "class", "copy");
-	set(e, "color", color);
+	set(e, "color", STYLE_DUPLICATE_COLOUR);
 	set(e, "style", "dashed");
 }
 
-/* Arrow a: the line, its head (a cross halfway when dropped), the link's
- * copy when it made one, the label. */
+/* Why arrow a was sent again ("↻ RTO 2", "↻ SYN retry 3"), beside the
+ * sender's lifeline where the arrow leaves it, in the state column: a
+ * timer sent it, and the lifeline is where timers are drawn. */
+static void draw_resend(struct pic *P, const struct layout *L, const struct arrow *a)
+{
+	char why[64], text[80], html[160];
+	size_t len = 0;
+	int s = a->from;
+
+	ladder_resend_text(a->row, why, sizeof why);
+	snprintf(text, sizeof text, "%s %s", STYLE_RETRANSMIT_MARK, why);
+	double w = text_width(text);
+	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
+	html[0] = '\0';
+	html_span(html, sizeof html, &len, text, NULL, true);
+	Agnode_t *n = html_at(P, "resend", x, a->ys, w, html, s == LADDER_LEFT ? 'r' : 'l');
+	set(n, "fontcolor", STYLE_RETRANSMIT_COLOUR);
+	set(n, "text", text);
+}
+
+/* Arrow a's label as HTML: the marks in their colours (style.h), the
+ * words in the arrow's; the same characters as a->label, whose width the
+ * layout measured (ladder_arrow_label). */
+static void arrow_html(const struct layout *L, const struct arrow *a, const char *colour, char *html,
+		       size_t cap)
+{
+	char resend[64], words[LABEL_MAX], mark[80];
+	size_t len = 0;
+
+	html[0] = '\0';
+	ladder_resend_text(a->row, resend, sizeof resend);
+	ladder_segment_words(&L->lad, a->row, words, sizeof words);
+	if (resend[0]) {
+		snprintf(mark, sizeof mark, "%s ", STYLE_RETRANSMIT_MARK);
+		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
+	}
+	/* What a data: send carries in the words' span: a span of its own
+	 * would start where Graphviz estimates the words end, which a renderer
+	 * with wider glyphs overruns. */
+	ladder_payload_text(a->row, mark, sizeof mark);
+	if (mark[0]) {
+		char words_payload[LABEL_MAX + 96];
+		snprintf(words_payload, sizeof words_payload, "%s %s", words, mark);
+		html_span(html, cap, &len, words_payload, colour, false);
+	} else {
+		html_span(html, cap, &len, words, colour, false);
+	}
+	if (a->row->forged) {
+		snprintf(mark, sizeof mark, "  %s forged", STYLE_FORGED_MARK);
+		html_span(html, cap, &len, mark, STYLE_FORGED_COLOUR, true);
+	}
+	if (a->duplicated) {
+		snprintf(mark, sizeof mark, "  %s duplicated", STYLE_DUPLICATE_MARK);
+		html_span(html, cap, &len, mark, STYLE_DUPLICATE_COLOUR, true);
+	}
+}
+
+/* Arrow a: the line in its sender's colour and line style (a forged one in
+ * the forged colour, dashed), its head (a cross halfway when dropped, an
+ * open head when it never arrived), the link's copy when it made one, the
+ * label. */
 static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow *a, size_t i)
 {
-	const char *color = a->row->forged ? COLOR_FORGED : side_color(a->from);
+	const char *color = a->row->forged ? STYLE_FORGED_COLOUR : side_color(a->from);
 	Agnode_t *from = point_at(P, L->x_life[a->from], a->ys);
 	Agnode_t *to = point_at(P, a->x_end, a->y_end), *lab;
 	Agedge_t *e = agedge(P->g, from, to, NULL, 1);
-	char buf[32];
+	char buf[32], html[TEXT_MAX];
 
 	set(to, "class", a->dropped ? "drop" : "arrival");
 	set(e, "class", "segment");
 	snprintf(buf, sizeof buf, "%zu", i + 1);
 	set(e, "segment", buf);
 	set(e, "color", color);
-	set(e, "penwidth", "1.3");
+	set(e, "penwidth", a->row->resend ? "2" : "1.3");
+	set(e, "style", a->row->forged ? "dashed" : side_line(a->from));
 	if (a->dropped) {
 		set(e, "arrowhead", "none");
 		draw_cross(P, a->x_end, a->y_end);
+	} else if (!a->delivered) {
+		set(e, "arrowhead", "empty");
 	}
 	if (a->drop_reason) {
 		/* The host's reason, beside the cross, outside the lifelines. */
@@ -458,15 +615,128 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 		double w = text_width(note), gap = 2 * CROSS_PT;
 		double x = s == LADDER_LEFT ? a->x_end - gap - w / 2 : a->x_end + gap + w / 2;
 		Agnode_t *n = text_at(P, "dropnote", x, a->y_end, w, note, s == LADDER_LEFT ? 'r' : 'l');
-		set(n, "fontcolor", COLOR_DROP);
+		set(n, "fontcolor", STYLE_DROP_COLOUR);
 	}
 	if (a->dup_delivered)
 		draw_copy(P, L, a, from, color);
-	if (a->row->forged || !(a->delivered || a->dropped))
-		set(e, "style", "dashed");
-	lab = text_at(P, "seglabel", a->lx, a->ly, a->w, a->label, 'c');
-	set(lab, "fontcolor", a->dropped ? COLOR_DROP : color);
+	if (a->row->resend)
+		draw_resend(P, L, a);
+	arrow_html(L, a, color, html, sizeof html);
+	lab = html_at(P, "seglabel", a->lx, a->ly, a->w, html, 'c');
+	set(lab, "fontcolor", color);
+	set(lab, "text", a->label);
+	if (a->row->resend) {
+		char resend[64];
+		ladder_resend_text(a->row, resend, sizeof resend);
+		set(e, "resend", resend);
+	}
 	set(lab, "segment", buf);
+}
+
+/* The height on the page of time t: at an event placed at t, else between
+ * the places before and after it in proportion (after the last: the last). */
+static double y_of_time(const struct layout *L, usec_t t)
+{
+	size_t k = 0;
+
+	while (k + 1 < L->n_places && L->places[k + 1].t <= t)
+		k++;
+	if (k + 1 >= L->n_places || L->places[k].t >= t)
+		return L->places[k].y;
+	const struct place *p = &L->places[k], *q = &L->places[k + 1];
+	return p->y + (q->y - p->y) * (double)(t - p->t) / (double)(q->t - p->t);
+}
+
+/* The scenario's notes (TRACE_NOTE), each at its time, right of the
+ * server's states: "✎ " and the text, in the neutral ink, italic. Returns
+ * the right edge of the widest. */
+static double draw_notes(struct pic *P, const struct layout *L)
+{
+	const struct trace_log *log = L->lad.log;
+	double x0 = L->width, right = L->width, last = -1e9;
+	char buf[TEXT_MAX], html[TEXT_MAX + 32];
+
+	for (size_t k = 0; k < L->end_ev; k++) {
+		const struct trace_event *ev = &log->ev[k];
+		if (ev->type != TRACE_NOTE || !ev->u.note.text)
+			continue;
+		double y = fmax(y_of_time(L, ev->t_us), last + PITCH_PT);
+		snprintf(buf, sizeof buf, "\u270E %s", ev->u.note.text);
+		size_t len = (size_t)snprintf(html, sizeof html, "<I>");
+		html_append(html, sizeof html, &len, buf);
+		snprintf(html + len, sizeof html - len, "</I>");
+		double w = text_width(buf);
+		Agnode_t *n = html_at(P, "note", x0 + w / 2, y, w, html, 'l');
+		set(n, "fontname", STYLE_FONT);
+		set(n, "fontcolor", STYLE_TEXT_COLOUR);
+		set(n, "text", buf);
+		last = y;
+		right = fmax(right, x0 + w);
+	}
+	return right;
+}
+
+/* Which marks the picture uses, for its legend. */
+struct marks {
+	bool drop, resend, forged, duplicate, timer, step;
+};
+
+/* The marks the layout's rows and arrows use. */
+static struct marks used_marks(const struct layout *L)
+{
+	struct marks m = { 0 };
+
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		m.drop |= L->arrows[i].dropped;
+		m.resend |= L->arrows[i].row->resend != RESEND_NONE;
+		m.forged |= L->arrows[i].row->forged;
+		m.duplicate |= L->arrows[i].duplicated;
+	}
+	for (size_t k = 0; k < L->lad.n_rows; k++) {
+		const struct ladder_row *r = &L->lad.rows[k];
+		m.timer |= r->kind == LADDER_ROW_TIMER || (r->kind == LADDER_ROW_STATE && r->timer_fired);
+		m.step |= r->kind == LADDER_ROW_STATE && r->step && shows_states(L, r->side);
+	}
+	return m;
+}
+
+/* The legend under the picture, when it uses a mark: each mark in its
+ * colour and what it means, on one line. Returns the height it takes. */
+static double draw_legend(struct pic *P, const struct layout *L, double y)
+{
+	struct marks m = used_marks(L);
+	char html[TEXT_MAX * 2], plain[TEXT_MAX];
+	size_t len = 0, plen = 0;
+	const struct { bool on; const char *mark, *colour, *words; } items[] = {
+		{ m.step, "\u2776", NULL, "step, numbered as in the state diagram" },
+		{ m.drop, STYLE_DROP_MARK, STYLE_DROP_COLOUR, "lost" },
+		{ m.resend, STYLE_RETRANSMIT_MARK, STYLE_RETRANSMIT_COLOUR, "sent again (timer, how often)" },
+		{ m.timer, LADDER_TIMER_MARK, NULL, "timer set or expired" },
+		{ m.forged, STYLE_FORGED_MARK, STYLE_FORGED_COLOUR, "forged (inject)" },
+		{ m.duplicate, STYLE_DUPLICATE_MARK, STYLE_DUPLICATE_COLOUR, "delivered twice" },
+	};
+
+	html[0] = plain[0] = '\0';
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		if (!items[i].on)
+			continue;
+		char mark[32];
+		/* The spaces after a mark inside its span: slack for a renderer
+		 * whose glyph is wider than Graphviz's estimate. */
+		snprintf(mark, sizeof mark, "%s  ", items[i].mark);
+		html_span(html, sizeof html, &len, mark, items[i].colour, true);
+		html_span(html, sizeof html, &len, items[i].words, NULL, false);
+		html_span(html, sizeof html, &len, "      ", NULL, false);
+		plen += (size_t)snprintf(plain + plen, plen < sizeof plain ? sizeof plain - plen : 0, "%s%s %s",
+					 plen ? "     " : "", items[i].mark, items[i].words);
+	}
+	if (!len)
+		return 0;
+	Agnode_t *n = html_at(P, "legend", L->width / 2, y + PITCH_PT / 2, text_width(plain), html, 'c');
+	set(n, "fontname", STYLE_FONT);
+	set(n, "fontcolor", STYLE_TEXT_COLOUR);
+	set(n, "text", plain);
+	return 2 * PITCH_PT;
 }
 
 /* Under the lifelines: how many endpoints the two-party view leaves out. */
@@ -486,17 +756,22 @@ static void set_defaults(struct pic *P)
 	agattr(P->g, AGRAPH, "bgcolor", "white");
 	agattr(P->g, AGRAPH, "pad", "0.1");
 	agattr(P->g, AGNODE, "shape", "plaintext");
-	agattr(P->g, AGNODE, "fontname", "Courier");
+	agattr(P->g, AGNODE, "fontname", STYLE_FONT_MONO);
 	agattr(P->g, AGNODE, "fontsize", FONT_SIZE);
 	agattr(P->g, AGNODE, "margin", "0.04,0.02");
 	agattr(P->g, AGNODE, "style", "filled");
 	agattr(P->g, AGNODE, "fillcolor", "#ffffffdd");
 	agattr(P->g, AGNODE, "color", "transparent");
 	agattr(P->g, AGNODE, "label", "\\N");
-	agattr(P->g, AGEDGE, "color", COLOR_LINE);
+	agattr(P->g, AGEDGE, "color", STYLE_LINE_COLOUR);
 	agattr(P->g, AGEDGE, "arrowsize", "0.8");
 	agattr(P->g, AGEDGE, "segment", "");
 	agattr(P->g, AGNODE, "segment", "");
+	agattr(P->g, AGNODE, "step", "");
+	/* The plain text of an HTML-like label (states, segment labels), for
+	 * whoever reads the dot output back. */
+	agattr(P->g, AGNODE, "text", "");
+	agattr(P->g, AGEDGE, "resend", "");
 }
 
 /* The whole picture as a graph. The layout's y are shifted below the title
@@ -508,7 +783,12 @@ Agraph_t *build_graph(struct layout *L)
 	P.g = agopen(L->lad.log->name ? L->lad.log->name : "ladder", Agdirected, NULL);
 	if (!P.g)
 		return NULL;
-	P.height = L->page_h > 0 ? L->page_h : L->bottom + MARGIN_PT + (L->lad.left_out ? 2 * PITCH_PT : 0);
+	/* The legend under a whole picture (a slide page has no room kept for
+	 * it: the whole picture's legend serves its pages). */
+	double legend_y = L->bottom + (L->lad.left_out ? 2 * PITCH_PT : 0);
+	struct marks m = used_marks(L);
+	bool legend = L->page_h <= 0 && (m.drop || m.resend || m.forged || m.duplicate || m.timer || m.step);
+	P.height = L->page_h > 0 ? L->page_h : legend_y + (legend ? 2 * PITCH_PT : 0) + MARGIN_PT;
 	set_defaults(&P);
 	draw_title(&P, L);
 	for (int s = 0; s < 2; s++)
@@ -520,5 +800,9 @@ Agraph_t *build_graph(struct layout *L)
 		draw_arrow(&P, L, &L->arrows[i], i);
 	if (L->lad.left_out)
 		draw_left_out(&P, L);
+	if (L->page_h <= 0)
+		draw_notes(&P, L);      /* right of the picture: a page has no room kept for them */
+	if (legend)
+		draw_legend(&P, L, legend_y);
 	return P.g;
 }

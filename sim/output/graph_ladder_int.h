@@ -50,12 +50,10 @@
 #define DELIVERY_LOOKAHEAD (4 * GRAPH_LADDER_MAX_ROWS)
 #define TEXT_MAX 1024
 
-#define COLOR_SIDE0 "#1f5fa8"   /* the client */
-#define COLOR_SIDE1 "#207a3c"   /* the server */
-#define COLOR_DROP "#d62728"
-#define COLOR_FORGED "#d62728"
-#define COLOR_LINE "#555555"
-#define COLOR_AXIS "#444444"
+/* Colours, line styles and fonts: output/style.h, the one place every
+ * picture takes them from. */
+#include "output/style.h"
+#define COLOR_AXIS STYLE_LINE_COLOUR
 
 /* One arrow: a segment sent by one side to the other. */
 struct arrow {

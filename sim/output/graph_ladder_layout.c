@@ -48,15 +48,11 @@ static bool pair_event(const struct layout *L, const struct trace_event *ev, enu
 	return s >= 0 && d >= 0 && ((s == ep[0] && d == ep[1]) || (s == ep[1] && d == ep[0]));
 }
 
-/* The label of an arrow: the notation without "SRC > DST" (the arrow says
- * who sends), a forged or duplicated segment marked so. */
-static void arrow_label(struct arrow *a)
+/* The label of an arrow: ladder.c's (the marks, the words in the label
+ * style; without "SRC > DST": the arrow says who sends). */
+static void arrow_label(const struct layout *L, struct arrow *a)
 {
-	char line[LABEL_MAX];
-
-	seg_line_format(&a->row->line, line, sizeof line);
-	snprintf(a->label, sizeof a->label, "%s%s%s", ladder_without_endpoints(a->row, line),
-		 a->row->forged ? " (forged)" : "", a->duplicated ? " (duplicated)" : "");
+	ladder_arrow_label(&L->lad, a->row, a->duplicated, a->label, sizeof a->label);
 	a->w = text_width(a->label);
 }
 
@@ -453,6 +449,7 @@ int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_
 	L->time = view ? view->time : GRAPH_TIME_COMPRESSED;
 	if (ladder_build(&L->lad, log) < 0)
 		return -1;
+	ladder_for_picture(&L->lad);
 	window_rows(&L->lad, view, &r0, &r1, &t0);
 	if (pg) {
 		L->page = pg->page;
@@ -483,7 +480,7 @@ int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_
 	find_delays(L);
 	linear_unit(L);
 	for (size_t i = 0; i < L->n_arrows; i++)
-		arrow_label(&L->arrows[i]);
+		arrow_label(L, &L->arrows[i]);
 	place_columns(L);
 	if (pg)
 		take_whole(L, pg->whole);

@@ -1,16 +1,30 @@
 /* ladder.c - the exchange between the client and the server as a ladder, for
  * a terminal (plain text, UTF-8 arrows) or a lecture handout (a markdown
- * table: time | client | segment | server).
+ * table: time | client | segment | server); the rows and the label text the
+ * picture (graph_ladder*.c) shares.
  *
  * One row per event, in trace order: a state the client or the server
- * entered, or a segment one of them sent (deliveries are not rows: the state
- * a segment's arrival causes is). The first row shows both initial states.
- * A state's cause is shown after it when it is something the ladder does not
- * otherwise show: an application call ("FIN_WAIT_1 (close)") or a timer
- * ("CLOSED (timeout 2MSL)"); a cause that is a reception ("rcv SYN") is the
- * arrow just above and is left out. Segments are printed in the notation of
- * expect.segments, without the time, so that they can be pasted into a
- * scenario; a forged one (inject) is marked "(forged)" in its sender's column. */
+ * entered, a segment one of them sent (deliveries are not rows: the state a
+ * segment's arrival causes is), or a timer a lecture speaks of (TIME_WAIT's
+ * 2MSL started or restarted, FIN_WAIT_2's). The first row shows both
+ * initial states. The story the trace tells is on the rows:
+ *   - every state change with its cause ("CLOSE_WAIT (rcv FIN)"), the RFC
+ *     row when the change is not one of Figure 5's normal open and close
+ *     ("CLOSING (rcv FIN, T15)"), and the state diagram's step badge: the
+ *     diagram numbers each side's changes (from != to) 1, 2, 3... in trace
+ *     order (graph_states_arcs.c, trace_paths), and so does this, so that
+ *     a slide pair reads together ("❸ FIN_WAIT_1 (close)");
+ *   - a time-wait of 0 is no 2MSL timeout: "CLOSED (time_wait 0)";
+ *   - a segment sent again is marked in its sender's column with the timer
+ *     that sent it and how often ("(RTO 2)", "(SYN retry 3)"), counted as
+ *     the summary counts retransmissions (summary.c): sequence space below
+ *     the highest end sent, or the same SYN again;
+ *   - a forged segment (inject) is marked "(forged)" in its sender's column,
+ *     a host's drop gives its reason in the receiver's.
+ * Segments are printed in the notation of expect.segments (tcpdump's),
+ * without the time, so that they can be pasted into a scenario; or in short
+ * words (--labels short: SYN, SYN+ACK, ACK, FIN+ACK, RST, "data 1-1000");
+ * numbers relative to each side's ISN, or absolute (--abs-seq). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,162 +36,15 @@
 
 enum side { LEFT = LADDER_LEFT, RIGHT = LADDER_RIGHT };
 
-/* Which side endpoint i is on, -1 when it is not shown. */
-static int side_of(const struct ladder *lad, int i)
+/* How many characters the UTF-8 text s shows (a terminal's columns: the
+ * badges and marks are one each). */
+static size_t shown_len(const char *s)
 {
-	if (i >= 0 && i == lad->ep[LEFT])
-		return LEFT;
-	if (i >= 0 && i == lad->ep[RIGHT])
-		return RIGHT;
-	return -1;
-}
+	size_t n = 0;
 
-/* The state endpoint i starts in: the `from` of its first state event. */
-static enum tcp_state initial_state(const struct trace_log *log, int i)
-{
-	for (size_t k = 0; k < log->n; k++)
-		if (log->ev[k].type == TRACE_STATE && log->ev[k].endpoint == i)
-			return log->ev[k].u.state.from;
-	return TCPS_CLOSED;
-}
-
-/* Appends the row for ev, when ev is one (a state change of the client or the
- * server, a segment one of them sent to the other). */
-static void add_row(struct ladder *lad, const struct trace_event *ev, const struct seg_line *line)
-{
-	struct ladder_row *r = &lad->rows[lad->n_rows];
-
-	memset(r, 0, sizeof *r);
-	r->t = ev->t_us;
-	r->ev = (size_t)(ev - lad->log->ev);
-	if (ev->type == TRACE_STATE) {
-		r->kind = LADDER_ROW_STATE;
-		r->side = side_of(lad, ev->endpoint);
-		if (r->side < 0)
-			return;
-		r->state[r->side] = ev->u.state.to;
-		r->cause = ev->u.state.cause;
-	} else {
-		r->kind = LADDER_ROW_SEGMENT;
-		r->side = side_of(lad, ev->u.segment.src);
-		if (r->side < 0 || side_of(lad, ev->u.segment.dst) != 1 - r->side)
-			return;
-		r->forged = ev->u.segment.forged;
-		r->line = *line;
-		r->line.has_time = false;
-	}
-	lad->n_rows++;
-}
-
-/* The first row: both endpoints' initial states. */
-static void add_initial_row(struct ladder *lad)
-{
-	struct ladder_row *r = &lad->rows[lad->n_rows++];
-
-	memset(r, 0, sizeof *r);
-	r->kind = LADDER_ROW_INITIAL;
-	for (int s = LEFT; s <= RIGHT; s++)
-		r->state[s] = initial_state(lad->log, lad->ep[s]);
-}
-
-/* Walks the log into rows; every send goes through the numbering, shown or
- * not, so that the relative numbers stay right. */
-static void build_rows(struct ladder *lad, struct seg_numbering *nb, const size_t *drops)
-{
-	const struct trace_log *log = lad->log;
-	struct seg_line line;
-
-	add_initial_row(lad);
-	for (size_t k = 0; k < log->n; k++) {
-		const struct trace_event *ev = &log->ev[k];
-		if (ev->type == TRACE_STATE) {
-			add_row(lad, ev, NULL);
-		} else if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND) {
-			size_t n = lad->n_rows;
-			seg_numbering_line(nb, log->trace, ev, drops[k] != TRACE_LOG_NO_DROP, &line);
-			add_row(lad, ev, &line);
-			if (lad->n_rows > n && drops[k] != TRACE_LOG_NO_DROP && log->ev[drops[k]].u.segment.reason) {
-				lad->rows[n].drop_reason = log->ev[drops[k]].u.segment.reason;
-				lad->rows[n].drop_ev = drops[k];
-			}
-		}
-	}
-}
-
-/* Reads the log into lad. Returns -1 when out of memory or when the log is
- * incomplete. */
-int ladder_build(struct ladder *lad, const struct trace_log *log)
-{
-	const struct trace *tr = log->trace;
-	struct seg_numbering nb;
-	size_t *drops;
-
-	memset(lad, 0, sizeof *lad);
-	if (!tr || log->out_of_memory)
-		return -1;
-	lad->log = log;
-	trace_pick_pair(tr, log->shown_connection, &lad->ep[LEFT], &lad->ep[RIGHT]);
-	trace_endpoint_name(tr, lad->ep[LEFT], lad->name[LEFT]);
-	trace_endpoint_name(tr, lad->ep[RIGHT], lad->name[RIGHT]);
-	lad->left_out = tr->n_endpoints - (lad->ep[LEFT] >= 0) - (lad->ep[RIGHT] >= 0);
-	lad->rows = calloc(log->n + 1, sizeof *lad->rows);
-	if (!lad->rows)
-		return -1;
-	drops = trace_log_drops(log);
-	if (!drops || seg_numbering_init(&nb, tr) < 0) {
-		free(drops);
-		return -1;
-	}
-	build_rows(lad, &nb, drops);
-	seg_numbering_free(&nb);
-	free(drops);
-	return 0;
-}
-
-/* Frees what ladder_build allocated (safe after a failed build). */
-void ladder_free(struct ladder *lad)
-{
-	free(lad->rows);
-	lad->rows = NULL;
-}
-
-/* The name heading a side's column. */
-const char *ladder_side_name(const struct ladder *lad, int side)
-{
-	int i = lad->ep[side];
-
-	if (i < 0)
-		return side == LEFT ? "client" : "server";
-	return lad->name[side];
-}
-
-/* True when a cause says what the ladder does not show otherwise (see the
- * comment at the top). */
-static bool cause_shown(const char *cause)
-{
-	return cause && *cause && strncmp(cause, "rcv", 3) != 0;
-}
-
-/* What a side's state column holds on row r ("" for nothing). */
-void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t cap)
-{
-	buf[0] = '\0';
-	if (r->kind == LADDER_ROW_INITIAL)
-		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
-	else if (r->kind == LADDER_ROW_STATE && r->side == side && cause_shown(r->cause))
-		snprintf(buf, cap, "%s (%s)", tcp_state_name(r->state[side]), r->cause);
-	else if (r->kind == LADDER_ROW_STATE && r->side == side)
-		snprintf(buf, cap, "%s", tcp_state_name(r->state[side]));
-	else if (r->kind == LADDER_ROW_SEGMENT && r->side == side && r->forged)
-		snprintf(buf, cap, "(forged)");
-	else if (r->kind == LADDER_ROW_SEGMENT && r->side != side && r->drop_reason)
-		snprintf(buf, cap, "(%s)", r->drop_reason);
-}
-
-/* The segment in the notation, without its time. */
-static void segment_label(const struct ladder_row *r, char *buf, size_t cap)
-{
-	seg_line_format(&r->line, buf, cap);
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
 /* Widths of the columns: the two state columns, and the longest segment
@@ -198,13 +65,13 @@ static void measure(const struct ladder *lad, struct widths *w)
 		const struct ladder_row *r = &lad->rows[k];
 		for (int s = LEFT; s <= RIGHT; s++) {
 			ladder_state_cell(r, s, buf, sizeof buf);
-			if (strlen(buf) > w->state[s])
-				w->state[s] = strlen(buf);
+			if (shown_len(buf) > w->state[s])
+				w->state[s] = shown_len(buf);
 		}
 		if (r->kind == LADDER_ROW_SEGMENT) {
-			segment_label(r, buf, sizeof buf);
-			if (strlen(buf) > w->label)
-				w->label = strlen(buf);
+			ladder_segment_label(lad, r, buf, sizeof buf);
+			if (shown_len(buf) > w->label)
+				w->label = shown_len(buf);
 		}
 	}
 	if (strlen(ladder_side_name(lad, LEFT)) > w->state[LEFT])
@@ -225,14 +92,14 @@ static size_t append_repeat(char *buf, size_t cap, size_t len, const char *s, si
 /* The middle column of a segment row, `cols` columns wide: the label and an
  * arrow stretched to reach the receiver's column ("label ───▶", "◀─── label"),
  * with a cross instead of the head when the link dropped it. */
-static void text_arrow(const struct ladder_row *r, size_t cols, char *buf, size_t cap)
+static void text_arrow(const struct ladder *lad, const struct ladder_row *r, size_t cols, char *buf, size_t cap)
 {
 	char label[LABEL_MAX];
 	const char *head;
 	size_t len, shaft;
 
-	segment_label(r, label, sizeof label);
-	shaft = cols > strlen(label) + 2 ? cols - strlen(label) - 2 : 0;
+	ladder_segment_label(lad, r, label, sizeof label);
+	shaft = cols > shown_len(label) + 2 ? cols - shown_len(label) - 2 : 0;
 	if (r->side == LEFT) {
 		head = r->line.dropped ? "✕" : "▶";
 		len = (size_t)snprintf(buf, cap, "%s ", label);
@@ -267,7 +134,8 @@ static void text_line(FILE *out, const char *time, int tw, const char *cells[3],
 }
 
 /* Writes row r as a text line. */
-static void text_row(FILE *out, const struct ladder_row *r, int tw, const size_t width[3])
+static void text_row(FILE *out, const struct ladder *lad, const struct ladder_row *r, int tw,
+		     const size_t width[3])
 {
 	char time[32], left[LABEL_MAX], right[LABEL_MAX], middle[MIDDLE_MAX] = "";
 	const char *cells[3] = { left, middle, right };
@@ -277,10 +145,10 @@ static void text_row(FILE *out, const struct ladder_row *r, int tw, const size_t
 	ladder_state_cell(r, LEFT, left, sizeof left);
 	ladder_state_cell(r, RIGHT, right, sizeof right);
 	if (r->kind == LADDER_ROW_SEGMENT)
-		text_arrow(r, width[1], middle, sizeof middle);
-	cols[0] = strlen(left);
+		text_arrow(lad, r, width[1], middle, sizeof middle);
+	cols[0] = shown_len(left);
 	cols[1] = r->kind == LADDER_ROW_SEGMENT ? width[1] : 0;
-	cols[2] = strlen(right);
+	cols[2] = shown_len(right);
 	text_line(out, time, tw, cells, cols, width);
 }
 
@@ -301,23 +169,13 @@ static size_t next_note(const struct trace_log *log, size_t from, size_t before)
 	return SIZE_MAX;
 }
 
-/* The screen columns of UTF-8 text: one per code point (the continuation
- * bytes take none). */
-static size_t utf8_cols(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += (*p & 0xc0) != 0x80;
-	return n;
-}
-
 /* A note as a text line: the time, the state columns empty, the text in
  * the middle between dotted rules, centred on the segment column (longer
  * text runs past it). */
 static void text_note_row(FILE *out, const struct trace_event *ev, int tw, const size_t width[3])
 {
 	char time[32];
-	size_t cols = utf8_cols(ev->u.note.text) + 6, pad = width[1] > cols ? (width[1] - cols) / 2 : 0;
+	size_t cols = shown_len(ev->u.note.text) + 6, pad = width[1] > cols ? (width[1] - cols) / 2 : 0;
 
 	time_format(ev->t_us, time);
 	fprintf(out, "%*s  %*s  %*s┄┄ %s ┄┄\n", tw, time, (int)width[0], "", (int)pad, "", ev->u.note.text);
@@ -391,7 +249,7 @@ int ladder_write_text(FILE *out, const struct trace_log *log)
 	for (size_t k = 0; k < lad.n_rows; k++) {
 		if (lad.rows[k].kind != LADDER_ROW_INITIAL)
 			text_notes_before(out, log, &note_cursor, lad.rows[k].ev, tw, width);
-		text_row(out, &lad.rows[k], tw, width);
+		text_row(out, &lad, &lad.rows[k], tw, width);
 	}
 	text_notes_before(out, log, &note_cursor, log->n, tw, width);
 	left_out_line(out, &lad);
@@ -452,26 +310,13 @@ static void md_code(FILE *out, const char *s)
 		fputc('`', out);
 }
 
-/* The label without "SRC > DST ": the arrow already says who sends. */
-const char *ladder_without_endpoints(const struct ladder_row *r, const char *label)
-{
-	size_t ls = strlen(r->line.src), ld = strlen(r->line.dst);
-
-	if (strncmp(label, r->line.src, ls) == 0 && strncmp(label + ls, " > ", 3) == 0 &&
-	    strncmp(label + ls + 3, r->line.dst, ld) == 0 && label[ls + 3 + ld] == ' ')
-		return label + ls + 3 + ld + 1;
-	return label;
-}
-
 /* The segment cell: `S 0:0(0) ...` ──▶ or ◀── `S. 0:0(0) ...`, a cross for
  * a drop. */
-static void md_arrow(FILE *out, const struct ladder_row *r)
+static void md_arrow(FILE *out, const struct ladder *lad, const struct ladder_row *r)
 {
-	char label[LABEL_MAX];
-	const char *text;
+	char text[LABEL_MAX];
 
-	segment_label(r, label, sizeof label);
-	text = ladder_without_endpoints(r, label);
+	ladder_segment_words(lad, r, text, sizeof text);
 	if (r->side == LEFT) {
 		md_code(out, text);
 		fputs(r->line.dropped ? " ──✕" : " ──▶", out);
@@ -482,7 +327,7 @@ static void md_arrow(FILE *out, const struct ladder_row *r)
 }
 
 /* Writes row r as a table row. */
-static void md_row(FILE *out, const struct ladder_row *r)
+static void md_row(FILE *out, const struct ladder *lad, const struct ladder_row *r)
 {
 	char time[32], cell[LABEL_MAX];
 
@@ -492,7 +337,7 @@ static void md_row(FILE *out, const struct ladder_row *r)
 	md_text(out, cell);
 	fputs(" | ", out);
 	if (r->kind == LADDER_ROW_SEGMENT)
-		md_arrow(out, r);
+		md_arrow(out, lad, r);
 	fputs(" | ", out);
 	ladder_state_cell(r, RIGHT, cell, sizeof cell);
 	md_text(out, cell);
@@ -563,7 +408,7 @@ int ladder_write_markdown(FILE *out, const struct trace_log *log)
 	for (size_t k = 0; k < lad.n_rows; k++) {
 		if (lad.rows[k].kind != LADDER_ROW_INITIAL)
 			md_notes_before(out, log, &note_cursor, lad.rows[k].ev);
-		md_row(out, &lad.rows[k]);
+		md_row(out, &lad, &lad.rows[k]);
 	}
 	md_notes_before(out, log, &note_cursor, log->n);
 	if (lad.left_out) {

@@ -94,6 +94,22 @@ static int parse_u32_span(const char *s, size_t n, uint32_t *out)
 	return 0;
 }
 
+/* A relative number, [s, s+n): unsigned, or "-N" (0 < N <= 2^31), an
+ * offset before the ISN, kept modulo 2^32 with *before set. */
+static int parse_offset_span(const char *s, size_t n, uint32_t *out, bool *before)
+{
+	uint32_t v;
+
+	*before = false;
+	if (n == 0 || s[0] != '-')
+		return parse_u32_span(s, n, out);
+	if (parse_u32_span(s + 1, n - 1, &v) < 0 || v == 0 || v > 0x80000000u)
+		return -1;
+	*out = 0u - v;
+	*before = true;
+	return 0;
+}
+
 /* "1.050" or "+0.050": seconds with at most six decimals. */
 static int parse_time(struct seg_parser *p, struct seg_line *out)
 {
@@ -138,9 +154,12 @@ static int parse_seq_range(struct seg_parser *p, struct seg_line *out)
 	const char *t = p->tok, *colon = strchr(t, ':'), *open = strchr(t, '(');
 	size_t n = p->tok_len;
 
+	bool end_before;
+
 	if (n >= TOKEN_MAX - 1 || !colon || !open || open < colon || t[n - 1] != ')' ||
-	    parse_u32_span(t, (size_t)(colon - t), &out->seq) < 0 ||
-	    parse_u32_span(colon + 1, (size_t)(open - colon - 1), &out->end) < 0 ||
+	    parse_offset_span(t, (size_t)(colon - t), &out->seq, &out->seq_before) < 0 ||
+	    parse_offset_span(colon + 1, (size_t)(open - colon - 1), &out->end, &end_before) < 0 ||
+	    (end_before && !out->seq_before) ||
 	    parse_u32_span(open + 1, (size_t)(t + n - 1 - open - 1), &out->len) < 0)
 		return seg_fail(p, p->tok_start,
 				"bad sequence range '%s': expected SEQ:END(LEN) such as 1:101(100)", t);
@@ -152,8 +171,9 @@ static int parse_seq_range(struct seg_parser *p, struct seg_line *out)
 	return 0;
 }
 
-/* The number after a keyword ("ack 1", "win 65535"). */
-static int parse_keyword_number(struct seg_parser *p, const char *kw, bool *has, uint32_t *v)
+/* The number after a keyword ("ack 1", "win 65535"); with before, a
+ * relative one that may be negative ("ack -37399"). */
+static int parse_keyword_number(struct seg_parser *p, const char *kw, bool *has, uint32_t *v, bool *before)
 {
 	size_t kw_col = p->tok_start;
 
@@ -161,7 +181,7 @@ static int parse_keyword_number(struct seg_parser *p, const char *kw, bool *has,
 		return seg_fail(p, kw_col, "'%s' given twice", kw);
 	if (!next_token(p))
 		return seg_fail(p, p->tok_start, "missing number after '%s'", kw);
-	if (parse_u32_span(p->tok, p->tok_len, v) < 0)
+	if (before ? parse_offset_span(p->tok, p->tok_len, v, before) < 0 : parse_u32_span(p->tok, p->tok_len, v) < 0)
 		return seg_fail(p, p->tok_start, "bad number after '%s': '%s'", kw, p->tok);
 	*has = true;
 	return 0;
@@ -236,10 +256,10 @@ static int parse_tail(struct seg_parser *p, struct seg_line *out)
 		if (!next_token(p))
 			return 0;
 		if (strcmp(p->tok, "ack") == 0) {
-			if (parse_keyword_number(p, "ack", &out->has_ack, &out->ack) < 0)
+			if (parse_keyword_number(p, "ack", &out->has_ack, &out->ack, &out->ack_before) < 0)
 				return -1;
 		} else if (strcmp(p->tok, "win") == 0) {
-			if (parse_keyword_number(p, "win", &out->has_win, &out->win) < 0)
+			if (parse_keyword_number(p, "win", &out->has_win, &out->win, NULL) < 0)
 				return -1;
 		} else if (strcmp(p->tok, "dropped") == 0) {
 			if (out->dropped)
@@ -289,7 +309,8 @@ int seg_line_parse(const char *text, struct seg_line *out, int *err_col, char *e
 	memset(out, 0, sizeof(*out));
 	if (parse_head(&p, out) < 0)
 		return -1;
-	if (isdigit((unsigned char)peek_char(&p))) {
+	if (isdigit((unsigned char)peek_char(&p)) ||
+	    (peek_char(&p) == '-' && isdigit((unsigned char)p.text[p.pos + 1]))) {
 		next_token(&p);
 		if (parse_seq_range(&p, out) < 0)
 			return -1;
@@ -328,9 +349,14 @@ void seg_line_format(const struct seg_line *l, char *buf, size_t cap)
 	}
 	tcp_flags_format(l->flags, fbuf);
 	append(buf, cap, &len, "%s > %s %s", l->src, l->dst, fbuf);
-	if (l->has_seq)
+	if (l->has_seq && l->seq_before)
+		append(buf, cap, &len, " %" PRId64 ":%" PRId64 "(%" PRIu32 ")", (int64_t)(int32_t)l->seq,
+		       (int32_t)l->end < 0 ? (int64_t)(int32_t)l->end : (int64_t)l->end, l->len);
+	else if (l->has_seq)
 		append(buf, cap, &len, " %" PRIu32 ":%" PRIu32 "(%" PRIu32 ")", l->seq, l->end, l->len);
-	if (l->has_ack)
+	if (l->has_ack && l->ack_before)
+		append(buf, cap, &len, " ack %" PRId64, (int64_t)(int32_t)l->ack);
+	else if (l->has_ack)
 		append(buf, cap, &len, " ack %" PRIu32, l->ack);
 	if (l->has_win)
 		append(buf, cap, &len, " win %" PRIu32, l->win);

@@ -3,7 +3,7 @@
  *   [TIME] SRC > DST FLAGS SEQ:END(LEN) [ack N] [win N] [<options>] [dropped]
  *
  * Numbers are relative, as tcpdump prints them: SEQ from SRC's ISN, ack from
- * DST's ISN. TIME is absolute seconds ("1.050") or relative to the previous
+ * DST's ISN; a number before the ISN is a negative offset ("ack -37399"). TIME is absolute seconds ("1.050") or relative to the previous
  * line ("+0.050"). The ladder prints this notation and expect.segments is
  * written in it, so a run's output can be pasted into a scenario. */
 #ifndef TCPSIM_SEGLINE_H
@@ -29,6 +29,11 @@ struct seg_line {
 	bool has_mss;                /* <mss N> */
 	uint32_t mss;
 	bool dropped;
+	/* Relative numbers before the ISN (a challenge ACK for an earlier
+	 * incarnation's bytes, a forged segment): SEQ (and END, when it is
+	 * before too) and the ack are printed as negative offsets, "ack -37399",
+	 * and read back so; the fields hold them modulo 2^32 either way. */
+	bool seq_before, ack_before;
 };
 
 /* Parses one line. Returns 0, or -1 with *err_col (0-based offset in text of

@@ -16,6 +16,8 @@ void trace_log_init(struct trace_log *log, const struct trace *tr)
 /* Frees the strings a stored event owns (see copy_strings). */
 static void free_event_strings(struct trace_event *ev)
 {
+	if (ev->type == TRACE_SEGMENT)
+		free((uint8_t *)ev->u.segment.seg.data);
 	if (ev->type == TRACE_SCENARIO) {
 		free((char *)ev->u.scenario.name);
 		free((char *)ev->u.scenario.summary);
@@ -50,10 +52,30 @@ static char *dup_or_null(const char *s, bool *failed)
 	return d;
 }
 
+/* The first bytes of a sent segment's payload, for the first
+ * TRACE_LOG_PAYLOADS sends with data (see trace_log.h); NULL otherwise or
+ * when out of memory (a hint, not worth failing the log for). */
+static const uint8_t *payload_prefix(struct trace_log *log, const struct trace_event *ev)
+{
+	const struct segment *seg = &ev->u.segment.seg;
+	uint32_t n = seg->len < TRACE_LOG_PAYLOAD_MAX ? seg->len : TRACE_LOG_PAYLOAD_MAX;
+	uint8_t *copy;
+
+	if (ev->u.segment.event != SEGEV_SEND || !seg->data || n == 0 || log->n_payloads >= TRACE_LOG_PAYLOADS)
+		return NULL;
+	copy = malloc(n);
+	if (!copy)
+		return NULL;
+	memcpy(copy, seg->data, n);
+	log->n_payloads++;
+	return copy;
+}
+
 /* Replaces the strings ev points to by copies it owns, and forgets the
- * pointers that are only valid during the callback (payloads, failures).
- * Returns -1 when a copy could not be made (the pointer is then NULL). */
-static int copy_strings(struct trace_event *ev)
+ * pointers that are only valid during the callback (payloads but a sent
+ * segment's first bytes, failures). Returns -1 when a copy could not be
+ * made (the pointer is then NULL). */
+static int copy_strings(struct trace_log *log, struct trace_event *ev)
 {
 	bool failed = false;
 
@@ -64,7 +86,7 @@ static int copy_strings(struct trace_event *ev)
 		ev->u.scenario.profile = dup_or_null(ev->u.scenario.profile, &failed);
 		break;
 	case TRACE_SEGMENT:
-		ev->u.segment.seg.data = NULL;
+		ev->u.segment.seg.data = payload_prefix(log, ev);
 		ev->u.segment.raw = NULL;
 		ev->u.segment.raw_len = 0;
 		break;
@@ -140,7 +162,7 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 	}
 	copy = &log->ev[log->n++];
 	*copy = *ev;
-	if (copy_strings(copy) < 0)
+	if (copy_strings(log, copy) < 0)
 		log->out_of_memory = true;
 }
 
@@ -217,18 +239,23 @@ bool *trace_log_dropped(const struct trace_log *log)
 	return dropped;
 }
 
-/* Every endpoint's base is its configured ISN. Returns -1 when out of memory. */
+/* Every endpoint's base is its configured ISN, its reach 0. Returns -1 when
+ * out of memory. */
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 {
 	size_t n = tr->n_endpoints;
 
-	nb->n = 0;
-	nb->cap = 0;
+	memset(nb, 0, sizeof *nb);
 	nb->base = bigarray_grow(NULL, &nb->cap, n ? n : 1, sizeof *nb->base, n ? n : 1);
-	if (!nb->base)
+	nb->reach = bigarray_grow(NULL, &nb->reach_cap, n ? n : 1, sizeof *nb->reach, n ? n : 1);
+	if (!nb->base || !nb->reach) {
+		seg_numbering_free(nb);
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	}
+	for (size_t i = 0; i < n; i++) {
 		nb->base[i] = tr->endpoints[i].isn;
+		nb->reach[i] = 0;
+	}
 	nb->n = n;
 	return 0;
 }
@@ -237,32 +264,50 @@ int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr)
 void seg_numbering_free(struct seg_numbering *nb)
 {
 	bigarray_free(nb->base, nb->cap * sizeof *nb->base);
+	bigarray_free(nb->reach, nb->reach_cap * sizeof *nb->reach);
 	nb->base = NULL;
+	nb->reach = NULL;
 	nb->n = 0;
 	nb->cap = 0;
+	nb->reach_cap = 0;
 }
 
 /* Covers the endpoints added to the trace since init (their base is their
  * configured ISN). When that fails, the newcomers keep their ISN as base. */
 static void cover_endpoints(struct seg_numbering *nb, const struct trace *tr)
 {
-	uint32_t *base;
+	uint32_t *base, *reach;
 
 	if (nb->n >= tr->n_endpoints)
 		return;
 	base = bigarray_grow(nb->base, &nb->cap, tr->n_endpoints, sizeof *base, 64);
 	if (!base)
 		return;
-	for (size_t i = nb->n; i < tr->n_endpoints; i++)
-		base[i] = tr->endpoints[i].isn;
 	nb->base = base;
+	reach = bigarray_grow(nb->reach, &nb->reach_cap, tr->n_endpoints, sizeof *reach, 64);
+	if (!reach)
+		return;
+	nb->reach = reach;
+	for (size_t i = nb->n; i < tr->n_endpoints; i++) {
+		base[i] = tr->endpoints[i].isn;
+		reach[i] = 0;
+	}
 	nb->n = tr->n_endpoints;
+}
+
+/* True when relative number r of endpoint i lies before its base: negative
+ * as a 32-bit offset and beyond what it has sent (see trace_log.h). */
+static bool before_base(const struct seg_numbering *nb, int i, uint32_t r)
+{
+	uint32_t reach = i >= 0 && (size_t)i < nb->n ? nb->reach[i] : 0;
+
+	return !nb->absolute && (int32_t)r < 0 && r > reach;
 }
 
 /* Endpoint i's current base: 0 for an index that is no endpoint. */
 static uint32_t base_of(const struct seg_numbering *nb, const struct trace *tr, int i)
 {
-	if (i < 0 || (size_t)i >= tr->n_endpoints)
+	if (nb->absolute || i < 0 || (size_t)i >= tr->n_endpoints)
 		return 0;
 	if ((size_t)i < nb->n)
 		return nb->base[i];
@@ -290,8 +335,10 @@ void seg_numbering_line(struct seg_numbering *nb, const struct trace *tr,
 	cover_endpoints(nb, tr);
 	/* A SYN starts a new incarnation of the sender's numbers; a forged one
 	 * is not the sender's TCB speaking. */
-	if ((s->flags & TH_SYN) && !ev->u.segment.forged && src >= 0 && (size_t)src < nb->n)
+	if ((s->flags & TH_SYN) && !ev->u.segment.forged && src >= 0 && (size_t)src < nb->n) {
 		nb->base[src] = s->seq;
+		nb->reach[src] = 0;
+	}
 	memset(out, 0, sizeof *out);
 	out->has_time = true;
 	out->time_us = ev->t_us;
@@ -304,6 +351,14 @@ void seg_numbering_line(struct seg_numbering *nb, const struct trace *tr,
 	out->end = out->seq + s->len;
 	out->has_ack = (s->flags & TH_ACK) != 0;
 	out->ack = out->has_ack ? s->ack - base_of(nb, tr, dst) : 0;
+	out->seq_before = before_base(nb, src, out->seq);
+	out->ack_before = out->has_ack && before_base(nb, dst, out->ack);
+	/* What the sender has sent of this incarnation: its own TCB's sends
+	 * (not a forged one's, not a reset's number, which may be the peer's ack). */
+	uint32_t end_rel = out->end + ((s->flags & (TH_SYN | TH_FIN)) != 0);
+	if (!ev->u.segment.forged && !(s->flags & TH_RST) && !out->seq_before && src >= 0 &&
+	    (size_t)src < nb->n && end_rel > nb->reach[src] && (int32_t)(end_rel - nb->reach[src]) > 0)
+		nb->reach[src] = end_rel;
 	out->has_win = true;
 	out->win = s->win;
 	out->has_mss = s->mss != 0;

@@ -2,8 +2,14 @@
  * (the ladder, the pictures, the expectation check).
  *
  * A trace_log is a sink: attach it with trace_log_sink() and it copies every
- * event (without payload bytes; strings it points to are static or owned by
- * the log). */
+ * event (strings it points to are static or owned by the log). Payloads are
+ * not kept, but for the ladders' hint of what a segment carries ("GET /"):
+ * a sent segment's seg.data holds its first min(len, TRACE_LOG_PAYLOAD_MAX)
+ * bytes, owned by the log, for the first TRACE_LOG_PAYLOADS sends that
+ * carry data (a long transfer's ladder shows the first few anyway); NULL
+ * for the others and every other event's data. */
+#define TRACE_LOG_PAYLOAD_MAX 16
+#define TRACE_LOG_PAYLOADS 10000
 #ifndef TCPSIM_TRACE_LOG_H
 #define TCPSIM_TRACE_LOG_H
 
@@ -28,6 +34,11 @@ struct trace_log {
 	 * of theirs, kept here beside `keep` since both come from --connection
 	 * or show.connection; the trace itself shows nothing. */
 	uint32_t shown_connection;
+	/* For the same outputs, from --labels and --abs-seq: how the ladders
+	 * label a segment, and whether its numbers are absolute (tcpdump -S). */
+	enum trace_labels { TRACE_LABELS_TCPDUMP = 0, TRACE_LABELS_SHORT } labels;
+	bool abs_seq;
+	size_t n_payloads;           /* sends whose payload's first bytes are kept */
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
@@ -52,10 +63,17 @@ size_t *trace_log_drops(const struct trace_log *log);
 /* Relative sequence numbers as tcpdump prints them. Each endpoint's base is
  * its configured ISN, replaced by the SEQ of every SYN it sends (a new
  * incarnation). A reset sent with SEQ=0 (the RFC's answer from a port with no
- * connection, section 3.10.7.1) prints as 0. */
+ * connection, section 3.10.7.1) prints as 0. A number before the base, and
+ * beyond what the endpoint has sent of this incarnation (its reach), is a
+ * negative offset (seg_line.seq_before, ack_before): the challenge ACK for
+ * an old incarnation's bytes after a reconnect reads "ack -37399", not
+ * "ack 4294929897"; a forged SYN ten below the ISN "S -10:-10(0)". A
+ * transfer past 2 GiB stays positive (within its reach). */
 struct seg_numbering {
 	uint32_t *base;              /* per endpoint */
-	size_t n, cap;               /* endpoints covered; room for (a bigarray) */
+	uint32_t *reach;             /* per endpoint: the highest relative end it sent */
+	size_t n, cap, reach_cap;    /* endpoints covered; room for (bigarrays) */
+	bool absolute;               /* no base: the numbers as sent (tcpdump -S); init: false */
 };
 int seg_numbering_init(struct seg_numbering *nb, const struct trace *tr);
 void seg_numbering_free(struct seg_numbering *nb);

@@ -170,12 +170,10 @@ static void lifelines(Agraph_t *g, double *xc, double *xs)
 static Agnode_t *state_node(Agraph_t *g, bool left, const char *text)
 {
 	double xc, xs, x, y;
-	char want[128];
 
 	lifelines(g, &xc, &xs);
-	snprintf(want, sizeof want, "%s\\%c", text, left ? 'r' : 'l');
 	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
-		if (!is_class(v, "state") || strcmp(attr(v, "label"), want) != 0)
+		if (!is_class(v, "state") || strcmp(attr(v, "text"), text) != 0)
 			continue;
 		pos(v, &x, &y);
 		if (left ? x < xc : x > xs)
@@ -273,7 +271,7 @@ static void test_one_arrow_per_segment(void)
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 16), 7);
 	for (size_t i = 0; i < 7; i++) {
-		CU_ASSERT_STRING_EQUAL(attr(lab[i], "label"), simclose_labels[i]);
+		CU_ASSERT_STRING_EQUAL(attr(lab[i], "text"), simclose_labels[i]);
 		CU_ASSERT_STRING_EQUAL(attr(lab[i], "segment"), attr(e[i], "segment"));
 	}
 	agclose(g);
@@ -312,8 +310,12 @@ static void test_arrows_slope_down(void)
  * that caused them. */
 static void test_states_beside_lifelines(void)
 {
-	static const char *const both[] = { "CLOSED", "FIN_WAIT_1 (close)", "CLOSING",
-					    "TIME_WAIT", "CLOSED (timeout 2MSL)" };
+	/* Each state with the state diagram's step badge and its cause, but a
+	 * cause that is a segment's arrival: the arrow ending there shows it. */
+	static const char *const client[] = { "CLOSED", "\u2778 FIN_WAIT_1 (close)", "\u2779 CLOSING",
+					      "\u277A TIME_WAIT", "\u277B CLOSED (timeout 2MSL)" };
+	static const char *const server[] = { "CLOSED", "\u2779 FIN_WAIT_1 (close)", "\u277A CLOSING",
+					      "\u277B TIME_WAIT", "\u277C CLOSED (timeout 2MSL)" };
 	struct trace tr;
 	struct trace_log log;
 	Agedge_t *e[16];
@@ -322,20 +324,20 @@ static void test_states_beside_lifelines(void)
 
 	fixture_simultaneous_close(&tr, &log);
 	g = ladder_graph(&log, GRAPH_BOTH);
-	for (size_t i = 0; i < sizeof both / sizeof both[0]; i++) {
-		CU_ASSERT_PTR_NOT_NULL(state_node(g, true, both[i]));
-		CU_ASSERT_PTR_NOT_NULL(state_node(g, false, both[i]));
+	for (size_t i = 0; i < sizeof client / sizeof client[0]; i++) {
+		CU_ASSERT_PTR_NOT_NULL(state_node(g, true, client[i]));
+		CU_ASSERT_PTR_NOT_NULL(state_node(g, false, server[i]));
 	}
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "SYN_SENT (connect)"));
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "LISTEN (listen)"));
-	CU_ASSERT_PTR_NULL(state_node(g, true, "LISTEN (listen)"));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(state_node(g, false, "SYN_RECEIVED"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2776 SYN_SENT (connect)"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u2776 LISTEN (listen)"));
+	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2776 LISTEN (listen)"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(state_node(g, false, "\u2777 SYN_RECEIVED"));
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 16), 7);
 	pos(aghead(e[0]), &x, &y_syn);
-	pos(state_node(g, false, "SYN_RECEIVED"), &x, &y_state);
+	pos(state_node(g, false, "\u2777 SYN_RECEIVED"), &x, &y_state);
 	CU_ASSERT_DOUBLE_EQUAL(y_state, y_syn, 0.5);
 	pos(agtail(e[3]), &x, &y_syn);          /* the client's FIN leaves as it closes */
-	pos(state_node(g, true, "FIN_WAIT_1 (close)"), &x, &y_state);
+	pos(state_node(g, true, "\u2778 FIN_WAIT_1 (close)"), &x, &y_state);
 	CU_ASSERT_DOUBLE_EQUAL(y_state, y_syn, 0.5);
 	agclose(g);
 	fixture_free(&tr, &log);
@@ -435,8 +437,8 @@ static void test_drop_ends_in_cross_halfway(void)
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 5);
 	CU_ASSERT_EQUAL(edges_of(g, "cross", cross, 4), 2);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 5);
-	CU_ASSERT_STRING_EQUAL(attr(lab[3], "label"), "F. 1:1(0) ack 1 win 65535 dropped");
-	CU_ASSERT_STRING_EQUAL(attr(lab[4], "label"), "F. 1:1(0) ack 1 win 65535");
+	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "F. 1:1(0) ack 1 win 65535 dropped");
+	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB F. 1:1(0) ack 1 win 65535");
 	CU_ASSERT(is_class(aghead(e[3]), "drop"));
 	CU_ASSERT(is_class(aghead(e[4]), "arrival"));
 	pos(agtail(e[3]), &x0, &y0);
@@ -473,7 +475,7 @@ static void test_duplicate_drawn_twice(void)
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 4);
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "copy", copy, 4), 1);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 4);
-	CU_ASSERT_STRING_EQUAL(attr(lab[3], "label"), "P. 1:11(10) ack 1 win 65535 (duplicated)");
+	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "P. 1:11(10) ack 1 win 65535  \u00D72 duplicated");
 	CU_ASSERT_PTR_EQUAL(agtail(copy[0]), agtail(e[3]));
 	pos(aghead(e[3]), &x, &y_first);
 	pos(aghead(copy[0]), &x, &y_copy);
@@ -505,7 +507,7 @@ static void test_forged_segment_marked(void)
 	g = ladder_graph(&log, GRAPH_BOTH);
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 4);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 4);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attr(lab[3], "label"), "(forged)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(lab[3], "text"), "\u26A0 forged"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(attr(e[3], "style"), "dashed"));
 	CU_ASSERT_PTR_NULL(strstr(attr(e[2], "style"), "dashed"));
 	agclose(g);
@@ -523,14 +525,14 @@ static void test_side_shows_one_sides_states(void)
 	fixture_simultaneous_close(&tr, &log);
 	g = ladder_graph(&log, GRAPH_CLIENT);
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "CLOSING"));
-	CU_ASSERT_PTR_NULL(state_node(g, false, "CLOSING"));
-	CU_ASSERT_PTR_NULL(state_node(g, false, "LISTEN (listen)"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, true, "\u2779 CLOSING"));
+	CU_ASSERT_PTR_NULL(state_node(g, false, "\u277A CLOSING"));
+	CU_ASSERT_PTR_NULL(state_node(g, false, "\u2776 LISTEN (listen)"));
 	agclose(g);
 	g = ladder_graph(&log, GRAPH_SERVER);
 	CU_ASSERT_EQUAL(edges_of(g, "segment", e, 16), 7);
-	CU_ASSERT_PTR_NULL(state_node(g, true, "CLOSING"));
-	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "CLOSING"));
+	CU_ASSERT_PTR_NULL(state_node(g, true, "\u2779 CLOSING"));
+	CU_ASSERT_PTR_NOT_NULL(state_node(g, false, "\u277A CLOSING"));
 	agclose(g);
 	fixture_free(&tr, &log);
 }
@@ -840,7 +842,221 @@ static void test_host_drop_at_receiver(void)
 	fixture_free(&tr, &log);
 }
 
+/* ---- what the ladder says (issue 15) ---------------------------------------- */
+
+/* The state diagram of log as dot, parsed back (the caller agcloses it). */
+static Agraph_t *states_graph(const struct trace_log *log)
+{
+	char err[256] = "";
+	const char *path = tmp_path("states.dot");
+	char *text;
+	Agraph_t *g;
+
+	if (graph_states_write(log, GRAPH_BOTH, NULL, "dot", path, err, sizeof err) != 0)
+		fprintf(stderr, "\ngraph_states_write: %s\n", err);
+	text = slurp(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	g = agmemread(text);
+	free(text);
+	unlink(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	return g;
+}
+
+/* The ladder's state node of a side (left: the client's) with step k. */
+static Agnode_t *step_node(Agraph_t *g, bool left, int k)
+{
+	double xc, xs, x, y;
+
+	lifelines(g, &xc, &xs);
+	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
+		if (!is_class(v, "state") || atoi(attr(v, "step")) != k)
+			continue;
+		pos(v, &x, &y);
+		if (left ? x < xc : x > xs)
+			return v;
+	}
+	return NULL;
+}
+
+/* The badges the state diagram numbers each side's steps with are on the
+ * ladder at the state changes they number: for every step k of a side in
+ * the diagram, the ladder's state of that side with step k is the state the
+ * diagram's arc leads to, and the ladder has no other steps. */
+static void test_badges_match_state_diagram(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	Agraph_t *states, *ladder;
+	int seen[2] = { 0, 0 }, ladder_steps[2] = { 0, 0 };
+
+	fixture_simultaneous_close(&tr, &log);
+	states = states_graph(&log);
+	ladder = ladder_graph(&log, GRAPH_BOTH);
+	for (Agnode_t *v = agfstnode(states); v; v = agnxtnode(states, v))
+		for (Agedge_t *e = agfstout(states, v); e; e = agnxtout(states, e)) {
+			const char *steps = attr(e, "steps");
+			bool client = strcmp(attr(e, "endpoint"), "client") == 0;
+			char head[32];
+			snprintf(head, sizeof head, "%s", agnameof(aghead(e)));
+			if (strstr(head, "_END"))
+				*strstr(head, "_END") = '\0';
+			for (const char *p = steps; *p; p += strcspn(p, ","), p += *p == ',') {
+				Agnode_t *n = step_node(ladder, client, atoi(p));
+				CU_ASSERT_PTR_NOT_NULL(n);
+				if (n)
+					CU_ASSERT_PTR_NOT_NULL(strstr(attr(n, "text"), head));
+				seen[!client]++;
+			}
+		}
+	for (Agnode_t *v = agfstnode(ladder); v; v = agnxtnode(ladder, v)) {
+		double xc, xs, x, y;
+		if (!is_class(v, "state") || !*attr(v, "step"))
+			continue;
+		lifelines(ladder, &xc, &xs);
+		pos(v, &x, &y);
+		ladder_steps[x > xs]++;
+	}
+	CU_ASSERT_EQUAL(seen[0], 6);        /* the client's six changes, the server's seven */
+	CU_ASSERT_EQUAL(seen[1], 7);
+	CU_ASSERT_EQUAL(ladder_steps[0], seen[0]);
+	CU_ASSERT_EQUAL(ladder_steps[1], seen[1]);
+	agclose(states);
+	agclose(ladder);
+	fixture_free(&tr, &log);
+}
+
+/* The sides' colours are the state diagram's (style.h: the client blue,
+ * the server orange) and the server's lines are dashed, as there. */
+static void test_colours_are_the_state_diagrams(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	Agedge_t *e[16];
+	Agraph_t *g;
+
+	fixture_simultaneous_close(&tr, &log);
+	g = ladder_graph(&log, GRAPH_BOTH);
+	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 16), 7);
+	CU_ASSERT_STRING_EQUAL(attr(e[0], "color"), "#0072B2");       /* the client's SYN */
+	CU_ASSERT_STRING_EQUAL(attr(e[0], "style"), "solid");
+	CU_ASSERT_STRING_EQUAL(attr(e[1], "color"), "#E69F00");       /* the server's SYN,ACK */
+	CU_ASSERT_STRING_EQUAL(attr(e[1], "style"), "dashed");
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
+/* A timer event of endpoint ep (see test_ladder.c). */
+static void timer_at(struct trace *tr, usec_t t, int ep, enum timer_kind k, enum timer_event ev_kind,
+		     usec_t due)
+{
+	struct trace_event ev = { .type = TRACE_TIMER, .t_us = t, .endpoint = ep };
+
+	ev.u.timer.timer = k;
+	ev.u.timer.event = ev_kind;
+	ev.u.timer.due = due;
+	trace_emit(tr, &ev);
+}
+
+/* A retransmission is marked with the timer that sent it and how often
+ * (an attribute of its arrow, the mark first in its label, the words
+ * beside the sender's lifeline); TIME_WAIT's
+ * timer is a mark on the lifeline beside its words; the legend names the
+ * marks used, and only those. */
+static void test_resend_timer_and_legend(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	Agedge_t *e[8];
+	Agnode_t *lab[8], *legend[2], *marks[4], *timer[2], *resend[2];
+	Agraph_t *g;
+
+	fixture_init(&tr, &log);
+	handshake(&tr);
+	fixture_segment(&tr, MS(300), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(&tr, MS(300), 0, 1, SEGEV_DROP, TH_FIN | TH_ACK, 1001, 5001, 0);
+	timer_at(&tr, MS(1300), 0, TIMER_RTO, TIMER_FIRE, 0);
+	send_and_deliver(&tr, MS(1300), MS(50), 0, 1, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_state(&tr, MS(1350), 0, TCPS_ESTABLISHED, TCPS_TIME_WAIT, "rcv FIN");
+	timer_at(&tr, MS(1350), 0, TIMER_TIME_WAIT, TIMER_SET, MS(5350));
+	g = ladder_graph(&log, GRAPH_BOTH);
+	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 5);
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 5);
+	CU_ASSERT_STRING_EQUAL(attr(e[3], "resend"), "");
+	CU_ASSERT_STRING_EQUAL(attr(e[4], "resend"), "RTO 1");
+	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB F. 1:1(0) ack 1 win 65535");
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "resend", resend, 2), 1);        /* why, by the sender */
+	CU_ASSERT_STRING_EQUAL(attr(resend[0], "text"), "\u21BB RTO 1");
+	CU_ASSERT_EQUAL(nodes_of(g, "timermark", marks, 4), 1);
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "timer", timer, 2), 1);
+	CU_ASSERT_STRING_EQUAL(attr(timer[0], "text"), "\u25F7 2MSL started (4 s)");
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "legend", legend, 2), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "text"), "lost"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "text"), "sent again"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(legend[0], "text"), "timer"));
+	CU_ASSERT_PTR_NULL(strstr(attr(legend[0], "text"), "forged"));
+	CU_ASSERT_PTR_NULL(strstr(attr(legend[0], "text"), "twice"));
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
+/* A scenario's note (TRACE_NOTE) is drawn at its time: between the rows
+ * before and after it, right of everything else. */
+static void test_note_at_its_time(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	struct trace_event note = { .type = TRACE_NOTE, .t_us = MS(75), .endpoint = 0 };
+	Agnode_t *n[2], *heads[2];
+	Agedge_t *e[8];
+	double x, y, xs, y_ack, y_synack, yh;
+	Agraph_t *g;
+
+	fixture_init(&tr, &log);
+	handshake(&tr);
+	note.u.note.text = "the handshake's last ACK";
+	trace_emit(&tr, &note);
+	g = ladder_graph(&log, GRAPH_BOTH);
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "note", n, 2), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attr(n[0], "text"), "\u270E the handshake's last ACK"));
+	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 3);
+	pos(n[0], &x, &y);
+	pos(agtail(e[1]), &xs, &y_synack);
+	pos(agtail(e[2]), &xs, &y_ack);
+	CU_ASSERT(y <= y_synack && y >= y_ack);     /* Graphviz's y grows upwards */
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "endpoint", heads, 2), 2);
+	pos(heads[1], &xs, &yh);
+	CU_ASSERT(x > xs);
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
+/* --labels short reaches the picture: words for a slide. */
+static void test_short_labels_in_picture(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	Agnode_t *lab[8];
+	Agraph_t *g;
+
+	fixture_init(&tr, &log);
+	handshake(&tr);
+	log.labels = TRACE_LABELS_SHORT;
+	g = ladder_graph(&log, GRAPH_BOTH);
+	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 3);
+	CU_ASSERT_STRING_EQUAL(attr(lab[0], "text"), "SYN");
+	CU_ASSERT_STRING_EQUAL(attr(lab[1], "text"), "SYN+ACK");
+	CU_ASSERT_STRING_EQUAL(attr(lab[2], "text"), "ACK");
+	agclose(g);
+	fixture_free(&tr, &log);
+}
+
 TCPSIM_SUITE(graph_ladder,
+	{ "the state diagram's step badges at the changes they number", test_badges_match_state_diagram },
+	{ "the sides' colours and lines are the state diagram's", test_colours_are_the_state_diagrams },
+	{ "a resend marked with its timer, timer marks, a legend of the marks used", test_resend_timer_and_legend },
+	{ "a note drawn at its time", test_note_at_its_time },
+	{ "--labels short in the picture", test_short_labels_in_picture },
 	     { "a host's drop ends at the receiver, with its reason", test_host_drop_at_receiver },
 	     { "one arrow per sent segment, labelled in the notation", test_one_arrow_per_segment },
 	     { "arrows go from sender down to receiver", test_arrows_slope_down },

@@ -23,8 +23,11 @@
  * its ACKs: half_close, many_connections_under_loss, sweep_loss's 20
  * segments, 420 of these) a label sometimes finds no free place and the
  * arrow passes behind its white box. The count may only go down: lower it
- * when the placer improves. */
-#define KNOWN_LABEL_CROSSINGS 503
+ * when the placer improves. 503 -> 515 with the state columns' step badges
+ * and causes (issue 15): the labels' text unchanged, the wider picture
+ * makes taller --slides pages, cut at other rows (with the states as they
+ * were: 503 again, checked). */
+#define KNOWN_LABEL_CROSSINGS 515
 
 static const enum graph_time modes[] = { GRAPH_TIME_COMPRESSED, GRAPH_TIME_LINEAR, GRAPH_TIME_LOG };
 static const char *const mode_names[] = { "compressed", "linear", "log" };

@@ -38,28 +38,28 @@ static void assert_renders(ladder_fn fn, const struct trace_log *log, const char
 static const char simclose_text[] =
 	"simultaneous_close — Both applications close at once; the FINs cross.\n"
 	"\n"
-	"    time  client                 segment                                                   server\n"
-	"   0.000  CLOSED                                                                           CLOSED\n"
-	"   0.000                                                                                   LISTEN (listen)\n"
-	"   0.010  SYN_SENT (connect)\n"
-	"   0.010                         client > server S 0:0(0) win 65535 <mss 1460> ─────────▶\n"
-	"   0.060                                                                                   SYN_RECEIVED\n"
-	"   0.060                         ◀── server > client S. 0:0(0) ack 1 win 65535 <mss 1460>\n"
-	"   0.110  ESTABLISHED\n"
-	"   0.110                         client > server . 1:1(0) ack 1 win 65535 ──────────────▶\n"
-	"   0.160                                                                                   ESTABLISHED\n"
-	"   1.000  FIN_WAIT_1 (close)\n"
-	"   1.000                         client > server F. 1:1(0) ack 1 win 65535 ─────────────▶\n"
-	"   1.000                                                                                   FIN_WAIT_1 (close)\n"
-	"   1.000                         ◀───────────── server > client F. 1:1(0) ack 1 win 65535\n"
-	"   1.050                                                                                   CLOSING\n"
-	"   1.050                         ◀────────────── server > client . 2:2(0) ack 2 win 65535\n"
-	"   1.050  CLOSING\n"
-	"   1.050                         client > server . 2:2(0) ack 2 win 65535 ──────────────▶\n"
-	"   1.100  TIME_WAIT\n"
-	"   1.100                                                                                   TIME_WAIT\n"
-	"   5.100  CLOSED (timeout 2MSL)\n"
-	"   5.100                                                                                   CLOSED (timeout 2MSL)\n";
+	"    time  client                        segment                                                   server\n"
+	"   0.000  CLOSED                                                                                  CLOSED\n"
+	"   0.000                                                                                          ❶ LISTEN (listen)\n"
+	"   0.010  ❶ SYN_SENT (connect)\n"
+	"   0.010                                client > server S 0:0(0) win 65535 <mss 1460> ─────────▶\n"
+	"   0.060                                                                                          ❷ SYN_RECEIVED (rcv SYN)\n"
+	"   0.060                                ◀── server > client S. 0:0(0) ack 1 win 65535 <mss 1460>\n"
+	"   0.110  ❷ ESTABLISHED (rcv SYN,ACK)\n"
+	"   0.110                                client > server . 1:1(0) ack 1 win 65535 ──────────────▶\n"
+	"   0.160                                                                                          ❸ ESTABLISHED (rcv ACK)\n"
+	"   1.000  ❸ FIN_WAIT_1 (close)\n"
+	"   1.000                                client > server F. 1:1(0) ack 1 win 65535 ─────────────▶\n"
+	"   1.000                                                                                          ❹ FIN_WAIT_1 (close)\n"
+	"   1.000                                ◀───────────── server > client F. 1:1(0) ack 1 win 65535\n"
+	"   1.050                                                                                          ❺ CLOSING (rcv FIN)\n"
+	"   1.050                                ◀────────────── server > client . 2:2(0) ack 2 win 65535\n"
+	"   1.050  ❹ CLOSING (rcv FIN)\n"
+	"   1.050                                client > server . 2:2(0) ack 2 win 65535 ──────────────▶\n"
+	"   1.100  ❺ TIME_WAIT (rcv ACK of FIN)\n"
+	"   1.100                                                                                          ❻ TIME_WAIT (rcv ACK of FIN)\n"
+	"   5.100  ❻ CLOSED (timeout 2MSL)\n"
+	"   5.100                                                                                          ❼ CLOSED (timeout 2MSL)\n";
 
 static const char simclose_markdown[] =
 	"**simultaneous_close** — Both applications close at once; the FINs cross.\n"
@@ -67,27 +67,27 @@ static const char simclose_markdown[] =
 	"| time | client | segment | server |\n"
 	"|---:|---|:---:|---|\n"
 	"| 0.000 | CLOSED |  | CLOSED |\n"
-	"| 0.000 |  |  | LISTEN (listen) |\n"
-	"| 0.010 | SYN_SENT (connect) |  |  |\n"
+	"| 0.000 |  |  | ❶ LISTEN (listen) |\n"
+	"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 	"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
-	"| 0.060 |  |  | SYN_RECEIVED |\n"
+	"| 0.060 |  |  | ❷ SYN_RECEIVED (rcv SYN) |\n"
 	"| 0.060 |  | ◀── `S. 0:0(0) ack 1 win 65535 <mss 1460>` |  |\n"
-	"| 0.110 | ESTABLISHED |  |  |\n"
+	"| 0.110 | ❷ ESTABLISHED (rcv SYN,ACK) |  |  |\n"
 	"| 0.110 |  | `. 1:1(0) ack 1 win 65535` ──▶ |  |\n"
-	"| 0.160 |  |  | ESTABLISHED |\n"
-	"| 1.000 | FIN_WAIT_1 (close) |  |  |\n"
+	"| 0.160 |  |  | ❸ ESTABLISHED (rcv ACK) |\n"
+	"| 1.000 | ❸ FIN_WAIT_1 (close) |  |  |\n"
 	"| 1.000 |  | `F. 1:1(0) ack 1 win 65535` ──▶ |  |\n"
-	"| 1.000 |  |  | FIN_WAIT_1 (close) |\n"
+	"| 1.000 |  |  | ❹ FIN_WAIT_1 (close) |\n"
 	"| 1.000 |  | ◀── `F. 1:1(0) ack 1 win 65535` |  |\n"
-	"| 1.050 |  |  | CLOSING |\n"
+	"| 1.050 |  |  | ❺ CLOSING (rcv FIN) |\n"
 	"| 1.050 |  | ◀── `. 2:2(0) ack 2 win 65535` |  |\n"
-	"| 1.050 | CLOSING |  |  |\n"
+	"| 1.050 | ❹ CLOSING (rcv FIN) |  |  |\n"
 	"| 1.050 |  | `. 2:2(0) ack 2 win 65535` ──▶ |  |\n"
-	"| 1.100 | TIME_WAIT |  |  |\n"
-	"| 1.100 |  |  | TIME_WAIT |\n"
-	"| 5.100 | CLOSED (timeout 2MSL) |  |  |\n"
-	"| 5.100 |  |  | CLOSED (timeout 2MSL) |\n"
-		"\n";
+	"| 1.100 | ❺ TIME_WAIT (rcv ACK of FIN) |  |  |\n"
+	"| 1.100 |  |  | ❻ TIME_WAIT (rcv ACK of FIN) |\n"
+	"| 5.100 | ❻ CLOSED (timeout 2MSL) |  |  |\n"
+	"| 5.100 |  |  | ❼ CLOSED (timeout 2MSL) |\n"
+	"\n";
 
 static void test_text_simultaneous_close(void)
 {
@@ -130,15 +130,15 @@ static void drop_and_inject_trace(struct trace *tr, struct trace_log *log)
 static void test_text_drops_and_forged(void)
 {
 	static const char want[] =
-		"    time  client              segment                                                           server\n"
-		"   0.000  CLOSED                                                                                CLOSED\n"
-		"   0.000                                                                                        LISTEN (listen)\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client > server S 0:0(0) win 65535 <mss 1460> dropped ─────────✕\n"
-		"   1.010                      client > server S 0:0(0) win 65535 <mss 1460> ─────────────────▶\n"
-		"   1.060                                                                                        SYN_RECEIVED\n"
-		"   1.060                      ✕── server > client S. 0:0(0) ack 1 win 65535 <mss 1460> dropped\n"
-		"   2.000                      ◀──────────────────────────────── server > client R 1:1(0) win 0  (forged)\n";
+		"    time  client                segment                                                           server\n"
+		"   0.000  CLOSED                                                                                  CLOSED\n"
+		"   0.000                                                                                          ❶ LISTEN (listen)\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client > server S 0:0(0) win 65535 <mss 1460> dropped ─────────✕\n"
+		"   1.010  (SYN retry 1)         client > server S 0:0(0) win 65535 <mss 1460> ─────────────────▶\n"
+		"   1.060                                                                                          ❷ SYN_RECEIVED (rcv SYN)\n"
+		"   1.060                        ✕── server > client S. 0:0(0) ack 1 win 65535 <mss 1460> dropped\n"
+		"   2.000                        ◀──────────────────────────────── server > client R 1:1(0) win 0  (forged)\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -153,11 +153,11 @@ static void test_markdown_drops_and_forged(void)
 		"| time | client | segment | server |\n"
 		"|---:|---|:---:|---|\n"
 		"| 0.000 | CLOSED |  | CLOSED |\n"
-		"| 0.000 |  |  | LISTEN (listen) |\n"
-		"| 0.010 | SYN_SENT (connect) |  |  |\n"
+		"| 0.000 |  |  | ❶ LISTEN (listen) |\n"
+		"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 		"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460> dropped` ──✕ |  |\n"
-		"| 1.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
-		"| 1.060 |  |  | SYN_RECEIVED |\n"
+		"| 1.010 | (SYN retry 1) | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
+		"| 1.060 |  |  | ❷ SYN_RECEIVED (rcv SYN) |\n"
 		"| 1.060 |  | ✕── `S. 0:0(0) ack 1 win 65535 <mss 1460> dropped` |  |\n"
 		"| 2.000 |  | ◀── `R 1:1(0) win 0` | (forged) |\n"
 		"\n";
@@ -173,10 +173,10 @@ static void test_markdown_drops_and_forged(void)
 static void test_other_endpoints_left_out(void)
 {
 	static const char want[] =
-		"    time  client#1            segment                                                server#1\n"
-		"   0.000  CLOSED                                                                     CLOSED\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client#1 > server#1 S 0:0(0) win 65535 <mss 1460> ──▶\n"
+		"    time  client#1              segment                                                server#1\n"
+		"   0.000  CLOSED                                                                       CLOSED\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client#1 > server#1 S 0:0(0) win 65535 <mss 1460> ──▶\n"
 		"(3 other endpoints not shown)\n";
 	struct trace tr;
 	struct trace_log log;
@@ -242,10 +242,10 @@ static void test_incomplete_log_is_an_error(void)
 static void test_text_long_times_stay_aligned(void)
 {
 	static const char want[] =
-		"     time  client              segment  server\n"
-		"    0.000  CLOSED                       CLOSED\n"
-		"    0.010  SYN_SENT (connect)\n"
-		"20.001100  CLOSED (close)\n";
+		"     time  client                segment  server\n"
+		"    0.000  CLOSED                         CLOSED\n"
+		"    0.010  ❶ SYN_SENT (connect)\n"
+		"20.001100  ❷ CLOSED (close)\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -274,13 +274,13 @@ static void host_drop_trace(struct trace *tr, struct trace_log *log)
 static void test_text_host_drop_reason(void)
 {
 	static const char want[] =
-		"    time  client              segment                                                    server\n"
-		"   0.000  CLOSED                                                                         CLOSED\n"
-		"   0.000                                                                                 LISTEN (listen)\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕  (backlog full)\n"
-		"   1.010                      client > server S 0:0(0) win 65535 <mss 1460> ──────────▶\n"
-		"   1.060                                                                                 SYN_RECEIVED\n";
+		"    time  client                segment                                                    server\n"
+		"   0.000  CLOSED                                                                           CLOSED\n"
+		"   0.000                                                                                   ❶ LISTEN (listen)\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕  (backlog full)\n"
+		"   1.010  (SYN retry 1)         client > server S 0:0(0) win 65535 <mss 1460> ──────────▶\n"
+		"   1.060                                                                                   ❷ SYN_RECEIVED (rcv SYN)\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -295,11 +295,11 @@ static void test_markdown_host_drop_reason(void)
 		"| time | client | segment | server |\n"
 		"|---:|---|:---:|---|\n"
 		"| 0.000 | CLOSED |  | CLOSED |\n"
-		"| 0.000 |  |  | LISTEN (listen) |\n"
-		"| 0.010 | SYN_SENT (connect) |  |  |\n"
+		"| 0.000 |  |  | ❶ LISTEN (listen) |\n"
+		"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 		"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460> dropped` ──✕ | (backlog full) |\n"
-		"| 1.010 |  | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
-		"| 1.060 |  |  | SYN_RECEIVED |\n"
+		"| 1.010 | (SYN retry 1) | `S 0:0(0) win 65535 <mss 1460>` ──▶ |  |\n"
+		"| 1.060 |  |  | ❷ SYN_RECEIVED (rcv SYN) |\n"
 		"\n";
 	struct trace tr;
 	struct trace_log log;
@@ -338,14 +338,14 @@ static void notes_trace(struct trace *tr, struct trace_log *log)
 static void test_text_notes(void)
 {
 	static const char want[] =
-		"    time  client              segment                                                    server\n"
-		"   0.000  CLOSED                                                                         CLOSED\n"
-		"   0.010                                       ┄┄ the client opens ┄┄\n"
-		"   0.010  SYN_SENT (connect)\n"
-		"   0.010                      client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕\n"
-		"   0.500                             ┄┄ the SYN is lost: *nothing* | arrives ┄┄\n"
-		"   1.010  CLOSED (abort)\n"
-		"   3.000                                      ┄┄ the client gave up ┄┄\n";
+		"    time  client                segment                                                    server\n"
+		"   0.000  CLOSED                                                                           CLOSED\n"
+		"   0.010                                         ┄┄ the client opens ┄┄\n"
+		"   0.010  ❶ SYN_SENT (connect)\n"
+		"   0.010                        client > server S 0:0(0) win 65535 <mss 1460> dropped ──✕\n"
+		"   0.500                               ┄┄ the SYN is lost: *nothing* | arrives ┄┄\n"
+		"   1.010  ❷ CLOSED (abort)\n"
+		"   3.000                                        ┄┄ the client gave up ┄┄\n";
 	struct trace tr;
 	struct trace_log log;
 
@@ -363,10 +363,10 @@ static void test_markdown_notes(void)
 		"|---:|---|:---:|---|\n"
 		"| 0.000 | CLOSED |  | CLOSED |\n"
 		"| 0.010 |  | *the client opens* |  |\n"
-		"| 0.010 | SYN_SENT (connect) |  |  |\n"
+		"| 0.010 | ❶ SYN_SENT (connect) |  |  |\n"
 		"| 0.010 |  | `S 0:0(0) win 65535 <mss 1460> dropped` ──✕ |  |\n"
 		"| 0.500 |  | *the SYN is lost: \\*nothing\\* \\| arrives* |  |\n"
-		"| 1.010 | CLOSED (abort) |  |  |\n"
+		"| 1.010 | ❷ CLOSED (abort) |  |  |\n"
 		"| 3.000 |  | *the client gave up* |  |\n"
 		"\n";
 	struct trace tr;
@@ -423,13 +423,269 @@ static void test_markdown_summary_is_a_paragraph(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "</table>\n<p>simultaneous_close: 37 events, 7 segments sent: ok</p>"));
 	CU_ASSERT_PTR_NULL(strstr(html, "<td align=\"right\">simultaneous_close: 37 events"));
 	/* The last row of the table is the ladder's last. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>CLOSED (timeout 2MSL)</td>\n</tr>\n</tbody>\n</table>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>\u277C CLOSED (timeout 2MSL)</td>\n</tr>\n</tbody>\n</table>"));
 	free(html);
 	free(page);
 	free(md);
 }
 
+/* ---- the story (issue 15) -------------------------------------------------- */
+
+/* A timer event of endpoint ep. */
+static void timer_ev(struct trace *tr, usec_t t, int ep, enum timer_kind k, enum timer_event e, usec_t due)
+{
+	struct trace_event ev = { .type = TRACE_TIMER, .t_us = t, .endpoint = ep };
+
+	ev.u.timer.timer = k;
+	ev.u.timer.event = e;
+	ev.u.timer.due = due;
+	trace_emit(tr, &ev);
+}
+
+/* A response row that changes no state (S16, T52f). */
+static void arc_ev(struct trace *tr, usec_t t, int ep, enum tcp_state st, const char *arc, const char *cause)
+{
+	struct trace_event ev = { .type = TRACE_ARC, .t_us = t, .endpoint = ep };
+
+	ev.u.arc.state = st;
+	ev.u.arc.arc = arc;
+	ev.u.arc.cause = cause;
+	trace_emit(tr, &ev);
+}
+
+/* From ESTABLISHED: the client's FIN is lost twice and resent by its
+ * retransmission timer; the server's FIN is lost once and resent, which
+ * restarts the client's 2MSL in TIME_WAIT (S16); the server is reset at the
+ * end (an unusual change: its RFC row is named). */
+static void story_trace(struct trace *tr, struct trace_log *log, usec_t time_wait)
+{
+	const int c = 0, s = 1;
+
+	fixture_init(tr, log);
+	fixture_state(tr, 0, c, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "close");
+	fixture_segment(tr, 0, c, s, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	timer_ev(tr, 0, c, TIMER_RTO, TIMER_SET, MS(1000));
+	fixture_segment(tr, MS(50), c, s, SEGEV_DROP, TH_FIN | TH_ACK, 1001, 5001, 0);
+	timer_ev(tr, MS(1000), c, TIMER_RTO, TIMER_FIRE, 0);
+	arc_ev(tr, MS(1000), c, TCPS_FIN_WAIT_1, "T52d", "timeout RTO");
+	fixture_segment(tr, MS(1000), c, s, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(tr, MS(1050), c, s, SEGEV_DROP, TH_FIN | TH_ACK, 1001, 5001, 0);
+	timer_ev(tr, MS(3000), c, TIMER_RTO, TIMER_FIRE, 0);
+	fixture_segment(tr, MS(3000), c, s, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(tr, MS(3050), c, s, SEGEV_DELIVER, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_state(tr, MS(3050), s, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "rcv FIN");
+	fixture_state(tr, MS(3050), s, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, "close");
+	fixture_segment(tr, MS(3050), s, c, SEGEV_SEND, TH_FIN | TH_ACK, 5001, 1002, 0);
+	fixture_segment(tr, MS(3100), s, c, SEGEV_DELIVER, TH_FIN | TH_ACK, 5001, 1002, 0);
+	fixture_state(tr, MS(3100), c, TCPS_FIN_WAIT_1, TCPS_TIME_WAIT, "rcv FIN");
+	timer_ev(tr, MS(3100), c, TIMER_TIME_WAIT, TIMER_SET, MS(3100) + time_wait);
+	if (time_wait == 0) {
+		timer_ev(tr, MS(3100), c, TIMER_TIME_WAIT, TIMER_FIRE, 0);
+		fixture_state(tr, MS(3100), c, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL");
+		return;
+	}
+	fixture_segment(tr, MS(3100), c, s, SEGEV_SEND, TH_ACK, 1002, 5002, 0);
+	fixture_segment(tr, MS(3150), c, s, SEGEV_DROP, TH_ACK, 1002, 5002, 0);
+	timer_ev(tr, MS(4050), s, TIMER_RTO, TIMER_FIRE, 0);
+	fixture_segment(tr, MS(4050), s, c, SEGEV_SEND, TH_FIN | TH_ACK, 5001, 1002, 0);
+	fixture_segment(tr, MS(4100), s, c, SEGEV_DELIVER, TH_FIN | TH_ACK, 5001, 1002, 0);
+	arc_ev(tr, MS(4100), c, TCPS_TIME_WAIT, "S16", "rcv FIN again");
+	fixture_segment(tr, MS(4100), c, s, SEGEV_SEND, TH_ACK, 1002, 5002, 0);
+	timer_ev(tr, MS(4100), c, TIMER_TIME_WAIT, TIMER_SET, MS(4100) + time_wait);
+	fixture_segment(tr, MS(4150), s, c, SEGEV_SEND, TH_RST, 5002, 0, 0);
+	fixture_state(tr, MS(4150), s, TCPS_LAST_ACK, TCPS_CLOSED, "rcv RST");
+	log->ev[log->n - 1].u.state.arc = "T40";
+	timer_ev(tr, MS(4100) + time_wait, c, TIMER_TIME_WAIT, TIMER_FIRE, 0);
+	fixture_state(tr, MS(4100) + time_wait, c, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL");
+}
+
+/* Every state change with its cause and the state diagram's step badge,
+ * the RFC row of an unusual one; segments sent again with the timer and
+ * how often; TIME_WAIT's 2MSL started and restarted, with the response that
+ * restarted it. */
+static void test_text_story(void)
+{
+	static const char want[] =
+		"    time  client                                 segment                                                server\n"
+		"   0.000  ESTABLISHED                                                                                   ESTABLISHED\n"
+		"   0.000  ❶ FIN_WAIT_1 (close)\n"
+		"   0.000                                         client > server F. 1:1(0) ack 1 win 65535 dropped ──✕\n"
+		"   1.000  (RTO 1)                                client > server F. 1:1(0) ack 1 win 65535 dropped ──✕\n"
+		"   3.000  (RTO 2)                                client > server F. 1:1(0) ack 1 win 65535 ──────────▶\n"
+		"   3.050                                                                                                ❶ CLOSE_WAIT (rcv FIN)\n"
+		"   3.050                                                                                                ❷ LAST_ACK (close)\n"
+		"   3.050                                         ◀────────── server > client F. 1:1(0) ack 2 win 65535\n"
+		"   3.100  ❷ TIME_WAIT (rcv FIN)\n"
+		"   3.100  ◷ 2MSL started (4 s)\n"
+		"   3.100                                         client > server . 2:2(0) ack 2 win 65535 dropped ───✕\n"
+		"   4.050                                         ◀────────── server > client F. 1:1(0) ack 2 win 65535  (RTO 1)\n"
+		"   4.100                                         client > server . 2:2(0) ack 2 win 65535 ───────────▶\n"
+		"   4.100  ◷ 2MSL restarted: rcv FIN again (S16)\n"
+		"   4.150                                         ◀───────────────────── server > client R 2:2(0) win 0\n"
+		"   4.150                                                                                                ❸ CLOSED (rcv RST, T40)\n"
+		"   8.100  ❸ CLOSED (timeout 2MSL)\n";
+	struct trace tr;
+	struct trace_log log;
+
+	story_trace(&tr, &log, 4 * USEC_PER_SEC);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
+/* A time-wait of 0 closes at once: no 2MSL to speak of, in the row or in
+ * the cause. */
+static void test_text_time_wait_zero(void)
+{
+	static const char want[] =
+		"    time  client                  segment                                                server\n"
+		"   0.000  ESTABLISHED                                                                    ESTABLISHED\n"
+		"   0.000  ❶ FIN_WAIT_1 (close)\n"
+		"   0.000                          client > server F. 1:1(0) ack 1 win 65535 dropped ──✕\n"
+		"   1.000  (RTO 1)                 client > server F. 1:1(0) ack 1 win 65535 dropped ──✕\n"
+		"   3.000  (RTO 2)                 client > server F. 1:1(0) ack 1 win 65535 ──────────▶\n"
+		"   3.050                                                                                 ❶ CLOSE_WAIT (rcv FIN)\n"
+		"   3.050                                                                                 ❷ LAST_ACK (close)\n"
+		"   3.050                          ◀────────── server > client F. 1:1(0) ack 2 win 65535\n"
+		"   3.100  ❷ TIME_WAIT (rcv FIN)\n"
+		"   3.100  ❸ CLOSED (time_wait 0)\n";
+	struct trace tr;
+	struct trace_log log;
+
+	story_trace(&tr, &log, 0);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
+/* --labels short: words for a slide; data as its first and last byte. */
+static void test_text_short_labels(void)
+{
+	static const char want[] =
+		"    time  client         segment           server\n"
+		"   0.000  CLOSED                           CLOSED\n"
+		"   0.010                 SYN ───────────▶\n"
+		"   0.020                 ◀─────── SYN+ACK\n"
+		"   0.030                 ACK ───────────▶\n"
+		"   0.040                 data 1-1000 ───▶\n"
+		"   0.050                 FIN+ACK ───────▶\n"
+		"   0.060                 ◀── data 1-5+FIN\n"
+		"   0.070                 ◀─────────── RST\n";
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(&tr, MS(20), 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
+	fixture_segment(&tr, MS(30), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+	fixture_segment(&tr, MS(40), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 1000);
+	fixture_segment(&tr, MS(50), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 2001, 5001, 0);
+	fixture_segment(&tr, MS(60), 1, 0, SEGEV_SEND, TH_FIN | TH_PSH | TH_ACK, 5001, 2002, 5);
+	fixture_segment(&tr, MS(70), 1, 0, SEGEV_SEND, TH_RST, 5007, 0, 0);
+	log.labels = TRACE_LABELS_SHORT;
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
+/* --abs-seq: the numbers as sent (tcpdump -S), in the markdown too. */
+static void test_markdown_abs_seq(void)
+{
+	static const char want[] =
+		"| time | client | segment | server |\n"
+		"|---:|---|:---:|---|\n"
+		"| 0.000 | CLOSED |  | CLOSED |\n"
+		"| 0.010 |  | `S 1000:1000(0) win 65535 <mss 1460>` ──▶ |  |\n"
+		"| 0.020 |  | ◀── `S. 5000:5000(0) ack 1001 win 65535 <mss 1460>` |  |\n"
+		"\n";
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(&tr, MS(20), 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
+	log.abs_seq = true;
+	assert_renders(ladder_write_markdown, &log, want);
+	fixture_free(&tr, &log);
+}
+
+/* The client reconnects from the same port with a new ISN; the server,
+ * still in the old connection, answers with a challenge ACK for the old
+ * bytes: a number before the new ISN, printed as a negative offset (it was
+ * "ack 4294966397"), and so is the RST the client sends for it. */
+static void test_text_challenge_ack(void)
+{
+	static const char want[] =
+		"    time  client         segment                                                   server\n"
+		"   0.000  CLOSED                                                                   CLOSED\n"
+		"   0.010                 client > server S 0:0(0) win 65535 <mss 1460> ─────────▶\n"
+		"   0.020                 ◀── server > client S. 0:0(0) ack 1 win 65535 <mss 1460>\n"
+		"   0.030                 client > server P. 1:101(100) ack 1 win 65535 ─────────▶\n"
+		"   0.100                 client > server S 0:0(0) win 65535 <mss 1460> ─────────▶\n"
+		"   0.110                 ◀─────────── server > client . 1:1(0) ack -899 win 65535\n"
+		"   0.120                 client > server R -899:-899(0) win 0 ──────────────────▶\n";
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(&tr, MS(20), 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
+	fixture_segment(&tr, MS(30), 0, 1, SEGEV_SEND, TH_PSH | TH_ACK, 1001, 5001, 100);
+	fixture_segment(&tr, MS(100), 0, 1, SEGEV_SEND, TH_SYN, 2000, 0, 0);
+	fixture_segment(&tr, MS(110), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1101, 0);
+	fixture_segment(&tr, MS(120), 0, 1, SEGEV_SEND, TH_RST, 1101, 0, 0);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
+/* A sent segment carrying len bytes of data (PSH, ACK). */
+static void data_send(struct trace *tr, usec_t t, uint32_t seq, const uint8_t *data, uint32_t len)
+{
+	struct trace_event ev = { .type = TRACE_SEGMENT, .t_us = t, .endpoint = 0 };
+
+	ev.u.segment.src = 0;
+	ev.u.segment.dst = 1;
+	ev.u.segment.event = SEGEV_SEND;
+	ev.u.segment.seg.flags = TH_PSH | TH_ACK;
+	ev.u.segment.seg.seq = seq;
+	ev.u.segment.seg.ack = 5001;
+	ev.u.segment.seg.len = len;
+	ev.u.segment.seg.win = 65535;
+	ev.u.segment.seg.data = data;
+	trace_emit(tr, &ev);
+}
+
+/* What a `data:` send carries is shown by its sender, quoted, "…" when the
+ * log kept only its first bytes; a `bytes:` send's pattern ("abc...") and
+ * binary bytes say nothing. */
+static void test_text_payload(void)
+{
+	static const char want[] =
+		"    time  client                 segment                                            server\n"
+		"   0.000  CLOSED                                                                    CLOSED\n"
+		"   0.010                         client > server S 0:0(0) win 65535 <mss 1460> ──▶\n"
+		"   0.020  \"GET / HTTP/1.0\\r\\n\"…  client > server P. 1:19(18) ack 1 win 65535 ────▶\n"
+		"   0.030                         client > server P. 19:24(5) ack 1 win 65535 ────▶\n"
+		"   0.040  \"bye\"                  client > server P. 24:27(3) ack 1 win 65535 ────▶\n"
+		"   0.050                         client > server P. 27:31(4) ack 1 win 65535 ────▶\n";
+	static const uint8_t request[] = "GET / HTTP/1.0\r\n\r\n", pattern[] = "stuvw", binary[4] = { 0 };
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	data_send(&tr, MS(20), 1001, request, 18);
+	data_send(&tr, MS(30), 1019, pattern, 5);       /* stream offset 18: 's' */
+	data_send(&tr, MS(40), 1024, (const uint8_t *)"bye", 3);
+	data_send(&tr, MS(50), 1027, binary, 4);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
 TCPSIM_SUITE(ladder,
+	{ "text: what a data: send carries", test_text_payload },
+	{ "text: the story (causes, steps, RFC rows, resends, 2MSL restarted)", test_text_story },
+	{ "text: a time-wait of 0 is no 2MSL", test_text_time_wait_zero },
+	{ "text: --labels short", test_text_short_labels },
+	{ "markdown: --abs-seq", test_markdown_abs_seq },
+	{ "text: a challenge ACK before the new ISN is a negative offset", test_text_challenge_ack },
 	{ "text: a host's drop gives its reason", test_text_host_drop_reason },
 	{ "markdown: a host's drop gives its reason", test_markdown_host_drop_reason },
 	{ "text: a long time widens the time column", test_text_long_times_stay_aligned },

@@ -16,9 +16,6 @@
  * half of this file runs and reports what it reads, but does not assert:
  * the ladder still draws #1F5FA8 and #207A3C in Courier. The lead sets
  * this to 1 when merging that branch; the assertions then hold it. */
-#ifndef LADDER_TAKES_STYLE
-#define LADDER_TAKES_STYLE 0
-#endif
 
 /* ---- reading an SVG ---------------------------------------------------- */
 
@@ -146,10 +143,9 @@ static bool ladder_header_stroke(const char *svg, const char *name, char *out, s
 	return false;
 }
 
-/* The ladder's side colours and fonts, against style.h. PENDING the ladder
- * helper's branch: until LADDER_TAKES_STYLE is 1 this prints what it reads
- * ("PENDING ...") instead of asserting, since this branch's ladder still
- * draws its own colours. */
+/* The ladder's side colours and fonts, against style.h: the same as the
+ * state diagram's (the ladder drew #1F5FA8 and a green server in Courier
+ * and Helvetica before). */
 static void test_ladder_colours_and_font(void)
 {
 	struct trace tr;
@@ -167,18 +163,11 @@ static void test_ladder_colours_and_font(void)
 	bool found = ladder_header_stroke(text, "client", client, sizeof client) &&
 		     ladder_header_stroke(text, "server", server, sizeof server);
 	font_families(text, &total, &others, bad, sizeof bad);
-	bool ok = found && same_colour(client, STYLE_CLIENT_COLOUR) && same_colour(server, STYLE_SERVER_COLOUR) &&
-		  total > 0 && others == 0;
-	if (LADDER_TAKES_STYLE) {
-		CU_ASSERT_TRUE(found);
-		CU_ASSERT_TRUE(same_colour(client, STYLE_CLIENT_COLOUR));
-		CU_ASSERT_TRUE(same_colour(server, STYLE_SERVER_COLOUR));
-		CU_ASSERT_TRUE(total > 0);
-		CU_ASSERT_EQUAL(others, 0);
-	} else if (!ok) {
-		printf("\nPENDING (ladder branch, LADDER_TAKES_STYLE 0): ladder client \"%s\" server \"%s\","
-		       " %d of %d font families not style.h's (\"%s\")", client, server, others, total, bad);
-	}
+	CU_ASSERT_TRUE(found);
+	CU_ASSERT_TRUE(same_colour(client, STYLE_CLIENT_COLOUR));
+	CU_ASSERT_TRUE(same_colour(server, STYLE_SERVER_COLOUR));
+	CU_ASSERT_TRUE(total > 0);
+	CU_ASSERT_EQUAL(others, 0);
 	free(text);
 	free(svg);
 	fixture_free(&tr, &log);
@@ -187,5 +176,5 @@ static void test_ladder_colours_and_font(void)
 TCPSIM_SUITE(style,
 	     { "state diagram: client and server strokes and the font family are style.h's",
 	       test_state_diagram_colours_and_font },
-	     { "ladder: side colours and fonts are style.h's (PENDING the ladder branch: LADDER_TAKES_STYLE)",
+	     { "ladder: side colours and fonts are style.h's",
 	       test_ladder_colours_and_font })

@@ -135,7 +135,10 @@ static void test_parse_errors(void)
 	check_bad("client > server S 0:4294967296(0)", 18, "bad sequence range");
 	check_bad("client > server S 0:0(0) ack", 28, "missing number after 'ack'");
 	check_bad("client > server S 0:0(0) ack x", 29, "bad number after 'ack'");
-	check_bad("client > server S 0:0(0) ack -1", 29, "bad number after 'ack'");
+	check_bad("client > server S 0:0(0) ack -0", 29, "bad number after 'ack'");
+	check_bad("client > server S 0:0(0) ack -2147483649", 29, "bad number after 'ack'");
+	check_bad("client > server S 1:-1(0)", 18, "bad sequence range");   /* END before, SEQ not */
+	check_bad("client > server S 0:0(0) win -1", 29, "bad number after 'win'");
 	check_bad("client > server S 0:0(0) ack 1 ack 2", 31, "'ack' given twice");
 	check_bad("client > server S win 99999999999", 22, "bad number after 'win'");
 	check_bad("client > server S dropped dropped", 26, "'dropped' given twice");
@@ -149,6 +152,32 @@ static void test_parse_errors(void)
 	check_bad("client > server S 0:0(0) 1:1(0)", 25, "unexpected '1:1(0)'");
 	check_bad("client > server S a_name_that_is_much_longer_than_the_token_buffer_can_hold_yes",
 		  18, "unexpected");
+}
+
+/* Relative numbers before the ISN (a challenge ACK for an old incarnation,
+ * a forged SYN below the ISN) read and print as negative offsets, held
+ * modulo 2^32 so that they compare with the numbering's; the unsigned
+ * spelling of the same number still matches. */
+static void test_negative_offsets(void)
+{
+	struct seg_line l = parse_ok("server > client . 1:1(0) ack -37399"), u;
+	char buf[128];
+
+	CU_ASSERT_TRUE(l.ack_before);
+	CU_ASSERT_EQUAL(l.ack, 4294929897u);
+	seg_line_format(&l, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "server > client . 1:1(0) ack -37399");
+	u = parse_ok("server > client . 1:1(0) ack 4294929897");
+	CU_ASSERT_FALSE(u.ack_before);
+	CU_ASSERT_TRUE(seg_line_matches(&u, &l));
+	l = parse_ok("client > server S -10:-10(0)");
+	CU_ASSERT_TRUE(l.seq_before);
+	CU_ASSERT_EQUAL(l.seq, 4294967286u);
+	seg_line_format(&l, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "client > server S -10:-10(0)");
+	l = parse_ok("client > server P. -5:5(10)");      /* across the ISN */
+	seg_line_format(&l, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "client > server P. -5:5(10)");
 }
 
 static void test_parse_without_err_buffers(void)
@@ -243,6 +272,7 @@ static void test_matches(void)
 }
 
 TCPSIM_SUITE(segline,
+	{ "negative offsets before the ISN", test_negative_offsets },
 	{ "a full line: time, names, flags, range, ack, win, mss", test_parse_full_line },
 	{ "a minimal line: names and flags", test_parse_minimal_line },
 	{ "relative times, numbered names, dropped", test_parse_relative_time_and_dropped },

@@ -155,7 +155,8 @@ static size_t sent_lines(const struct trace_log *log, char lines[][128], size_t 
 static void test_copies_events(void)
 {
 	/* Causes, arcs and errors are string literals (trace.h): the log keeps
-	 * the pointers. Payloads are valid during the callback only: dropped. */
+	 * the pointers. Payloads are valid during the callback only: copied, the
+	 * first TRACE_LOG_PAYLOAD_MAX bytes of a send's. */
 	static const char cause[] = "close", error[] = "connection does not exist";
 	struct trace tr;
 	struct trace_log log;
@@ -183,7 +184,11 @@ static void test_copies_events(void)
 	CU_ASSERT_PTR_EQUAL(log.ev[0].u.state.cause, cause);
 	CU_ASSERT_STRING_EQUAL(log.ev[0].u.state.arc, "T0");
 	CU_ASSERT_EQUAL(log.ev[1].u.segment.seg.len, 100);
-	CU_ASSERT_PTR_NULL(log.ev[1].u.segment.seg.data);
+	/* A sent segment keeps its payload's first bytes (the ladders' hint of
+	 * what it carries), in a copy of the log's own. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log.ev[1].u.segment.seg.data);
+	CU_ASSERT_PTR_NOT_EQUAL(log.ev[1].u.segment.seg.data, payload);
+	CU_ASSERT_EQUAL(memcmp(log.ev[1].u.segment.seg.data, payload, TRACE_LOG_PAYLOAD_MAX), 0);
 	fixture_free(&tr, &log);
 }
 
@@ -360,7 +365,7 @@ static void test_endpoint_role(void)
 
 TCPSIM_SUITE(trace_log,
 	{ "an endpoint's role and instance", test_endpoint_role },
-	{ "the log keeps events, their static strings, no payloads", test_copies_events },
+	{ "the log keeps events, their static strings, a send's first payload bytes", test_copies_events },
 	{ "the scenario's name, summary, profile are copied", test_scenario_strings_owned },
 	{ "simultaneous close: the seven segment lines", test_simultaneous_close_lines },
 	{ "data: P. 1:101(100) and the ack that follows", test_data_numbers },
