@@ -648,8 +648,10 @@ static double y_of_time(const struct layout *L, usec_t t)
 }
 
 /* The scenario's notes (TRACE_NOTE), each at its time, right of the
- * server's states: "✎ " and the text, in the neutral ink, italic. Returns
- * the right edge of the widest. */
+ * server's states: "✎ " and the text, in the neutral ink, upright: the
+ * one family installed (fonts-dejavu-core) has no oblique face, and the
+ * slanted stand-in a machine finds measures differently from one machine
+ * to the next. Returns the right edge of the widest. */
 static double draw_notes(struct pic *P, const struct layout *L)
 {
 	const struct trace_log *log = L->lad.log;
@@ -662,9 +664,9 @@ static double draw_notes(struct pic *P, const struct layout *L)
 			continue;
 		double y = fmax(y_of_time(L, ev->t_us), last + PITCH_PT);
 		snprintf(buf, sizeof buf, "\u270E %s", ev->u.note.text);
-		size_t len = (size_t)snprintf(html, sizeof html, "<I>");
+		size_t len = 0;
+		html[0] = '\0';
 		html_append(html, sizeof html, &len, buf);
-		snprintf(html + len, sizeof html - len, "</I>");
 		double w = text_width(buf);
 		Agnode_t *n = html_at(P, "note", x0 + w / 2, y, w, html, 'l');
 		set(n, "fontname", STYLE_FONT);
