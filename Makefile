@@ -81,6 +81,8 @@ run: $(BUILD)/tcpsim
 
 # Unit tests (CUnit), then every shipped scenario against its own `expect`,
 # then every pcap through tshark's checksum and malformed-frame checks.
+# check_pcap_kernel.py: a kernel's 0xffff checksum (replays) is allowed with
+# --kernel only.
 # The unit tests run with SIGINT, SIGQUIT, SIGTERM and SIGHUP ignored, as
 # `nohup make check` or a script's background job would start them: each
 # test sets the dispositions it relies on, and this shows it.
@@ -93,6 +95,7 @@ check-scenarios: $(BUILD)/tcpsim
 check-pcap: check-scenarios
 	tools/check_pcap.sh $(BUILD)/out
 	tools/check_pcap.sh --no-analysis-warnings $(BUILD)/out/clean
+	python3 tests/check_pcap_kernel.py
 
 # Four scenarios replayed on this machine's kernel (`tcpsim replay`): the
 # kernels' state sequences, no namespace left, clean pcaps. Skips, saying

@@ -321,6 +321,6 @@ for s in $scenarios; do
 		fi
 	done
 done
-tools/check_pcap.sh "$out" || exit 1
+tools/check_pcap.sh --kernel "$out" || exit 1
 n=$(echo $scenarios | wc -w)
 echo "check_replay: $n scenarios replayed on Linux in $(( (end - start) / 1000000 )) ms, kernel states as expected"
