@@ -20,8 +20,8 @@
 #include "output/graph_states_int.h"
 
 #define LOOPS_MAX (N_SIDES * N_NODES) /* a loop a side and state at most */
-#define LOOP_FOOT_PT 10              /* half the gap between a loop's two ends on its state */
-#define LOOP_DEPTH_PT 21             /* how far a loop reaches out of its state */
+#define LOOP_FOOT_PT 12              /* half the gap between a loop's two ends on its state */
+#define LOOP_DEPTH_PT 22             /* how far a loop reaches out of its state */
 #define LOOP_LABEL_GAP_PT 4          /* between a loop and its words */
 #define ARROW_PT 8                   /* the arrowhead's length (arrowsize 0.8) */
 
@@ -392,8 +392,8 @@ static struct shape shape_of(const struct box *nb, const struct spot *sp, double
 	struct shape s;
 
 	s.c[0] = (pointf){ ax - tx * f, ay - ty * f };
-	s.c[1] = (pointf){ ax - tx * f * 2.2 + nx * reach, ay - ty * f * 2.2 + ny * reach };
-	s.c[2] = (pointf){ ax + tx * f * 2.2 + nx * reach, ay + ty * f * 2.2 + ny * reach };
+	s.c[1] = (pointf){ ax - tx * f * 1.8 + nx * reach, ay - ty * f * 1.8 + ny * reach };
+	s.c[2] = (pointf){ ax + tx * f * 1.8 + nx * reach, ay + ty * f * 1.8 + ny * reach };
 	s.c[3] = (pointf){ ax + tx * f + nx * ARROW_PT, ay + ty * f + ny * ARROW_PT };
 	s.tip = (pointf){ ax + tx * f, ay + ty * f };
 	s.loop = (struct box){ 1e9, 1e9, -1e9, -1e9 };
