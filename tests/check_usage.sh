@@ -64,6 +64,9 @@ expect_usage "tcpsim run: --time is linear, log or compressed" run "$OUT/ok.yaml
 expect_usage "tcpsim run: --from needs a time with its unit (1.5s, 200ms)" run "$OUT/ok.yaml" --from 3
 expect_usage "tcpsim run: --to is before --from" run "$OUT/ok.yaml" --from 2s --to 1s
 expect_usage "tcpsim graph: --time, --from, --to and --slides draw the ladder: add --ladder" graph "$OUT/ok.yaml" --slides
+expect_usage "tcpsim graph: --self-loops draws on the state diagram: leave out --ladder" graph "$OUT/ok.yaml" --ladder --self-loops
+expect_usage "tcpsim graph: --self-loops draws a scenario's: give one" graph --self-loops
+expect_usage "tcpsim coverage: unknown option --self-loops" coverage "$OUT/ok.yaml" --self-loops
 expect_usage "tcpsim coverage: option --seed needs a number" coverage "$OUT/ok.yaml" --seed
 expect_usage "tcpsim coverage: option --profile needs a profile, rfc9293 or linux" coverage "$OUT/ok.yaml" --profile
 expect_usage "tcpsim sweep: option --set needs KEY=V1,V2,..." sweep "$OUT/ok.yaml" --set
@@ -175,6 +178,19 @@ rc=$?
 [ "$(ls "$HO" | tr '\n' ' ')" = "ok.handout.md ok.ladder.svg ok.states.svg " ] || fail "handout wrote: $(ls -A "$HO")"
 grep -q '^!\[.*\](ok.ladder.svg)$' "$HO/ok.handout.md" && grep -q '^!\[.*\](ok.states.svg)$' "$HO/ok.handout.md" ||
 	fail "the handout does not embed both pictures"
+
+# --self-loops reaches the state diagram of run, graph and handout: the lost
+# final ACK's S16 loop on TIME_WAIT; none without it
+LFA=$(dirname "$0")/../scenarios/lost_final_ack.yaml
+"$TCPSIM" run -q --no-pcap --no-trace -o "$OUT/loops-run" --self-loops "$LFA" >/dev/null 2>&1 || fail "run --self-loops failed"
+grep -q 'arc=S16' "$OUT/loops-run/lost_final_ack.states.dot" 2>/dev/null || fail "run --self-loops drew no S16 loop"
+grep -q 'S16' "$OUT/loops-run/lost_final_ack.states.svg" 2>/dev/null || fail "run --self-loops: no S16 in the svg"
+"$TCPSIM" graph -o "$OUT/loops-graph" --format dot --self-loops "$LFA" >/dev/null 2>&1 || fail "graph --self-loops failed"
+grep -q 'arc=S16' "$OUT/loops-graph/lost_final_ack.states.dot" 2>/dev/null || fail "graph --self-loops drew no S16 loop"
+"$TCPSIM" graph -o "$OUT/loops-none" --format dot "$LFA" >/dev/null 2>&1 || fail "graph failed"
+grep -q 'S16' "$OUT/loops-none/lost_final_ack.states.dot" 2>/dev/null && fail "graph without --self-loops drew S16"
+"$TCPSIM" handout -o "$OUT/loops-handout" --self-loops "$LFA" >/dev/null 2>&1 || fail "handout --self-loops failed"
+grep -q 'S16' "$OUT/loops-handout/lost_final_ack.states.svg" 2>/dev/null || fail "handout --self-loops drew no S16 loop"
 
 if [ $fails -ne 0 ]; then
 	echo "check_usage: $fails failure(s)"

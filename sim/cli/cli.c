@@ -15,7 +15,7 @@ const char cli_usage_text[] =
 	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
 	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
 	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
-	"                       [--labels short|tcpdump] [--abs-seq]\n"
+	"                       [--labels short|tcpdump] [--abs-seq] [--self-loops]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
 	"       tcpsim replay   SCENARIO.yaml... [-o DIR] [-q]\n"
 	"       tcpsim replay   --cleanup [-o DIR]\n"
@@ -23,11 +23,12 @@ const char cli_usage_text[] =
 	"       tcpsim graph    [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                       [--endpoint client|server] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
 	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
-	"                       [--labels short|tcpdump] [--abs-seq]\n"
+	"                       [--labels short|tcpdump] [--abs-seq] [--self-loops]\n"
 	"       tcpsim coverage SCENARIO.yaml... [--format text|markdown] [--seed N] [--profile rfc9293|linux]\n"
 	"       tcpsim sweep    SCENARIO.yaml --set KEY=V1,V2,... [--seeds A..B] [--jobs N] [--shard I/N] [--y COLUMN] [-o DIR] [-q]\n"
 	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
 	"       tcpsim handout  SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
+	"                       [--self-loops]\n"
 	"       tcpsim --help | tcpsim COMMAND --help | tcpsim --version\n";
 
 int cli_usage_error(const char *cmd, const char *msg)
@@ -41,6 +42,7 @@ enum {
 	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION, OPT_TIME, OPT_FROM, OPT_TO, OPT_SLIDES,
 };
 enum { OPT_LABELS = 320, OPT_ABS_SEQ };   /* the ladders' words (issue 15) */
+enum { OPT_SELF_LOOPS = 340 };            /* the state diagram's self-loops (issue 15) */
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -60,6 +62,7 @@ static const struct option long_options[] = {
 	{ "slides", no_argument, NULL, OPT_SLIDES },
 	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "abs-seq", no_argument, NULL, OPT_ABS_SEQ },
+	{ "self-loops", no_argument, NULL, OPT_SELF_LOOPS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0, 0, 0, 0 },
 };
@@ -79,6 +82,7 @@ static unsigned option_bit(int c)
 	case OPT_CONNECTION: return CLI_CONNECTION;
 	case OPT_TIME: case OPT_FROM: case OPT_TO: case OPT_SLIDES: return CLI_LADDER_VIEW;
 	case OPT_LABELS: case OPT_ABS_SEQ: return CLI_LABELS;
+	case OPT_SELF_LOOPS: return CLI_STATES_VIEW;
 	default: return 0;
 	}
 }
@@ -229,6 +233,7 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 			return "--labels is short or tcpdump";
 		break;
 	case OPT_ABS_SEQ: o->abs_seq = true; break;
+	case OPT_SELF_LOOPS: o->states_view.self_loops = true; break;
 	}
 	return NULL;
 }

@@ -27,6 +27,7 @@ enum cli_opt {
 	CLI_CONNECTION = 1 << 8, /* --connection K */
 	CLI_LADDER_VIEW = 1 << 9, /* --time linear|log|compressed, --from T, --to T, --slides */
 	CLI_LABELS = 1 << 15,    /* --labels short|tcpdump, --abs-seq (the ladders' words) */
+	CLI_STATES_VIEW = 1 << 16, /* --self-loops (the state diagram's) */
 };
 
 struct cli_opts {
@@ -42,6 +43,7 @@ struct cli_opts {
 	int first_arg, n_args;       /* the operands: argv[first_arg ...] */
 	enum trace_labels labels;    /* --labels: tcpdump (default) or short */
 	bool abs_seq;                /* --abs-seq: absolute sequence numbers */
+	struct graph_states_view states_view;   /* --self-loops: what the state diagram shows */
 };
 
 /* Parses argv (argv[0] is the command's name) allowing the options in

@@ -53,7 +53,7 @@ static int write_graphs(struct cli_output *w, const struct trace_log *log, char 
 			continue;
 		snprintf(name, sizeof name, "%s%s%s", w->sc->base, w->files.kind, pictures[i].ext);
 		if ((pictures[i].ladder ? graph_put_ladder(&w->set, name, log, w->files.view, pictures[i].format, err, errlen) :
-		     graph_put(&w->set, name, log, false, pictures[i].format, err, errlen)) < 0)
+		     graph_put_states(&w->set, name, log, w->files.states_view, pictures[i].format, err, errlen)) < 0)
 			return -1;
 	}
 	if (w->files.slides) {

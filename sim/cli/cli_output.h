@@ -23,6 +23,7 @@ struct cli_output_files {
 	bool trace, pcap, graphs, dot;
 	const struct graph_ladder_view *view;   /* the ladder's axis and window; NULL: default */
 	bool slides;                 /* the ladder as 16:9 pages too: NAME<kind>.ladder-1.svg, ... */
+	const struct graph_states_view *states_view;   /* the state diagram's (--self-loops); NULL: default */
 };
 
 /* One scenario's files while its trace is being made. */

@@ -11,7 +11,7 @@ static const char graph_help[] =
 	"usage: tcpsim graph [SCENARIO.yaml] [-o DIR] [--format svg|png|pdf|dot] [--ladder]\n"
 	"                    [--endpoint client|server] [--seed N] [--profile P] [--connection K]\n"
 	"                    [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
-	"                    [--labels short|tcpdump] [--abs-seq]\n"
+	"                    [--labels short|tcpdump] [--abs-seq] [--self-loops]\n"
 	"\n"
 	"Without a scenario, draws RFC 9293's state diagram: DIR/rfc9293.states.FORMAT.\n"
 	"With one, runs it and draws each endpoint's path on the diagram\n"
@@ -24,7 +24,10 @@ static const char graph_help[] =
 	"(the ladder as 16:9 pages DIR/NAME.ladder-1.FORMAT, ...): see `tcpsim run --help`.\n"
 	"On the ladder, --labels short writes SYN, SYN+ACK, ACK, FIN+ACK, RST,\n"
 	"data 1-1000 instead of tcpdump's notation, and --abs-seq absolute sequence\n"
-	"numbers (tcpdump -S).\n";
+	"numbers (tcpdump -S).\n"
+	"On the state diagram, --self-loops draws each row of the state table a side\n"
+	"took without changing state (S16 \"rcv FIN again / snd ACK, restart 2MSL\",\n"
+	"a retransmission T52a-f) as a loop on its state, with the row's ID.\n";
 
 static bool known_format(const char *f)
 {
@@ -71,7 +74,7 @@ static int graph_scenario(const struct scenario *sc, const struct cli_opts *o, c
 	} else if (rc == 0) {
 		snprintf(path, sizeof path, "%s/%s.%s.%s", o->out_dir, sc->base, o->ladder ? "ladder" : "states", fmt);
 		rc = o->ladder ? graph_ladder_write_view(&log, o->side, &o->ladder_view, fmt, path, err, errlen) :
-				 graph_states_write(&log, o->side, NULL, fmt, path, err, errlen);
+				 graph_states_write_view(&log, o->side, NULL, &o->states_view, fmt, path, err, errlen);
 		if (rc == 0)
 			printf("%s\n", path);
 	}
@@ -84,7 +87,7 @@ int cmd_graph(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_LADDER | CLI_ENDPOINT | CLI_SEED | CLI_PROFILE |
-			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS, graph_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS | CLI_STATES_VIEW, graph_help, &o);
 	if (rc)
 		return rc;
 	const char *fmt = o.format ? o.format : "svg";
@@ -100,6 +103,10 @@ int cmd_graph(int argc, char **argv)
 		return cli_usage_error(argv[0], "--to is before --from");
 	if (o.n_args == 0 && (o.ladder || o.side != GRAPH_BOTH))
 		return cli_usage_error(argv[0], "--ladder and --endpoint draw a scenario: give one");
+	if (o.states_view.self_loops && o.ladder)
+		return cli_usage_error(argv[0], "--self-loops draws on the state diagram: leave out --ladder");
+	if (o.states_view.self_loops && o.n_args == 0)
+		return cli_usage_error(argv[0], "--self-loops draws a scenario's: give one");
 	int status = 0;
 	struct scenario *scs = NULL;
 	if (o.n_args == 1 && !(scs = cli_load_all(1, argv + o.first_arg, &status)))

@@ -34,6 +34,8 @@ static const char handout_help[] =
 	"      --profile P      rfc9293 or linux: the timer defaults (overrides the scenario's)\n"
 	"      --connection K   with several clients, the ladder and pictures show\n"
 	"                       client#K and server#K (default 1)\n"
+	"      --self-loops     the state diagram also draws the rows a side took without\n"
+	"                       changing state, as loops (see tcpsim run --help)\n"
 	"\n"
 	"The scenario's `expect` is not checked (tcpsim run does). Exit status: 0 the\n"
 	"handouts are written (a run stopped by a bound or the loop guard is said on\n"
@@ -163,7 +165,7 @@ static int handout_one(const struct scenario *sc, const struct cli_opts *o, char
 	if (graph_put(&set, name, &log, true, "svg", err, errlen) < 0)
 		goto out;
 	snprintf(name, sizeof name, "%s.states.svg", sc->base);
-	if (graph_put(&set, name, &log, false, "svg", err, errlen) < 0)
+	if (graph_put_states(&set, name, &log, &o->states_view, "svg", err, errlen) < 0)
 		goto out;
 	if (out_set_commit(&set, err, errlen) < 0)
 		goto out;
@@ -180,7 +182,8 @@ out:
 int cmd_handout(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_CONNECTION, handout_help, &o);
+	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_CONNECTION | CLI_STATES_VIEW,
+			   handout_help, &o);
 	if (rc)
 		return rc;
 	if (o.n_args == 0)

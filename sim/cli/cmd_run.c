@@ -50,6 +50,10 @@ static const char run_help[] =
 	"                       expect.segments, default) or short (SYN, SYN+ACK, ACK,\n"
 	"                       FIN+ACK, RST, data 1-1000)\n"
 	"      --abs-seq        absolute sequence numbers in the ladders (tcpdump -S)\n"
+	"      --self-loops     the state diagram also draws, as a loop on its state, each\n"
+	"                       row a side took without changing state (a response such\n"
+	"                       as S16 \"rcv FIN again / snd ACK, restart 2MSL\", a\n"
+	"                       retransmission T52a-f), with the row's ID, no step number\n"
 	"\n"
 	"Exit status: 0 every expectation held, 1 one failed (the difference is printed)\n"
 	"or the run was stopped by a bound or the loop guard (said on stderr),\n"
@@ -96,7 +100,7 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct cli_output w = CLI_OUTPUT_INIT;
 	const struct cli_output_files files = {
 		.kind = "", .trace = !o->no_trace, .pcap = !o->no_pcap, .graphs = !o->no_graphs, .dot = true,
-		.view = &o->ladder_view, .slides = o->slides && !o->no_graphs,
+		.view = &o->ladder_view, .slides = o->slides && !o->no_graphs, .states_view = &o->states_view,
 	};
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
@@ -218,7 +222,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, CLI_OUTPUT | CLI_SEED | CLI_PROFILE | CLI_FORMAT | CLI_QUIET | CLI_NO_FILES |
-			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS, run_help, &o);
+			   CLI_CONNECTION | CLI_LADDER_VIEW | CLI_LABELS | CLI_STATES_VIEW, run_help, &o);
 	if (rc)
 		return rc;
 	enum format fmt = FMT_TEXT;

@@ -22,6 +22,19 @@ enum graph_side { GRAPH_BOTH = 0, GRAPH_CLIENT, GRAPH_SERVER };
 int graph_states_write(const struct trace_log *log, enum graph_side side, const char *title,
 		       const char *format, const char *path, char *err, size_t errlen);
 
+/* What the state diagram shows besides the paths. Zeroed (or NULL): the
+ * default picture. self_loops: the rows of the state table a shown side
+ * took without changing state (S01-S18, the resets ignored, the
+ * retransmissions T52a-f), each a small loop on its state in the side's
+ * colour and line style, labelled with the row's words and ID, no step
+ * number; the states and arcs stay where they are. */
+struct graph_states_view {
+	bool self_loops;
+};
+int graph_states_write_view(const struct trace_log *log, enum graph_side side, const char *title,
+			    const struct graph_states_view *view, const char *format, const char *path, char *err,
+			    size_t errlen);
+
 /* How the ladder's time axis maps time to height (graph_ladder.c,
  * "Vertical scale"). Every mode keeps time order, and a longer gap between
  * two events is never drawn shorter than a shorter one (where labels need
@@ -59,6 +72,9 @@ int graph_ladder_write_view(const struct trace_log *log, enum graph_side side, c
  * Returns 0, or -1 with a message in err (*data NULL then). */
 int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
 			const char *format, char **data, size_t *len, char *err, size_t errlen);
+int graph_states_render_view(const struct trace_log *log, enum graph_side side, const char *title,
+			     const struct graph_states_view *view, const char *format, char **data, size_t *len,
+			     char *err, size_t errlen);
 int graph_ladder_render(const struct trace_log *log, enum graph_side side, const char *format, char **data,
 			size_t *len, char *err, size_t errlen);
 int graph_ladder_render_view(const struct trace_log *log, enum graph_side side, const struct graph_ladder_view *view,
@@ -88,6 +104,10 @@ void graph_pages_free(struct graph_pages *pages);
 struct out_set;
 int graph_put(struct out_set *set, const char *name, const struct trace_log *log, bool ladder, const char *format,
 	      char *err, size_t errlen);
+/* The state diagram of both endpoints drawn as view says (NULL: the
+ * default), as `name`. */
+int graph_put_states(struct out_set *set, const char *name, const struct trace_log *log,
+		     const struct graph_states_view *view, const char *format, char *err, size_t errlen);
 /* The ladder drawn as view says (NULL: the default), as `name`. */
 int graph_put_ladder(struct out_set *set, const char *name, const struct trace_log *log,
 		     const struct graph_ladder_view *view, const char *format, char *err, size_t errlen);

@@ -20,6 +20,19 @@ int graph_put(struct out_set *set, const char *name, const struct trace_log *log
 	return rc;
 }
 
+int graph_put_states(struct out_set *set, const char *name, const struct trace_log *log,
+		     const struct graph_states_view *view, const char *format, char *err, size_t errlen)
+{
+	char *data;
+	size_t len;
+	int rc = graph_states_render_view(log, GRAPH_BOTH, NULL, view, format, &data, &len, err, errlen);
+
+	if (rc == 0)
+		rc = out_set_write(set, name, data, len, err, errlen);
+	free(data);
+	return rc;
+}
+
 int graph_put_ladder(struct out_set *set, const char *name, const struct trace_log *log,
 		     const struct graph_ladder_view *view, const char *format, char *err, size_t errlen)
 {

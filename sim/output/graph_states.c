@@ -21,7 +21,8 @@
  * safe and apart in grey-scale) with a badge of its numbers in that colour
  * above the arc's words; an arc both took is two lines side by side under
  * one label with both badges. The rest is light grey. Arcs outside Figure 5
- * (resets, ABORT, T28 ...) are drawn only when taken; self-loops never.
+ * (resets, ABORT, T28 ...) are drawn only when taken; self-loops only when
+ * asked (--self-loops, graph_states_loops.c), without a step number.
  *
  * The DOT file holds every position (layout=nop2), so `dot -Tsvg
  * NAME.states.dot` draws exactly the pictures written.
@@ -150,7 +151,8 @@ static int produce(struct picture *p, enum graph_side side, const char *title, c
 		snprintf(err, errlen, "state diagram: out of memory");
 		return -1;
 	}
-	if (pinned_layout(p, &c) < 0) {
+	if (pinned_layout(p, &c) < 0 || (p->self_loops && p->log && add_self_loops(p, &c) < 0)) {
+		drop_candidate(&c);
 		snprintf(err, errlen, "state diagram: Graphviz cannot lay it out%s%s",
 			 gv_msg.text[0] ? ": " : "", gv_msg.text);
 		return -1;
@@ -172,9 +174,17 @@ static int produce(struct picture *p, enum graph_side side, const char *title, c
 	return 0;
 }
 
-/* See graph.h: graph_states_render, and the file through graph_write_file. */
+/* See graph.h: the default picture. */
 int graph_states_write(const struct trace_log *log, enum graph_side side, const char *title,
 		       const char *format, const char *path, char *err, size_t errlen)
+{
+	return graph_states_write_view(log, side, title, NULL, format, path, err, errlen);
+}
+
+/* See graph.h: graph_states_render_view, and the file through graph_write_file. */
+int graph_states_write_view(const struct trace_log *log, enum graph_side side, const char *title,
+			    const struct graph_states_view *view, const char *format, const char *path, char *err,
+			    size_t errlen)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -184,7 +194,7 @@ int graph_states_write(const struct trace_log *log, enum graph_side side, const 
 			 format ? format : "");
 		return -1;
 	}
-	int rc = graph_states_render(log, side, title, format, &data, &len, err, errlen);
+	int rc = graph_states_render_view(log, side, title, view, format, &data, &len, err, errlen);
 	if (rc == 0)
 		rc = graph_write_file(path, data, len, err, errlen);
 	free(data);
@@ -196,6 +206,7 @@ struct states_job {
 	const struct trace_log *log;
 	enum graph_side side;
 	const char *title, *format;
+	struct graph_states_view view;
 };
 
 /* Draws job's picture (in a child process): Graphviz's messages are kept
@@ -203,7 +214,8 @@ struct states_job {
 static int states_job_run(void *ctx, char **data, size_t *len, char *err, size_t errlen)
 {
 	const struct states_job *job = ctx;
-	struct picture p = { .log = job->log, .ep = { -1, -1 }, .legend = job->log != NULL };
+	struct picture p = { .log = job->log, .ep = { -1, -1 }, .legend = job->log != NULL,
+			     .self_loops = job->view.self_loops };
 
 	memset(&gv_msg, 0, sizeof gv_msg);
 	agusererrf old_f = agseterrf(keep_message);
@@ -227,10 +239,11 @@ static int states_job_run(void *ctx, char **data, size_t *len, char *err, size_t
  * on some graphs (isolate.h), which then cost this picture, not the run.
  * The ladder's too, so that Graphviz's fonts never start threads in this
  * process, which a later fork would copy in the middle of their work. */
-int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
-			const char *format, char **data, size_t *len, char *err, size_t errlen)
+int graph_states_render_view(const struct trace_log *log, enum graph_side side, const char *title,
+			     const struct graph_states_view *view, const char *format, char **data, size_t *len,
+			     char *err, size_t errlen)
 {
-	struct states_job job = { log, side, title, format };
+	struct states_job job = { log, side, title, format, view ? *view : (struct graph_states_view){ 0 } };
 	char why[256];
 
 	*data = NULL;
@@ -245,4 +258,11 @@ int graph_states_render(const struct trace_log *log, enum graph_side side, const
 		snprintf(err, errlen, "state diagram: Graphviz %s drawing it", why);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+/* See graph.h: the default picture. */
+int graph_states_render(const struct trace_log *log, enum graph_side side, const char *title,
+			const char *format, char **data, size_t *len, char *err, size_t errlen)
+{
+	return graph_states_render_view(log, side, title, NULL, format, data, len, err, errlen);
 }

@@ -94,10 +94,10 @@ static int side_of(const struct picture *p, int ep)
 
 /* ---- the arcs --------------------------------------------------------- */
 
-/* The node an arc from `from` to `to` ends at: arcs into CLOSED from
- * LISTEN and SYN_SENT go back up to the top CLOSED, beside the figure's
- * "CLOSE / delete TCB" (T03, T06); from anywhere else, to the bottom one. */
-static int head_node(enum tcp_state from, enum tcp_state to)
+/* See graph_states_int.h: arcs into CLOSED from LISTEN and SYN_SENT go
+ * back up to the top CLOSED, beside the figure's "CLOSE / delete TCB"
+ * (T03, T06); from anywhere else, to the bottom one. */
+int head_node(enum tcp_state from, enum tcp_state to)
 {
 	if (to == TCPS_CLOSED && from != TCPS_LISTEN && from != TCPS_SYN_SENT)
 		return NODE_CLOSED_END;

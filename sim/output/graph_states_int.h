@@ -10,7 +10,9 @@
  *   graph_states_spacing.c  the row and column gaps that leave nothing
  *                           overlapping, and counting what overlaps
  *   graph_states_pin.c      the fixed layout: every picture's states where
- *                           the plain Figure 5 puts them */
+ *                           the plain Figure 5 puts them
+ *   graph_states_loops.c    the self-loops (--self-loops), put on the
+ *                           laid-out picture */
 #ifndef TCPSIM_GRAPH_STATES_INT_H
 #define TCPSIM_GRAPH_STATES_INT_H
 
@@ -62,6 +64,7 @@ struct picture {
 	size_t n_arcs, cap_arcs;
 	Agraph_t *skeleton;          /* the plain figure laid out, NULL while building it */
 	bool legend;                 /* drawn: a trace's picture, and the skeleton */
+	bool self_loops;             /* the rows a side took without changing state, as loops */
 	Agraph_t *g;
 	Agnode_t *node[N_NODES];
 };
@@ -76,6 +79,9 @@ struct candidate {
 
 /* ---- graph_states_arcs.c -------------------------------------------------- */
 
+/* The node an arc from `from` to `to` ends at: `to`, but for the two
+ * CLOSEDs (the top one, or NODE_CLOSED_END at the bottom). */
+int head_node(enum tcp_state from, enum tcp_state to);
 /* Adds Figure 5's arcs to p. Returns 0, or -1 when out of memory. */
 int add_figure5(struct picture *p);
 /* The client shown ("client", else the first "client#K") and its server
@@ -135,5 +141,15 @@ int pin_edge(const struct picture *p, Agedge_t *e, const char *skeleton_id, int 
  * with every position, and that text laid out, ready to render. Returns
  * 0, or -1 when Graphviz fails. */
 int pinned_layout(struct picture *p, struct candidate *out);
+
+/* ---- graph_states_loops.c ------------------------------------------------- */
+
+/* Adds to the laid-out c a loop for each row of the state table a shown
+ * endpoint of p->log took without changing state (its TRACE_ARC events:
+ * S01-S18, T32, T33, T41, T52a-f), on its state, in its side's colour
+ * and line style, labelled with the row's words and ID; nothing else
+ * moves. c is then that picture laid out. Returns 0 (c unchanged when
+ * there are none), or -1 when Graphviz fails (c unchanged). */
+int add_self_loops(struct picture *p, struct candidate *c);
 
 #endif

@@ -106,12 +106,15 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* The diagram of log as dot text (the caller frees it). */
-static char *states_dot(const struct trace_log *log, enum graph_side side, const char *title)
+/* The diagram of log drawn as view says (NULL: the default) as dot text
+ * (the caller frees it). */
+static char *states_dot_view(const struct trace_log *log, enum graph_side side, const char *title,
+			     const struct graph_states_view *view)
 {
 	char err[256] = "";
 	const char *path = tmp_path("x.states.dot");
-	int rc = graph_states_write(log, side, title, "dot", path, err, sizeof err);
+	int rc = view ? graph_states_write_view(log, side, title, view, "dot", path, err, sizeof err) :
+			graph_states_write(log, side, title, "dot", path, err, sizeof err);
 
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(err, "");
@@ -119,6 +122,12 @@ static char *states_dot(const struct trace_log *log, enum graph_side side, const
 	remove(path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	return text;
+}
+
+/* The diagram of log as dot text (the caller frees it). */
+static char *states_dot(const struct trace_log *log, enum graph_side side, const char *title)
+{
+	return states_dot_view(log, side, title, NULL);
 }
 
 /* The diagram of log, parsed back by cgraph (the caller agcloses it). */
@@ -862,8 +871,9 @@ static int yaml_only(const struct dirent *de)
 
 /* Every shipped scenario's picture (the slides' simultaneous close,
  * simultaneous open, where both ends take T07, and lost final ACK among
- * them): laid out without a word, in the textbook's shape, nothing
- * overlapping, every state exactly where the plain figure has it. */
+ * them), by default and with its self-loops (--self-loops): laid out
+ * without a word, in the textbook's shape, nothing overlapping, every
+ * state exactly where the plain figure has it, in the same frame. */
 static void test_every_scenario(void)
 {
 	struct dirent **list;
@@ -890,36 +900,41 @@ static void test_every_scenario(void)
 			CU_FAIL("scenario did not run");
 			continue;
 		}
-		char *text = states_dot(&log, GRAPH_BOTH, NULL);
-		gv_said[0] = '\0';
-		agusererrf old = agseterrf(gv_listen);
-		agerrlevel_t old_level = agseterr(AGWARN);
-		Agraph_t *g = layout(test_gvc(), text);
-		agseterr(old_level);
-		agseterrf(old);
-		if (gv_said[0])
-			printf("\n%s: Graphviz says: %s", file, gv_said);
-		CU_ASSERT_STRING_EQUAL(gv_said, "");
-		check_textbook_shape(g);
-		check_nothing_overlaps(g, file);
-		/* the same frame (so the states are at the same place on the slide) */
-		if (i == 0)
-			first_bb = GD_bb(g);
-		if (fabs(GD_bb(g).UR.x - first_bb.UR.x) > 0.01 || fabs(GD_bb(g).UR.y - first_bb.UR.y) > 0.01 ||
-		    fabs(GD_bb(g).LL.x - first_bb.LL.x) > 0.01 || fabs(GD_bb(g).LL.y - first_bb.LL.y) > 0.01) {
-			printf("\n%s: drawing %.1f,%.1f-%.1f,%.1f, not the first's", file, GD_bb(g).LL.x, GD_bb(g).LL.y,
-			       GD_bb(g).UR.x, GD_bb(g).UR.y);
-			CU_FAIL("the frame moved");
-		}
-		for (int k = 0; k <= TCP_NSTATES; k++) {
-			pointf p = at(g, k < TCP_NSTATES ? tcp_state_name((enum tcp_state)k) : "CLOSED_END");
-			if (fabs(p.x - plain_at[k].x) > 0.01 || fabs(p.y - plain_at[k].y) > 0.01) {
-				printf("\n%s: state %d at %.2f,%.2f, not where the plain figure has it", file, k, p.x, p.y);
-				CU_FAIL("a state moved");
+		for (int loops = 0; loops < 2; loops++) {
+			const struct graph_states_view with_loops = { .self_loops = true };
+			char *text = states_dot_view(&log, GRAPH_BOTH, NULL, loops ? &with_loops : NULL);
+			char what[320];
+			snprintf(what, sizeof what, "%s%s", file, loops ? " --self-loops" : "");
+			gv_said[0] = '\0';
+			agusererrf old = agseterrf(gv_listen);
+			agerrlevel_t old_level = agseterr(AGWARN);
+			Agraph_t *g = layout(test_gvc(), text);
+			agseterr(old_level);
+			agseterrf(old);
+			if (gv_said[0])
+				printf("\n%s: Graphviz says: %s", what, gv_said);
+			CU_ASSERT_STRING_EQUAL(gv_said, "");
+			check_textbook_shape(g);
+			check_nothing_overlaps(g, what);
+			/* the same frame (so the states are at the same place on the slide) */
+			if (i == 0 && !loops)
+				first_bb = GD_bb(g);
+			if (fabs(GD_bb(g).UR.x - first_bb.UR.x) > 0.01 || fabs(GD_bb(g).UR.y - first_bb.UR.y) > 0.01 ||
+			    fabs(GD_bb(g).LL.x - first_bb.LL.x) > 0.01 || fabs(GD_bb(g).LL.y - first_bb.LL.y) > 0.01) {
+				printf("\n%s: drawing %.1f,%.1f-%.1f,%.1f, not the first's", what, GD_bb(g).LL.x, GD_bb(g).LL.y,
+				       GD_bb(g).UR.x, GD_bb(g).UR.y);
+				CU_FAIL("the frame moved");
 			}
+			for (int k = 0; k <= TCP_NSTATES; k++) {
+				pointf p = at(g, k < TCP_NSTATES ? tcp_state_name((enum tcp_state)k) : "CLOSED_END");
+				if (fabs(p.x - plain_at[k].x) > 0.01 || fabs(p.y - plain_at[k].y) > 0.01) {
+					printf("\n%s: state %d at %.2f,%.2f, not where the plain figure has it", what, k, p.x, p.y);
+					CU_FAIL("a state moved");
+				}
+			}
+			unlayout(test_gvc(), g);
+			free(text);
 		}
-		unlayout(test_gvc(), g);
-		free(text);
 		trace_log_free(&log);
 		trace_free(&tr);
 		scenario_free(&sc);
@@ -1111,5 +1126,5 @@ TCPSIM_SUITE(graph_states,
 	     { "same trace, same bytes, whatever was drawn before", test_deterministic },
 	     { "the dot file re-renders silently into the same svg", test_dot_rerenders },
 	     { "layout: the textbook's rows and columns, nothing overlaps", test_textbook_shape },
-	     { "every shipped scenario: laid out silently, textbook shape, nothing overlaps, states where the plain figure has them", test_every_scenario },
+	     { "every shipped scenario, with and without --self-loops: laid out silently, textbook shape, nothing overlaps, states where the plain figure has them", test_every_scenario },
 	     { "temporary directory removed", test_cleanup })
