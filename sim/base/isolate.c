@@ -129,8 +129,9 @@ int isolate_run(isolate_fn fn, void *ctx, char **data, size_t *len, char *err, s
 				 (size_t)(sizeof h + h.err_len + h.data_len));
 		} else if (h.rc != 0) {
 			snprintf(err, errlen, "%.*s", (int)h.err_len, got + sizeof h);
-		} else if ((*data = malloc(h.data_len ? (size_t)h.data_len : 1))) {
+		} else if ((*data = malloc((size_t)h.data_len + 1))) {
 			memcpy(*data, got + sizeof h + h.err_len, (size_t)h.data_len);
+			(*data)[h.data_len] = '\0';
 			*len = (size_t)h.data_len;
 			free(got);
 			return 0;

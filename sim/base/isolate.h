@@ -14,7 +14,9 @@
 typedef int (*isolate_fn)(void *ctx, char **data, size_t *len, char *err, size_t errlen);
 
 /* Runs fn(ctx, ...) in a forked child and hands back what it made: fn's 0
- * with *data (malloc'ed; the caller frees it) and *len; -1 with err set to
+ * with *data (malloc'ed, *len bytes and a NUL after them, so that a text
+ * such as DOT or SVG reads as a string, as the child's did; the caller
+ * frees it); -1 with err set to
  * fn's message, or to why nothing came back (no fork, out of memory); -2
  * when the child was killed, err saying by which signal ("crashed (signal
  * 6)").

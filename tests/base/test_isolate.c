@@ -44,10 +44,11 @@ static void test_buffer_comes_back(void)
 	CU_ASSERT_EQUAL_FATAL(isolate_run(make_text, big, &data, &len, err, sizeof err), 0);
 	CU_ASSERT_EQUAL(len, 3 * (sizeof big - 1));
 	CU_ASSERT_TRUE(data && data[5] == 'y' && data[sizeof big - 1 + 5] == 'y' && data[len - 1] == 'x');
+	CU_ASSERT_TRUE(data && data[len] == '\0');   /* a text reads as a string, as the child's did */
 	free(data);
 	CU_ASSERT_EQUAL(isolate_run(make_text, "", &data, &len, err, sizeof err), 0);   /* empty is a buffer too */
 	CU_ASSERT_EQUAL(len, 0);
-	CU_ASSERT_PTR_NOT_NULL(data);
+	CU_ASSERT_TRUE(data && data[0] == '\0');
 	free(data);
 }
 
