@@ -36,7 +36,7 @@ static void set_html(void *obj, const char *name, const char *html)
 }
 
 /* s with &, <, > and " escaped, appended to out (of size n). */
-static void html_escape(char *out, size_t n, const char *s)
+void states_html_escape(char *out, size_t n, const char *s)
 {
 	size_t len = strlen(out);
 
@@ -54,8 +54,7 @@ static void html_escape(char *out, size_t n, const char *s)
 }
 
 /* Appends printf-style text to out (of size n). */
-static void append(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char *out, size_t n, const char *fmt, ...)
+void states_append(char *out, size_t n, const char *fmt, ...)
 {
 	size_t len = strlen(out);
 	va_list ap;
@@ -187,7 +186,7 @@ static void add_columns(struct picture *p)
 /* A numbered badge in the side's colour: white on blue, black on orange. */
 static void badge(char *out, size_t n, int s, const char *steps)
 {
-	append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\" WIDTH=\"24\" CELLPADDING=\"2\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
+	states_append(out, n, "<TD BGCOLOR=\"%s\" STYLE=\"rounded\" WIDTH=\"24\" CELLPADDING=\"2\"><FONT COLOR=\"%s\" POINT-SIZE=\"14\">"
 		       "<B>%s</B></FONT></TD>", side_colour[s], side_text[s], steps);
 }
 
@@ -207,17 +206,17 @@ static void badge_row(char *out, size_t n, const struct pic_arc *a)
 {
 	int w[N_SIDES] = { slot_width(a, CLIENT), slot_width(a, SERVER) };
 
-	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"0\" "
+	states_append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"0\" "
 		       "FIXEDSIZE=\"TRUE\" WIDTH=\"%d\" HEIGHT=\"%d\"><TR>", w[CLIENT] + w[SERVER] + 10, BADGE_HEIGHT_PT);
 	for (int s = 0; s < N_SIDES; s++) {
 		if (a->steps[s][0])
-			append(out, n, "<TD WIDTH=\"%d\" BGCOLOR=\"%s\" STYLE=\"rounded\"><FONT COLOR=\"%s\" "
+			states_append(out, n, "<TD WIDTH=\"%d\" BGCOLOR=\"%s\" STYLE=\"rounded\"><FONT COLOR=\"%s\" "
 				       "POINT-SIZE=\"14\"><B>%s</B></FONT></TD>", w[s], side_colour[s], side_text[s],
 			       a->steps[s]);
 		else
-			append(out, n, "<TD WIDTH=\"%d\"></TD>", w[s]);
+			states_append(out, n, "<TD WIDTH=\"%d\"></TD>", w[s]);
 	}
-	append(out, n, "</TR></TABLE>");
+	states_append(out, n, "</TR></TABLE>");
 }
 
 /* The label of arc a, one whoever took it. A Figure 5 arc's: the row of
@@ -228,19 +227,19 @@ static void badge_row(char *out, size_t n, const struct pic_arc *a)
 static void path_label(char *out, size_t n, const struct pic_arc *a)
 {
 	out[0] = '\0';
-	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\"><TR>");
+	states_append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\"><TR>");
 	if (a->figure5) {
-		append(out, n, "<TD>");
+		states_append(out, n, "<TD>");
 		badge_row(out, n, a);
-		append(out, n, "</TD></TR><TR><TD>");
+		states_append(out, n, "</TD></TR><TR><TD>");
 	} else {
 		for (int s = 0; s < N_SIDES; s++)
 			if (a->steps[s][0])
 				badge(out, n, s, a->steps[s]);
-		append(out, n, "<TD>");
+		states_append(out, n, "<TD>");
 	}
-	html_escape(out, n, a->label);
-	append(out, n, "</TD></TR></TABLE>");
+	states_html_escape(out, n, a->label);
+	states_append(out, n, "</TD></TR></TABLE>");
 }
 
 /* "T15: FIN_WAIT_1, rcv FIN ... -> CLOSING: send ACK (3.10.7.4 (8))". */
@@ -354,9 +353,9 @@ static void grey_unvisited(struct picture *p)
 /* A line sample for the legend. */
 static void legend_row(char *out, size_t n, const char *colour, const char *sample, const char *text)
 {
-	append(out, n, "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD><TD ALIGN=\"LEFT\">", colour, sample);
-	html_escape(out, n, text);
-	append(out, n, "</TD></TR>");
+	states_append(out, n, "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD><TD ALIGN=\"LEFT\">", colour, sample);
+	states_html_escape(out, n, text);
+	states_append(out, n, "</TD></TR>");
 }
 
 /* The legend: a table left of the top CLOSED (the skeleton's, with no
@@ -368,7 +367,7 @@ static void add_legend(struct picture *p)
 	char html[HTML_MAX] = "", text[96];
 	Agnode_t *n = agnode(p->g, "legend", 0);
 
-	append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"" STYLE_LINE_COLOUR "\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+	states_append(html, sizeof html, "<TABLE BORDER=\"1\" COLOR=\"" STYLE_LINE_COLOUR "\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
 				  "CELLPADDING=\"3\">");
 	for (int s = 0; s < N_SIDES; s++) {
 		if (p->ep[s] < 0)
@@ -379,12 +378,12 @@ static void add_legend(struct picture *p)
 		legend_row(html, sizeof html, side_colour[s], sample[s], text);
 	}
 	legend_row(html, sizeof html, STYLE_IDLE_COLOUR, sample[CLIENT], "unvisited arcs grey");
-	append(html, sizeof html, "<TR><TD><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+	states_append(html, sizeof html, "<TR><TD><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
 				  "CELLPADDING=\"1\"><TR>");
 	for (int s = 0; s < N_SIDES; s++)
 		if (p->ep[s] >= 0)
 			badge(html, sizeof html, s, "1");
-	append(html, sizeof html, "</TR></TABLE></TD><TD ALIGN=\"LEFT\">steps, in order</TD></TR></TABLE>");
+	states_append(html, sizeof html, "</TR></TABLE></TD><TD ALIGN=\"LEFT\">steps, in order</TD></TR></TABLE>");
 	set(n, "shape", "plaintext");
 	set(n, "style", "");
 	set(n, "fontname", STYLE_FONT);
@@ -417,8 +416,8 @@ static int wrap_into(char *out, size_t n, const char *s, bool first_break)
 		memcpy(line, s, cut);
 		line[cut] = '\0';
 		if (!first || first_break)
-			append(out, n, "<BR/>");
-		html_escape(out, n, line);
+			states_append(out, n, "<BR/>");
+		states_html_escape(out, n, line);
 		s += cut;
 		while (*s == ' ')
 			s++;
@@ -442,18 +441,18 @@ static void add_title(struct picture *p, const char *title)
 	if (!head && !summary)
 		return;
 	if (head) {
-		append(html, sizeof html, "<B>");
-		html_escape(html, sizeof html, head);
-		append(html, sizeof html, "</B>");
+		states_append(html, sizeof html, "<B>");
+		states_html_escape(html, sizeof html, head);
+		states_append(html, sizeof html, "</B>");
 	}
 	if (summary || p->log) {
 		int lines = 0;
-		append(html, sizeof html, "<FONT POINT-SIZE=\"16\">");
+		states_append(html, sizeof html, "<FONT POINT-SIZE=\"16\">");
 		if (summary)
 			lines = wrap_into(html, sizeof html, summary, head != NULL);
 		for (; lines < TITLE_LINES; lines++)
-			append(html, sizeof html, "<BR/> ");
-		append(html, sizeof html, "</FONT>");
+			states_append(html, sizeof html, "<BR/> ");
+		states_append(html, sizeof html, "</FONT>");
 	}
 	set_html(p->g, "label", html);
 }

@@ -95,6 +95,11 @@ int trace_paths(struct picture *p);
 
 /* ---- graph_states_build.c ------------------------------------------------- */
 
+/* s with &, <, > and " escaped for an HTML-like label, appended to out (of
+ * size n; cut short when it is full). */
+void states_html_escape(char *out, size_t n, const char *s);
+/* Appends printf-style text to out (of size n). */
+void states_append(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets attribute name of a graph, node or edge (declared as needed). */
 void set(void *obj, const char *name, const char *value);
 /* Builds the whole graph in p->g, pinned to p->skeleton when there is

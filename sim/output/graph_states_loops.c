@@ -11,7 +11,6 @@
  * beside it, where they meet nothing drawn yet (the states, the labels, the
  * lines and the loops before it), inside the picture's frame when they can. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,55 +146,24 @@ static size_t find_loops(const struct picture *p, struct loop *loops)
 	return n;
 }
 
-/* s with &, <, > escaped, appended to out (of size n). */
-static void escape_into(char *out, size_t n, const char *s)
-{
-	size_t len = strlen(out);
-
-	for (; *s && len + 6 < n; s++) {
-		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : NULL;
-		if (rep) {
-			memcpy(out + len, rep, strlen(rep));
-			len += strlen(rep);
-		} else {
-			out[len++] = *s;
-		}
-	}
-	out[len] = '\0';
-}
-
-/* Appends printf-style text to out (of size n). */
-static void append(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char *out, size_t n, const char *fmt, ...)
-{
-	size_t len = strlen(out);
-	va_list ap;
-
-	if (len + 1 >= n)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out + len, n - len, fmt, ap);
-	va_end(ap);
-}
-
 /* Loop l's label as HTML (without the outer <>): a line a row, left
  * aligned: its words, "N times" when more than once, its ID in bold. */
 static void loop_label(char *out, size_t n, const struct loop *l)
 {
 	out[0] = '\0';
-	append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
+	states_append(out, n, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
 	for (size_t r = 0; r < l->n_rows; r++) {
 		const struct loop_row *row = &l->rows[r];
 		const char *words = words_of(row->id);
-		append(out, n, "<TR><TD ALIGN=\"LEFT\">");
-		escape_into(out, n, words ? words : row->cause ? row->cause : "?");
+		states_append(out, n, "<TR><TD ALIGN=\"LEFT\">");
+		states_html_escape(out, n, words ? words : row->cause ? row->cause : "?");
 		if (row->times > 1)
-			append(out, n, ", %u times", row->times);
-		append(out, n, "  <B>");
-		escape_into(out, n, row->id);
-		append(out, n, "</B></TD></TR>");
+			states_append(out, n, ", %u times", row->times);
+		states_append(out, n, "  <B>");
+		states_html_escape(out, n, row->id);
+		states_append(out, n, "</B></TD></TR>");
 	}
-	append(out, n, "</TABLE>");
+	states_append(out, n, "</TABLE>");
 }
 
 /* Adds loop l's edge to g, unplaced: its label, colour, line style, and
@@ -213,13 +181,13 @@ static Agedge_t *add_loop_edge(const struct picture *p, Agraph_t *g, const struc
 	set(e, "id", id);
 	for (size_t k = 0; k < l->n_rows; k++) {
 		const struct arc_row *r = arc_find(l->rows[k].id);
-		append(arcs, sizeof arcs, "%s%s", k ? "," : "", l->rows[k].id);
-		append(times, sizeof times, "%s%u", k ? "," : "", l->rows[k].times);
+		states_append(arcs, sizeof arcs, "%s%s", k ? "," : "", l->rows[k].id);
+		states_append(times, sizeof times, "%s%u", k ? "," : "", l->rows[k].times);
 		if (r)
-			append(tip, sizeof tip, "%s%s: %s, %s -> %s: %s (RFC 9293 %s)", k ? "; " : "", r->id, r->from,
+			states_append(tip, sizeof tip, "%s%s: %s, %s -> %s: %s (RFC 9293 %s)", k ? "; " : "", r->id, r->from,
 			       r->event, r->to, r->action, r->section);
 		else
-			append(tip, sizeof tip, "%s%s", k ? "; " : "", l->rows[k].id);
+			states_append(tip, sizeof tip, "%s%s", k ? "; " : "", l->rows[k].id);
 	}
 	set(e, "arc", arcs);                 /* "S12,S11": the rows, in order */
 	set(e, "times", times);              /* "1,2": how often each was taken */
