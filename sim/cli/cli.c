@@ -376,3 +376,26 @@ void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bo
 	if (!keep_all)
 		trace_log_keep(log, eps, 3);
 }
+
+struct scenario *cli_load_for_files(const char *cmd, const struct cli_opts *o, char **argv, int *status)
+{
+	int n = o->n_args;
+	char err[1024];
+	struct scenario *scs;
+
+	*status = 0;
+	if (!(scs = cli_load_all(n, argv + o->first_arg, status)))
+		return NULL;
+	if ((*status = cli_check_connection(cmd, o, scs, n)) ||   /* before anything is written */
+	    (*status = cli_check_names(cmd, o, scs, n))) {
+		cli_free_all(n, scs);
+		return NULL;
+	}
+	if (cli_make_dirs(o->out_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "tcpsim: %s\n", err);
+		cli_free_all(n, scs);
+		*status = EXIT_ENV;
+		return NULL;
+	}
+	return scs;
+}

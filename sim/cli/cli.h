@@ -87,6 +87,12 @@ int cli_make_dirs(const char *path, char *err, size_t errlen);
  * Checked before anything runs. Returns 0, or EXIT_USAGE after printing
  * "tcpsim CMD: A and B would both write DIR/NAME.*: ...". */
 int cli_check_names(const char *cmd, const struct cli_opts *o, const struct scenario *scs, int n);
+/* The scenarios of a command that writes files (run, handout), loaded and
+ * checked before anything is written: each file loads (its message printed
+ * if not), --connection exists in each (cli_check_connection), no two write
+ * the same names (cli_check_names), and -o DIR is made. Returns them (free
+ * with cli_free_all), or NULL with *status the exit status. */
+struct scenario *cli_load_for_files(const char *cmd, const struct cli_opts *o, char **argv, int *status);
 
 extern const char cli_usage_text[];
 

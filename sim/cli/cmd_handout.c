@@ -189,20 +189,10 @@ int cmd_handout(int argc, char **argv)
 	if (o.n_args == 0)
 		return cli_usage_error(argv[0], "no scenario given");
 	int n = o.n_args, status = 0;
-	struct scenario *scs = cli_load_all(n, argv + o.first_arg, &status);
+	struct scenario *scs = cli_load_for_files(argv[0], &o, argv, &status);
 	if (!scs)
 		return status;
 	char err[1024];
-	if ((status = cli_check_connection(argv[0], &o, scs, n)) ||   /* before anything is written */
-	    (status = cli_check_names(argv[0], &o, scs, n))) {
-		cli_free_all(n, scs);
-		return status;
-	}
-	if (cli_make_dirs(o.out_dir, err, sizeof err) < 0) {
-		fprintf(stderr, "tcpsim: %s\n", err);
-		cli_free_all(n, scs);
-		return EXIT_ENV;
-	}
 	for (int i = 0; i < n; i++) {
 		if (handout_one(&scs[i], &o, err, sizeof err) < 0) {
 			fprintf(stderr, "tcpsim: %s\n", err);
