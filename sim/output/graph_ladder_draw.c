@@ -370,20 +370,6 @@ static void draw_lifelines(struct pic *P, const struct layout *L, double top)
 	}
 }
 
-/* An idle gap's length, rounded for reading ("≈ 3.9 s idle", "≈ 840 ms idle"). */
-static void idle_text(usec_t dt, char *buf, size_t cap)
-{
-	uint64_t ms = (dt + 500) / 1000;
-
-	if (dt >= 100 * USEC_PER_SEC)
-		snprintf(buf, cap, "≈ %" PRIu64 " s idle", (ms + 500) / 1000);
-	else if (dt >= USEC_PER_SEC)
-		snprintf(buf, cap, "≈ %" PRIu64 ".%" PRIu64 " s idle", (ms + 50) / 1000,
-			 (ms + 50) / 100 % 10);
-	else
-		snprintf(buf, cap, "≈ %" PRIu64 " ms idle", ms);
-}
-
 /* The axis across gap g: a zig-zag, and how long the gap is. */
 static void draw_break(struct pic *P, const struct layout *L, const struct gap *g)
 {
@@ -526,22 +512,54 @@ static void draw_copy(struct pic *P, const struct layout *L, const struct arrow 
 }
 
 /* Why arrow a was sent again ("↻ RTO 2", "↻ SYN retry 3"), beside the
- * sender's lifeline where the arrow leaves it, in the state column: a
- * timer sent it, and the lifeline is where timers are drawn. */
+ * sender's lifeline where the arrow leaves it (a line lower when its label
+ * is there), in the state column: a timer sent it, and the lifeline is
+ * where timers are drawn. */
 static void draw_resend(struct pic *P, const struct layout *L, const struct arrow *a)
 {
-	char why[64], text[80], html[160];
+	char text[80], html[160];
 	size_t len = 0;
 	int s = a->from;
 
-	ladder_resend_text(a->row, why, sizeof why);
-	snprintf(text, sizeof text, "%s %s", STYLE_RETRANSMIT_MARK, why);
-	double w = text_width(text);
+	resend_tag(a, text, sizeof text);
+	double w = text_width(text), y = a->ys + lines_below(a) * PITCH_PT;    /* under an outside label */
 	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
 	html[0] = '\0';
 	html_span(html, sizeof html, &len, text, NULL, true);
-	Agnode_t *n = html_at(P, "resend", x, a->ys, w, html, s == LADDER_LEFT ? 'r' : 'l');
+	Agnode_t *n = html_at(P, "resend", x, y, w, html, s == LADDER_LEFT ? 'r' : 'l');
 	set(n, "fontcolor", STYLE_RETRANSMIT_COLOUR);
+	set(n, "text", text);
+}
+
+/* What goes under a label outside the lifelines (label_below): what a
+ * `data:` send carries, in the arrow's colour, forged and duplicated in
+ * theirs, aligned with the label. */
+static void draw_payload_below(struct pic *P, const struct layout *L, const struct arrow *a, const char *colour)
+{
+	char text[LABEL_MAX], payload[80], mark[64], html[TEXT_MAX];
+	size_t len = 0;
+	int s = a->from;
+
+	html[0] = '\0';
+	label_below(a, text, sizeof text);
+	ladder_payload_text(a->row, payload, sizeof payload);
+	bool more = a->row->forged || a->duplicated;
+	if (payload[0]) {
+		snprintf(mark, sizeof mark, "%s%s", payload, more ? "  " : "");
+		html_span(html, sizeof html, &len, mark, colour, false);
+	}
+	if (a->row->forged) {
+		snprintf(mark, sizeof mark, "%s forged%s", STYLE_FORGED_MARK, a->duplicated ? "  " : "");
+		html_span(html, sizeof html, &len, mark, STYLE_FORGED_COLOUR, true);
+	}
+	if (a->duplicated) {
+		snprintf(mark, sizeof mark, "%s duplicated", STYLE_DUPLICATE_MARK);
+		html_span(html, sizeof html, &len, mark, STYLE_DUPLICATE_COLOUR, true);
+	}
+	double w = text_width(text);
+	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
+	Agnode_t *n = html_at(P, "below", x, a->ys + PITCH_PT, w, html, s == LADDER_LEFT ? 'r' : 'l');
+	set(n, "fontcolor", colour);
 	set(n, "text", text);
 }
 
@@ -556,30 +574,37 @@ static void arrow_html(const struct layout *L, const struct arrow *a, const char
 
 	html[0] = '\0';
 	ladder_resend_text(a->row, resend, sizeof resend);
-	ladder_segment_words(&L->lad, a->row, words, sizeof words);
+	ladder_picture_words(&L->lad, a->row, words, sizeof words);
 	if (resend[0]) {
 		snprintf(mark, sizeof mark, "%s ", STYLE_RETRANSMIT_MARK);
 		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
 	}
 	/* What a data: send carries in the words' span: a span of its own
 	 * would start where Graphviz estimates the words end, which a renderer
-	 * with wider glyphs overruns. */
-	ladder_payload_text(a->row, mark, sizeof mark);
-	if (mark[0]) {
-		char words_payload[LABEL_MAX + 96];
-		snprintf(words_payload, sizeof words_payload, "%s %s", words, mark);
-		html_span(html, cap, &len, words_payload, colour, false);
-	} else {
-		html_span(html, cap, &len, words, colour, false);
+	 * with wider glyphs overruns. For the same reason the two spaces
+	 * before a mark end the span before it (slack for the estimate; rsvg
+	 * draws no space at the start of a span). */
+	char words_payload[LABEL_MAX + 96], spans[4][LABEL_MAX + 100];
+	const char *colours[4] = { colour, STYLE_DROP_COLOUR, STYLE_FORGED_COLOUR, STYLE_DUPLICATE_COLOUR };
+	bool on[4] = { true, a->row->line.dropped, a->row->forged && !a->outside, a->duplicated && !a->outside };
+	mark[0] = '\0';
+	if (!a->outside)                /* outside: a line under the label */
+		ladder_payload_text(a->row, mark, sizeof mark);
+	snprintf(words_payload, sizeof words_payload, "%s%s%s", words, mark[0] ? " " : "", mark);
+	snprintf(spans[0], sizeof spans[0], "%s", words_payload);
+	snprintf(spans[1], sizeof spans[1], "%s", STYLE_DROP_MARK);
+	snprintf(spans[2], sizeof spans[2], "%s forged", STYLE_FORGED_MARK);
+	snprintf(spans[3], sizeof spans[3], "%s duplicated", STYLE_DUPLICATE_MARK);
+	for (int k = 0, last = 0; k < 4; k++) {
+		if (!on[k])
+			continue;
+		if (k > 0)
+			strcat(spans[last], "  ");
+		last = k;
 	}
-	if (a->row->forged) {
-		snprintf(mark, sizeof mark, "  %s forged", STYLE_FORGED_MARK);
-		html_span(html, cap, &len, mark, STYLE_FORGED_COLOUR, true);
-	}
-	if (a->duplicated) {
-		snprintf(mark, sizeof mark, "  %s duplicated", STYLE_DUPLICATE_MARK);
-		html_span(html, cap, &len, mark, STYLE_DUPLICATE_COLOUR, true);
-	}
+	for (int k = 0; k < 4; k++)
+		if (on[k])
+			html_span(html, cap, &len, spans[k], colours[k], k > 0);
 }
 
 /* Arrow a: the line in its sender's colour and line style (a forged one in
@@ -621,6 +646,8 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 		draw_copy(P, L, a, from, color);
 	if (a->row->resend)
 		draw_resend(P, L, a);
+	if (a->payload_below)
+		draw_payload_below(P, L, a, color);
 	arrow_html(L, a, color, html, sizeof html);
 	lab = html_at(P, "seglabel", a->lx, a->ly, a->w, html, 'c');
 	set(lab, "fontcolor", color);

@@ -35,8 +35,12 @@
 #define LABEL_PAD_PT 3.0        /* between a label's text and its box */
 #define LABEL_H_PT 20.0         /* a label's box */
 #define LABEL_CLEAR_PT 2.0      /* between a label's box and any line or other label */
+#define OUTSIDE_PASSES 4        /* layouts tried moving labels outside, before all go */
 #define MAX_AWAY_PT 12.0        /* a label's furthest from its arrow, when no closer place is free */
 #define MIN_MIDDLE_PT 420.0     /* between the lifelines */
+#define NARROW_MIDDLE_PT 200.0  /* ... at the least, to keep under MAX_WIDTH_PT */
+#define MAX_WIDTH_PT (FONT_PT * 1280 / 18 - 2 * PAD_PT - 2)  /* the SVG's, pad and page corners included */
+#define PAD_PT 7.2              /* Graphviz's pad around the picture (0.1 in) */
 #define LIFELINE_GAP_PT 8.0     /* between a lifeline and its state labels */
 #define HEAD_PT 40.0            /* an endpoint's box above its lifeline */
 #define TITLE_PT 22.0
@@ -70,6 +74,11 @@ struct arrow {
 	char label[LABEL_MAX];
 	double w;                    /* the label's width */
 	double lx, ly;               /* the label's centre */
+	bool outside;                /* the label sits outside the lifelines, beside the
+					sender's at the send (no free place between them) */
+	int cost;                    /* what the label meets where it was placed (0: nothing) */
+	bool payload_below;          /* outside: what a `data:` send carries, forged and
+					duplicated go a line under it (label_below) */
 	double lowest_so_far;        /* the lowest this arrow, its label or any before reach */
 };
 
@@ -149,8 +158,25 @@ double text_width(const char *s);
 bool idle(const struct layout *L, usec_t dt);
 /* The height a gap of dt takes in L's time mode. */
 double time_height(const struct layout *L, usec_t dt);
+/* An idle gap's length, rounded for reading, on two lines ("≈ 3.9 s\nidle",
+ * "≈ 840 ms\nidle"). */
+void idle_text(usec_t dt, char *buf, size_t cap);
 /* Whether the picture annotates side s's states. */
 bool shows_states(const struct layout *L, int s);
+/* The "↻ RTO 2" tag of a segment sent again, in buf ("" for a first send). */
+void resend_tag(const struct arrow *a, char *buf, size_t cap);
+/* The width arrow a's send takes in its sender's state column, at the
+ * send: its label when outside the lifelines (its payload a line under
+ * it), its resend tag (a line lower still then); 0 for none. */
+double send_column_width(const struct arrow *a);
+/* What goes under an outside label, in buf ("" for nothing): what a
+ * `data:` send carries, forged, duplicated. */
+void label_below(const struct arrow *a, char *buf, size_t cap);
+/* How many lines under an outside label its send takes (payload, tag). */
+int lines_below(const struct arrow *a);
+/* Arrow a's label (and its width) as it is drawn: beside the arrow, or
+ * outside, where what a `data:` send carries goes a line under it. */
+void arrow_label(const struct layout *L, struct arrow *a);
 
 /* ---- graph_ladder_labels.c ------------------------------------------------ */
 

@@ -31,7 +31,8 @@ void arrow_ends(struct layout *L)
 			/* Halfway, or as far as its label needs to lie clear
 			 * of the cross. */
 			double middle = L->x_life[1] - L->x_life[0];
-			double f = fmin(1, fmax(0.5, (a->w + LIFELINE_GAP_PT + 3 * CROSS_PT) / middle));
+			double w = a->outside ? 0 : a->w;
+			double f = fmin(1, fmax(0.5, (w + LIFELINE_GAP_PT + 3 * CROSS_PT) / middle));
 			a->x_end = L->x_life[a->from] + f * (L->x_life[1 - a->from] - L->x_life[a->from]);
 			a->y_end = a->ys + f * (a->ye - a->ys);
 		}
@@ -184,9 +185,10 @@ static const double label_away[] = { 0, MAX_AWAY_PT / 2, MAX_AWAY_PT };
 
 /* Places every label beside its arrow, in send order: the first place
  * (label_f, above before below) that meets nothing; when none does, the one
- * that costs least. Returns how many labels meet something (-1 when out of
- * memory). Spreading the events further does not help those: arrows that
- * cross each other still cross when drawn taller. */
+ * that costs least (its cost in a->cost). A label outside the lifelines
+ * sits beside its sender's, at the send. Returns how many labels meet
+ * something (-1 when out of memory). Spreading the events further does not
+ * help those: arrows that cross each other still cross when drawn taller. */
 int place_labels(struct layout *L)
 {
 	bool *placed = calloc(L->n_arrows ? L->n_arrows : 1, sizeof *placed);
@@ -199,6 +201,16 @@ int place_labels(struct layout *L)
 		struct arrow *a = &L->arrows[i];
 		struct box best = { 0 };
 		int least = -1;
+		if (a->outside) {
+			/* In the sender's state column, where the arrow leaves
+			 * its lifeline (the send reserved the column there). */
+			a->lx = a->from == LADDER_LEFT ? L->x_life[0] - LIFELINE_GAP_PT - a->w / 2
+						       : L->x_life[1] + LIFELINE_GAP_PT + a->w / 2;
+			a->ly = a->ys;
+			a->cost = 0;
+			placed[i] = true;
+			continue;
+		}
 		for (size_t k = 0; k < N_AWAY * 2 * N_LABEL_F && least != 0; k++) {
 			size_t place = k % (2 * N_LABEL_F);
 			struct box b = beside(L, a, label_f[place / 2], place % 2 == 0, label_away[k / (2 * N_LABEL_F)]);
@@ -210,6 +222,7 @@ int place_labels(struct layout *L)
 		}
 		a->lx = best.x;
 		a->ly = best.y;
+		a->cost = least;
 		placed[i] = true;
 		bad += least > 0;
 	}

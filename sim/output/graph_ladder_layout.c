@@ -1,7 +1,9 @@
 /* graph_ladder_layout.c - every position of the ladder picture (see
  * graph_ladder.c): the ladder's rows, each segment's arrow paired with its
  * deliveries, the vertical scale (idle gaps compressed), the columns. */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "output/graph_ladder_int.h"
@@ -48,11 +50,15 @@ static bool pair_event(const struct layout *L, const struct trace_event *ev, enu
 	return s >= 0 && d >= 0 && ((s == ep[0] && d == ep[1]) || (s == ep[1] && d == ep[0]));
 }
 
-/* The label of an arrow: ladder.c's (the marks, the words in the label
- * style; without "SRC > DST": the arrow says who sends). */
-static void arrow_label(const struct layout *L, struct arrow *a)
+/* See graph_ladder_int.h: ladder.c's label (the marks, the words in the
+ * label style; without "SRC > DST": the arrow says who sends). */
+void arrow_label(const struct layout *L, struct arrow *a)
 {
-	ladder_arrow_label(&L->lad, a->row, a->duplicated, a->label, sizeof a->label);
+	char below[LABEL_MAX];
+
+	label_below(a, below, sizeof below);
+	a->payload_below = a->outside && below[0];
+	ladder_arrow_label(&L->lad, a->row, a->duplicated, !a->outside, a->label, sizeof a->label);
 	a->w = text_width(a->label);
 }
 
@@ -235,6 +241,55 @@ static double arrow_room(const struct layout *L, const struct arrow *a)
 	return fmax(PITCH_PT, LABEL_H_PT + 3 * LABEL_CLEAR_PT + slope * a->w);
 }
 
+/* See graph_ladder_int.h. */
+void resend_tag(const struct arrow *a, char *buf, size_t cap)
+{
+	char why[64];
+
+	buf[0] = '\0';
+	if (!a->row->resend)
+		return;
+	ladder_resend_text(a->row, why, sizeof why);
+	snprintf(buf, cap, "%s %s", STYLE_RETRANSMIT_MARK, why);
+}
+
+/* See graph_ladder_int.h. */
+double send_column_width(const struct arrow *a)
+{
+	char text[80];
+	double w = a->outside ? a->w : 0;
+
+	if (a->payload_below) {
+		char below[LABEL_MAX];
+		label_below(a, below, sizeof below);
+		w = fmax(w, text_width(below));
+	}
+	resend_tag(a, text, sizeof text);
+	return text[0] ? fmax(w, text_width(text)) : w;
+}
+
+/* See graph_ladder_int.h. */
+void label_below(const struct arrow *a, char *buf, size_t cap)
+{
+	char payload[80];
+	size_t len = 0;
+
+	ladder_payload_text(a->row, payload, sizeof payload);
+	buf[0] = '\0';
+	if (payload[0])
+		len += (size_t)snprintf(buf, cap, "%s", payload);
+	if (a->row->forged && len < cap)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s forged", len ? "  " : "", STYLE_FORGED_MARK);
+	if (a->duplicated && len < cap)
+		snprintf(buf + len, cap - len, "%s%s duplicated", len ? "  " : "", STYLE_DUPLICATE_MARK);
+}
+
+/* See graph_ladder_int.h. */
+int lines_below(const struct arrow *a)
+{
+	return a->outside ? a->payload_below + a->row->resend : 0;
+}
+
 /* Puts in y[k], until the event is placed, the room event k needs above it
  * in its column: a state PITCH_PT, a send, an arrival or a host's drop its
  * arrow's room. */
@@ -245,6 +300,10 @@ static void event_rooms(struct layout *L)
 	for (size_t i = 0; i < L->n_arrows; i++) {
 		const struct arrow *a = &L->arrows[i];
 		double r = arrow_room(L, a);
+		if (a->outside) {       /* no label between the lifelines to make room for */
+			L->y[a->row->ev] = PITCH_PT;
+			continue;
+		}
 		L->y[a->row->ev] = r;
 		if (a->delivered)
 			L->y[a->del_ev] = r;
@@ -255,9 +314,10 @@ static void event_rooms(struct layout *L)
 	}
 }
 
-/* Places one event at time t in column c, after the previous one, room
- * below the previous one of its column; *y is its room, then its place. */
-static void place_event(struct layout *L, usec_t t, enum column c, double last[N_COLS],
+/* Places one event at time t in column c (and c2, unless COL_NONE), after
+ * the previous one, room below the previous one of its columns; *y is its
+ * room, then its place. */
+static void place_event(struct layout *L, usec_t t, enum column c, enum column c2, double last[N_COLS],
 			double *y)
 {
 	struct place *prev = &L->places[L->n_places - 1];
@@ -266,9 +326,13 @@ static void place_event(struct layout *L, usec_t t, enum column c, double last[N
 
 	if (at < last[c] + room)
 		at = last[c] + room;
+	if (c2 != COL_NONE && at < last[c2] + room)
+		at = last[c2] + room;
 	if (idle(L, t - prev->t))
 		L->gaps[L->n_gaps++] = (struct gap){ prev->t, t, prev->y, at };
 	last[c] = at;
+	if (c2 != COL_NONE)
+		last[c2] = at;
 	L->places[L->n_places++] = (struct place){ t, at };
 	*y = at;
 }
@@ -289,9 +353,17 @@ static int place_events(struct layout *L)
 	for (int c = 0; c < N_COLS; c++)
 		last[c] = L->init_y - PITCH_PT;
 	last[COL_STATE0] = last[COL_STATE1] = L->init_y;
-	for (size_t k = L->lad.n_rows > 1 ? L->lad.rows[1].ev : 0; k < L->end_ev; k++)
+	for (size_t k = L->lad.n_rows > 1 ? L->lad.rows[1].ev : 0, i = 0; k < L->end_ev; k++) {
+		enum column c2 = COL_NONE;
+		while (i < L->n_arrows && L->arrows[i].row->ev < k)
+			i++;
+		if (i < L->n_arrows && L->arrows[i].row->ev == k && send_column_width(&L->arrows[i]) > 0)
+			c2 = L->arrows[i].from == LADDER_LEFT ? COL_STATE0 : COL_STATE1;
 		if (L->col[k] != COL_NONE)
-			place_event(L, log->ev[k].t_us, L->col[k], last, &L->y[k]);
+			place_event(L, log->ev[k].t_us, L->col[k], c2, last, &L->y[k]);
+		if (c2 != COL_NONE)
+			last[c2] += lines_below(&L->arrows[i]) * PITCH_PT;   /* payload, tag */
+	}
 	return 0;
 }
 
@@ -303,13 +375,27 @@ bool shows_states(const struct layout *L, int s)
 	return L->side == GRAPH_BOTH || (L->side == GRAPH_CLIENT) == (s == LADDER_LEFT);
 }
 
+/* See graph_ladder_int.h. */
+void idle_text(usec_t dt, char *buf, size_t cap)
+{
+	uint64_t ms = (dt + 500) / 1000;
+
+	if (dt >= 100 * USEC_PER_SEC)
+		snprintf(buf, cap, "≈ %" PRIu64 " s\nidle", (ms + 500) / 1000);
+	else if (dt >= USEC_PER_SEC)
+		snprintf(buf, cap, "≈ %" PRIu64 ".%" PRIu64 " s\nidle", (ms + 50) / 1000, (ms + 50) / 100 % 10);
+	else
+		snprintf(buf, cap, "≈ %" PRIu64 " ms\nidle", ms);
+}
+
 /* The widths of the state columns and of the time axis labels. */
 static void measure_columns(struct layout *L)
 {
 	char buf[LABEL_MAX];
 
 	L->state_w[0] = L->state_w[1] = 0;
-	L->tick_w = text_width("≈ 9999 s idle");
+	/* The widest idle gap's length ("≈ 9999 s", its first line) and time. */
+	L->tick_w = text_width("≈ 9999 s");
 	for (size_t k = 0; k < L->lad.n_rows; k++) {
 		for (int s = 0; s < 2; s++) {
 			ladder_state_cell(&L->lad.rows[k], s, buf, sizeof buf);
@@ -319,20 +405,90 @@ static void measure_columns(struct layout *L)
 		time_format(L->lad.rows[k].t, buf);
 		L->tick_w = fmax(L->tick_w, text_width(buf));
 	}
+	for (size_t i = 0; i < L->n_arrows; i++)
+		L->state_w[L->arrows[i].from] = fmax(L->state_w[L->arrows[i].from], send_column_width(&L->arrows[i]));
 }
 
-/* The x of the axis, the lifelines and the state columns, and the width. */
-static void place_columns(struct layout *L)
+/* The room between the lifelines arrow a's label needs there: itself
+ * beside its arrow, and a drop's cross past it. */
+static double middle_need(const struct arrow *a)
 {
-	double middle = MIN_MIDDLE_PT;
+	return a->w + 2 * LIFELINE_GAP_PT + 4 * CROSS_PT;
+}
+
+/* Measures the columns and returns the width the picture takes, *middle
+ * the room between the lifelines: MIN_MIDDLE_PT when that fits the slide
+ * rule (see FONT_PT), narrower, to NARROW_MIDDLE_PT, when the state
+ * columns (with labels outside) take the room, and as wide as the labels
+ * left between the lifelines need. */
+static double columns_width(struct layout *L, double *middle)
+{
+	double sides, need = 0, base;
 
 	measure_columns(L);
-	/* One label beside its arrow, and a drop's cross past it: the picture
-	 * stays narrow enough for its text to read on a slide (see FONT_PT). */
+	sides = MARGIN_PT + L->tick_w + 8 + 16 + L->state_w[0] + 2 * LIFELINE_GAP_PT + fmax(L->state_w[1], 60) +
+		MARGIN_PT;
+	for (size_t i = 0; i < L->n_arrows; i++)
+		if (!L->arrows[i].outside)
+			need = fmax(need, middle_need(&L->arrows[i]));
+	base = sides + MIN_MIDDLE_PT <= MAX_WIDTH_PT ? MIN_MIDDLE_PT : fmax(NARROW_MIDDLE_PT, MAX_WIDTH_PT - sides);
+	*middle = fmax(base, need);
+	return sides + *middle;
+}
+
+/* The widest label left between the lifelines narrower than `below` (0
+ * when none is). */
+static double widest_inside(const struct layout *L, double below)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < L->n_arrows; i++)
+		if (!L->arrows[i].outside && L->arrows[i].w < below)
+			w = fmax(w, L->arrows[i].w);
+	return w;
+}
+
+/* Moves the labels at least w wide outside (on) or back (off; only those
+ * moved, marked in moved). */
+static void move_wide(struct layout *L, double w, bool on, bool *moved)
+{
 	for (size_t i = 0; i < L->n_arrows; i++) {
-		const struct arrow *a = &L->arrows[i];
-		middle = fmax(middle, a->w + 2 * LIFELINE_GAP_PT + 4 * CROSS_PT);
+		struct arrow *a = &L->arrows[i];
+		if (on && !a->outside && a->w >= w)
+			a->outside = moved[i] = true;
+		else if (!on && moved[i])
+			a->outside = moved[i] = false;
+		else
+			continue;
+		arrow_label(L, a);
 	}
+}
+
+/* The x of the axis, the lifelines and the state columns, and the width.
+ * When the picture is wider than the slide rule allows (MAX_WIDTH_PT),
+ * the widest labels between the lifelines go outside, as many as it takes
+ * (the fewest that make it fit, else those that make it narrowest), when
+ * may_move (a page keeps the whole picture's). */
+static void place_columns(struct layout *L, bool may_move)
+{
+	double middle, width = columns_width(L, &middle), w = 1e9, best = width, best_w = 0, m;
+	bool *moved = may_move && width > MAX_WIDTH_PT ? calloc(L->n_arrows + 1, 1) : NULL;
+
+	while (moved && width > MAX_WIDTH_PT && (w = widest_inside(L, w)) > 0) {
+		move_wide(L, w, true, moved);
+		width = columns_width(L, &m);
+		if (width < best - 0.5) {
+			best = width;
+			best_w = w;
+		}
+	}
+	if (moved && width > MAX_WIDTH_PT) {     /* none fits: the narrowest */
+		move_wide(L, 0, false, moved);
+		if (best_w > 0)
+			move_wide(L, best_w, true, moved);
+	}
+	free(moved);
+	width = columns_width(L, &middle);
 	L->x_axis = MARGIN_PT + L->tick_w + 8;
 	L->x_state[0] = L->x_axis + 16 + L->state_w[0];          /* right edge */
 	L->x_life[0] = L->x_state[0] + LIFELINE_GAP_PT;
@@ -430,6 +586,41 @@ static void take_whole(struct layout *L, const struct layout *whole)
 	L->tick_w = whole->tick_w;
 }
 
+/* Where labels between the lifelines meet something (between arrows that
+ * cross each other, a window's data and its ACKs, there is no free place:
+ * two families of crossing lines leave cells too small for a label as wide
+ * as the lifelines are apart): those labels move outside, beside their
+ * sender's lifeline at the send; all of them (last true) when some still
+ * meet something after OUTSIDE_PASSES tries. */
+static void move_outside(struct layout *L, bool last)
+{
+	for (size_t i = 0; i < L->n_arrows; i++)
+		if ((L->arrows[i].cost > 0 || last) && !L->arrows[i].outside) {
+			L->arrows[i].outside = true;
+			arrow_label(L, &L->arrows[i]);
+		}
+	free(L->places);
+	free(L->gaps);
+	L->places = NULL;
+	L->gaps = NULL;
+	L->n_places = L->n_gaps = 0;
+}
+
+/* A page's labels are outside where the whole picture's are (both lists
+ * of arrows are in send order). */
+static void take_outside(struct layout *L, const struct layout *whole)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < L->n_arrows; i++) {
+		while (j < whole->n_arrows && whole->arrows[j].row->ev < L->arrows[i].row->ev)
+			j++;
+		L->arrows[i].outside = j < whole->n_arrows && whole->arrows[j].row->ev == L->arrows[i].row->ev &&
+				       whole->arrows[j].outside;
+		arrow_label(L, &L->arrows[i]);
+	}
+}
+
 /* Computes every position. Returns -1 when out of memory. */
 int layout_build(struct layout *L, const struct trace_log *log, enum graph_side side,
 		 const struct graph_ladder_view *view)
@@ -481,16 +672,25 @@ int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_
 	linear_unit(L);
 	for (size_t i = 0; i < L->n_arrows; i++)
 		arrow_label(L, &L->arrows[i]);
-	place_columns(L);
+	if (pg)
+		take_outside(L, pg->whole);
+	place_columns(L, !pg);
 	if (pg)
 		take_whole(L, pg->whole);
 	L->head_y = title_height(L) + 4 + HEAD_PT / 2;
 	L->init_y = L->head_y + HEAD_PT / 2 + PITCH_PT;
-	if (place_events(L) < 0)
-		return -1;
-	arrow_ends(L);
-	if ((L->label_conflicts = place_labels(L)) < 0)
-		return -1;
+	for (int pass = 1;; pass++) {
+		if (place_events(L) < 0)
+			return -1;
+		arrow_ends(L);
+		if ((L->label_conflicts = place_labels(L)) < 0)
+			return -1;
+		/* A page keeps the whole picture's choice (and columns). */
+		if (L->label_conflicts == 0 || pg || pass > OUTSIDE_PASSES)
+			break;
+		move_outside(L, pass == OUTSIDE_PASSES);
+		place_columns(L, true);
+	}
 	L->bottom = lowest(L);
 	return 0;
 }

@@ -100,14 +100,19 @@ void ladder_resend_text(const struct ladder_row *r, char *buf, size_t cap);
  * when the segment carries more than the log kept: "\"GET / HTTP/1.0\\r\\n…\"";
  * "" for none. */
 void ladder_payload_text(const struct ladder_row *r, char *buf, size_t cap);
+/* The words as the picture says them: without tcpdump's " dropped", which
+ * the picture marks with its cross (STYLE_DROP_MARK) instead. */
+void ladder_picture_words(const struct ladder *lad, const struct ladder_row *r, char *buf, size_t cap);
 /* The picture's label of a segment row: its marks first (the retransmit
  * mark; why, "RTO 2", the picture writes beside the sender's lifeline, as
  * the text ladders in the sender's column, so that a slide's labels stay
- * short), then its words, what a `data:` send carries, forged, duplicated
- * (see style.h).
- * duplicated: the link delivered it twice (the picture knows, the row not). */
-void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, char *buf,
-			size_t cap);
+ * short), then its words, what a `data:` send carries, the drop's cross,
+ * forged, duplicated (see style.h).
+ * duplicated: the link delivered it twice (the picture knows, the row not).
+ * payload false: without what a `data:` send carries, forged and
+ * duplicated (written under it). */
+void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, bool payload,
+			char *buf, size_t cap);
 /* The state diagram's numbered badge of step n, as text: ❶..❿, ⓫..⓴,
  * then "(21)"; "" for 0. */
 void ladder_step_badge(unsigned n, char *buf, size_t cap);

@@ -215,26 +215,39 @@ void ladder_segment_words(const struct ladder *lad, const struct ladder_row *r, 
 }
 
 /* See ladder.h. */
-void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, char *buf,
-			size_t cap)
+void ladder_picture_words(const struct ladder *lad, const struct ladder_row *r, char *buf, size_t cap)
+{
+	struct ladder_row quiet = *r;
+
+	quiet.line.dropped = false;
+	ladder_segment_words(lad, &quiet, buf, cap);
+}
+
+/* See ladder.h. */
+void ladder_arrow_label(const struct ladder *lad, const struct ladder_row *r, bool duplicated, bool with_payload,
+			char *buf, size_t cap)
 {
 	char resend[64], words[LABEL_MAX];
 	size_t len = 0;
 
 	buf[0] = '\0';
 	ladder_resend_text(r, resend, sizeof resend);
-	ladder_segment_words(lad, r, words, sizeof words);
+	ladder_picture_words(lad, r, words, sizeof words);
 	if (resend[0])
 		len = (size_t)snprintf(buf, cap, "%s ", STYLE_RETRANSMIT_MARK);
 	if (len < cap)
 		len += (size_t)snprintf(buf + len, cap - len, "%s", words);
 	char payload[64];
-	ladder_payload_text(r, payload, sizeof payload);
+	payload[0] = '\0';
+	if (with_payload)
+		ladder_payload_text(r, payload, sizeof payload);
 	if (payload[0] && len < cap)
 		len += (size_t)snprintf(buf + len, cap - len, " %s", payload);
-	if (r->forged && len < cap)
+	if (r->line.dropped && len < cap)
+		len += (size_t)snprintf(buf + len, cap - len, "  %s", STYLE_DROP_MARK);
+	if (r->forged && with_payload && len < cap)
 		len += (size_t)snprintf(buf + len, cap - len, "  %s forged", STYLE_FORGED_MARK);
-	if (duplicated && len < cap)
+	if (duplicated && with_payload && len < cap)
 		snprintf(buf + len, cap - len, "  %s duplicated", STYLE_DUPLICATE_MARK);
 }
 

@@ -382,8 +382,8 @@ static void test_idle_marked_on_axis(void)
 	fixture_simultaneous_close(&tr, &log);
 	g = ladder_graph(&log, GRAPH_BOTH);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "idle", idle, 8), 2);
-	CU_ASSERT_STRING_EQUAL(attr(idle[0], "label"), "≈ 840 ms idle\\r");
-	CU_ASSERT_STRING_EQUAL(attr(idle[1], "label"), "≈ 4.0 s idle\\r");
+	CU_ASSERT_STRING_EQUAL(attr(idle[0], "label"), "≈ 840 ms\\ridle\\r");
+	CU_ASSERT_STRING_EQUAL(attr(idle[1], "label"), "≈ 4.0 s\\ridle\\r");
 	agclose(g);
 	fixture_free(&tr, &log);
 }
@@ -410,14 +410,15 @@ static void test_long_idle_compressed(void)
 	CU_ASSERT(h_long > h_short + 50);
 	CU_ASSERT(h_long < h_short + 1000);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "idle", idle, 4), 1);
-	CU_ASSERT_STRING_EQUAL(attr(idle[0], "label"), "≈ 100 s idle\\r");
+	CU_ASSERT_STRING_EQUAL(attr(idle[0], "label"), "≈ 100 s\\ridle\\r");
 	agclose(g);
 	fixture_free(&tr, &log);
 }
 
 /* ---- drops, copies, forgeries, others ------------------------------------- */
 
-/* A dropped segment ends halfway, at a cross, and says "dropped". */
+/* A dropped segment ends halfway, at a cross, and its label ends in one
+ * (the picture's mark for a drop, not tcpdump's word). */
 static void test_drop_ends_in_cross_halfway(void)
 {
 	struct trace tr;
@@ -437,7 +438,7 @@ static void test_drop_ends_in_cross_halfway(void)
 	CU_ASSERT_EQUAL_FATAL(edges_of(g, "segment", e, 8), 5);
 	CU_ASSERT_EQUAL(edges_of(g, "cross", cross, 4), 2);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "seglabel", lab, 8), 5);
-	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "F. 1:1(0) ack 1 win 65535 dropped");
+	CU_ASSERT_STRING_EQUAL(attr(lab[3], "text"), "F. 1:1(0) ack 1 win 65535  ✕");
 	CU_ASSERT_STRING_EQUAL(attr(lab[4], "text"), "\u21BB F. 1:1(0) ack 1 win 65535");
 	CU_ASSERT(is_class(aghead(e[3]), "drop"));
 	CU_ASSERT(is_class(aghead(e[4]), "arrival"));
