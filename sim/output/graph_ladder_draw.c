@@ -179,43 +179,6 @@ static Agnode_t *html_at(struct pic *P, const char *cls, double x, double y, dou
 	return n;
 }
 
-/* Breaks text into lines of at most cols characters (a longer word makes a
- * longer line) at spaces: out holds them joined by '\n'. */
-static void wrap(const char *text, size_t cols, char *out, size_t cap)
-{
-	size_t len = 0, line = 0;
-	const char *p = text;
-
-	while (*p == ' ')
-		p++;
-	while (*p) {
-		size_t word = strcspn(p, " ");
-		if (len + word + 2 >= cap)
-			break;
-		if (line)
-			out[len++] = line + 1 + word > cols ? '\n' : ' ';
-		line = line && out[len - 1] == ' ' ? line + 1 + word : word;
-		memcpy(out + len, p, word);
-		len += word;
-		p += word;
-		while (*p == ' ')
-			p++;
-	}
-	out[len] = '\0';
-}
-
-/* How many lines wrap() makes of text. */
-static int wrapped_lines(const char *text, size_t cols)
-{
-	char buf[TEXT_MAX];
-	int n = 1;
-
-	wrap(text, cols, buf, sizeof buf);
-	for (const char *p = buf; (p = strchr(p, '\n')); p++)
-		n++;
-	return n;
-}
-
 /* The characters a summary line holds across the picture. */
 static size_t summary_cols(const struct layout *L)
 {
@@ -258,7 +221,7 @@ static void draw_page_frame(struct pic *P, const struct layout *L)
 /* The height of the foot of a page that says "continued". */
 double page_foot_height(void)
 {
-	return MARGIN_PT + SUMMARY_PT + 8;
+	return MARGIN_PT + 2 * (SUMMARY_PT + 8);      /* the legend, "continued" */
 }
 
 /* The title (the scenario's name; a page's number) and the summary under it. */
@@ -660,49 +623,30 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 	set(lab, "segment", buf);
 }
 
-/* The height on the page of time t: at an event placed at t, else between
- * the places before and after it in proportion (after the last: the last). */
-static double y_of_time(const struct layout *L, usec_t t)
-{
-	size_t k = 0;
-
-	while (k + 1 < L->n_places && L->places[k + 1].t <= t)
-		k++;
-	if (k + 1 >= L->n_places || L->places[k].t >= t)
-		return L->places[k].y;
-	const struct place *p = &L->places[k], *q = &L->places[k + 1];
-	return p->y + (q->y - p->y) * (double)(t - p->t) / (double)(q->t - p->t);
-}
-
-/* The scenario's notes (TRACE_NOTE), each at its time, right of the
- * server's states: "✎ " and the text, in the neutral ink, upright: the
- * one family installed (fonts-dejavu-core) has no oblique face, and the
- * slanted stand-in a machine finds measures differently from one machine
- * to the next. Returns the right edge of the widest. */
-static double draw_notes(struct pic *P, const struct layout *L)
+/* The scenario's notes (TRACE_NOTE), each at its place (in its side's
+ * state column, placed with the events: graph_ladder_layout.c), "✎ " and
+ * the text wrapped, in the neutral ink, upright: the one family installed
+ * (fonts-dejavu-core) has no oblique face, and the slanted stand-in a
+ * machine finds measures differently from one machine to the next. */
+static void draw_notes(struct pic *P, const struct layout *L)
 {
 	const struct trace_log *log = L->lad.log;
-	double x0 = L->width, right = L->width, last = -1e9;
-	char buf[TEXT_MAX], html[TEXT_MAX + 32];
+	char buf[TEXT_MAX], lines[TEXT_MAX];
 
 	for (size_t k = 0; k < L->end_ev; k++) {
 		const struct trace_event *ev = &log->ev[k];
-		if (ev->type != TRACE_NOTE || !ev->u.note.text)
+		if (ev->type != TRACE_NOTE || L->col[k] == COL_NONE)
 			continue;
-		double y = fmax(y_of_time(L, ev->t_us), last + PITCH_PT);
+		int n = note_text(ev, lines, sizeof lines), s = note_side(L, ev);
 		snprintf(buf, sizeof buf, "\u270E %s", ev->u.note.text);
-		size_t len = 0;
-		html[0] = '\0';
-		html_append(html, sizeof html, &len, buf);
-		double w = text_width(buf);
-		Agnode_t *n = html_at(P, "note", x0 + w / 2, y, w, html, 'l');
-		set(n, "fontname", STYLE_FONT);
-		set(n, "fontcolor", STYLE_TEXT_COLOUR);
-		set(n, "text", buf);
-		last = y;
-		right = fmax(right, x0 + w);
+		double w = note_width(ev);
+		double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
+		Agnode_t *nd = text_at(P, "note", x, L->y[k] + (n - 1) * NOTE_LINE_PT / 2, w, lines,
+				       s == LADDER_LEFT ? 'r' : 'l');
+		set(nd, "fontname", STYLE_FONT);
+		set(nd, "fontcolor", STYLE_TEXT_COLOUR);
+		set(nd, "text", buf);
 	}
-	return right;
 }
 
 /* Which marks the picture uses, for its legend. */
@@ -812,11 +756,13 @@ Agraph_t *build_graph(struct layout *L)
 	P.g = agopen(L->lad.log->name ? L->lad.log->name : "ladder", Agdirected, NULL);
 	if (!P.g)
 		return NULL;
-	/* The legend under a whole picture (a slide page has no room kept for
-	 * it: the whole picture's legend serves its pages). */
+	/* The legend under the picture; on a page of --slides, of the marks
+	 * that page uses, in its foot above "continued". */
 	double legend_y = L->bottom + (L->lad.left_out ? 2 * PITCH_PT : 0);
 	struct marks m = used_marks(L);
-	bool legend = L->page_h <= 0 && (m.drop || m.resend || m.forged || m.duplicate || m.timer || m.step);
+	bool legend = m.drop || m.resend || m.forged || m.duplicate || m.timer || m.step;
+	if (L->page_h > 0)
+		legend_y = L->page_h - MARGIN_PT - 1.5 * SUMMARY_PT - 8 - PITCH_PT / 2;
 	P.height = L->page_h > 0 ? L->page_h : legend_y + (legend ? 2 * PITCH_PT : 0) + MARGIN_PT;
 	set_defaults(&P);
 	draw_title(&P, L);
@@ -829,8 +775,7 @@ Agraph_t *build_graph(struct layout *L)
 		draw_arrow(&P, L, &L->arrows[i], i);
 	if (L->lad.left_out)
 		draw_left_out(&P, L);
-	if (L->page_h <= 0)
-		draw_notes(&P, L);      /* right of the picture: a page has no room kept for them */
+	draw_notes(&P, L);
 	if (legend)
 		draw_legend(&P, L, legend_y);
 	return P.g;

@@ -36,6 +36,8 @@
 #define LABEL_H_PT 20.0         /* a label's box */
 #define LABEL_CLEAR_PT 2.0      /* between a label's box and any line or other label */
 #define OUTSIDE_PASSES 4        /* layouts tried moving labels outside, before all go */
+#define NOTE_COLS 28            /* a note's line, at most (wrapped at spaces) */
+#define NOTE_LINE_PT (1.2 * FONT_PT)  /* Graphviz's distance between two lines of a label */
 #define MAX_AWAY_PT 12.0        /* a label's furthest from its arrow, when no closer place is free */
 #define MIN_MIDDLE_PT 420.0     /* between the lifelines */
 #define NARROW_MIDDLE_PT 200.0  /* ... at the least, to keep under MAX_WIDTH_PT */
@@ -117,6 +119,10 @@ struct layout {
 	double x_axis, x_life[2], x_state[2], head_y, bottom, width;
 	double state_w[2], tick_w;
 	size_t rows_left_out;        /* rows past GRAPH_LADDER_MAX_ROWS, not drawn */
+	size_t notes_from;           /* the scenario's notes drawn: from this log event (past
+					the row before the first drawn) ... */
+	bool notes_to_end;           /* ... to the last row drawn, or past it when it is the
+					ladder's last (a note goes with the row after it) */
 	size_t page, n_pages;        /* --slides: this page, 1..n_pages; 0: the whole picture */
 	double page_h;               /* a page's height, 9/16 of its width; 0: as tall as it needs */
 	size_t end_ev;               /* the log events read: up to the last row drawn and
@@ -161,6 +167,19 @@ double time_height(const struct layout *L, usec_t dt);
 /* An idle gap's length, rounded for reading, on two lines ("≈ 3.9 s\nidle",
  * "≈ 840 ms\nidle"). */
 void idle_text(usec_t dt, char *buf, size_t cap);
+/* Breaks text into lines of at most cols characters (a longer word makes a
+ * longer line) at spaces: out holds them joined by '\n'. */
+void wrap(const char *text, size_t cols, char *out, size_t cap);
+/* How many lines wrap() makes of text. */
+int wrapped_lines(const char *text, size_t cols);
+/* A scenario's note (TRACE_NOTE event ev) as drawn: "✎ " and its words,
+ * wrapped to NOTE_COLS, in buf; returns its lines. */
+int note_text(const struct trace_event *ev, char *buf, size_t cap);
+/* The widest line of a note as drawn. */
+double note_width(const struct trace_event *ev);
+/* The side whose state column a note is written in: its endpoint's, the
+ * right one for an endpoint not shown. */
+int note_side(const struct layout *L, const struct trace_event *ev);
 /* Whether the picture annotates side s's states. */
 bool shows_states(const struct layout *L, int s);
 /* The "↻ RTO 2" tag of a segment sent again, in buf ("" for a first send). */

@@ -321,14 +321,15 @@ static void place_event(struct layout *L, usec_t t, enum column c, enum column c
 			double *y)
 {
 	struct place *prev = &L->places[L->n_places - 1];
-	double at = prev->y + time_height(L, t - prev->t);
+	usec_t dt = t > prev->t ? t - prev->t : 0;      /* a log out of time order: no gap */
+	double at = prev->y + time_height(L, dt);
 	double room = *y;
 
 	if (at < last[c] + room)
 		at = last[c] + room;
 	if (c2 != COL_NONE && at < last[c2] + room)
 		at = last[c2] + room;
-	if (idle(L, t - prev->t))
+	if (idle(L, dt))
 		L->gaps[L->n_gaps++] = (struct gap){ prev->t, t, prev->y, at };
 	last[c] = at;
 	if (c2 != COL_NONE)
@@ -353,7 +354,9 @@ static int place_events(struct layout *L)
 	for (int c = 0; c < N_COLS; c++)
 		last[c] = L->init_y - PITCH_PT;
 	last[COL_STATE0] = last[COL_STATE1] = L->init_y;
-	for (size_t k = L->lad.n_rows > 1 ? L->lad.rows[1].ev : 0, i = 0; k < L->end_ev; k++) {
+	size_t from = L->lad.n_rows > 1 ? L->lad.rows[1].ev : 0;
+
+	for (size_t k = L->notes_from < from ? L->notes_from : from, i = 0; k < L->end_ev; k++) {
 		enum column c2 = COL_NONE;
 		while (i < L->n_arrows && L->arrows[i].row->ev < k)
 			i++;
@@ -363,6 +366,10 @@ static int place_events(struct layout *L)
 			place_event(L, log->ev[k].t_us, L->col[k], c2, last, &L->y[k]);
 		if (c2 != COL_NONE)
 			last[c2] += lines_below(&L->arrows[i]) * PITCH_PT;   /* payload, tag */
+		if (L->col[k] != COL_NONE && log->ev[k].type == TRACE_NOTE) {
+			char lines[TEXT_MAX];
+			last[(int)L->col[k]] += (note_text(&log->ev[k], lines, sizeof lines) - 1) * PITCH_PT;
+		}
 	}
 	return 0;
 }
@@ -373,6 +380,77 @@ static int place_events(struct layout *L)
 bool shows_states(const struct layout *L, int s)
 {
 	return L->side == GRAPH_BOTH || (L->side == GRAPH_CLIENT) == (s == LADDER_LEFT);
+}
+
+/* See graph_ladder_int.h. */
+void wrap(const char *text, size_t cols, char *out, size_t cap)
+{
+	size_t len = 0, line = 0;
+	const char *p = text;
+
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		size_t word = strcspn(p, " ");
+		if (len + word + 2 >= cap)
+			break;
+		if (line)
+			out[len++] = line + 1 + word > cols ? '\n' : ' ';
+		line = line && out[len - 1] == ' ' ? line + 1 + word : word;
+		memcpy(out + len, p, word);
+		len += word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	out[len] = '\0';
+}
+
+/* See graph_ladder_int.h. */
+int wrapped_lines(const char *text, size_t cols)
+{
+	char buf[TEXT_MAX];
+	int n = 1;
+
+	wrap(text, cols, buf, sizeof buf);
+	for (const char *p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* See graph_ladder_int.h. */
+int note_text(const struct trace_event *ev, char *buf, size_t cap)
+{
+	char text[TEXT_MAX];
+	int n = 1;
+
+	snprintf(text, sizeof text, "\u270E %s", ev->u.note.text ? ev->u.note.text : "");
+	wrap(text, NOTE_COLS, buf, cap);
+	for (const char *p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* See graph_ladder_int.h. */
+int note_side(const struct layout *L, const struct trace_event *ev)
+{
+	return ev->endpoint == L->lad.ep[0] ? LADDER_LEFT : LADDER_RIGHT;
+}
+
+/* See graph_ladder_int.h. */
+double note_width(const struct trace_event *ev)
+{
+	char lines[TEXT_MAX], line[TEXT_MAX];
+	double w = 0;
+
+	note_text(ev, lines, sizeof lines);
+	for (const char *p = lines; *p;) {
+		size_t len = strcspn(p, "\n");
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		w = fmax(w, text_width(line));
+		p += len + (p[len] == '\n');
+	}
+	return w;
 }
 
 /* See graph_ladder_int.h. */
@@ -407,6 +485,11 @@ static void measure_columns(struct layout *L)
 	}
 	for (size_t i = 0; i < L->n_arrows; i++)
 		L->state_w[L->arrows[i].from] = fmax(L->state_w[L->arrows[i].from], send_column_width(&L->arrows[i]));
+	for (size_t k = 0; k < L->end_ev; k++) {
+		const struct trace_event *ev = &L->lad.log->ev[k];
+		if (ev->type == TRACE_NOTE && L->col[k] != COL_NONE)
+			L->state_w[note_side(L, ev)] = fmax(L->state_w[note_side(L, ev)], note_width(ev));
+	}
 }
 
 /* The room between the lifelines arrow a's label needs there: itself
@@ -524,6 +607,13 @@ static void mark_rows(struct layout *L)
 	for (size_t i = 0; i < L->n_arrows; i++)
 		if (L->arrows[i].drop_reason)
 			L->col[L->arrows[i].drop_ev] = (signed char)(COL_ARRIVE0 + 1 - L->arrows[i].from);
+	/* The notes go with the row after them, in their side's column. */
+	size_t until = L->notes_to_end ? L->end_ev : L->lad.n_rows > 1 ? L->lad.rows[L->lad.n_rows - 1].ev : 0;
+	for (size_t k = L->notes_from; k < until && k < L->end_ev; k++) {
+		const struct trace_event *ev = &L->lad.log->ev[k];
+		if (ev->type == TRACE_NOTE && ev->u.note.text)
+			L->col[k] = (signed char)(note_side(L, ev) == LADDER_LEFT ? COL_STATE0 : COL_STATE1);
+	}
 }
 
 /* The rows view selects, [*r0, *r1) (row 0 the initial one, so *r0 >= 1),
@@ -554,9 +644,11 @@ static void keep_rows(struct layout *L, size_t r0, size_t r1, usec_t t0)
 	struct ladder *lad = &L->lad;
 
 	L->t0 = t0;
+	L->notes_to_end = r1 >= lad->n_rows;
 	lad->n_rows = r1 < lad->n_rows ? r1 : lad->n_rows;
 	if (lad->n_rows == 0 || r0 <= 1)
 		return;
+	L->notes_from = r0 - 1 < lad->n_rows ? lad->rows[r0 - 1].ev + 1 : 0;
 	struct ladder_row init = lad->rows[0];
 	for (size_t k = 1; k < r0; k++)
 		if (lad->rows[k].kind == LADDER_ROW_STATE)
@@ -654,6 +746,7 @@ int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_
 	keep_rows(L, r0, r1, t0);
 	L->end_ev = log->n;
 	if (L->lad.n_rows > GRAPH_LADDER_MAX_ROWS) {
+		L->notes_to_end = false;
 		L->rows_left_out = L->lad.n_rows - GRAPH_LADDER_MAX_ROWS;
 		L->lad.n_rows = GRAPH_LADDER_MAX_ROWS;
 	}

@@ -1001,22 +1001,34 @@ static void test_resend_timer_and_legend(void)
 	fixture_free(&tr, &log);
 }
 
-/* A scenario's note (TRACE_NOTE) is drawn at its time: between the rows
- * before and after it, right of everything else. */
+/* A scenario's note (TRACE_NOTE) is drawn at its time, between the rows
+ * before and after it, in its endpoint's state column (the client's: left
+ * of its lifeline), not in a column of its own that would widen the
+ * picture. */
 static void test_note_at_its_time(void)
 {
 	struct trace tr;
 	struct trace_log log;
-	struct trace_event note = { .type = TRACE_NOTE, .t_us = MS(75), .endpoint = 0 };
+	struct trace_event note = { .type = TRACE_NOTE, .t_us = MS(110), .endpoint = 0 };
+	const int c = 0, srv = 1;
 	Agnode_t *n[2], *heads[2];
 	Agedge_t *e[8];
 	double x, y, xs, y_ack, y_synack, yh;
 	Agraph_t *g;
 
 	fixture_init(&tr, &log);
-	handshake(&tr);
+	/* handshake()'s, the note in its place in the log: before its
+	 * instant's events, as the engine emits it */
+	fixture_state(&tr, 0, srv, TCPS_CLOSED, TCPS_LISTEN, "listen");
+	fixture_state(&tr, MS(10), c, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
+	send_and_deliver(&tr, MS(10), MS(50), c, srv, TH_SYN, 1000, 0, 0);
+	fixture_state(&tr, MS(60), srv, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN");
+	send_and_deliver(&tr, MS(60), MS(50), srv, c, TH_SYN | TH_ACK, 5000, 1001, 0);
 	note.u.note.text = "the handshake's last ACK";
 	trace_emit(&tr, &note);
+	fixture_state(&tr, MS(110), c, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK");
+	send_and_deliver(&tr, MS(110), MS(50), c, srv, TH_ACK, 1001, 5001, 0);
+	fixture_state(&tr, MS(160), srv, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "rcv ACK");
 	g = ladder_graph(&log, GRAPH_BOTH);
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "note", n, 2), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(attr(n[0], "text"), "\u270E the handshake's last ACK"));
@@ -1026,8 +1038,8 @@ static void test_note_at_its_time(void)
 	pos(agtail(e[2]), &xs, &y_ack);
 	CU_ASSERT(y <= y_synack && y >= y_ack);     /* Graphviz's y grows upwards */
 	CU_ASSERT_EQUAL_FATAL(nodes_of(g, "endpoint", heads, 2), 2);
-	pos(heads[1], &xs, &yh);
-	CU_ASSERT(x > xs);
+	pos(heads[0], &xs, &yh);
+	CU_ASSERT(x < xs);
 	agclose(g);
 	fixture_free(&tr, &log);
 }

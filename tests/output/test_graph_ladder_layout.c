@@ -306,7 +306,8 @@ static void svg_size(const char *svg, double *w, double *h)
 
 /* A 20 kB transfer over a lossy link (sweep_loss at 10 % loss) as --slides:
  * several pages, each 16:9 and at most 71 font sizes wide (18 px text at
- * 1280 px), each titled k/n, every page but the last saying "continued";
+ * 1280 px), each titled k/n, every page but the last saying "continued",
+ * every page with a drop's cross saying what it means in its legend;
  * every segment drawn on exactly one page. And each page's layout keeps
  * the labels clear as the whole picture's does. */
 static void test_slides_lossy_transfer(void)
@@ -328,7 +329,7 @@ static void test_slides_lossy_transfer(void)
 	struct trace_log log;
 	struct graph_pages pages;
 	struct layout whole;
-	size_t segments = 0, dropped = 0;
+	size_t segments = 0, dropped = 0, pages_with_legend = 0;
 	int crossed = 0;
 
 	CU_ASSERT_FATAL(fd >= 0);
@@ -356,9 +357,14 @@ static void test_slides_lossy_transfer(void)
 		CU_ASSERT_EQUAL(strstr(svg, "continued on page") != NULL, k + 1 < pages.n);
 		for (const char *p = svg; (p = strstr(p, "class=\"edge segment\"")); p++)
 			segments++;
+		/* a page stands alone: its own legend says what its crosses mean */
+		const char *legend = strstr(svg, "class=\"node legend\"");
+		CU_ASSERT(!strstr(svg, "class=\"edge cross\"") || (legend && strstr(legend, "lost")));
+		pages_with_legend += legend != NULL;
 		free(svg);
 	}
 	CU_ASSERT_EQUAL(segments, whole.n_arrows);
+	CU_ASSERT(pages_with_legend > 0);
 	/* The pages' own layouts: labels clear, as in the whole picture. */
 	struct layout P;
 	struct layout_page pg = { whole.rows_skipped + 1, whole.rows_skipped + whole.lad.n_rows / 2, 2, 3, &whole };
