@@ -158,12 +158,29 @@ int layout_build_page(struct layout *L, const struct trace_log *log, enum graph_
 int layout_page_breaks(const struct layout *whole, const struct graph_ladder_view *view, size_t *starts);
 /* Frees what layout_build allocated (safe after a failed build). */
 void layout_free(struct layout *L);
-/* The width of a label box holding s in the monospace font. */
-double text_width(const char *s);
 /* True when a gap of dt is drawn compressed (and marked as a break). */
 bool idle(const struct layout *L, usec_t dt);
 /* The height a gap of dt takes in L's time mode. */
 double time_height(const struct layout *L, usec_t dt);
+/* The side whose state column a note is written in: its endpoint's, the
+ * right one for an endpoint not shown. */
+int note_side(const struct layout *L, const struct trace_event *ev);
+/* Whether the picture annotates side s's states. */
+bool shows_states(const struct layout *L, int s);
+/* The width arrow a's send takes in its sender's state column, at the
+ * send: its label when outside the lifelines (its payload a line under
+ * it), its resend tag (a line lower still then); 0 for none. */
+double send_column_width(const struct arrow *a);
+/* How many lines under an outside label its send takes (payload, tag). */
+int lines_below(const struct arrow *a);
+/* Arrow a's label (and its width) as it is drawn: beside the arrow, or
+ * outside, where what a `data:` send carries goes a line under it. */
+void arrow_label(const struct layout *L, struct arrow *a);
+
+/* ---- graph_ladder_words.c ------------------------------------------------- */
+
+/* The width of a label box holding s in the monospace font. */
+double text_width(const char *s);
 /* An idle gap's length, rounded for reading, on two lines ("≈ 3.9 s\nidle",
  * "≈ 840 ms\nidle"). */
 void idle_text(usec_t dt, char *buf, size_t cap);
@@ -177,25 +194,11 @@ int wrapped_lines(const char *text, size_t cols);
 int note_text(const struct trace_event *ev, char *buf, size_t cap);
 /* The widest line of a note as drawn. */
 double note_width(const struct trace_event *ev);
-/* The side whose state column a note is written in: its endpoint's, the
- * right one for an endpoint not shown. */
-int note_side(const struct layout *L, const struct trace_event *ev);
-/* Whether the picture annotates side s's states. */
-bool shows_states(const struct layout *L, int s);
 /* The "↻ RTO 2" tag of a segment sent again, in buf ("" for a first send). */
 void resend_tag(const struct arrow *a, char *buf, size_t cap);
-/* The width arrow a's send takes in its sender's state column, at the
- * send: its label when outside the lifelines (its payload a line under
- * it), its resend tag (a line lower still then); 0 for none. */
-double send_column_width(const struct arrow *a);
 /* What goes under an outside label, in buf ("" for nothing): what a
  * `data:` send carries, forged, duplicated. */
 void label_below(const struct arrow *a, char *buf, size_t cap);
-/* How many lines under an outside label its send takes (payload, tag). */
-int lines_below(const struct arrow *a);
-/* Arrow a's label (and its width) as it is drawn: beside the arrow, or
- * outside, where what a `data:` send carries goes a line under it. */
-void arrow_label(const struct layout *L, struct arrow *a);
 
 /* ---- graph_ladder_labels.c ------------------------------------------------ */
 
