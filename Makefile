@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 CC ?= cc
 BUILD ?= build
 SAN ?=
-PKGS := libpcap yaml-0.1 libgvc libcgraph
+PKGS := libpcap yaml-0.1 libgvc libcgraph cairo-pdf pangocairo librsvg-2.0
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell tools/deps.sh >&2 && echo ok)
 ifneq ($(DEPS_OK),ok)

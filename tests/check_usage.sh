@@ -7,7 +7,7 @@
 # reaches the user with what to do. Each message is stated exactly; each
 # case exits 2 and prints nothing on standard output. Only option parsing
 # and `check` run here (and `handout` on a tiny scenario: bad input writes
-# nothing, a good one its three files): replay and compare stop before
+# nothing, a good one its four files): replay and compare stop before
 # anything is replayed.
 set -u
 TCPSIM=${1:-build/tcpsim}
@@ -160,7 +160,7 @@ done
 [ $examples -ge 4 ] || fail "only $examples whole scenarios found in docs/scenario-format.md"
 
 # handout: bad input writes nothing (exit 2); a good scenario gives the
-# handout and the two pictures it embeds, all three.
+# handout, the two pictures it embeds and its PDF, all four.
 HO="$OUT/handout"
 printf 'timeline:\n  - { at: 1s, note: "two\\nlines" }\n' > "$OUT/bad_note.yaml"
 "$TCPSIM" handout -o "$HO" "$OUT/bad_note.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
@@ -175,9 +175,20 @@ rc=$?
 [ -e "$HO" ] && fail "handout --connection 2 of one connection made $HO"
 "$TCPSIM" handout -o "$HO" "$OUT/ok.yaml" >"$OUT/stdout" 2>"$OUT/stderr" || fail "handout of ok.yaml failed: $(cat "$OUT/stderr")"
 [ "$(cat "$OUT/stdout")" = "$HO/ok.handout.md" ] || fail "handout printed: $(cat "$OUT/stdout")"
-[ "$(ls "$HO" | tr '\n' ' ')" = "ok.handout.md ok.ladder.svg ok.states.svg " ] || fail "handout wrote: $(ls -A "$HO")"
+[ "$(ls "$HO" | tr '\n' ' ')" = "ok.handout.md ok.handout.pdf ok.ladder.svg ok.states.svg " ] || fail "handout wrote: $(ls -A "$HO")"
 grep -q '^!\[.*\](ok.ladder.svg)$' "$HO/ok.handout.md" && grep -q '^!\[.*\](ok.states.svg)$' "$HO/ok.handout.md" ||
 	fail "the handout does not embed both pictures"
+# The PDF: the words on A4 pages, the ladder's pages, the state diagram on
+# a landscape page, in DejaVu; the same bytes from the same scenario.
+head -c 5 "$HO/ok.handout.pdf" | grep -q '^%PDF-' || fail "ok.handout.pdf is no PDF"
+grep -aq '/MediaBox \[ 0 0 595 842 \]' "$HO/ok.handout.pdf" && grep -aq '/MediaBox \[ 0 0 842 595 \]' "$HO/ok.handout.pdf" ||
+	fail "ok.handout.pdf: no A4 portrait page or no landscape one"
+[ "$(grep -ac '/Type /Page\b' "$HO/ok.handout.pdf")" -ge 3 ] || fail "ok.handout.pdf has fewer than three pages"
+grep -aq 'DejaVuSans-Bold' "$HO/ok.handout.pdf" && grep -aq 'DejaVuSansMono' "$HO/ok.handout.pdf" ||
+	fail "ok.handout.pdf does not use DejaVu Sans and DejaVu Sans Mono"
+cp "$HO/ok.handout.pdf" "$OUT/first.pdf"
+"$TCPSIM" handout -o "$HO" "$OUT/ok.yaml" >/dev/null 2>&1 && cmp -s "$OUT/first.pdf" "$HO/ok.handout.pdf" ||
+	fail "a second handout of ok.yaml made another PDF"
 
 # --self-loops reaches the state diagram of run, graph and handout: the lost
 # final ACK's S16 loop on TIME_WAIT; none without it

@@ -1,12 +1,10 @@
 /* cmd_handout.c - `tcpsim handout`: for each scenario, a Markdown handout
  * (NAME.handout.md) beside the two pictures it embeds (NAME.ladder.svg,
- * NAME.states.svg): the scenario's name and summary, the run's totals, the
- * markdown ladder, the pictures and a legend of the notation. The three
- * files are one set (out_set.h): all in place together, or none.
- *
- * No PDF: the handout is Markdown for the lecturer's own tool chain (a
- * Markdown-to-PDF converter that takes SVG is a large install: pandoc with
- * a LaTeX engine); the pictures are `tcpsim graph --format pdf` already. */
+ * NAME.states.svg), and the same handout as a PDF for printing
+ * (NAME.handout.pdf: output/handout_pdf.h): the scenario's name and
+ * summary, the run's totals, the exchange as a table (the text ladder in
+ * the PDF), the pictures and a legend of the notation. The four files are
+ * one set (out_set.h): all in place together, or none. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +12,7 @@
 #include "base/out_set.h"
 #include "cli/cli.h"
 #include "output/graph.h"
+#include "output/handout_pdf.h"
 #include "output/ladder.h"
 #include "output/summary.h"
 #include "trace/trace_log.h"
@@ -25,9 +24,11 @@ static const char handout_help[] =
 	"Markdown page with the scenario's name and summary, the run's totals, the\n"
 	"exchange as a table (the markdown ladder), the two pictures it embeds, written\n"
 	"beside it (DIR/NAME.ladder.svg and DIR/NAME.states.svg), and a legend of the\n"
-	"notation. The three files are put in place together once all are written (an\n"
-	"interrupted or failed run leaves the previous ones as they were). Prints the\n"
-	"handout's path. No PDF (the pictures alone: tcpsim graph --format pdf).\n"
+	"notation; and DIR/NAME.handout.pdf, the same for printing on A4 (the exchange\n"
+	"as the text ladder, the ladder as its 16:9 pages, two to a page, the state\n"
+	"diagram on a landscape page). The four files are put in place together once\n"
+	"all are written (an interrupted or failed run leaves the previous ones as\n"
+	"they were). Prints the handout's path.\n"
 	"\n"
 	"  -o, --output DIR     where the files go (default ./out)\n"
 	"      --seed N         overrides the scenario's seed\n"
@@ -43,31 +44,69 @@ static const char handout_help[] =
 	"two scenarios with the same file name; nothing is written), 3 a file could not\n"
 	"be written.\n";
 
-/* The legend: what the ladder's notation means. */
-static const char legend[] =
-	"## Notation\n"
-	"\n"
-	"- **Time** in seconds since the scenario's start (simulated time).\n"
-	"- **States** are RFC 9293's (LISTEN, SYN\\_SENT, ESTABLISHED, TIME\\_WAIT, ...). "
+/* The legend: what the ladder's notation means, one item each, in
+ * Markdown (the PDF takes them as plain text: notation_plain). */
+static const char *const notation[] = {
+	"**Time** in seconds since the scenario's start (simulated time).",
+	"**States** are RFC 9293's (LISTEN, SYN\\_SENT, ESTABLISHED, TIME\\_WAIT, ...). "
 	"In brackets, what caused the change when the ladder does not show it as an "
-	"arrow: an application call (`close`) or a timer (`timeout 2MSL`).\n"
-	"- **Segments** are written as tcpdump prints them: `FLAGS SEQ:END(LEN) ack N win N`.\n"
-	"- **Flags**: `S` SYN (opens), `S.` SYN and ACK, `.` ACK alone, `P.` data pushed, "
+	"arrow: an application call (`close`) or a timer (`timeout 2MSL`).",
+	"**Segments** are written as tcpdump prints them: `FLAGS SEQ:END(LEN) ack N win N`.",
+	"**Flags**: `S` SYN (opens), `S.` SYN and ACK, `.` ACK alone, `P.` data pushed, "
 	"with ACK, `F.` FIN (the sender has no more data) with ACK, `R` reset (abandon the "
-	"connection), `R.` reset with ACK.\n"
-	"- **Relative numbers**: `SEQ` counts from the sender's initial sequence number "
+	"connection), `R.` reset with ACK.",
+	"**Relative numbers**: `SEQ` counts from the sender's initial sequence number "
 	"(its SYN is 0), `ack` from the receiver's, as tcpdump and Wireshark show them. "
 	"`SEQ:END(LEN)`: the segment holds bytes SEQ up to END (not included), LEN of them. "
 	"A SYN and a FIN each take one number too, outside LEN: after `F. 1:1(0)` the "
-	"other side answers `ack 2`.\n"
-	"- `ack N`: the next number the sender expects from the other side: everything "
-	"before N arrived.\n"
-	"- `win N`: the receive window, how many bytes the sender can take in now.\n"
-	"- `<mss N>`: the largest segment the sender takes (an option of the SYN).\n"
-	"- **Arrows**: `──▶` client to server, `◀──` server to client; `✕` and "
+	"other side answers `ack 2`.",
+	"`ack N`: the next number the sender expects from the other side: everything "
+	"before N arrived.",
+	"`win N`: the receive window, how many bytes the sender can take in now.",
+	"`<mss N>`: the largest segment the sender takes (an option of the SYN).",
+	"**Arrows**: `──▶` client to server, `◀──` server to client; `✕` and "
 	"`dropped`: lost on the way; `(forged)`: a segment put on the link by the "
-	"scenario (`inject`), which no TCP sent.\n"
-	"- *Italics*: the scenario's notes, at their time.\n";
+	"scenario (`inject`), which no TCP sent.",
+	"**Notes**: the scenario's own words (`note:`) at their time, in italics in the "
+	"table, between ┄┄ in the text ladder.",
+};
+
+/* The notation as Markdown. */
+static void notation_markdown(FILE *f)
+{
+	fputs("## Notation\n\n", f);
+	for (size_t i = 0; i < sizeof notation / sizeof notation[0]; i++)
+		fprintf(f, "- %s\n", notation[i]);
+}
+
+/* The notation as plain text, one item a line ("• "): Markdown's marks
+ * (**, `, \\) left out. Returns a malloc'ed string, NULL when out of memory. */
+static char *notation_plain(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < sizeof notation / sizeof notation[0]; i++) {
+		fputs("• ", f);
+		for (const char *p = notation[i]; *p; p++) {
+			if (*p == '`' || (p[0] == '*' && p[1] == '*'))
+				p += *p == '*';
+			else if (*p == '\\' && p[1])
+				fputc(*++p, f);
+			else
+				fputc(*p, f);
+		}
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
 
 /* Writes text as Markdown that shows it as it is (specials escaped). */
 static void md_plain(FILE *out, const char *text)
@@ -115,7 +154,74 @@ static void write_handout(FILE *f, const struct scenario *sc, struct trace_log *
 	fprintf(f, "## Pictures\n\n![The exchange as a ladder: time flows down](%s.ladder.svg)\n\n"
 		   "![The state diagram: the path each endpoint took, step by step](%s.states.svg)\n\n",
 		sc->base, sc->base);
-	fputs(legend, f);
+	notation_markdown(f);
+}
+
+/* What fn writes, as a malloc'ed string (NULL when out of memory). */
+static char *text_of(void (*fn)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fn(f, arg);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* text_of's writers: the totals, the text ladder without its title. */
+static void totals_text(FILE *f, const void *t)
+{
+	summary_print_text(f, t);
+}
+
+static void ladder_text(FILE *f, const void *log)
+{
+	struct trace_log *l = (struct trace_log *)log;
+	char *name = l->name, *summary = l->summary;
+
+	l->name = l->summary = NULL;
+	ladder_write_text(f, l);
+	l->name = name;
+	l->summary = summary;
+}
+
+/* The handout as a PDF into the set as `name`. Returns 0, or -1 with err
+ * set. */
+static int put_pdf(struct out_set *set, const char *name, const struct scenario *sc, struct trace_log *log,
+		   const struct summary_totals *t, const char *stop_msg, const struct cli_opts *o, char *err,
+		   size_t errlen)
+{
+	struct graph_pages pages = { 0 };
+	char *totals = text_of(totals_text, t), *ladder = text_of(ladder_text, log), *plain = notation_plain();
+	char *states = NULL, *pdf = NULL;
+	size_t states_len, pdf_len;
+	int rc = -1;
+
+	if (!totals || !ladder || !plain) {
+		snprintf(err, errlen, "%s: out of memory", sc->path);
+		goto out;
+	}
+	if (graph_ladder_render_pages(log, GRAPH_BOTH, NULL, "svg", &pages, err, errlen) < 0 ||
+	    graph_states_render_view(log, GRAPH_BOTH, NULL, &o->states_view, "svg", &states, &states_len, err,
+				     errlen) < 0)
+		goto out;
+	struct handout_pdf h = { sc->name, sc->summary, totals, stop_msg, ladder, plain, &pages, states, states_len };
+	if (handout_pdf_render(&h, &pdf, &pdf_len, err, errlen) == 0)
+		rc = out_set_write(set, name, pdf, pdf_len, err, errlen);
+out:
+	graph_pages_free(&pages);
+	free(totals);
+	free(ladder);
+	free(plain);
+	free(states);
+	free(pdf);
+	return rc;
 }
 
 /* Runs sc and writes its handout and pictures as one set in dir. Returns 0,
@@ -166,6 +272,9 @@ static int handout_one(const struct scenario *sc, const struct cli_opts *o, char
 		goto out;
 	snprintf(name, sizeof name, "%s.states.svg", sc->base);
 	if (graph_put_states(&set, name, &log, &o->states_view, "svg", err, errlen) < 0)
+		goto out;
+	snprintf(name, sizeof name, "%s.handout.pdf", sc->base);
+	if (put_pdf(&set, name, sc, &log, &t, stop_msg, o, err, errlen) < 0)
 		goto out;
 	if (out_set_commit(&set, err, errlen) < 0)
 		goto out;
