@@ -5,7 +5,10 @@ PREFIX ?= /usr/local
 CC ?= cc
 BUILD ?= build
 SAN ?=
-PKGS := libpcap yaml-0.1 libgvc libcgraph cairo-pdf pangocairo librsvg-2.0
+PKGS := libpcap yaml-0.1 libgvc libcgraph
+# The handout's PDF: compiled against these, loaded only when one is drawn
+# (output/handout_pdf.c, dlopen), so not linked.
+PDF_PKGS := cairo-pdf pangocairo librsvg-2.0
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell tools/deps.sh >&2 && echo ok)
 ifneq ($(DEPS_OK),ok)
@@ -13,7 +16,7 @@ $(error tools/deps.sh could not install the Debian packages tcpsim needs)
 endif
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null || echo -lcunit)
 

@@ -5,6 +5,7 @@
  * outputs write, drawn by librsvg, so the PDF shows what they show. */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <dlfcn.h>
 #include <librsvg/rsvg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -22,6 +23,76 @@
 #define TEXT_W (PAGE_W - 2 * MARGIN)
 #define MONO_MAX_PT 8.0         /* the text ladder's size, smaller when its lines are long */
 #define MONO_ADVANCE 0.602      /* DejaVu Sans Mono's advance, in font sizes */
+
+/* The libraries are loaded when a handout is drawn, in its child process
+ * (dlopen), not linked: linked, their forty-odd shared objects and their
+ * set-up cost every run of tcpsim 15 ms and 8 MiB. Each function used is
+ * called through a pointer of its own type, F(name). */
+#define PDF_FUNCS(X) \
+	X(cairo_create) \
+	X(cairo_destroy) \
+	X(cairo_move_to) \
+	X(cairo_pdf_surface_create_for_stream) \
+	X(cairo_pdf_surface_set_metadata) \
+	X(cairo_pdf_surface_set_size) \
+	X(cairo_set_source_rgb) \
+	X(cairo_show_page) \
+	X(cairo_status_to_string) \
+	X(cairo_surface_destroy) \
+	X(cairo_surface_finish) \
+	X(cairo_surface_status) \
+	X(g_error_free) \
+	X(g_object_unref) \
+	X(pango_cairo_context_set_resolution) \
+	X(pango_cairo_create_layout) \
+	X(pango_cairo_show_layout_line) \
+	X(pango_font_description_free) \
+	X(pango_font_description_from_string) \
+	X(pango_layout_context_changed) \
+	X(pango_layout_get_context) \
+	X(pango_layout_get_iter) \
+	X(pango_layout_iter_free) \
+	X(pango_layout_iter_get_baseline) \
+	X(pango_layout_iter_get_line_extents) \
+	X(pango_layout_iter_get_line_readonly) \
+	X(pango_layout_iter_next_line) \
+	X(pango_layout_set_font_description) \
+	X(pango_layout_set_text) \
+	X(pango_layout_set_width) \
+	X(pango_layout_set_wrap) \
+	X(rsvg_handle_new_from_data) \
+	X(rsvg_handle_render_document) \
+	X(rsvg_handle_set_dpi)
+#define DECLARE(fn) static __typeof__(fn) *p_##fn;
+PDF_FUNCS(DECLARE)
+#undef DECLARE
+#define F(fn) (*p_##fn)
+
+/* The shared objects, by the names Debian 12 installs them under (the
+ * runtime packages of libcairo2-dev, libpango1.0-dev, librsvg2-dev). */
+static const char *const pdf_libs[] = {
+	"libglib-2.0.so.0", "libgobject-2.0.so.0", "libcairo.so.2", "libpango-1.0.so.0",
+	"libpangocairo-1.0.so.0", "librsvg-2.so.2",
+};
+
+/* Loads the libraries and finds the functions. Returns 0, or -1 with err
+ * set (a library or a function missing). */
+static int load_libs(char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof pdf_libs / sizeof pdf_libs[0]; i++)
+		if (!dlopen(pdf_libs[i], RTLD_NOW | RTLD_GLOBAL)) {
+			snprintf(err, errlen, "the handout's PDF needs %s: %s", pdf_libs[i], dlerror());
+			return -1;
+		}
+#define LOAD(fn)                                                                                  \
+	if (!(*(void **)&p_##fn = dlsym(RTLD_DEFAULT, #fn))) {                                   \
+		snprintf(err, errlen, "the handout's PDF: no function %s in its libraries", #fn); \
+		return -1;                                                                        \
+	}
+	PDF_FUNCS(LOAD)
+#undef LOAD
+	return 0;
+}
 
 /* The PDF's bytes as cairo writes them. */
 struct pdf_buf {
@@ -62,8 +133,8 @@ struct flow {
 /* Ends the page and starts a portrait one. */
 static void next_page(struct flow *f)
 {
-	cairo_show_page(f->cr);
-	cairo_pdf_surface_set_size(f->surface, PAGE_W, PAGE_H);
+	F(cairo_show_page)(f->cr);
+	F(cairo_pdf_surface_set_size)(f->surface, PAGE_W, PAGE_H);
 	f->y = MARGIN;
 }
 
@@ -73,40 +144,40 @@ static void next_page(struct flow *f)
 static void flow_text(struct flow *f, const char *text, const char *font, const char *colour, bool wrap,
 		      double after)
 {
-	PangoLayout *lay = pango_cairo_create_layout(f->cr);
-	PangoFontDescription *fd = pango_font_description_from_string(font);
+	PangoLayout *lay = F(pango_cairo_create_layout)(f->cr);
+	PangoFontDescription *fd = F(pango_font_description_from_string)(font);
 	PangoLayoutIter *it;
 	unsigned r = 0, g = 0, b = 0;
 	double off = f->y, bottom = f->y;
 
 	/* Font sizes in points, as the page is (Pango's default is 96 dpi). */
-	pango_cairo_context_set_resolution(pango_layout_get_context(lay), 72);
-	pango_layout_context_changed(lay);
+	F(pango_cairo_context_set_resolution)(F(pango_layout_get_context)(lay), 72);
+	F(pango_layout_context_changed)(lay);
 	sscanf(colour, "#%2x%2x%2x", &r, &g, &b);
-	cairo_set_source_rgb(f->cr, r / 255.0, g / 255.0, b / 255.0);
-	pango_layout_set_font_description(lay, fd);
+	F(cairo_set_source_rgb)(f->cr, r / 255.0, g / 255.0, b / 255.0);
+	F(pango_layout_set_font_description)(lay, fd);
 	if (wrap) {
-		pango_layout_set_width(lay, (int)(TEXT_W * PANGO_SCALE));
-		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+		F(pango_layout_set_width)(lay, (int)(TEXT_W * PANGO_SCALE));
+		F(pango_layout_set_wrap)(lay, PANGO_WRAP_WORD_CHAR);
 	}
-	pango_layout_set_text(lay, text, -1);
-	it = pango_layout_get_iter(lay);
+	F(pango_layout_set_text)(lay, text, -1);
+	it = F(pango_layout_get_iter)(lay);
 	do {
 		PangoRectangle line;
-		pango_layout_iter_get_line_extents(it, NULL, &line);
+		F(pango_layout_iter_get_line_extents)(it, NULL, &line);
 		double top = (double)line.y / PANGO_SCALE, h = (double)line.height / PANGO_SCALE;
 		if (off + top + h > PAGE_H - MARGIN && off + top > MARGIN) {   /* a line at a page's top always fits */
 			next_page(f);
 			off = MARGIN - top;
 		}
-		cairo_move_to(f->cr, MARGIN + (double)line.x / PANGO_SCALE,
-			      off + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE);
-		pango_cairo_show_layout_line(f->cr, pango_layout_iter_get_line_readonly(it));
+		F(cairo_move_to)(f->cr, MARGIN + (double)line.x / PANGO_SCALE,
+			      off + (double)F(pango_layout_iter_get_baseline)(it) / PANGO_SCALE);
+		F(pango_cairo_show_layout_line)(f->cr, F(pango_layout_iter_get_line_readonly)(it));
 		bottom = off + top + h;
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-	pango_font_description_free(fd);
-	g_object_unref(lay);
+	} while (F(pango_layout_iter_next_line)(it));
+	F(pango_layout_iter_free)(it);
+	F(pango_font_description_free)(fd);
+	F(g_object_unref)(lay);
 	f->y = bottom + after;
 }
 
@@ -148,20 +219,20 @@ static int draw_svg(cairo_t *cr, const char *svg, size_t len, double x, double y
 		    size_t errlen)
 {
 	GError *e = NULL;
-	RsvgHandle *hd = rsvg_handle_new_from_data((const guint8 *)svg, len, &e);
+	RsvgHandle *hd = F(rsvg_handle_new_from_data)((const guint8 *)svg, len, &e);
 	RsvgRectangle box = { x, y, w, h };
 
 	if (hd) {
-		rsvg_handle_set_dpi(hd, 72);     /* the SVGs are in points */
-		if (rsvg_handle_render_document(hd, cr, &box, &e)) {
-			g_object_unref(hd);
+		F(rsvg_handle_set_dpi)(hd, 72);     /* the SVGs are in points */
+		if (F(rsvg_handle_render_document)(hd, cr, &box, &e)) {
+			F(g_object_unref)(hd);
 			return 0;
 		}
-		g_object_unref(hd);
+		F(g_object_unref)(hd);
 	}
 	snprintf(err, errlen, "the handout's PDF: a picture could not be drawn: %s", e ? e->message : "?");
 	if (e)
-		g_error_free(e);
+		F(g_error_free)(e);
 	return -1;
 }
 
@@ -201,8 +272,8 @@ static int compose(struct flow *f, const struct handout_pdf *h, char *err, size_
 			return -1;
 		f->y += slide_h + gap;
 	}
-	cairo_show_page(f->cr);
-	cairo_pdf_surface_set_size(f->surface, PAGE_H, PAGE_W);   /* landscape */
+	F(cairo_show_page)(f->cr);
+	F(cairo_pdf_surface_set_size)(f->surface, PAGE_H, PAGE_W);   /* landscape */
 	f->y = MARGIN;
 	snprintf(font, sizeof font, "%s Bold 14", STYLE_FONT);
 	flow_text(f, "The state diagram", font, STYLE_TEXT_COLOUR, true, 7);
@@ -218,22 +289,24 @@ static int render_child(void *ctx, char **data, size_t *len, char *err, size_t e
 	struct flow f = { 0 };
 	int rc;
 
-	f.surface = cairo_pdf_surface_create_for_stream(pdf_write, &buf, PAGE_W, PAGE_H);
+	if (load_libs(err, errlen) < 0)
+		return -1;
+	f.surface = F(cairo_pdf_surface_create_for_stream)(pdf_write, &buf, PAGE_W, PAGE_H);
 	/* No date: the same scenario gives the same bytes. */
-	cairo_pdf_surface_set_metadata(f.surface, CAIRO_PDF_METADATA_CREATE_DATE, "1970-01-01T00:00:00Z");
-	cairo_pdf_surface_set_metadata(f.surface, CAIRO_PDF_METADATA_TITLE, h->title);
-	cairo_pdf_surface_set_metadata(f.surface, CAIRO_PDF_METADATA_CREATOR, "tcpsim " TCPSIM_VERSION);
-	f.cr = cairo_create(f.surface);
+	F(cairo_pdf_surface_set_metadata)(f.surface, CAIRO_PDF_METADATA_CREATE_DATE, "1970-01-01T00:00:00Z");
+	F(cairo_pdf_surface_set_metadata)(f.surface, CAIRO_PDF_METADATA_TITLE, h->title);
+	F(cairo_pdf_surface_set_metadata)(f.surface, CAIRO_PDF_METADATA_CREATOR, "tcpsim " TCPSIM_VERSION);
+	f.cr = F(cairo_create)(f.surface);
 	f.y = MARGIN;
 	rc = compose(&f, h, err, errlen);
-	cairo_destroy(f.cr);
-	cairo_surface_finish(f.surface);
-	if (rc == 0 && (cairo_surface_status(f.surface) != CAIRO_STATUS_SUCCESS || buf.out_of_memory)) {
+	F(cairo_destroy)(f.cr);
+	F(cairo_surface_finish)(f.surface);
+	if (rc == 0 && (F(cairo_surface_status)(f.surface) != CAIRO_STATUS_SUCCESS || buf.out_of_memory)) {
 		snprintf(err, errlen, "the handout's PDF: %s",
-			 buf.out_of_memory ? "out of memory" : cairo_status_to_string(cairo_surface_status(f.surface)));
+			 buf.out_of_memory ? "out of memory" : F(cairo_status_to_string)(F(cairo_surface_status)(f.surface)));
 		rc = -1;
 	}
-	cairo_surface_destroy(f.surface);
+	F(cairo_surface_destroy)(f.surface);
 	if (rc < 0) {
 		free(buf.data);
 		return -1;
