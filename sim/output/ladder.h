@@ -6,6 +6,7 @@
 #define TCPSIM_LADDER_H
 
 #include <stdio.h>
+#include "output/resend.h"
 #include "trace/trace_log.h"
 
 /* Plain text for a terminal (UTF-8 arrows). */
@@ -19,8 +20,6 @@ int ladder_write_markdown(FILE *out, const struct trace_log *log);
 enum ladder_side { LADDER_LEFT = 0, LADDER_RIGHT = 1 };   /* client, server */
 enum ladder_row_kind { LADDER_ROW_INITIAL, LADDER_ROW_STATE, LADDER_ROW_SEGMENT, LADDER_ROW_TIMER };
 
-/* Why a segment was sent again (see ladder.c, "Retransmissions"). */
-enum ladder_resend { RESEND_NONE, RESEND_RTO, RESEND_SYN, RESEND_SYN_ACK, RESEND_OTHER };
 
 struct ladder_row {
 	enum ladder_row_kind kind;
@@ -43,7 +42,7 @@ struct ladder_row {
 	const uint8_t *payload;      /* segment: the first bytes of a `data:` send's payload (the
 					log's, trace_log.h), NULL for none or a `bytes:` send's pattern */
 	uint32_t payload_len;        /* how many of them */
-	enum ladder_resend resend;   /* segment: sent again, and why */
+	enum resend_kind resend;     /* segment: sent again, and why (output/resend.h) */
 	unsigned resend_n;           /* then: the how-many-th time (RTO 2, SYN retry 3) */
 	enum timer_kind timer;       /* timer: which (TIME_WAIT or FIN_WAIT_2 set) */
 	bool restarted;              /* timer: it was running already */

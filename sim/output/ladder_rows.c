@@ -38,14 +38,9 @@ struct side_story {
 	bool fired;                  /* a timer expired just now ... */
 	usec_t fired_t;              /* ... at this time */
 	enum timer_kind fired_kind;
-	bool rto_fired;              /* the retransmission timer expired since the last send */
 	const char *arc_cause, *arc; /* the last response row (TRACE_ARC) ... */
 	usec_t arc_t;                /* ... and its time */
-	/* Retransmissions, counted as the summary counts them (summary.c). */
-	bool sent, syn_alone;
-	uint32_t syn_seq, snd_max;
-	uint32_t resend_seq;         /* the segment resent last, and how often */
-	unsigned resend_n;
+	struct resend_state resends; /* what it has sent: output/resend.h */
 };
 
 /* Appends a zeroed row of kind k at ev's time for side s. */
@@ -98,7 +93,8 @@ static void timer_event(struct ladder *lad, struct side_story *st, const struct 
 			st->fired = true;
 			st->fired_t = ev->t_us;
 			st->fired_kind = k;
-			st->rto_fired |= k == TIMER_RTO;
+			if (k == TIMER_RTO)
+				resend_rto_fired(&st->resends);
 		}
 		return;
 	}
@@ -116,46 +112,6 @@ static void timer_event(struct ladder *lad, struct side_story *st, const struct 
 		r->timer_cause = st->arc_cause;
 		r->timer_arc = st->arc;
 	}
-}
-
-/* Whether a send by a side is a segment sent again, and why; updates what
- * the side has sent. As the summary counts: sequence space that starts
- * below the highest end sent, or the same SYN again; the SYN,ACK that
- * answers the peer's SYN in a simultaneous open is the open going on. A
- * forged segment is nobody's TCB speaking. */
-static void classify_send(struct side_story *st, const struct trace_event *ev, struct ladder_row *r)
-{
-	const struct segment *seg = &ev->u.segment.seg;
-	uint32_t space = seg_seqlen(seg), end = seg->seq + space;
-	bool resent = false, syn = (seg->flags & TH_SYN) != 0, ack = (seg->flags & TH_ACK) != 0;
-
-	if (ev->u.segment.forged)
-		return;
-	if (syn && (!st->sent || seg->seq != st->syn_seq)) {
-		st->sent = true;
-		st->syn_alone = !ack;
-		st->syn_seq = seg->seq;
-		st->snd_max = end;
-	} else if (syn && ack && st->syn_alone) {
-		st->syn_alone = false;
-	} else if (syn) {
-		resent = true;
-	} else if (space > 0 && !st->sent) {
-		st->sent = true;
-		st->syn_seq = seg->seq - 1;
-		st->snd_max = end;
-	} else if (space > 0) {
-		resent = (int32_t)(seg->seq - st->snd_max) < 0;
-		if ((int32_t)(end - st->snd_max) > 0)
-			st->snd_max = end;
-	}
-	if (resent) {
-		st->resend_n = st->resend_n && st->resend_seq == seg->seq ? st->resend_n + 1 : 1;
-		st->resend_seq = seg->seq;
-		r->resend = syn ? (ack ? RESEND_SYN_ACK : RESEND_SYN) : st->rto_fired ? RESEND_RTO : RESEND_OTHER;
-		r->resend_n = st->resend_n;
-	}
-	st->rto_fired = false;
 }
 
 /* Whether the first n bytes of a segment's payload are the pattern a
@@ -190,10 +146,10 @@ static void add_segment_row(struct ladder *lad, struct side_story *st, const str
 	r->forged = ev->u.segment.forged;
 	r->line = *line;
 	r->line.has_time = false;
-	classify_send(st, ev, r);
+	r->resend = resend_classify(&st->resends, ev, &r->resend_n);
 	if (seg->data && seg->len > 0) {
 		uint32_t n = seg->len < TRACE_LOG_PAYLOAD_MAX ? seg->len : TRACE_LOG_PAYLOAD_MAX;
-		uint32_t offset = seg->seq - st->syn_seq - 1;   /* the stream's offset of the first byte */
+		uint32_t offset = seg->seq - st->resends.syn_seq - 1;   /* the stream's offset of the first byte */
 		if (is_text(seg->data, n) && !is_pattern(seg->data, n, offset)) {
 			r->payload = seg->data;
 			r->payload_len = n;

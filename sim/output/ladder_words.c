@@ -79,23 +79,7 @@ void ladder_timer_text(const struct ladder_row *r, char *buf, size_t cap)
 /* See ladder.h. */
 void ladder_resend_text(const struct ladder_row *r, char *buf, size_t cap)
 {
-	switch (r->resend) {
-	case RESEND_NONE:
-		buf[0] = '\0';
-		break;
-	case RESEND_RTO:
-		snprintf(buf, cap, "RTO %u", r->resend_n);
-		break;
-	case RESEND_SYN:
-		snprintf(buf, cap, "SYN retry %u", r->resend_n);
-		break;
-	case RESEND_SYN_ACK:
-		snprintf(buf, cap, "SYN+ACK retry %u", r->resend_n);
-		break;
-	case RESEND_OTHER:
-		snprintf(buf, cap, "retransmission");
-		break;
-	}
+	resend_words(r->resend, r->resend_n, buf, cap);
 }
 
 /* See ladder.h: the state diagram's badge of step n. */
