@@ -156,7 +156,7 @@ static void on_event(void *ctx, const struct trace *tr, const struct trace_event
 
 struct trace_sink expect_stream_sink(struct expect_stream *x)
 {
-	return (struct trace_sink){ on_event, x, trace_bit(TRACE_STATE) | trace_bit(TRACE_DATA) };
+	return (struct trace_sink){ .event = on_event, .ctx = x, .mask = trace_bit(TRACE_STATE) | trace_bit(TRACE_DATA) };
 }
 
 static void write_list(FILE *f, const enum tcp_state *v, size_t n)

@@ -93,7 +93,7 @@ static bool chance(struct link *l, double p)
 
 static void emit_segment(struct link *l, usec_t now, enum seg_event what, const struct flight *f)
 {
-	if (!trace_wants(l->trace, trace_seg_bit(what)))
+	if (!trace_wants_segment(l->trace, trace_seg_bit(what), f->src_ep, f->dst_ep))
 		return;
 	/* Every field of the segment event set one by one: an initializer would
 	 * zero the whole 100-byte union first, for every segment of a run. */

@@ -67,7 +67,7 @@ static void coverage_event(void *ctx, const struct trace *tr, const struct trace
 
 struct trace_sink coverage_sink(struct coverage *cov)
 {
-	return (struct trace_sink){ coverage_event, cov, 0 };
+	return (struct trace_sink){ .event = coverage_event, .ctx = cov };
 }
 
 static bool row_covered(const struct coverage *cov, size_t r)

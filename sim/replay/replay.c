@@ -639,8 +639,8 @@ int replay_run(const struct scenario *sc, struct trace *tr, struct replay_stats 
 			snprintf(err, errlen, "%s: out of memory", sc->path);
 			goto out;
 		}
-	trace_add_sink(r->tr, (struct trace_sink){ watch_event, r, 0 });
-	trace_add_sink(r->tr, (struct trace_sink){ forward_event, tr, 0 });
+	trace_add_sink(r->tr, (struct trace_sink){ .event = watch_event, .ctx = r });
+	trace_add_sink(r->tr, (struct trace_sink){ .event = forward_event, .ctx = tr });
 
 	if (!(r->hosts = replay_setup_make(sc, &r->ks, err, errlen)))
 		goto out;

@@ -124,15 +124,51 @@ void trace_add_sink(struct trace *tr, struct trace_sink sink)
 		return;
 	if (!sink.mask)
 		sink.mask = TRACE_ALL_BITS;
+	if (sink.n_only < 0 || sink.n_only > TRACE_SINK_ONLY_MAX)
+		sink.n_only = 0;
 	tr->sinks[tr->n_sinks++] = sink;
 	tr->wanted |= sink.mask;
+	if (sink.n_only == 0)
+		tr->wanted_all |= sink.mask;
+}
+
+/* Whether sink s (with n_only > 0) is about endpoint ep. */
+static bool sink_has(const struct trace_sink *s, int ep)
+{
+	for (int i = 0; i < s->n_only; i++)
+		if (s->only[i] == ep)
+			return true;
+	return false;
+}
+
+/* Whether sink s wants event ev's endpoints. */
+static bool sink_wants(const struct trace_sink *s, const struct trace_event *ev)
+{
+	if (s->n_only == 0)
+		return true;
+	if (ev->type == TRACE_SEGMENT)
+		return ev->u.segment.src < 0 || ev->u.segment.dst < 0 || sink_has(s, ev->u.segment.src) ||
+		       sink_has(s, ev->u.segment.dst);
+	if (ev->type == TRACE_SCENARIO || ev->type == TRACE_RESULT || ev->endpoint < 0)
+		return true;
+	return sink_has(s, ev->endpoint);
+}
+
+bool trace_wants_segment_slow(const struct trace *tr, uint32_t bit, int src, int dst)
+{
+	for (size_t i = 0; i < tr->n_sinks; i++) {
+		const struct trace_sink *s = &tr->sinks[i];
+		if ((s->mask & bit) && (src < 0 || dst < 0 || sink_has(s, src) || sink_has(s, dst)))
+			return true;
+	}
+	return false;
 }
 
 void trace_emit(struct trace *tr, const struct trace_event *ev)
 {
 	uint32_t bit = trace_event_bit(ev);
 	for (size_t i = 0; i < tr->n_sinks; i++)
-		if (tr->sinks[i].mask & bit)
+		if ((tr->sinks[i].mask & bit) && sink_wants(&tr->sinks[i], ev))
 			tr->sinks[i].event(tr->sinks[i].ctx, tr, ev);
 }
 

@@ -101,10 +101,19 @@ struct trace_event {
 
 struct trace;
 
+#define TRACE_SINK_ONLY_MAX 3
+
 struct trace_sink {
 	void (*event)(void *ctx, const struct trace *tr, const struct trace_event *ev);
 	void *ctx;
 	uint32_t mask;               /* the events it wants (trace_bit); 0: every event */
+	/* n_only > 0: only the events of these endpoints (a segment's when its
+	 * source or destination is one, or it has none), and those of no
+	 * endpoint (the scenario, the result): a sink about one connection of
+	 * a million costs the others a comparison, and a segment event no
+	 * other sink wants is not built at all (trace_wants_segment). */
+	int only[TRACE_SINK_ONLY_MAX];
+	int n_only;
 };
 
 /* The bit of an event kind in a sink's mask: one per type, and one per
@@ -128,12 +137,22 @@ struct trace {
 	struct trace_sink sinks[TRACE_MAX_SINKS];
 	size_t n_sinks;
 	uint32_t wanted;             /* the union of the sinks' masks */
+	uint32_t wanted_all;         /* ... of the sinks that want every endpoint's events */
 };
 
 /* Whether any sink wants events of this bit: an emitter may skip building
  * the event when none does (a run of a million connections with only the
  * pcap attached builds no timer events). */
 static inline bool trace_wants(const struct trace *tr, uint32_t bit) { return (tr->wanted & bit) != 0; }
+/* Whether a segment event of this bit between endpoints src and dst has a
+ * sink that wants it: one of every endpoint's, or one of src's or dst's. */
+bool trace_wants_segment_slow(const struct trace *tr, uint32_t bit, int src, int dst);
+static inline bool trace_wants_segment(const struct trace *tr, uint32_t bit, int src, int dst)
+{
+	if (tr->wanted_all & bit)
+		return true;
+	return (tr->wanted & bit) && trace_wants_segment_slow(tr, bit, src, dst);
+}
 
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);

@@ -347,7 +347,7 @@ static void run_seed(uint64_t k, double max_loss, int retries, struct tally *t)
 	tcp_params_resolve(sc.profile, &sc.tcp, &o.params);
 	o.sent = tl[2].bytes;
 	trace_init(&tr);
-	trace_add_sink(&tr, (struct trace_sink){ observe, &o, 0 });
+	trace_add_sink(&tr, (struct trace_sink){ .event = observe, .ctx = &o });
 	int rc = sim_run(&sc, NULL, &tr, &stats, err, sizeof(err));
 	trace_free(&tr);
 

@@ -37,7 +37,7 @@ static void setup(struct fixture *f, usec_t delay)
 	f->p.dir[ROLE_CLIENT].delay = delay;
 	f->p.dir[ROLE_SERVER].delay = delay;
 	trace_init(&f->tr);
-	trace_add_sink(&f->tr, (struct trace_sink){ record, &f->seen, 0 });
+	trace_add_sink(&f->tr, (struct trace_sink){ .event = record, .ctx = &f->seen });
 	eventq_init(&f->q);
 	rng_seed(&f->rng, 1);
 }

@@ -67,7 +67,7 @@ static void on_send(void *ctx, const struct trace *tr, const struct trace_event 
 static void watch_text(struct script *s, struct sent_text *t)
 {
 	memset(t, 0, sizeof *t);
-	trace_add_sink(&s->tr, (struct trace_sink){ on_send, t, trace_seg_bit(SEGEV_SEND) });
+	trace_add_sink(&s->tr, (struct trace_sink){ .event = on_send, .ctx = t, .mask = trace_seg_bit(SEGEV_SEND) });
 }
 
 /* The client sends a whole window (65535 bytes, the script peer's) from
@@ -321,7 +321,7 @@ static void run_scenario(const char *yaml, struct delivered *d, struct sim_stats
 	memset(d, 0, sizeof *d);
 	yaml_fixture_load(yaml, &sc);
 	trace_init(&tr);
-	trace_add_sink(&tr, (struct trace_sink){ on_delivery, d, trace_bit(TRACE_DATA) | trace_bit(TRACE_STATE) });
+	trace_add_sink(&tr, (struct trace_sink){ .event = on_delivery, .ctx = d, .mask = trace_bit(TRACE_DATA) | trace_bit(TRACE_STATE) });
 	CU_ASSERT_EQUAL(sim_run(&sc, NULL, &tr, stats, err, sizeof err), 0);
 	trace_free(&tr);
 	scenario_free(&sc);
