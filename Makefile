@@ -98,6 +98,7 @@ check-scenarios: $(BUILD)/tcpsim
 check-pcap: check-scenarios
 	tools/check_pcap.sh $(BUILD)/out
 	tools/check_pcap.sh --no-analysis-warnings $(BUILD)/out/clean
+	tests/check_pcapng.sh $(BUILD)/tcpsim $(BUILD)/out
 	python3 tests/check_pcap_kernel.py
 
 # Four scenarios replayed on this machine's kernel (`tcpsim replay`): the

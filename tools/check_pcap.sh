@@ -1,9 +1,10 @@
 #!/bin/bash
 # check_pcap.sh [--no-analysis-warnings] [--kernel] DIR
 #
-# Reads every *.pcap under DIR (subdirectories included) with tshark and fails
-# when a file is not a libpcap file of link type RAW (LINKTYPE_RAW, 101), when
-# tshark cannot read it to the end, or when any frame
+# Reads every *.pcap and *.pcapng under DIR (subdirectories included) with
+# tshark and fails when a .pcap is not a libpcap file of link type RAW
+# (LINKTYPE_RAW, 101) or a .pcapng not a pcapng file of that encapsulation,
+# when tshark cannot read it to the end, or when any frame
 #   - is not an IPv4 packet carrying TCP (frame.protocols raw:ip:tcp...),
 #   - was captured short of its length,
 #   - is malformed (_ws.malformed) or has an expert item of severity Error,
@@ -13,7 +14,9 @@
 # With --no-analysis-warnings it also fails on the frames Wireshark's "Bad
 # TCP" colouring rule marks: tcp.analysis.flags other than window updates and
 # keep-alives (retransmissions, duplicate ACKs, out-of-order, lost segments,
-# zero windows, reused ports, ...).
+# zero windows, reused ports, ...); in a .pcap only: a tcpsim .pcapng holds
+# each packet twice (a capture at each end), which Wireshark's analysis
+# takes for retransmissions.
 # With --kernel the pcap holds a kernel's own packets (tcpsim replay): a TCP
 # checksum of 0xffff where 0x0000 is computed is then not a fault. Linux
 # completes a checksum for a device without offload in skb_checksum_help,
@@ -95,7 +98,17 @@ pcap_linktype() {
 	case "$1$2$3$4" in
 	d4c3b2a1|4d3cb2a1) echo $((0x${24}${23}${22}${21})) ;;
 	a1b2c3d4|a1b23c4d) echo $((0x${21}${22}${23}${24})) ;;
-	0a0d0d0a) echo "!a pcapng file, not libpcap's pcap format" ;;
+	0a0d0d0a)
+		if [[ "$file" != *.pcapng ]]; then
+			echo "!a pcapng file, not libpcap's pcap format"
+		elif ! enc=$(capinfos -T -E -r -- "$file" 2>/dev/null | cut -f2); then
+			echo "!capinfos cannot read it"
+		elif [ "$enc" = "rawip" ]; then
+			echo 101
+		else
+			echo "!encapsulation $enc, not rawip (RAW)"
+		fi
+		;;
 	*) echo "!not a pcap file (magic $1$2$3$4)" ;;
 	esac
 }
@@ -133,7 +146,9 @@ while IFS= read -r -d '' file; do
 		# Frames read before the failure are still checked below.
 	fi
 
-	result=$(awk -F'\t' -v file="$file" -v prog="$prog" -v analysis="$analysis" -v kernel="$kernel" \
+	file_analysis=$analysis
+	[[ "$file" == *.pcapng ]] && file_analysis=0
+	result=$(awk -F'\t' -v file="$file" -v prog="$prog" -v analysis="$file_analysis" -v kernel="$kernel" \
 		-v nhdr="${#header_experts[@]}" -v hdrnames="${header_experts[*]}" '
 	function allval(s, want,    n, a, i) {
 		if (s == "")
@@ -195,7 +210,7 @@ while IFS= read -r -d '' file; do
 	read -r file_frames file_bad <<<"$result"
 	nframes=$((nframes + file_frames))
 	nbad=$((nbad + file_bad))
-done < <(find "$dir" -type f -name '*.pcap' -print0 | sort -z)
+done < <(find "$dir" -type f \( -name '*.pcap' -o -name '*.pcapng' \) -print0 | sort -z)
 
 if [ "$nfiles" -eq 0 ]; then
 	echo "$prog: no .pcap file under $dir" >&2

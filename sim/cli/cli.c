@@ -13,7 +13,7 @@
 const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
 	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
-	"                       [--no-trace] [--no-pcap] [--no-graphs] [--connection K]\n"
+	"                       [--no-trace] [--no-pcap] [--no-pcapng] [--no-graphs] [--connection K]\n"
 	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"                       [--labels short|tcpdump] [--abs-seq] [--self-loops]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
@@ -38,7 +38,7 @@ int cli_usage_error(const char *cmd, const char *msg)
 }
 
 enum {
-	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_GRAPHS, OPT_HELP,
+	OPT_SEED = 256, OPT_PROFILE, OPT_FORMAT, OPT_NO_TRACE, OPT_NO_PCAP, OPT_NO_PCAPNG, OPT_NO_GRAPHS, OPT_HELP,
 	OPT_LADDER, OPT_ENDPOINT, OPT_CONNECTION, OPT_TIME, OPT_FROM, OPT_TO, OPT_SLIDES,
 };
 enum { OPT_LABELS = 320, OPT_ABS_SEQ };   /* the ladders' words (issue 15) */
@@ -52,6 +52,7 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "no-pcap", no_argument, NULL, OPT_NO_PCAP },
+	{ "no-pcapng", no_argument, NULL, OPT_NO_PCAPNG },
 	{ "no-graphs", no_argument, NULL, OPT_NO_GRAPHS },
 	{ "ladder", no_argument, NULL, OPT_LADDER },
 	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
@@ -76,7 +77,7 @@ static unsigned option_bit(int c)
 	case OPT_PROFILE: return CLI_PROFILE;
 	case OPT_FORMAT: return CLI_FORMAT;
 	case 'q': return CLI_QUIET;
-	case OPT_NO_TRACE: case OPT_NO_PCAP: case OPT_NO_GRAPHS: return CLI_NO_FILES;
+	case OPT_NO_TRACE: case OPT_NO_PCAP: case OPT_NO_PCAPNG: case OPT_NO_GRAPHS: return CLI_NO_FILES;
 	case OPT_LADDER: return CLI_LADDER;
 	case OPT_ENDPOINT: return CLI_ENDPOINT;
 	case OPT_CONNECTION: return CLI_CONNECTION;
@@ -186,6 +187,7 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 	case 'q': o->quiet = true; break;
 	case OPT_NO_TRACE: o->no_trace = true; break;
 	case OPT_NO_PCAP: o->no_pcap = true; break;
+	case OPT_NO_PCAPNG: o->no_pcapng = true; break;
 	case OPT_NO_GRAPHS: o->no_graphs = true; break;
 	case OPT_LADDER: o->ladder = true; break;
 	case OPT_ENDPOINT:
@@ -366,13 +368,17 @@ void cli_show_labels(const struct cli_opts *o, struct trace_log *log)
 	log->abs_seq = o->abs_seq;
 }
 
+int cli_shown_endpoints(const struct scenario *sc, const struct cli_opts *o, int eps[3])
+{
+	return sim_connection_endpoints(sc, scenario_shown_connection(sc, o->connection), eps) == 3 ? 3 : 0;
+}
+
 void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all, struct trace_log *log)
 {
 	int eps[3];
-	uint32_t k = scenario_shown_connection(sc, o->connection);
-	if (sim_connection_endpoints(sc, k, eps) != 3)
+	if (cli_shown_endpoints(sc, o, eps) != 3)
 		return;                          /* one client: both ends are the pair */
-	log->shown_connection = k;
+	log->shown_connection = scenario_shown_connection(sc, o->connection);
 	if (!keep_all)
 		trace_log_keep(log, eps, 3);
 }

@@ -35,7 +35,7 @@ struct cli_opts {
 	bool out_dir_given;          /* -o was given */
 	struct sim_options sim;
 	const char *format;          /* NULL: the command's default */
-	bool quiet, no_trace, no_pcap, no_graphs, ladder;
+	bool quiet, no_trace, no_pcap, no_pcapng, no_graphs, ladder;
 	enum graph_side side;
 	struct graph_ladder_view ladder_view;   /* the ladder picture's time axis and window */
 	bool slides;                 /* --slides: the ladder as 16:9 pages too */
@@ -76,6 +76,10 @@ int cli_check_connection(const char *cmd, const struct cli_opts *o, const struct
  * cli_check_connection) and, when the run has many clients, makes the log
  * keep only that connection's and the listener's events (unless keep_all). */
 void cli_show_connection(const struct scenario *sc, const struct cli_opts *o, bool keep_all, struct trace_log *log);
+/* The endpoints of the shown connection of a scenario of many clients
+ * (its listener, client#K and server#K) in eps: 3; 0 for one client (both
+ * ends are the pair: every endpoint is shown). */
+int cli_shown_endpoints(const struct scenario *sc, const struct cli_opts *o, int eps[3]);
 /* Gives the log the ladders' label settings (--labels, --abs-seq). */
 void cli_show_labels(const struct cli_opts *o, struct trace_log *log);
 

@@ -12,7 +12,7 @@ int cli_output_open(struct cli_output *w, const struct scenario *sc, const char 
 
 	w->sc = sc;
 	w->files = *files;
-	if ((files->trace || files->pcap || files->graphs) && out_set_open(&w->set, dir, err, errlen) < 0)
+	if ((files->trace || files->pcap || files->pcapng || files->graphs) && out_set_open(&w->set, dir, err, errlen) < 0)
 		return -1;
 	if (files->trace) {
 		snprintf(name, sizeof name, "%s%s.trace.jsonl", sc->base, files->kind);
@@ -31,6 +31,14 @@ int cli_output_open(struct cli_output *w, const struct scenario *sc, const char 
 		    !(w->po = pcap_out_open_stream(pf, err, errlen)))
 			return -1;
 		trace_add_sink(tr, pcap_out_sink(w->po));
+	}
+	if (files->pcapng) {
+		FILE *pf;
+		snprintf(name, sizeof name, "%s%s.pcapng", sc->base, files->kind);
+		if (!(pf = out_set_fopen(&w->set, name, err, errlen)) ||
+		    !(w->pn = pcapng_trace_open(pf, files->keep, files->n_keep, err, errlen)))
+			return -1;
+		trace_add_sink(tr, pcapng_trace_sink(w->pn));
 	}
 	return 0;
 }
@@ -84,6 +92,15 @@ int cli_output_finish(struct cli_output *w, const struct trace_log *log, char *e
 		if (bad)
 			return -1;
 	}
+	if (w->pn) {
+		char msg[200];
+		int bad = pcapng_trace_close(w->pn, msg, sizeof msg);
+		w->pn = NULL;
+		if (bad) {
+			snprintf(err, errlen, "%s/%s%s.pcapng: %s", w->set.dir, w->sc->base, w->files.kind, msg);
+			return -1;
+		}
+	}
 	if (w->files.graphs && write_graphs(w, log, err, errlen) < 0)
 		return -1;
 	return 0;
@@ -102,6 +119,11 @@ void cli_output_close(struct cli_output *w)
 		pcap_out_close(w->po, e2, sizeof e2);
 	}
 	w->po = NULL;
+	if (w->pn) {
+		char e2[256];
+		pcapng_trace_close(w->pn, e2, sizeof e2);
+	}
+	w->pn = NULL;
 	out_set_close(&w->set);          /* what was not committed goes */
 }
 

@@ -12,18 +12,21 @@
 #include "output/graph.h"
 #include "output/json_out.h"
 #include "output/pcap_out.h"
+#include "output/pcapng_trace.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 #include "trace/trace_log.h"
 
 /* Which files, under which names: DIR/NAME<kind>.trace.jsonl, .pcap,
- * .states.dot (dot), .states.svg and .ladder.svg (graphs). */
+ * .pcapng, .states.dot (dot), .states.svg and .ladder.svg (graphs). */
 struct cli_output_files {
 	const char *kind;            /* "" for a run, ".kernel" for a replay */
 	bool trace, pcap, graphs, dot;
 	const struct graph_ladder_view *view;   /* the ladder's axis and window; NULL: default */
 	bool slides;                 /* the ladder as 16:9 pages too: NAME<kind>.ladder-1.svg, ... */
 	const struct graph_states_view *states_view;   /* the state diagram's (--self-loops); NULL: default */
+	bool pcapng;                 /* NAME<kind>.pcapng, the commented capture (output/pcapng_trace.h) ... */
+	int keep[3], n_keep;         /* ... of these endpoints (n_keep 0: all) */
 };
 
 /* One scenario's files while its trace is being made. */
@@ -34,6 +37,7 @@ struct cli_output {
 	FILE *jf;
 	struct json_out *jo;
 	struct pcap_out *po;
+	struct pcapng_trace *pn;
 };
 #define CLI_OUTPUT_INIT { .set = OUT_SET_INIT }
 

@@ -32,7 +32,9 @@ static const char run_help[] =
 	"                       summary-json (the summary as one JSON object)\n"
 	"  -q, --quiet          print nothing but failures\n"
 	"      --no-trace       do not write NAME.trace.jsonl\n"
-	"      --no-pcap        do not write NAME.pcap\n"
+	"      --no-pcap        do not write NAME.pcap and NAME.pcapng\n"
+	"      --no-pcapng      do not write NAME.pcapng (the capture at each end, with\n"
+	"                       comments): a run of many connections is faster without\n"
 	"      --no-graphs      do not write the pictures\n"
 	"      --connection K   with several clients, the ladder and pictures show\n"
 	"                       client#K and server#K (default 1)\n"
@@ -98,12 +100,14 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct trace_log log;
 	struct json_out *so = NULL;
 	struct cli_output w = CLI_OUTPUT_INIT;
-	const struct cli_output_files files = {
+	struct cli_output_files files = {
 		.kind = "", .trace = !o->no_trace, .pcap = !o->no_pcap, .graphs = !o->no_graphs, .dot = true,
 		.view = &o->ladder_view, .slides = o->slides && !o->no_graphs, .states_view = &o->states_view,
+		.pcapng = !o->no_pcap && !o->no_pcapng,
 	};
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
+	files.n_keep = cli_shown_endpoints(sc, o, files.keep);
 	struct expect_stream *xs = NULL;
 	struct summary *sum = NULL;
 	int rc = -1;
