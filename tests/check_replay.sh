@@ -320,7 +320,24 @@ for s in $scenarios; do
 			exit 1
 		fi
 	done
+	if [ ! -s "$out/$s.kernel.pcapng" ]; then
+		echo "check_replay: $s: no $s.kernel.pcapng" >&2
+		exit 1
+	fi
 done
+# the commented captures too (tools/check_pcap.sh reads .pcapng): the lost
+# SYN's first SYN is dropped by the link at the client, the second arrives
+# and moves the server's kernel to SYN_RECV
+case " $scenarios " in
+*" lost_syn "*)
+	c=$(tshark -r "$out/lost_syn.kernel.pcapng" -Y frame.comment -T fields -e frame.comment 2>/dev/null)
+	if ! grep -qx 'dropped by the link' <<<"$c" || ! grep -q 'server: LISTEN -> SYN_RECEIVED' <<<"$c"; then
+		echo "check_replay: lost_syn.kernel.pcapng does not say the SYN was lost and what the next one did:" >&2
+		echo "$c" >&2
+		exit 1
+	fi
+	;;
+esac
 tools/check_pcap.sh --kernel "$out" || exit 1
 n=$(echo $scenarios | wc -w)
 echo "check_replay: $n scenarios replayed on Linux in $(( (end - start) / 1000000 )) ms, kernel states as expected"

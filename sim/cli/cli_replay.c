@@ -38,7 +38,7 @@ int cli_replay_run(struct cli_replay *rp, const struct scenario *sc, const struc
 		   size_t errlen)
 {
 	static const struct cli_output_files kernel_files = {
-		.kind = ".kernel", .trace = true, .pcap = true, .graphs = true, .dot = false,
+		.kind = ".kernel", .trace = true, .pcap = true, .graphs = true, .dot = false, .pcapng = true,
 	};
 
 	if (cli_output_open(&rp->out, sc, o->out_dir, &kernel_files, &rp->tr, err, errlen) < 0 ||

@@ -16,6 +16,10 @@
 #include "proto/packet.h"
 #include "proto/tcp_state.h"
 
+/* How long after an arrival a state change of its receiver is taken for
+ * its effect (no other segment between them): the simulator's comes at
+ * the same instant, a kernel's tracepoint fires some 50-150 us later. */
+#define REACTION_US 1000
 #define MAX_COMMENTS 6
 #define COMMENT_MAX 160
 
@@ -227,7 +231,15 @@ static void on_send(struct pcapng_trace *pt, const struct trace *tr, const struc
 			return;
 		}
 	}
-	if (!bytes || (pt->n_flight == pt->cap_flight && !(pt->flight = realloc(pt->flight, (pt->cap_flight = pt->cap_flight * 2 + 16) * sizeof *pt->flight)))) {
+	if (bytes && pt->n_flight == pt->cap_flight) {
+		size_t cap = pt->cap_flight * 2 + 16;
+		struct in_flight *fl = realloc(pt->flight, cap * sizeof *fl);
+		if (fl) {
+			pt->flight = fl;
+			pt->cap_flight = cap;
+		}
+	}
+	if (!bytes || pt->n_flight == pt->cap_flight) {
 		free(bytes);
 		fail(pt, "out of memory");
 		return;
@@ -321,12 +333,13 @@ static void on_duplicate(struct pcapng_trace *pt, const struct trace_event *ev)
 }
 
 /* A state change or a response row of the endpoint an arrival just
- * reached, at its time: what the packet made it do. */
+ * reached, within REACTION_US of it: what the packet made it do. */
 static void on_reaction(struct pcapng_trace *pt, const struct trace *tr, const struct trace_event *ev)
 {
 	char name[TRACE_NAME_MAX], text[COMMENT_MAX], line[COMMENT_MAX];
 
-	if (!pt->held.on || pt->held.receiver != ev->endpoint || pt->held.t != ev->t_us)
+	if (!pt->held.on || pt->held.receiver != ev->endpoint || ev->t_us < pt->held.t ||
+	    ev->t_us - pt->held.t > REACTION_US)
 		return;
 	trace_endpoint_name(tr, ev->endpoint, name);
 	if (ev->type == TRACE_STATE)

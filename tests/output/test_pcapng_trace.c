@@ -141,7 +141,35 @@ static void test_host_drop(void)
 	unlink(path);
 }
 
+/* A kernel's state change comes some 100 us after the arrival that caused
+ * it (its tracepoint, replay): still the arrival's; one 5 ms later is not. */
+static void test_reaction_window(void)
+{
+	struct trace tr;
+	struct trace_log log;
+	char path[] = "/tmp/tcpsim_test_pcapng_trace_XXXXXX", err[256] = "", cmd[512];
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	fixture_init(&tr, &log);
+	struct pcapng_trace *pt = pcapng_trace_open(fdopen(fd, "wb"), NULL, 0, err, sizeof err);
+	CU_ASSERT_FATAL(pt != NULL);
+	trace_add_sink(&tr, pcapng_trace_sink(pt));
+	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(&tr, MS(60), 0, 1, SEGEV_DELIVER, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_state(&tr, MS(60) + 100, 1, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "kernel");
+	fixture_state(&tr, MS(65), 1, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, "kernel");
+	CU_ASSERT_EQUAL(pcapng_trace_close(pt, err, sizeof err), 0);
+	fixture_free(&tr, &log);
+	snprintf(cmd, sizeof cmd, "tshark -r %s -T fields -e frame.comment 2>/dev/null", path);
+	char *out = output_of(cmd);
+	CU_ASSERT_STRING_EQUAL(out, "\ncopy of frame 1, 50.0 ms on the link,server: ESTABLISHED -> CLOSE_WAIT (T0)\n");
+	free(out);
+	unlink(path);
+}
+
 TCPSIM_SUITE(pcapng_trace,
+	{ "a kernel's state change 100 us after the arrival", test_reaction_window },
 	{ "a SYN delivered and dropped by the receiving host", test_host_drop },
 	{ "frames at each end and their comments", test_frames_and_comments },
 	{ "only the kept endpoints; an empty run's file reads", test_keep_and_empty })
