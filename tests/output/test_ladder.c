@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "output/ladder.h"
+#include "command_output.h"
 #include "testing.h"
 #include "trace_fixture.h"
 
@@ -381,21 +382,14 @@ static void test_markdown_notes(void)
  * renderer) and returns the HTML, which the caller frees. */
 static char *render_gfm(const char *markdown)
 {
-	char path[] = "/tmp/tcpsim-gfm-XXXXXX.md", cmd[128], *html = NULL;
-	size_t len = 0, n;
-	char buf[4096];
-	int fd = mkstemps(path, 3);
+	char path[] = "/tmp/tcpsim-gfm-XXXXXX.md", cmd[128], *html;
+	int fd = mkstemps(path, 3), status;
 
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_FATAL(write(fd, markdown, strlen(markdown)) == (ssize_t)strlen(markdown));
 	close(fd);
 	snprintf(cmd, sizeof cmd, "cmark-gfm --extension table %s", path);
-	FILE *p = popen(cmd, "r"), *out = open_memstream(&html, &len);
-	CU_ASSERT_FATAL(p != NULL && out != NULL);
-	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-		fwrite(buf, 1, n, out);
-	int status = pclose(p);
-	fclose(out);
+	html = command_output(cmd, &status);
 	unlink(path);
 	/* cmark-gfm is one of tools/deps.sh's packages: missing, it fails. */
 	CU_ASSERT_EQUAL(status, 0);

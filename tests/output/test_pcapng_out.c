@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "output/pcapng_out.h"
 #include "proto/packet.h"
+#include "command_output.h"
 #include "testing.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
@@ -36,21 +37,17 @@ static size_t encode(bool from_client, uint8_t flags, uint32_t seq, uint32_t ack
 	return packet_encode(&s, id, buf, cap);
 }
 
-/* Runs a shell command and returns its output (malloc'ed), NULL on failure. */
+/* What cmd prints, NULL when it fails. */
 static char *output_of(const char *cmd)
 {
-	FILE *f = popen(cmd, "r");
-	char *buf = calloc(1, 65536);
-	size_t n = 0, r;
+	int status;
+	char *out = command_output(cmd, &status);
 
-	CU_ASSERT_FATAL(f != NULL && buf != NULL);
-	while (n + 1 < 65536 && (r = fread(buf + n, 1, 65535 - n, f)) > 0)
-		n += r;
-	if (pclose(f) != 0) {
-		free(buf);
+	if (status != 0) {
+		free(out);
 		return NULL;
 	}
-	return buf;
+	return out;
 }
 
 /* Writes the file the tests read: a data segment from the client, seen at

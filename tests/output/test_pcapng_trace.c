@@ -9,21 +9,47 @@
 #include <string.h>
 #include <unistd.h>
 #include "output/pcapng_trace.h"
+#include "command_output.h"
 #include "trace_fixture.h"
 #include "testing.h"
 
-/* Runs a shell command and returns its output (malloc'ed). */
-static char *output_of(const char *cmd)
-{
-	FILE *f = popen(cmd, "r");
-	char *buf = calloc(1, 65536);
-	size_t n = 0, r;
+/* A hand-built trace with the capture's sink on it, written to a
+ * temporary file. */
+struct capture {
+	struct trace tr;
+	struct trace_log log;
+	struct pcapng_trace *pt;
+	char path[64];
+};
 
-	CU_ASSERT_FATAL(f != NULL && buf != NULL);
-	while (n + 1 < 65536 && (r = fread(buf + n, 1, 65535 - n, f)) > 0)
-		n += r;
-	pclose(f);
-	return buf;
+/* Starts c, capturing endpoints keep[0..n_keep) (n_keep 0: all). */
+static void capture_open(struct capture *c, const int *keep, int n_keep)
+{
+	char err[256] = "";
+	int fd;
+
+	snprintf(c->path, sizeof c->path, "/tmp/tcpsim_test_pcapng_trace_XXXXXX");
+	fd = mkstemp(c->path);
+	CU_ASSERT_FATAL(fd >= 0);
+	fixture_init(&c->tr, &c->log);
+	c->pt = pcapng_trace_open(fdopen(fd, "wb"), keep, n_keep, err, sizeof err);
+	CU_ASSERT_FATAL(c->pt != NULL);
+	trace_add_sink(&c->tr, pcapng_trace_sink(c->pt));
+}
+
+/* Closes c's file and returns what cmd (a printf format taking the file's
+ * path once or twice) prints of it (malloc'ed); removes the file. */
+static char *capture_read(struct capture *c, const char *cmd)
+{
+	char err[256] = "", line[768];
+	int status;
+
+	CU_ASSERT_EQUAL(pcapng_trace_close(c->pt, err, sizeof err), 0);
+	fixture_free(&c->tr, &c->log);
+	snprintf(line, sizeof line, cmd, c->path, c->path);
+	char *out = command_output(line, &status);
+	unlink(c->path);
+	return out;
 }
 
 /* The retransmission timer's row, as the TCP notes it before a resend. */
@@ -39,39 +65,24 @@ static void rto_arc(struct trace *tr, usec_t t, int ep)
  * SYN,ACK arrives and the client is ESTABLISHED. */
 static void test_frames_and_comments(void)
 {
-	struct trace tr;
-	struct trace_log log;
-	char path[] = "/tmp/tcpsim_test_pcapng_trace_XXXXXX", err[256] = "", cmd[512];
-	int fd = mkstemp(path);
-	FILE *f;
+	struct capture c;
 
-	CU_ASSERT_FATAL(fd >= 0);
-	f = fdopen(fd, "wb");
-	CU_ASSERT_FATAL(f != NULL);
-	fixture_init(&tr, &log);
-	struct pcapng_trace *pt = pcapng_trace_open(f, NULL, 0, err, sizeof err);
-	CU_ASSERT_FATAL(pt != NULL);
-	trace_add_sink(&tr, pcapng_trace_sink(pt));
-	fixture_state(&tr, 0, 1, TCPS_CLOSED, TCPS_LISTEN, "listen");
-	fixture_state(&tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
-	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
-	fixture_segment(&tr, MS(10), 0, 1, SEGEV_DROP, TH_SYN, 1000, 0, 0);
-	rto_arc(&tr, MS(1010), 0);
-	fixture_segment(&tr, MS(1010), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
-	fixture_segment(&tr, MS(1060), 0, 1, SEGEV_DELIVER, TH_SYN, 1000, 0, 0);
-	fixture_state(&tr, MS(1060), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN");
-	fixture_segment(&tr, MS(1060), 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
-	fixture_segment(&tr, MS(1110), 1, 0, SEGEV_DELIVER, TH_SYN | TH_ACK, 5000, 1001, 0);
-	fixture_state(&tr, MS(1110), 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK");
-	CU_ASSERT_EQUAL(pcapng_trace_close(pt, err, sizeof err), 0);
-	fixture_free(&tr, &log);
-
-	snprintf(cmd, sizeof cmd,
-		 "tshark -o tcp.check_checksum:TRUE -r %s -T fields -E separator='|' -e frame.number "
-		 "-e frame.interface_id -e frame.time_relative -e tcp.flags.str -e tcp.checksum.status "
-		 "-e frame.comment 2>/dev/null",
-		 path);
-	char *out = output_of(cmd);
+	capture_open(&c, NULL, 0);
+	struct trace *tr = &c.tr;
+	fixture_state(tr, 0, 1, TCPS_CLOSED, TCPS_LISTEN, "listen");
+	fixture_state(tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
+	fixture_segment(tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(tr, MS(10), 0, 1, SEGEV_DROP, TH_SYN, 1000, 0, 0);
+	rto_arc(tr, MS(1010), 0);
+	fixture_segment(tr, MS(1010), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(tr, MS(1060), 0, 1, SEGEV_DELIVER, TH_SYN, 1000, 0, 0);
+	fixture_state(tr, MS(1060), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN");
+	fixture_segment(tr, MS(1060), 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
+	fixture_segment(tr, MS(1110), 1, 0, SEGEV_DELIVER, TH_SYN | TH_ACK, 5000, 1001, 0);
+	fixture_state(tr, MS(1110), 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK");
+	char *out = capture_read(&c, "tshark -o tcp.check_checksum:TRUE -r %s -T fields -E separator='|' "
+				     "-e frame.number -e frame.interface_id -e frame.time_relative -e tcp.flags.str "
+				     "-e tcp.checksum.status -e frame.comment 2>/dev/null");
 	static const char want[] =
 		"1|0|0.000000000|··········S·|1|dropped by the link\n"
 		"2|0|1.000000000|··········S·|1|retransmission (SYN retry 1)\n"
@@ -82,90 +93,56 @@ static void test_frames_and_comments(void)
 	if (strcmp(out, want) != 0)
 		printf("\n%s", out);
 	free(out);
-	unlink(path);
 }
 
 /* Only the endpoints kept are captured: a segment between others is left
  * out, and a run without a packet still gives a file tshark reads. */
 static void test_keep_and_empty(void)
 {
-	struct trace tr;
-	struct trace_log log;
-	char path[] = "/tmp/tcpsim_test_pcapng_trace_XXXXXX", err[256] = "", cmd[512];
-	int fd = mkstemp(path), keep[1] = { 1 };
+	struct capture c;
+	int keep[1] = { 1 };
 
-	CU_ASSERT_FATAL(fd >= 0);
-	fixture_init(&tr, &log);
-	struct pcapng_trace *pt = pcapng_trace_open(fdopen(fd, "wb"), keep, 1, err, sizeof err);
-	CU_ASSERT_FATAL(pt != NULL);
-	trace_add_sink(&tr, pcapng_trace_sink(pt));
-	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);   /* the client is not kept */
-	CU_ASSERT_EQUAL(pcapng_trace_close(pt, err, sizeof err), 0);
-	fixture_free(&tr, &log);
-	snprintf(cmd, sizeof cmd, "tshark -r %s 2>&1 | grep -v 'Running as user' | wc -l; capinfos -c -M %s", path,
-		 path);
-	char *out = output_of(cmd);
+	capture_open(&c, keep, 1);
+	fixture_segment(&c.tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);   /* the client is not kept */
+	char *out = capture_read(&c, "tshark -r %s 2>&1 | grep -v 'Running as user' | wc -l; capinfos -c -M %s");
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Number of packets:   0"));
 	free(out);
-	unlink(path);
 }
 
 /* A SYN the server's host delivered and dropped (its listen queue full):
  * its arrival says so. */
 static void test_host_drop(void)
 {
-	struct trace tr;
-	struct trace_log log;
-	char path[] = "/tmp/tcpsim_test_pcapng_trace_XXXXXX", err[256] = "", cmd[512];
-	int fd = mkstemp(path);
+	struct capture c;
 
-	CU_ASSERT_FATAL(fd >= 0);
-	fixture_init(&tr, &log);
-	struct pcapng_trace *pt = pcapng_trace_open(fdopen(fd, "wb"), NULL, 0, err, sizeof err);
-	CU_ASSERT_FATAL(pt != NULL);
-	trace_add_sink(&tr, pcapng_trace_sink(pt));
-	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
-	fixture_segment(&tr, MS(60), 0, 1, SEGEV_DELIVER, TH_SYN, 1000, 0, 0);
+	capture_open(&c, NULL, 0);
+	fixture_segment(&c.tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(&c.tr, MS(60), 0, 1, SEGEV_DELIVER, TH_SYN, 1000, 0, 0);
 	struct trace_event drop = { .type = TRACE_SEGMENT, .t_us = MS(60),
 				    .u.segment = { .src = 0, .dst = 1, .event = SEGEV_DROP, .reason = "backlog full",
 						   .seg = { .src_ip = 0x0a000001, .dst_ip = 0x0a000002, .src_port = 40000,
 							    .dst_port = 80, .seq = 1000, .flags = TH_SYN } } };
-	trace_emit(&tr, &drop);
-	CU_ASSERT_EQUAL(pcapng_trace_close(pt, err, sizeof err), 0);
-	fixture_free(&tr, &log);
-	snprintf(cmd, sizeof cmd, "tshark -r %s -T fields -e frame.interface_id -e frame.comment 2>/dev/null", path);
-	char *out = output_of(cmd);
+	trace_emit(&c.tr, &drop);
+	char *out = capture_read(&c, "tshark -r %s -T fields -e frame.interface_id -e frame.comment 2>/dev/null");
 	CU_ASSERT_STRING_EQUAL(out, "0\t\n1\tcopy of frame 1, 50.0 ms on the link,dropped by the receiver: backlog full\n");
 	free(out);
-	unlink(path);
 }
 
 /* A kernel's state change comes some 100 us after the arrival that caused
  * it (its tracepoint, replay): still the arrival's; one 5 ms later is not. */
 static void test_reaction_window(void)
 {
-	struct trace tr;
-	struct trace_log log;
-	char path[] = "/tmp/tcpsim_test_pcapng_trace_XXXXXX", err[256] = "", cmd[512];
-	int fd = mkstemp(path);
+	struct capture c;
 
-	CU_ASSERT_FATAL(fd >= 0);
-	fixture_init(&tr, &log);
-	struct pcapng_trace *pt = pcapng_trace_open(fdopen(fd, "wb"), NULL, 0, err, sizeof err);
-	CU_ASSERT_FATAL(pt != NULL);
-	trace_add_sink(&tr, pcapng_trace_sink(pt));
-	fixture_segment(&tr, MS(10), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
-	fixture_segment(&tr, MS(60), 0, 1, SEGEV_DELIVER, TH_FIN | TH_ACK, 1001, 5001, 0);
-	fixture_state(&tr, MS(60) + 100, 1, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "kernel");
-	fixture_state(&tr, MS(65), 1, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, "kernel");
-	CU_ASSERT_EQUAL(pcapng_trace_close(pt, err, sizeof err), 0);
-	fixture_free(&tr, &log);
-	snprintf(cmd, sizeof cmd, "tshark -r %s -T fields -e frame.comment 2>/dev/null", path);
-	char *out = output_of(cmd);
+	capture_open(&c, NULL, 0);
+	fixture_segment(&c.tr, MS(10), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(&c.tr, MS(60), 0, 1, SEGEV_DELIVER, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_state(&c.tr, MS(60) + 100, 1, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "kernel");
+	fixture_state(&c.tr, MS(65), 1, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, "kernel");
+	char *out = capture_read(&c, "tshark -r %s -T fields -e frame.comment 2>/dev/null");
 	CU_ASSERT_STRING_EQUAL(out, "\ncopy of frame 1, 50.0 ms on the link,server: ESTABLISHED -> CLOSE_WAIT (T0)\n");
 	free(out);
-	unlink(path);
 }
 
 TCPSIM_SUITE(pcapng_trace,
