@@ -80,15 +80,10 @@ static void notation_markdown(FILE *f)
 }
 
 /* The notation as plain text, one item a line ("• "): Markdown's marks
- * (**, `, \\) left out. Returns a malloc'ed string, NULL when out of memory. */
-static char *notation_plain(void)
+ * (**, `, \\) left out (a text_of writer, below). */
+static void notation_plain(FILE *f, const void *unused)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
+	(void)unused;
 	for (size_t i = 0; i < sizeof notation / sizeof notation[0]; i++) {
 		fputs("• ", f);
 		for (const char *p = notation[i]; *p; p++) {
@@ -101,11 +96,6 @@ static char *notation_plain(void)
 		}
 		fputc('\n', f);
 	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }
 
 /* Writes text as Markdown that shows it as it is (specials escaped). */
@@ -118,13 +108,14 @@ static void md_plain(FILE *out, const char *text)
 	}
 }
 
-/* The markdown ladder without its title paragraph (the handout has its
- * own heading): the log's name and summary hidden for the call. */
-static void ladder_untitled(FILE *out, struct trace_log *log)
+/* A ladder (write: the markdown or the text one) without its title
+ * paragraph (the handout has its own heading): the log's name and summary
+ * hidden for the call. */
+static void ladder_untitled(FILE *out, struct trace_log *log, int (*write)(FILE *, const struct trace_log *))
 {
 	char *name = log->name, *summary = log->summary;
 	log->name = log->summary = NULL;
-	ladder_write_markdown(out, log);
+	write(out, log);
 	log->name = name;
 	log->summary = summary;
 }
@@ -150,7 +141,7 @@ static void write_handout(FILE *f, const struct scenario *sc, struct trace_log *
 		fputs(".\n\n", f);
 	}
 	fputs("## The exchange\n\n", f);
-	ladder_untitled(f, log);
+	ladder_untitled(f, log, ladder_write_markdown);
 	fprintf(f, "## Pictures\n\n![The exchange as a ladder: time flows down](%s.ladder.svg)\n\n"
 		   "![The state diagram: the path each endpoint took, step by step](%s.states.svg)\n\n",
 		sc->base, sc->base);
@@ -182,13 +173,7 @@ static void totals_text(FILE *f, const void *t)
 
 static void ladder_text(FILE *f, const void *log)
 {
-	struct trace_log *l = (struct trace_log *)log;
-	char *name = l->name, *summary = l->summary;
-
-	l->name = l->summary = NULL;
-	ladder_write_text(f, l);
-	l->name = name;
-	l->summary = summary;
+	ladder_untitled(f, (struct trace_log *)log, ladder_write_text);
 }
 
 /* The handout as a PDF into the set as `name`. Returns 0, or -1 with err
@@ -198,7 +183,7 @@ static int put_pdf(struct out_set *set, const char *name, const struct scenario 
 		   size_t errlen)
 {
 	struct graph_pages pages = { 0 };
-	char *totals = text_of(totals_text, t), *ladder = text_of(ladder_text, log), *plain = notation_plain();
+	char *totals = text_of(totals_text, t), *ladder = text_of(ladder_text, log), *plain = text_of(notation_plain, NULL);
 	char *states = NULL, *pdf = NULL;
 	size_t states_len, pdf_len;
 	int rc = -1;

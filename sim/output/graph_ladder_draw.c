@@ -494,31 +494,43 @@ static void draw_resend(struct pic *P, const struct layout *L, const struct arro
 	set(n, "text", text);
 }
 
+/* Appends the texts[k] that are on, each in colours[k] (the first plain,
+ * the marks after it bold), with the two spaces before a mark at the end
+ * of the span before it: Graphviz starts each span where it estimates the
+ * one before ends, which a renderer with wider glyphs overruns (the spaces
+ * are the slack), and rsvg draws no space at the start of a span. */
+static void html_marks(char *html, size_t cap, size_t *len, const char *const *texts, const char *const *colours,
+		       const bool *on, int n)
+{
+	char span[LABEL_MAX + 100];
+
+	for (int k = 0; k < n; k++) {
+		if (!on[k])
+			continue;
+		bool more = false;
+		for (int j = k + 1; j < n; j++)
+			more |= on[j];
+		snprintf(span, sizeof span, "%s%s", texts[k], more ? "  " : "");
+		html_span(html, cap, len, span, colours[k], k > 0);
+	}
+}
+
 /* What goes under a label outside the lifelines (label_below): what a
  * `data:` send carries, in the arrow's colour, forged and duplicated in
  * theirs, aligned with the label. */
 static void draw_payload_below(struct pic *P, const struct layout *L, const struct arrow *a, const char *colour)
 {
-	char text[LABEL_MAX], payload[80], mark[64], html[TEXT_MAX];
+	char text[LABEL_MAX], payload[80], html[TEXT_MAX];
 	size_t len = 0;
 	int s = a->from;
 
 	html[0] = '\0';
 	label_below(a, text, sizeof text);
 	ladder_payload_text(a->row, payload, sizeof payload);
-	bool more = a->row->forged || a->duplicated;
-	if (payload[0]) {
-		snprintf(mark, sizeof mark, "%s%s", payload, more ? "  " : "");
-		html_span(html, sizeof html, &len, mark, colour, false);
-	}
-	if (a->row->forged) {
-		snprintf(mark, sizeof mark, "%s forged%s", STYLE_FORGED_MARK, a->duplicated ? "  " : "");
-		html_span(html, sizeof html, &len, mark, STYLE_FORGED_COLOUR, true);
-	}
-	if (a->duplicated) {
-		snprintf(mark, sizeof mark, "%s duplicated", STYLE_DUPLICATE_MARK);
-		html_span(html, sizeof html, &len, mark, STYLE_DUPLICATE_COLOUR, true);
-	}
+	const char *texts[3] = { payload, STYLE_FORGED_MARK " forged", STYLE_DUPLICATE_MARK " duplicated" };
+	const char *colours[3] = { colour, STYLE_FORGED_COLOUR, STYLE_DUPLICATE_COLOUR };
+	bool on[3] = { payload[0] != '\0', a->row->forged, a->duplicated };
+	html_marks(html, sizeof html, &len, texts, colours, on, 3);
 	double w = text_width(text);
 	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
 	Agnode_t *n = html_at(P, "below", x, a->ys + PITCH_PT, w, html, s == LADDER_LEFT ? 'r' : 'l');
@@ -532,42 +544,25 @@ static void draw_payload_below(struct pic *P, const struct layout *L, const stru
 static void arrow_html(const struct layout *L, const struct arrow *a, const char *colour, char *html,
 		       size_t cap)
 {
-	char resend[64], words[LABEL_MAX], mark[80];
+	char resend[64], words[LABEL_MAX], payload[80], words_payload[LABEL_MAX + 96];
 	size_t len = 0;
 
 	html[0] = '\0';
 	ladder_resend_text(a->row, resend, sizeof resend);
 	ladder_picture_words(&L->lad, a->row, words, sizeof words);
-	if (resend[0]) {
-		snprintf(mark, sizeof mark, "%s ", STYLE_RETRANSMIT_MARK);
-		html_span(html, cap, &len, mark, STYLE_RETRANSMIT_COLOUR, true);
-	}
-	/* What a data: send carries in the words' span: a span of its own
-	 * would start where Graphviz estimates the words end, which a renderer
-	 * with wider glyphs overruns. For the same reason the two spaces
-	 * before a mark end the span before it (slack for the estimate; rsvg
-	 * draws no space at the start of a span). */
-	char words_payload[LABEL_MAX + 96], spans[4][LABEL_MAX + 100];
+	if (resend[0])
+		html_span(html, cap, &len, STYLE_RETRANSMIT_MARK " ", STYLE_RETRANSMIT_COLOUR, true);
+	/* What a data: send carries in the words' span (see html_marks);
+	 * outside the lifelines, on a line under the label. */
+	payload[0] = '\0';
+	if (!a->outside)
+		ladder_payload_text(a->row, payload, sizeof payload);
+	snprintf(words_payload, sizeof words_payload, "%s%s%s", words, payload[0] ? " " : "", payload);
+	const char *texts[4] = { words_payload, STYLE_DROP_MARK, STYLE_FORGED_MARK " forged",
+				 STYLE_DUPLICATE_MARK " duplicated" };
 	const char *colours[4] = { colour, STYLE_DROP_COLOUR, STYLE_FORGED_COLOUR, STYLE_DUPLICATE_COLOUR };
 	bool on[4] = { true, a->row->line.dropped, a->row->forged && !a->outside, a->duplicated && !a->outside };
-	mark[0] = '\0';
-	if (!a->outside)                /* outside: a line under the label */
-		ladder_payload_text(a->row, mark, sizeof mark);
-	snprintf(words_payload, sizeof words_payload, "%s%s%s", words, mark[0] ? " " : "", mark);
-	snprintf(spans[0], sizeof spans[0], "%s", words_payload);
-	snprintf(spans[1], sizeof spans[1], "%s", STYLE_DROP_MARK);
-	snprintf(spans[2], sizeof spans[2], "%s forged", STYLE_FORGED_MARK);
-	snprintf(spans[3], sizeof spans[3], "%s duplicated", STYLE_DUPLICATE_MARK);
-	for (int k = 0, last = 0; k < 4; k++) {
-		if (!on[k])
-			continue;
-		if (k > 0)
-			strcat(spans[last], "  ");
-		last = k;
-	}
-	for (int k = 0; k < 4; k++)
-		if (on[k])
-			html_span(html, cap, &len, spans[k], colours[k], k > 0);
+	html_marks(html, cap, &len, texts, colours, on, 4);
 }
 
 /* Arrow a: the line in its sender's colour and line style (a forged one in
