@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "output/graph_ladder_int.h"
-#include "scenario/scenario.h"
-#include "engine/sim.h"
+#include "scenario_run.h"
 #include "testing.h"
 
 /* Label boxes may come this close to a line or each other (the placer keeps
@@ -20,30 +19,6 @@
 
 static const enum graph_time modes[] = { GRAPH_TIME_COMPRESSED, GRAPH_TIME_LINEAR, GRAPH_TIME_LOG };
 static const char *const mode_names[] = { "compressed", "linear", "log" };
-
-/* Runs a shipped scenario into log (relative to the repository's root,
- * where make runs the tests). Returns 0 or -1. */
-static int run_file(const char *file, struct scenario *sc, struct trace *tr, struct trace_log *log)
-{
-	char err[512];
-	struct sim_stats stats;
-
-	if (scenario_load(file, sc, err, sizeof err) < 0) {
-		printf("\n%s\n", err);
-		return -1;
-	}
-	trace_init(tr);
-	trace_log_init(log, tr);
-	trace_add_sink(tr, trace_log_sink(log));
-	return sim_run(sc, NULL, tr, &stats, err, sizeof err);
-}
-
-static void run_free(struct scenario *sc, struct trace *tr, struct trace_log *log)
-{
-	trace_log_free(log);
-	trace_free(tr);
-	scenario_free(sc);
-}
 
 /* True when the segment (x0,y0)-(x1,y1) passes through the open box centred
  * at (cx,cy), w by h: sampled finely (a label is at least a few points
@@ -175,12 +150,6 @@ static void check_pages(const struct layout *whole, const struct graph_ladder_vi
 	}
 }
 
-static int yaml_only(const struct dirent *de)
-{
-	size_t n = strlen(de->d_name);
-	return n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0;
-}
-
 /* Every shipped scenario, every time mode and label style, the whole
  * picture and its --slides pages: no label over another, over its own
  * arrow, a lifeline or a cross, or crossed by another arrow; a label
@@ -189,7 +158,7 @@ static int yaml_only(const struct dirent *de)
 static void test_every_scenario_no_overlap(void)
 {
 	struct dirent **list;
-	int n = scandir("scenarios", &list, yaml_only, alphasort), crossed = 0;
+	int n = scandir("scenarios", &list, fixture_yaml_only, alphasort), crossed = 0;
 	char file[300], what[340];
 
 	CU_ASSERT_FATAL(n > 0);
@@ -199,7 +168,7 @@ static void test_every_scenario_no_overlap(void)
 		struct trace_log log;
 		snprintf(file, sizeof file, "scenarios/%s", list[i]->d_name);
 		free(list[i]);
-		if (run_file(file, &sc, &tr, &log) < 0) {
+		if (fixture_run_scenario(file, &sc, &tr, &log) < 0) {
 			CU_FAIL("scenario did not run");
 			continue;
 		}
@@ -223,7 +192,7 @@ static void test_every_scenario_no_overlap(void)
 			}
 			layout_free(&L);
 		}
-		run_free(&sc, &tr, &log);
+		fixture_run_free(&sc, &tr, &log);
 	}
 	free(list);
 	if (crossed)
@@ -241,7 +210,7 @@ static void test_syn_backoff_grows(void)
 	struct trace tr;
 	struct trace_log log;
 
-	CU_ASSERT_EQUAL_FATAL(run_file("scenarios/syn_timeout.yaml", &sc, &tr, &log), 0);
+	CU_ASSERT_EQUAL_FATAL(fixture_run_scenario("scenarios/syn_timeout.yaml", &sc, &tr, &log), 0);
 	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
 		struct graph_ladder_view view = { .time = modes[m] };
 		struct layout L;
@@ -264,7 +233,7 @@ static void test_syn_backoff_grows(void)
 		}
 		layout_free(&L);
 	}
-	run_free(&sc, &tr, &log);
+	fixture_run_free(&sc, &tr, &log);
 }
 
 /* --from/--to: only the rows of that stretch, headed by the states then. */
@@ -277,7 +246,7 @@ static void test_window(void)
 						       .has_to = true, .to = 20 * USEC_PER_SEC };
 	struct layout L;
 
-	CU_ASSERT_EQUAL_FATAL(run_file("scenarios/syn_timeout.yaml", &sc, &tr, &log), 0);
+	CU_ASSERT_EQUAL_FATAL(fixture_run_scenario("scenarios/syn_timeout.yaml", &sc, &tr, &log), 0);
 	CU_ASSERT_EQUAL_FATAL(layout_build(&L, &log, GRAPH_BOTH, &all), 0);
 	size_t n_all = L.n_arrows;
 	layout_free(&L);
@@ -291,7 +260,7 @@ static void test_window(void)
 	CU_ASSERT_EQUAL(L.lad.rows[0].state[LADDER_RIGHT], TCPS_LISTEN);
 	CU_ASSERT_EQUAL(L.t0, part.from);
 	layout_free(&L);
-	run_free(&sc, &tr, &log);
+	fixture_run_free(&sc, &tr, &log);
 }
 
 /* The width and height an SVG names (points), 0 when absent. */
@@ -335,7 +304,7 @@ static void test_slides_lossy_transfer(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_FATAL(write(fd, yaml, sizeof yaml - 1) == (ssize_t)(sizeof yaml - 1));
 	close(fd);
-	CU_ASSERT_EQUAL_FATAL(run_file(file, &sc, &tr, &log), 0);
+	CU_ASSERT_EQUAL_FATAL(fixture_run_scenario(file, &sc, &tr, &log), 0);
 	unlink(file);
 	CU_ASSERT_EQUAL_FATAL(layout_build(&whole, &log, GRAPH_BOTH, NULL), 0);
 	for (size_t i = 0; i < whole.n_arrows; i++)
@@ -374,7 +343,7 @@ static void test_slides_lossy_transfer(void)
 	layout_free(&P);
 	graph_pages_free(&pages);
 	layout_free(&whole);
-	run_free(&sc, &tr, &log);
+	fixture_run_free(&sc, &tr, &log);
 }
 
 TCPSIM_SUITE(graph_ladder_layout,

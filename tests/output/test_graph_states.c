@@ -13,8 +13,7 @@
 #include <graphviz/gvc.h>
 #include "output/graph.h"
 #include "output/style.h"
-#include "scenario/scenario.h"
-#include "engine/sim.h"
+#include "scenario_run.h"
 #include "testing.h"
 #include "trace_fixture.h"
 
@@ -224,19 +223,6 @@ static bool same_row(Agraph_t *g, const char *a, const char *b)
 static const char *tail_name(Agedge_t *e) { return agnameof(agtail(e)); }
 static const char *head_name(Agedge_t *e) { return agnameof(aghead(e)); }
 
-/* A state event with a real arc ID (the fixture's are "T0"). */
-static void state(struct trace *tr, usec_t t, int ep, enum tcp_state from, enum tcp_state to,
-		  const char *cause, const char *arc)
-{
-	struct trace_event ev = { .type = TRACE_STATE, .t_us = t, .endpoint = ep };
-
-	ev.u.state.from = from;
-	ev.u.state.to = to;
-	ev.u.state.cause = cause;
-	ev.u.state.arc = arc;
-	trace_emit(tr, &ev);
-}
-
 /* ---- the plain diagram ---------------------------------------------------- */
 
 static void test_plain_states_and_arcs(void)
@@ -386,19 +372,19 @@ static void aborted_trace(struct trace *tr, struct trace_log *log)
 	const int c = 0, s = 1;
 
 	fixture_init(tr, log);
-	state(tr, 0, s, TCPS_CLOSED, TCPS_LISTEN, "listen", "T01");
-	state(tr, MS(10), c, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
-	state(tr, MS(60), s, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
-	state(tr, MS(110), c, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
-	state(tr, MS(160), s, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "rcv ACK", "T09");
-	state(tr, MS(500), s, TCPS_ESTABLISHED, TCPS_CLOSED, "abort", "T45");
-	state(tr, MS(550), c, TCPS_ESTABLISHED, TCPS_CLOSED, "rcv RST", "T34");
-	state(tr, MS(600), c, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
-	state(tr, MS(600), c, TCPS_SYN_SENT, TCPS_SYN_SENT, "timeout", "T52a");   /* not a change */
-	state(tr, MS(700), c, TCPS_SYN_SENT, TCPS_CLOSED, "close", "T06");
-	state(tr, MS(800), s, TCPS_CLOSED, TCPS_LISTEN, "listen", "T01");
-	state(tr, MS(900), s, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
-	state(tr, MS(950), s, TCPS_SYN_RECEIVED, TCPS_CLOSED, "something new", NULL);
+	fixture_state_arc(tr, 0, s, TCPS_CLOSED, TCPS_LISTEN, "listen", "T01");
+	fixture_state_arc(tr, MS(10), c, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
+	fixture_state_arc(tr, MS(60), s, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
+	fixture_state_arc(tr, MS(110), c, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	fixture_state_arc(tr, MS(160), s, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "rcv ACK", "T09");
+	fixture_state_arc(tr, MS(500), s, TCPS_ESTABLISHED, TCPS_CLOSED, "abort", "T45");
+	fixture_state_arc(tr, MS(550), c, TCPS_ESTABLISHED, TCPS_CLOSED, "rcv RST", "T34");
+	fixture_state_arc(tr, MS(600), c, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
+	fixture_state_arc(tr, MS(600), c, TCPS_SYN_SENT, TCPS_SYN_SENT, "timeout", "T52a");   /* not a change */
+	fixture_state_arc(tr, MS(700), c, TCPS_SYN_SENT, TCPS_CLOSED, "close", "T06");
+	fixture_state_arc(tr, MS(800), s, TCPS_CLOSED, TCPS_LISTEN, "listen", "T01");
+	fixture_state_arc(tr, MS(900), s, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
+	fixture_state_arc(tr, MS(950), s, TCPS_SYN_RECEIVED, TCPS_CLOSED, "something new", NULL);
 }
 
 static void test_arcs_outside_figure5(void)
@@ -463,12 +449,12 @@ static void test_many_clients(void)
 	trace_add_endpoint(&tr, "server#2", 0x0a000002u, 80, 5000);
 	trace_log_init(&log, &tr);
 	trace_add_sink(&tr, trace_log_sink(&log));
-	state(&tr, 0, 0, TCPS_CLOSED, TCPS_LISTEN, "listen", "T01");
-	state(&tr, MS(10), 1, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
-	state(&tr, MS(20), 3, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
-	state(&tr, MS(60), 2, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
-	state(&tr, MS(70), 4, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
-	state(&tr, MS(110), 1, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	fixture_state_arc(&tr, 0, 0, TCPS_CLOSED, TCPS_LISTEN, "listen", "T01");
+	fixture_state_arc(&tr, MS(10), 1, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
+	fixture_state_arc(&tr, MS(20), 3, TCPS_CLOSED, TCPS_SYN_SENT, "connect", "T02");
+	fixture_state_arc(&tr, MS(60), 2, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
+	fixture_state_arc(&tr, MS(70), 4, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
+	fixture_state_arc(&tr, MS(110), 1, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
 	Agraph_t *g = states_graph(&log, GRAPH_BOTH, NULL);
 	path_of(g, "client#1", path, sizeof path);
 	CU_ASSERT_STRING_EQUAL(path, "T02 T08");
@@ -846,29 +832,6 @@ static void test_textbook_shape(void)
 	fixture_free(&tr, &log);
 }
 
-/* Runs a shipped scenario into a log (relative to the repository's root,
- * where make runs the tests). Returns 0 or -1. */
-static int run_scenario(const char *file, struct scenario *sc, struct trace *tr, struct trace_log *log)
-{
-	char err[512];
-	struct sim_stats stats;
-
-	if (scenario_load(file, sc, err, sizeof err) < 0) {
-		printf("\n%s\n", err);
-		return -1;
-	}
-	trace_init(tr);
-	trace_log_init(log, tr);
-	trace_add_sink(tr, trace_log_sink(log));
-	return sim_run(sc, NULL, tr, &stats, err, sizeof err);
-}
-
-static int yaml_only(const struct dirent *de)
-{
-	size_t n = strlen(de->d_name);
-	return n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0;
-}
-
 /* Every shipped scenario's picture (the slides' simultaneous close,
  * simultaneous open, where both ends take T07, and lost final ACK among
  * them), by default and with its self-loops (--self-loops): laid out
@@ -877,7 +840,7 @@ static int yaml_only(const struct dirent *de)
 static void test_every_scenario(void)
 {
 	struct dirent **list;
-	int n = scandir("scenarios", &list, yaml_only, alphasort);
+	int n = scandir("scenarios", &list, fixture_yaml_only, alphasort);
 	char file[300];
 	/* the fixed layout: every state where the plain figure has it */
 	char *plain_text = states_dot(NULL, GRAPH_BOTH, NULL);
@@ -896,7 +859,7 @@ static void test_every_scenario(void)
 		struct trace_log log;
 		snprintf(file, sizeof file, "scenarios/%s", list[i]->d_name);
 		free(list[i]);
-		if (run_scenario(file, &sc, &tr, &log) < 0) {
+		if (fixture_run_scenario(file, &sc, &tr, &log) < 0) {
 			CU_FAIL("scenario did not run");
 			continue;
 		}
@@ -935,9 +898,7 @@ static void test_every_scenario(void)
 			unlayout(test_gvc(), g);
 			free(text);
 		}
-		trace_log_free(&log);
-		trace_free(&tr);
-		scenario_free(&sc);
+		fixture_run_free(&sc, &tr, &log);
 	}
 	free(list);
 }
@@ -1076,17 +1037,17 @@ static void time_wait_label(usec_t length, char *out, size_t n)
 	struct trace_log log;
 
 	fixture_init(&tr, &log);
-	state(&tr, 1, 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
-	state(&tr, 2, 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
-	state(&tr, 3, 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
-	state(&tr, 4, 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
-	state(&tr, 5, 0, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, "rcv FIN", "T17");
+	fixture_state_arc(&tr, 1, 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
+	fixture_state_arc(&tr, 2, 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	fixture_state_arc(&tr, 3, 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
+	fixture_state_arc(&tr, 4, 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+	fixture_state_arc(&tr, 5, 0, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, "rcv FIN", "T17");
 	struct trace_event ev = { .type = TRACE_TIMER, .t_us = 5, .endpoint = 0 };
 	ev.u.timer.timer = TIMER_TIME_WAIT;
 	ev.u.timer.event = TIMER_SET;
 	ev.u.timer.due = 5 + length;
 	trace_emit(&tr, &ev);
-	state(&tr, 5 + length, 0, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL", "T21");
+	fixture_state_arc(&tr, 5 + length, 0, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL", "T21");
 	Agraph_t *g = states_graph(&log, GRAPH_CLIENT, NULL);
 	Agedge_t *e = find_arc(g, "T21", "client");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);

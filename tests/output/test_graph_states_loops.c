@@ -16,49 +16,25 @@
 #include "testing.h"
 #include "trace_fixture.h"
 
-/* A state event with a real arc ID. */
-static void state(struct trace *tr, usec_t t, int ep, enum tcp_state from, enum tcp_state to,
-		  const char *cause, const char *arc)
-{
-	struct trace_event ev = { .type = TRACE_STATE, .t_us = t, .endpoint = ep };
-
-	ev.u.state.from = from;
-	ev.u.state.to = to;
-	ev.u.state.cause = cause;
-	ev.u.state.arc = arc;
-	trace_emit(tr, &ev);
-}
-
-/* A row of the state table taken without a change of state. */
-static void arc_row(struct trace *tr, usec_t t, int ep, enum tcp_state in, const char *arc, const char *cause)
-{
-	struct trace_event ev = { .type = TRACE_ARC, .t_us = t, .endpoint = ep };
-
-	ev.u.arc.state = in;
-	ev.u.arc.arc = arc;
-	ev.u.arc.cause = cause;
-	trace_emit(tr, &ev);
-}
-
 /* The lost final ACK by hand: the client closes first and answers the
  * resent FIN in TIME_WAIT (S16); the server resends its FIN twice (T52f). */
 static void lost_final_ack(struct trace *tr, struct trace_log *log)
 {
 	fixture_init(tr, log);
-	state(tr, MS(0), 1, TCPS_CLOSED, TCPS_LISTEN, "passive OPEN", "T01");
-	state(tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
-	state(tr, MS(60), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
-	state(tr, MS(110), 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
-	state(tr, MS(160), 1, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "rcv ACK of SYN", "T09");
-	state(tr, MS(500), 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
-	state(tr, MS(550), 1, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "rcv FIN", "T13");
-	state(tr, MS(600), 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
-	state(tr, MS(800), 1, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, "CLOSE", "T18");
-	state(tr, MS(850), 0, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, "rcv FIN", "T17");
-	arc_row(tr, MS(1800), 1, TCPS_LAST_ACK, "T52f", "timeout RTO");
-	arc_row(tr, MS(1850), 0, TCPS_TIME_WAIT, "S16", "rcv FIN again");
-	arc_row(tr, MS(3800), 1, TCPS_LAST_ACK, "T52f", "timeout RTO");
-	state(tr, MS(3850), 1, TCPS_LAST_ACK, TCPS_CLOSED, "rcv ACK of FIN", "T20");
+	fixture_state_arc(tr, MS(0), 1, TCPS_CLOSED, TCPS_LISTEN, "passive OPEN", "T01");
+	fixture_state_arc(tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
+	fixture_state_arc(tr, MS(60), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN", "T04");
+	fixture_state_arc(tr, MS(110), 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	fixture_state_arc(tr, MS(160), 1, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "rcv ACK of SYN", "T09");
+	fixture_state_arc(tr, MS(500), 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
+	fixture_state_arc(tr, MS(550), 1, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "rcv FIN", "T13");
+	fixture_state_arc(tr, MS(600), 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+	fixture_state_arc(tr, MS(800), 1, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, "CLOSE", "T18");
+	fixture_state_arc(tr, MS(850), 0, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, "rcv FIN", "T17");
+	fixture_arc(tr, MS(1800), 1, TCPS_LAST_ACK, "T52f", "timeout RTO");
+	fixture_arc(tr, MS(1850), 0, TCPS_TIME_WAIT, "S16", "rcv FIN again");
+	fixture_arc(tr, MS(3800), 1, TCPS_LAST_ACK, "T52f", "timeout RTO");
+	fixture_state_arc(tr, MS(3850), 1, TCPS_LAST_ACK, TCPS_CLOSED, "rcv ACK of FIN", "T20");
 }
 
 /* log's diagram as DOT text (view NULL: the default); the caller frees it. */
@@ -236,15 +212,15 @@ static void test_closed_loops_where_the_path_is(void)
 	size_t len;
 
 	fixture_init(&tr, &log);
-	state(&tr, MS(0), 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
-	state(&tr, MS(50), 0, TCPS_SYN_SENT, TCPS_CLOSED, "rcv RST", "T25");
-	arc_row(&tr, MS(60), 0, TCPS_CLOSED, "T41", "rcv RST, no connection");
-	state(&tr, MS(1), 1, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
-	state(&tr, MS(2), 1, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
-	state(&tr, MS(3), 1, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
-	state(&tr, MS(4), 1, TCPS_FIN_WAIT_1, TCPS_TIME_WAIT, "rcv FIN,ACK", "T16");
-	state(&tr, MS(5), 1, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL", "T21");
-	arc_row(&tr, MS(70), 1, TCPS_CLOSED, "S01", "rcv ACK, no connection");
+	fixture_state_arc(&tr, MS(0), 0, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
+	fixture_state_arc(&tr, MS(50), 0, TCPS_SYN_SENT, TCPS_CLOSED, "rcv RST", "T25");
+	fixture_arc(&tr, MS(60), 0, TCPS_CLOSED, "T41", "rcv RST, no connection");
+	fixture_state_arc(&tr, MS(1), 1, TCPS_CLOSED, TCPS_SYN_SENT, "active OPEN", "T02");
+	fixture_state_arc(&tr, MS(2), 1, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	fixture_state_arc(&tr, MS(3), 1, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "CLOSE", "T12");
+	fixture_state_arc(&tr, MS(4), 1, TCPS_FIN_WAIT_1, TCPS_TIME_WAIT, "rcv FIN,ACK", "T16");
+	fixture_state_arc(&tr, MS(5), 1, TCPS_TIME_WAIT, TCPS_CLOSED, "timeout 2MSL", "T21");
+	fixture_arc(&tr, MS(70), 1, TCPS_CLOSED, "S01", "rcv ACK, no connection");
 	char *text = dot_of(&log, &loops, &len);
 	Agraph_t *g = agmemread(text);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(g);

@@ -52,14 +52,6 @@ static char *capture_read(struct capture *c, const char *cmd)
 	return out;
 }
 
-/* The retransmission timer's row, as the TCP notes it before a resend. */
-static void rto_arc(struct trace *tr, usec_t t, int ep)
-{
-	struct trace_event ev = { .type = TRACE_ARC, .t_us = t, .endpoint = ep,
-				  .u.arc = { .state = TCPS_SYN_SENT, .arc = "T52a", .cause = "timeout RTO" } };
-	trace_emit(tr, &ev);
-}
-
 /* A SYN lost by the link, sent again after its timer, delivered: the
  * server goes to SYN_RECEIVED (the fixture's rows are all "T0"); its
  * SYN,ACK arrives and the client is ESTABLISHED. */
@@ -73,7 +65,7 @@ static void test_frames_and_comments(void)
 	fixture_state(tr, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
 	fixture_segment(tr, MS(10), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
 	fixture_segment(tr, MS(10), 0, 1, SEGEV_DROP, TH_SYN, 1000, 0, 0);
-	rto_arc(tr, MS(1010), 0);
+	fixture_arc(tr, MS(1010), 0, TCPS_SYN_SENT, "T52a", "timeout RTO");   /* before the resend */
 	fixture_segment(tr, MS(1010), 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
 	fixture_segment(tr, MS(1060), 0, 1, SEGEV_DELIVER, TH_SYN, 1000, 0, 0);
 	fixture_state(tr, MS(1060), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN");

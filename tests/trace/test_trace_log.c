@@ -34,12 +34,28 @@ void fixture_free(struct trace *tr, struct trace_log *log)
 void fixture_state(struct trace *tr, usec_t t, int ep, enum tcp_state from, enum tcp_state to,
 		   const char *cause)
 {
+	fixture_state_arc(tr, t, ep, from, to, cause, "T0");
+}
+
+void fixture_state_arc(struct trace *tr, usec_t t, int ep, enum tcp_state from, enum tcp_state to,
+		       const char *cause, const char *arc)
+{
 	struct trace_event ev = { .type = TRACE_STATE, .t_us = t, .endpoint = ep };
 
 	ev.u.state.from = from;
 	ev.u.state.to = to;
 	ev.u.state.cause = cause;
-	ev.u.state.arc = "T0";
+	ev.u.state.arc = arc;
+	trace_emit(tr, &ev);
+}
+
+void fixture_arc(struct trace *tr, usec_t t, int ep, enum tcp_state in, const char *arc, const char *cause)
+{
+	struct trace_event ev = { .type = TRACE_ARC, .t_us = t, .endpoint = ep };
+
+	ev.u.arc.state = in;
+	ev.u.arc.arc = arc;
+	ev.u.arc.cause = cause;
 	trace_emit(tr, &ev);
 }
 
