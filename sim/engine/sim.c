@@ -578,6 +578,7 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 		e->st.host.now = ev.at;
 		stats->end_us = ev.at;
 		stats->events++;
+		int touched = -1;        /* the endpoint whose connection the event is for */
 		switch (ev.kind) {
 		case EV_TIMELINE: {
 			/* gen 1: a waiting call released (its next client was scheduled when it came due) */
@@ -596,6 +597,7 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			}
 			if (run_call(e, te, ev.b) < 0)
 				return -1;
+			touched = entry_endpoint(e, te, ev.b);
 			break;
 		}
 		case EV_ARRIVAL: {
@@ -606,14 +608,19 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 				return 0;
 			}
 			stack_segment_arrives_from(&e->st, &f->seg, f->src_ep, f->dst_ep);
+			touched = f->dst_ep;
 			link_release(&e->link, ev.a);
 			break;
 		}
 		case EV_TIMER:
 		case EV_TW_EXPIRE:
-			stack_timer_event_run(&e->st, &ev);
+			touched = stack_timer_event_run(&e->st, &ev);
 			break;
 		}
+		/* The connection's variables after the event, when a sink
+		 * asks (the page): once per event, not per change. */
+		if (touched >= 0 && trace_wants(e->trace, trace_bit(TRACE_VARS)))
+			stack_trace_vars(&e->st, touched);
 		stack_settle(&e->st);
 		if (e->st.oom || e->oom)
 			return -1;

@@ -458,13 +458,47 @@ bool stack_timer_event_current(const struct stack *st, const struct event *ev)
 	return tcb->in_use && tcb->timer_gen[ev->b] == ev->gen && tcb->timer_on[ev->b];
 }
 
-void stack_timer_event_run(struct stack *st, const struct event *ev)
+int stack_timer_event_run(struct stack *st, const struct event *ev)
 {
 	if (!stack_timer_event_current(st, ev))
-		return;
+		return -1;
 	struct tcb *tcb = ev->kind == EV_TW_EXPIRE ? tw_inflate(st, ev->a) : tcb_at(st, ev->a);
-	if (tcb)
-		tcp_timer_fire(&st->host, tcb, ev->kind == EV_TW_EXPIRE ? TIMER_TIME_WAIT : (enum timer_kind)ev->b);
+	if (!tcb)
+		return -1;
+	int ep = tcb->ep;
+	tcp_timer_fire(&st->host, tcb, ev->kind == EV_TW_EXPIRE ? TIMER_TIME_WAIT : (enum timer_kind)ev->b);
+	return ep;
+}
+
+void stack_trace_vars(struct stack *st, int ep)
+{
+	struct trace_event ev = { .type = TRACE_VARS, .t_us = st->host.now, .endpoint = ep };
+	uint32_t id;
+
+	if (ep < 0 || (uint32_t)ep >= st->n_eps)
+		return;
+	id = st->eps[ep].conn;
+	ev.u.vars.state = TCPS_CLOSED;
+	const struct tcb *t = id != NO_TCB && !(id & TW_BIT) ? stack_tcb(st, id) : NULL;
+	if (t) {
+		ev.u.vars.state = t->state;
+		ev.u.vars.has_irs = t->state != TCPS_SYN_SENT && t->state != TCPS_LISTEN;
+		ev.u.vars.iss = t->iss;
+		ev.u.vars.irs = t->irs;
+		ev.u.vars.snd_una = t->snd_una;
+		ev.u.vars.snd_nxt = t->snd_nxt;
+		ev.u.vars.snd_wnd = t->snd_wnd;
+		ev.u.vars.rcv_nxt = t->rcv_nxt;
+		ev.u.vars.rcv_wnd = t->rcv_wnd;
+		ev.u.vars.unacked = t->snd_max - t->snd_una;
+		ev.u.vars.rto = t->rto;
+		ev.u.vars.srtt = t->have_rtt ? t->srtt : 0;
+	} else if (id != NO_TCB && (id & TW_BIT)) {
+		ev.u.vars.state = TCPS_TIME_WAIT;     /* a record: between events only */
+	} else if (stack_tcb(st, st->eps[ep].listener)) {
+		ev.u.vars.state = TCPS_LISTEN;
+	}
+	trace_emit(st->host.trace, &ev);
 }
 
 static void host_tcb_release(struct tcp_host *h, struct tcb *tcb)

@@ -154,8 +154,13 @@ static inline bool stack_endpoint_conn_is_record(const struct stack *st, int ep)
  * TCB or record freed, since it was queued. */
 bool stack_timer_event_current(const struct stack *st, const struct event *ev);
 /* Runs a timer event: the timer fires (tcp_timer_fire), if it is still
- * current; a record's 2MSL timer inflates it to a TCB first. */
-void stack_timer_event_run(struct stack *st, const struct event *ev);
+ * current; a record's 2MSL timer inflates it to a TCB first. Returns the
+ * endpoint whose timer fired, or -1 when none did. */
+int stack_timer_event_run(struct stack *st, const struct event *ev);
+/* Emits a TRACE_VARS event: endpoint ep's connection variables as they are
+ * now (after an event, before stack_settle: a connection in TIME_WAIT is
+ * still a TCB), LISTEN when it only listens, CLOSED when it has neither. */
+void stack_trace_vars(struct stack *st, int ep);
 
 /* Emits a `call` trace event for endpoint ep; error NULL when accepted. */
 void stack_emit_call(struct stack *st, int ep, enum user_call call, uint64_t bytes, const char *error);

@@ -123,7 +123,7 @@ void trace_add_sink(struct trace *tr, struct trace_sink sink)
 	if (tr->n_sinks >= TRACE_MAX_SINKS)
 		return;
 	if (!sink.mask)
-		sink.mask = TRACE_ALL_BITS;
+		sink.mask = TRACE_ALL_BITS & ~trace_bit(TRACE_VARS);
 	if (sink.n_only < 0 || sink.n_only > TRACE_SINK_ONLY_MAX)
 		sink.n_only = 0;
 	tr->sinks[tr->n_sinks++] = sink;

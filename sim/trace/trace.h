@@ -19,6 +19,9 @@ enum trace_type {
 	TRACE_SCENARIO, TRACE_CALL, TRACE_STATE, TRACE_SEGMENT, TRACE_TIMER, TRACE_DATA, TRACE_RESULT,
 	TRACE_ARC,        /* a row of the state table that changes no state (S01, T32, T52a, ...) */
 	TRACE_NOTE,       /* a scenario's `note:` at its time: free text for the pictures */
+	TRACE_VARS,       /* an endpoint's connection variables after an event; only to a sink
+			     that names it in its mask (the step-through page): a snapshot
+			     per event would double the trace of every other reader */
 };
 
 enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
@@ -38,6 +41,20 @@ struct trace_endpoint {
 	uint32_t instance;
 	uint16_t port;
 	uint16_t name;                /* index in trace.names */
+};
+
+/* An endpoint's connection variables (RFC 9293 section 3.3.1) after an
+ * event: TRACE_VARS. */
+struct trace_vars {
+	enum tcp_state state;  /* CLOSED (no connection) and LISTEN carry no numbers */
+	bool has_irs;          /* irs and rcv_nxt mean something: a SYN arrived */
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_nxt, snd_wnd;
+	uint32_t rcv_nxt, rcv_wnd;
+	uint32_t unacked;      /* the retransmission queue: sequence numbers sent and
+				  not acknowledged (SYN and FIN count one) */
+	usec_t rto;            /* RFC 6298's RTO */
+	usec_t srtt;           /* 0 until measured */
 };
 
 /* Strings an event points to: the causes, arcs and errors are string
@@ -91,6 +108,7 @@ struct trace_event {
 		struct {
 			const char *text;      /* the scenario's; valid while the scenario is */
 		} note;
+		struct trace_vars vars;
 		struct {
 			bool ok;
 			const char *const *failures;
@@ -106,7 +124,8 @@ struct trace;
 struct trace_sink {
 	void (*event)(void *ctx, const struct trace *tr, const struct trace_event *ev);
 	void *ctx;
-	uint32_t mask;               /* the events it wants (trace_bit); 0: every event */
+	uint32_t mask;               /* the events it wants (trace_bit); 0: every event but
+					TRACE_VARS, which a sink asks for by name */
 	/* n_only > 0: only the events of these endpoints (a segment's when its
 	 * source or destination is one, or it has none), and those of no
 	 * endpoint (the scenario, the result): a sink about one connection of

@@ -176,7 +176,7 @@ void trace_log_keep(struct trace_log *log, const int *eps, int n)
 
 struct trace_sink trace_log_sink(struct trace_log *log)
 {
-	return (struct trace_sink){ .event = trace_log_event, .ctx = log };
+	return (struct trace_sink){ .event = trace_log_event, .ctx = log, .mask = log->keep_vars ? TRACE_ALL_BITS : 0 };
 }
 
 /* True when a and b are segment events about the same segment. */

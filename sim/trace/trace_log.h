@@ -39,6 +39,9 @@ struct trace_log {
 	enum trace_labels { TRACE_LABELS_TCPDUMP = 0, TRACE_LABELS_SHORT } labels;
 	bool abs_seq;
 	size_t n_payloads;           /* sends whose payload's first bytes are kept */
+	bool keep_vars;              /* keep the TRACE_VARS snapshots too (the step-through page);
+					set before trace_log_sink. Every reader of the log
+					passes over them */
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
