@@ -42,6 +42,17 @@ static void pin(struct pic *P, Agnode_t *n, double x, double y)
 	set(n, "pos", buf);
 }
 
+/* Names obj in the SVG "evN_part": the log event N it draws (a segment's
+ * send, a state change, a note) and which part of it, so that the
+ * step-through page (output/page.c) finds what each step shows. */
+static void set_ev_id(void *obj, size_t ev, const char *part)
+{
+	char id[48];
+
+	snprintf(id, sizeof id, "ev%zu_%s", ev, part);
+	set(obj, "id", id);
+}
+
 /* A new node of class cls at (x, y). */
 static Agnode_t *node_at(struct pic *P, const char *cls, double x, double y)
 {
@@ -399,6 +410,10 @@ static void draw_state(struct pic *P, const struct layout *L, int s, double y, c
 		    s == LADDER_LEFT ? 'r' : 'l');
 	set(n, "fontcolor", side_color(s));
 	set(n, "text", text);
+	if (r->kind == LADDER_ROW_INITIAL)
+		set(n, "id", s == LADDER_LEFT ? "init_state0" : "init_state1");
+	else
+		set_ev_id(n, r->ev, s == LADDER_LEFT ? "state0" : "state1");
 	if (r->step) {
 		char buf[16];
 		snprintf(buf, sizeof buf, "%u", r->step);
@@ -408,10 +423,11 @@ static void draw_state(struct pic *P, const struct layout *L, int s, double y, c
 
 /* A timer's mark on side s's lifeline at y: a small clock face (set,
  * restarted, or expired causing the state change beside it). */
-static void draw_timer_mark(struct pic *P, const struct layout *L, int s, double y)
+static void draw_timer_mark(struct pic *P, const struct layout *L, int s, double y, size_t ev)
 {
 	Agnode_t *n = node_at(P, "timermark", L->x_life[s], y);
 
+	set_ev_id(n, ev, s == LADDER_LEFT ? "mark0" : "mark1");
 	set(n, "shape", "circle");
 	set(n, "label", "");
 	set(n, "width", "0.14");
@@ -442,19 +458,20 @@ static void draw_states(struct pic *P, const struct layout *L)
 				draw_state(P, L, s, y, buf, r);
 			if (r->side == s && (r->kind == LADDER_ROW_TIMER ||
 					     (r->kind == LADDER_ROW_STATE && r->timer_fired)))
-				draw_timer_mark(P, L, s, y);
+				draw_timer_mark(P, L, s, y, r->ev);
 		}
 	}
 }
 
 /* The red cross where a dropped segment ends. */
-static void draw_cross(struct pic *P, double x, double y)
+static void draw_cross(struct pic *P, double x, double y, size_t ev)
 {
 	const double r = CROSS_PT;
 	Agedge_t *e;
 
 	for (int i = 0; i < 2; i++) {
 		e = line(P, "cross", x - r, y - r * (i ? -1 : 1), x + r, y + r * (i ? -1 : 1));
+		set_ev_id(e, ev, i ? "cross1" : "cross0");
 		set(e, "color", STYLE_DROP_COLOUR);
 		set(e, "penwidth", "2.5");
 	}
@@ -470,6 +487,7 @@ static void draw_copy(struct pic *P, const struct layout *L, const struct arrow 
 
 	set(to, "class", "arrival");
 	set(e, "class", "copy");
+	set_ev_id(e, a->row->ev, "copy");
 	set(e, "color", STYLE_DUPLICATE_COLOUR);
 	set(e, "style", "dashed");
 }
@@ -490,6 +508,7 @@ static void draw_resend(struct pic *P, const struct layout *L, const struct arro
 	html[0] = '\0';
 	html_span(html, sizeof html, &len, text, NULL, true);
 	Agnode_t *n = html_at(P, "resend", x, y, w, html, s == LADDER_LEFT ? 'r' : 'l');
+	set_ev_id(n, a->row->ev, "resend");
 	set(n, "fontcolor", STYLE_RETRANSMIT_COLOUR);
 	set(n, "text", text);
 }
@@ -534,6 +553,7 @@ static void draw_payload_below(struct pic *P, const struct layout *L, const stru
 	double w = text_width(text);
 	double x = s == LADDER_LEFT ? L->x_state[0] - w / 2 : L->x_state[1] + w / 2;
 	Agnode_t *n = html_at(P, "below", x, a->ys + PITCH_PT, w, html, s == LADDER_LEFT ? 'r' : 'l');
+	set_ev_id(n, a->row->ev, "below");
 	set(n, "fontcolor", colour);
 	set(n, "text", text);
 }
@@ -579,6 +599,7 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 
 	set(to, "class", a->dropped ? "drop" : "arrival");
 	set(e, "class", "segment");
+	set_ev_id(e, a->row->ev, "seg");
 	snprintf(buf, sizeof buf, "%zu", i + 1);
 	set(e, "segment", buf);
 	set(e, "color", color);
@@ -586,7 +607,7 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 	set(e, "style", a->row->forged ? "dashed" : side_line(a->from));
 	if (a->dropped) {
 		set(e, "arrowhead", "none");
-		draw_cross(P, a->x_end, a->y_end);
+		draw_cross(P, a->x_end, a->y_end, a->row->ev);
 	} else if (!a->delivered) {
 		set(e, "arrowhead", "empty");
 	}
@@ -598,6 +619,7 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 		double w = text_width(note), gap = 2 * CROSS_PT;
 		double x = s == LADDER_LEFT ? a->x_end - gap - w / 2 : a->x_end + gap + w / 2;
 		Agnode_t *n = text_at(P, "dropnote", x, a->y_end, w, note, s == LADDER_LEFT ? 'r' : 'l');
+		set_ev_id(n, a->row->ev, "dropnote");
 		set(n, "fontcolor", STYLE_DROP_COLOUR);
 	}
 	if (a->dup_delivered)
@@ -608,6 +630,7 @@ static void draw_arrow(struct pic *P, const struct layout *L, const struct arrow
 		draw_payload_below(P, L, a, color);
 	arrow_html(L, a, color, html, sizeof html);
 	lab = html_at(P, "seglabel", a->lx, a->ly, a->w, html, 'c');
+	set_ev_id(lab, a->row->ev, "label");
 	set(lab, "fontcolor", color);
 	set(lab, "text", a->label);
 	if (a->row->resend) {
@@ -641,6 +664,7 @@ static void draw_notes(struct pic *P, const struct layout *L)
 		set(nd, "fontname", STYLE_FONT);
 		set(nd, "fontcolor", STYLE_TEXT_COLOUR);
 		set(nd, "text", buf);
+		set_ev_id(nd, k, "note");
 	}
 }
 

@@ -3,6 +3,7 @@
  * side that took it, with its badge), the legend and the title. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "proto/arcs.h"
 #include "output/graph_states_int.h"
@@ -292,6 +293,24 @@ static Agedge_t *arc_edge(struct picture *p, const struct pic_arc *a, const char
 	return e;
 }
 
+/* Classes naming the steps side s took arc edge e at ("3,7": "step_client_3
+ * step_client_7"), for the step-through page (output/page.c), which bolds
+ * the arc a step takes. */
+static void step_classes(Agedge_t *e, int s, const char *steps)
+{
+	char cls[STEPS_MAX * 16] = "";
+	size_t len = 0;
+
+	for (const char *p = steps; *p && len < sizeof cls - 32;) {
+		unsigned k = (unsigned)strtoul(p, (char **)&p, 10);
+		len += (size_t)snprintf(cls + len, sizeof cls - len, "%sstep_%s_%u", len ? " " : "",
+					s == CLIENT ? "client" : "server", k);
+		while (*p && (*p < '0' || *p > '9'))
+			p++;
+	}
+	set(e, "class", cls);
+}
+
 /* Arc a: one grey edge, or one edge per side that traversed it, and one
  * label (both badges when both took it) on the first; a twin's second
  * line runs beside the first (pinned on Figure 5's arcs; routed as a
@@ -309,6 +328,7 @@ static void add_arc_edges(struct picture *p, const struct pic_arc *a)
 		Agedge_t *e = arc_edge(p, a, dot_id, drawn);
 		set(e, "endpoint", (char *)trace_endpoint_name(p->log->trace, p->ep[s], nbuf));
 		set(e, "steps", a->steps[s]);
+		step_classes(e, s, a->steps[s]);
 		set(e, "color", side_colour[s]);
 		set(e, "style", side_style[s]);
 		set(e, "penwidth", "3");
