@@ -50,7 +50,7 @@ TEST_SRCS := $(filter-out tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c))
 TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/obj/tests/%.o)
 SCENARIOS := $(wildcard scenarios/*.yaml)
 
-.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs check-run-ends check-counts check-layers check-architecture install clean bench
+.PHONY: docs all run check check-coverage check-unit check-scenarios check-pcap check-asan check-replay check-compare check-sweep check-signals check-usage check-outputs check-run-ends check-counts check-page check-layers check-architecture install clean bench
 
 all: $(BUILD)/tcpsim
 
@@ -66,6 +66,9 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/fixtures -c $< -o $@
 
 -include $(SIM_OBJS:.o=.d) $(BUILD)/obj/cli/main.d $(TEST_OBJS:.o=.d)
+
+# The page's script and style sheet are built into this object (.incbin).
+$(BUILD)/obj/output/page_assets.o: sim/output/page.js sim/output/page.css
 
 $(BUILD)/libtcpsim.a: $(SIM_OBJS)
 	rm -f $@ && $(AR_CMD) rcs $@ $^
@@ -162,6 +165,14 @@ check-architecture:
 check-counts: $(BUILD)/tcpsim
 	python3 tests/check_counts.py $(BUILD)/tcpsim $(BUILD)/counts-out
 
+# The step-through page (NAME.html) in headless Chromium: stepped with the
+# keys, its highlights move as the trace says, it loads with the network
+# off and logs no JavaScript error; the browser driver's self-test first
+# shows that each of those checks can fail.
+check-page: $(BUILD)/tcpsim
+	python3 tests/check_browser_selftest.py
+	python3 tests/check_page.py $(BUILD)/tcpsim $(BUILD)/page-out
+
 # Every row of the state table is traversed by a shipped scenario, and the
 # traces, counted independently, agree with `tcpsim coverage`.
 check-coverage: check-scenarios
@@ -177,7 +188,7 @@ check-asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_s
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check-unit check-scenarios
 
-check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-layers check-architecture check-outputs check-run-ends check-counts check-asan check-fuzz
+check: check-unit check-scenarios check-pcap check-coverage check-replay check-compare check-sweep check-signals check-usage check-layers check-architecture check-outputs check-run-ends check-counts check-page check-asan check-fuzz
 	@echo "make check: all tests passed (plain and under ASan+UBSan)"
 
 # The pages and pictures derived from the code and the scenarios
@@ -217,6 +228,7 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 .PHONY: fuzz check-fuzz fuzz-build
 .SECONDARY: $(FUZZ_OBJS)
 
+$(FUZZ_DIR)/obj/output/page_assets.o: sim/output/page.js sim/output/page.css
 $(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard sim/*/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -DTCPSIM_VERSION='"$(VERSION)"' -c $< -o $@

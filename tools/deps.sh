@@ -8,7 +8,8 @@ set -e
 # as GitHub does, in its test (tests/output/test_ladder.c).
 # fonts-dejavu-core: DejaVu Sans, the one font family of every picture (output/style.h).
 # libcairo2-dev, libpango1.0-dev, librsvg2-dev: the handout's PDF (output/handout_pdf.c).
-PKGS="gcc make pkg-config python3 time util-linux iproute2 libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang libclang-rt-14-dev gnuplot-nox cmark-gfm fonts-dejavu-core libcairo2-dev libpango1.0-dev librsvg2-dev"
+# chromium: the step-through page's test opens it in a real browser (tests/check_page.py).
+PKGS="gcc make pkg-config python3 time util-linux iproute2 libpcap-dev libyaml-dev libcunit1-dev libgraphviz-dev graphviz tshark clang libclang-rt-14-dev gnuplot-nox cmark-gfm fonts-dejavu-core libcairo2-dev libpango1.0-dev librsvg2-dev chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -13,7 +13,7 @@
 const char cli_usage_text[] =
 	"usage: tcpsim run      SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux]\n"
 	"                       [--format text|markdown|json|summary|summary-json] [-q]\n"
-	"                       [--no-trace] [--no-pcap] [--no-pcapng] [--no-graphs] [--connection K]\n"
+	"                       [--no-trace] [--no-pcap] [--no-pcapng] [--no-graphs] [--no-page] [--connection K]\n"
 	"                       [--time linear|log|compressed] [--from T] [--to T] [--slides]\n"
 	"                       [--labels short|tcpdump] [--abs-seq] [--self-loops]\n"
 	"       tcpsim check    SCENARIO.yaml...\n"
@@ -29,6 +29,8 @@ const char cli_usage_text[] =
 	"       tcpsim sweep    --plot SWEEP.csv [--y COLUMN] [-o DIR]\n"
 	"       tcpsim handout  SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
 	"                       [--self-loops]\n"
+	"       tcpsim page     SCENARIO.yaml... [-o DIR] [--seed N] [--profile rfc9293|linux] [--connection K]\n"
+	"                       [--time linear|log|compressed] [--labels short|tcpdump] [--abs-seq]\n"
 	"       tcpsim --help | tcpsim COMMAND --help | tcpsim --version\n";
 
 int cli_usage_error(const char *cmd, const char *msg)
@@ -43,6 +45,7 @@ enum {
 };
 enum { OPT_LABELS = 320, OPT_ABS_SEQ };   /* the ladders' words (issue 15) */
 enum { OPT_SELF_LOOPS = 340 };            /* the state diagram's self-loops (issue 15) */
+enum { OPT_NO_PAGE = 360 };               /* the step-through page (issue 16) */
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -54,6 +57,7 @@ static const struct option long_options[] = {
 	{ "no-pcap", no_argument, NULL, OPT_NO_PCAP },
 	{ "no-pcapng", no_argument, NULL, OPT_NO_PCAPNG },
 	{ "no-graphs", no_argument, NULL, OPT_NO_GRAPHS },
+	{ "no-page", no_argument, NULL, OPT_NO_PAGE },
 	{ "ladder", no_argument, NULL, OPT_LADDER },
 	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
 	{ "connection", required_argument, NULL, OPT_CONNECTION },
@@ -77,7 +81,8 @@ static unsigned option_bit(int c)
 	case OPT_PROFILE: return CLI_PROFILE;
 	case OPT_FORMAT: return CLI_FORMAT;
 	case 'q': return CLI_QUIET;
-	case OPT_NO_TRACE: case OPT_NO_PCAP: case OPT_NO_PCAPNG: case OPT_NO_GRAPHS: return CLI_NO_FILES;
+	case OPT_NO_TRACE: case OPT_NO_PCAP: case OPT_NO_PCAPNG: case OPT_NO_GRAPHS: case OPT_NO_PAGE:
+		return CLI_NO_FILES;
 	case OPT_LADDER: return CLI_LADDER;
 	case OPT_ENDPOINT: return CLI_ENDPOINT;
 	case OPT_CONNECTION: return CLI_CONNECTION;
@@ -189,6 +194,7 @@ static const char *apply_option(int c, const char *arg, struct cli_opts *o)
 	case OPT_NO_PCAP: o->no_pcap = true; break;
 	case OPT_NO_PCAPNG: o->no_pcapng = true; break;
 	case OPT_NO_GRAPHS: o->no_graphs = true; break;
+	case OPT_NO_PAGE: o->no_page = true; break;
 	case OPT_LADDER: o->ladder = true; break;
 	case OPT_ENDPOINT:
 		if (strcmp(arg, "client") == 0)

@@ -35,7 +35,7 @@ struct cli_opts {
 	bool out_dir_given;          /* -o was given */
 	struct sim_options sim;
 	const char *format;          /* NULL: the command's default */
-	bool quiet, no_trace, no_pcap, no_pcapng, no_graphs, ladder;
+	bool quiet, no_trace, no_pcap, no_pcapng, no_graphs, no_page, ladder;
 	enum graph_side side;
 	struct graph_ladder_view ladder_view;   /* the ladder picture's time axis and window */
 	bool slides;                 /* --slides: the ladder as 16:9 pages too */
@@ -108,5 +108,6 @@ int cmd_replay(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_handout(int argc, char **argv);
+int cmd_page(int argc, char **argv);
 
 #endif

@@ -12,7 +12,7 @@ int cli_output_open(struct cli_output *w, const struct scenario *sc, const char 
 
 	w->sc = sc;
 	w->files = *files;
-	if ((files->trace || files->pcap || files->pcapng || files->graphs) && out_set_open(&w->set, dir, err, errlen) < 0)
+	if ((files->trace || files->pcap || files->pcapng || files->graphs || files->page) && out_set_open(&w->set, dir, err, errlen) < 0)
 		return -1;
 	if (files->trace) {
 		snprintf(name, sizeof name, "%s%s.trace.jsonl", sc->base, files->kind);
@@ -103,6 +103,12 @@ int cli_output_finish(struct cli_output *w, const struct trace_log *log, char *e
 	}
 	if (w->files.graphs && write_graphs(w, log, err, errlen) < 0)
 		return -1;
+	if (w->files.page) {
+		char name[TMPFILES_NAME_MAX + 1];
+		snprintf(name, sizeof name, "%s%s.html", w->sc->base, w->files.kind);
+		if (page_put(&w->set, name, log, &w->files.page_ctx, err, errlen) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "output/graph.h"
 #include "output/json_out.h"
 #include "output/pcap_out.h"
+#include "output/page.h"
 #include "output/pcapng_trace.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
@@ -27,6 +28,9 @@ struct cli_output_files {
 	const struct graph_states_view *states_view;   /* the state diagram's (--self-loops); NULL: default */
 	bool pcapng;                 /* NAME<kind>.pcapng, the commented capture (output/pcapng_trace.h) ... */
 	int keep[3], n_keep;         /* ... of these endpoints (n_keep 0: all) */
+	bool page;                   /* NAME<kind>.html, the step-through page (output/page.h); the
+					log must keep the variables (trace_log.keep_vars) */
+	struct page_context page_ctx;
 };
 
 /* One scenario's files while its trace is being made. */

@@ -17,8 +17,9 @@ static const char run_help[] =
 	"usage: tcpsim run SCENARIO.yaml... [options]\n"
 	"\n"
 	"Runs each scenario in the simulator, prints the exchange as a ladder, writes\n"
-	"DIR/NAME.trace.jsonl, DIR/NAME.pcap, DIR/NAME.states.dot, DIR/NAME.states.svg\n"
-	"and DIR/NAME.ladder.svg (put in place together once all are written: an\n"
+	"DIR/NAME.trace.jsonl, DIR/NAME.pcap, DIR/NAME.pcapng, DIR/NAME.states.dot,\n"
+	"DIR/NAME.states.svg, DIR/NAME.ladder.svg and DIR/NAME.html, the page that\n"
+	"steps through the run (put in place together once all are written: an\n"
 	"interrupted or failed run leaves the previous run's files as they were),\n"
 	"and checks the scenario's `expect`.\n"
 	"\n"
@@ -35,7 +36,9 @@ static const char run_help[] =
 	"      --no-pcap        do not write NAME.pcap and NAME.pcapng\n"
 	"      --no-pcapng      do not write NAME.pcapng (the capture at each end, with\n"
 	"                       comments): a run of many connections is faster without\n"
-	"      --no-graphs      do not write the pictures\n"
+	"      --no-graphs      do not write the pictures (nor the page)\n"
+	"      --no-page        do not write NAME.html, the page that steps through the\n"
+	"                       run (see tcpsim page --help)\n"
 	"      --connection K   with several clients, the ladder and pictures show\n"
 	"                       client#K and server#K (default 1)\n"
 	"      --time M         the ladder picture's time axis: compressed (default: to\n"
@@ -103,7 +106,9 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	struct cli_output_files files = {
 		.kind = "", .trace = !o->no_trace, .pcap = !o->no_pcap, .graphs = !o->no_graphs, .dot = true,
 		.view = &o->ladder_view, .slides = o->slides && !o->no_graphs, .states_view = &o->states_view,
-		.pcapng = !o->no_pcap && !o->no_pcapng,
+		.pcapng = !o->no_pcap && !o->no_pcapng, .page = !o->no_graphs && !o->no_page,
+		.page_ctx = { .scenario_path = sc->path, .connections = sc->ep[ROLE_CLIENT].count,
+			      .shown = scenario_shown_connection(sc, o->connection), .view = &o->ladder_view },
 	};
 	struct sim_stats stats;
 	struct expect_result res = { 0 };
@@ -116,13 +121,14 @@ static int run_one(const struct scenario *sc, const struct cli_opts *o, enum for
 	/* The in-memory log feeds the ladder, the pictures and expect.segments.
 	 * A run of many clients keeps only the events of the connection the
 	 * pictures show (--connection) unless expect.segments needs them all. */
-	bool want_log = !many || sc->expect.has_segments || !o->no_graphs ||
+	bool want_log = !many || sc->expect.has_segments || !o->no_graphs || files.page ||
 			(!o->quiet && (fmt == FMT_TEXT || fmt == FMT_MARKDOWN));
 
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
 	cli_show_connection(sc, o, sc->expect.has_segments, &log);
 	cli_show_labels(o, &log);
+	log.keep_vars = files.page;
 	if (want_log)
 		trace_add_sink(&tr, trace_log_sink(&log));
 	if (expect_stream_needed(sc)) {

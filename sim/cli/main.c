@@ -21,6 +21,7 @@ int main(int argc, char **argv)
 		{ "compare", cmd_compare },
 		{ "sweep", cmd_sweep },
 		{ "handout", cmd_handout },
+		{ "page", cmd_page },
 	};
 	if (argc < 2) {
 		fputs(cli_usage_text, stderr);

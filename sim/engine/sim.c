@@ -607,8 +607,11 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 				link_release(&e->link, ev.a);
 				return 0;
 			}
-			stack_segment_arrives_from(&e->st, &f->seg, f->src_ep, f->dst_ep);
+			/* A copy: what the arrival sends may grow the link's
+			 * slots, which moves the flight f points to. */
+			struct segment seg = f->seg;
 			touched = f->dst_ep;
+			stack_segment_arrives_from(&e->st, &seg, f->src_ep, touched);
 			link_release(&e->link, ev.a);
 			break;
 		}
