@@ -68,15 +68,16 @@ static const struct ladder_row *row_at(const struct walk *w, size_t k)
 
 /* The send event of the segment that arrives (or is lost, or copied) at
  * log event k: the latest send before it of the same segment that still
- * has an arrival to come. SIZE_MAX when none. */
-static size_t send_of(struct walk *w, size_t k)
+ * has an arrival to come (pending), or that arrived already (a drop by
+ * the host it reached, which follows its delivery). SIZE_MAX when none. */
+static size_t send_of_pending(struct walk *w, size_t k, bool pending)
 {
 	const struct trace_event *a = &w->log->ev[k];
 	size_t stop = k > SEND_LOOKBACK ? k - SEND_LOOKBACK : 0;
 
 	for (size_t j = k; j-- > stop;) {
 		const struct trace_event *b = &w->log->ev[j];
-		if (b->type != TRACE_SEGMENT || b->u.segment.event != SEGEV_SEND || !w->arrivals[j])
+		if (b->type != TRACE_SEGMENT || b->u.segment.event != SEGEV_SEND || (pending && !w->arrivals[j]))
 			continue;
 		const struct segment *x = &a->u.segment.seg, *y = &b->u.segment.seg;
 		if (a->u.segment.src == b->u.segment.src && a->u.segment.dst == b->u.segment.dst &&
@@ -84,6 +85,11 @@ static size_t send_of(struct walk *w, size_t k)
 			return j;
 	}
 	return SIZE_MAX;
+}
+
+static size_t send_of(struct walk *w, size_t k)
+{
+	return send_of_pending(w, k, true);
 }
 
 /* The segment's words as the ladder picture writes them, and whose it is:
@@ -129,7 +135,7 @@ static struct page_step *begin(struct walk *w, enum page_step_kind kind, int s, 
 	struct page_step *st;
 
 	finish(w);
-	if (ps->n == PAGE_STEPS_MAX) {
+	if (ps->n == ps->cap) {
 		ps->cut = true;
 		return NULL;
 	}
@@ -215,7 +221,7 @@ static void on_segment(struct walk *w, size_t k)
 		}
 		return;
 	}
-	send = send_of(w, k);
+	send = ev->u.segment.event == SEGEV_DROP && ev->u.segment.reason ? send_of_pending(w, k, false) : send_of(w, k);
 	seg_words(w, send, words, sizeof words);
 	if (send != SIZE_MAX && w->arrivals[send] && ev->u.segment.event != SEGEV_DUPLICATE)
 		w->arrivals[send]--;
@@ -238,10 +244,13 @@ static void on_segment(struct walk *w, size_t k)
 				     &w->ps->steps[w->ps->n - 1] : begin(w, PAGE_HOST_DROP, dst, k);
 			if (!st)
 				return;
+			if (st->kind == PAGE_DELIVER)
+				say(st, " The %s's host drops it: %s.", lad->name[dst], ev->u.segment.reason);
+			else
+				say(st, "The %s's host drops %s: %s.", lad->name[dst], words, ev->u.segment.reason);
 			st->kind = PAGE_HOST_DROP;
 			st->seg = send;
 			st->last_ev = k;
-			say(st, " The %s's host drops it: %s.", lad->name[dst], ev->u.segment.reason);
 			break;
 		}
 		if (!(st = begin(w, PAGE_LINK_DROP, src, k)))
@@ -370,7 +379,9 @@ int page_steps_build(struct page_steps *ps, const struct trace_log *log)
 	w.log = log;
 	w.row_of = calloc(log->n + 1, sizeof *w.row_of);
 	w.arrivals = calloc(log->n + 1, 1);
-	ps->steps = calloc(PAGE_STEPS_MAX, sizeof *ps->steps);
+	/* A step begins with an event: the log's events and the start bound them. */
+	ps->cap = log->n + 1 < PAGE_STEPS_MAX ? log->n + 1 : PAGE_STEPS_MAX;
+	ps->steps = calloc(ps->cap, sizeof *ps->steps);
 	if (!w.row_of || !w.arrivals || !ps->steps)
 		goto out;
 	for (size_t i = 0; i < ps->lad.n_rows; i++)

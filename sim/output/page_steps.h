@@ -63,7 +63,7 @@ struct page_step {
 struct page_steps {
 	struct ladder lad;           /* the shown pair, their names, the segments' words */
 	struct page_step *steps;
-	size_t n;
+	size_t n, cap;
 	bool cut;                    /* more happened than PAGE_STEPS_MAX steps */
 };
 

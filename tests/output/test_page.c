@@ -25,6 +25,7 @@ struct run {
 static void run_open(struct run *r, const char *file)
 {
 	CU_ASSERT_FATAL(fixture_run_scenario_vars(file, &r->sc, &r->tr, &r->log) == 0);
+	r->log.shown_connection = scenario_shown_connection(&r->sc, 0);   /* its show:, as run's */
 	CU_ASSERT_FATAL(page_steps_build(&r->ps, &r->log) == 0);
 }
 
@@ -148,6 +149,23 @@ static void test_vars_only_when_asked(void)
 	fixture_run_free(&sc, &tr, &log);
 }
 
+/* The listener's full backlog drops the shown client's first SYN: one
+ * step, the SYN's, says it arrived and that the host dropped it. */
+static void test_host_drop(void)
+{
+	struct run r;
+	run_open(&r, "scenarios/syn_flood_small_backlog.yaml");
+	long i = find_step(&r.ps, 0, PAGE_HOST_DROP, LADDER_RIGHT, NULL);
+	CU_ASSERT_FATAL(i > 0);
+	const struct page_step *st = &r.ps.steps[i];
+	CU_ASSERT_FATAL(st->seg != SIZE_MAX);
+	CU_ASSERT(r.log.ev[st->seg].u.segment.seg.flags & TH_SYN);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st->text, "receives the client#12's S 0:0(0)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st->text, "host drops it: backlog full."));
+	CU_ASSERT_EQUAL(st->state[LADDER_RIGHT], TCPS_LISTEN);
+	run_close(&r);
+}
+
 /* Replays the log's state and timer events up to event `last` for side
  * s's endpoint, as the trace says them. */
 static void replay_side(const struct trace_log *log, int ep, size_t last, enum tcp_state initial, enum tcp_state *state,
@@ -189,6 +207,14 @@ static void test_every_scenario_agrees_with_trace(void)
 			if (i > 0)
 				CU_ASSERT(st->t >= r.ps.steps[i - 1].t && st->ev > r.ps.steps[i - 1].last_ev);
 			CU_ASSERT(st->text[0] != '\0');
+			/* A step about a segment knows which: a host's drop
+			 * too, which follows the segment's delivery. */
+			bool about_segment = st->kind == PAGE_SEND || st->kind == PAGE_DELIVER ||
+					     st->kind == PAGE_LINK_DROP || st->kind == PAGE_HOST_DROP ||
+					     st->kind == PAGE_DUPLICATE;
+			if (about_segment && st->seg == SIZE_MAX)
+				printf("\n%s step %zu: no segment: %s\n", list[f]->d_name, i, st->text);
+			CU_ASSERT(!about_segment || st->seg != SIZE_MAX);
 			if (st->seg != SIZE_MAX) {
 				CU_ASSERT_FATAL(st->seg < r.log.n);
 				CU_ASSERT(r.log.ev[st->seg].type == TRACE_SEGMENT &&
@@ -271,4 +297,5 @@ TCPSIM_SUITE(page,
 	{ "the variables after the handshake", test_vars },
 	{ "variables only for a sink that asks", test_vars_only_when_asked },
 	{ "every shipped scenario's steps agree with its trace", test_every_scenario_agrees_with_trace },
-	{ "the page: hostile words stay data, nothing fetched", test_page_html })
+	{ "the page: hostile words stay data, nothing fetched", test_page_html },
+	{ "a SYN the full backlog drops: delivered, then dropped", test_host_drop })
