@@ -190,7 +190,10 @@
 			cls(g, 'future', loopFirst[id] > i);
 			cls(g, 'now', false);
 		});
-		var box = null;
+		/* What presentation mode closes in on: the arcs taken at this
+		 * step and the states they lead to; both sides' states when no
+		 * arc was taken. */
+		var box = null, took = !!(s.arc[0] || s.arc[1]);
 		for (side = 0; side < 2; side++) {
 			var arc = s.arc[side], g = null;
 			if (arc)
@@ -199,6 +202,8 @@
 				cls(g, 'now', true);
 				cls(g, 'future', false);
 			}
+			if (took && !arc)
+				continue;
 			[g, nodes[atNode[i][side]]].forEach(function (el) {
 				if (!el || !el.getBBox)
 					return;
@@ -211,8 +216,8 @@
 		zoomDiagram(box);
 	}
 
-	/* In presentation mode the diagram shows the part around the two
-	 * states and the arc just taken, large enough to read from the back
+	/* In presentation mode the diagram shows the part around the arc
+	 * just taken (or the two states), large enough to read from the back
 	 * of a room; otherwise all of it. */
 	function zoomDiagram(box) {
 		if (!document.body.classList.contains('present') || !box || !diagramBox) {
