@@ -67,8 +67,11 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 
 -include $(SIM_OBJS:.o=.d) $(BUILD)/obj/cli/main.d $(TEST_OBJS:.o=.d)
 
-# The page's script and style sheet are built into this object (.incbin).
+# The page's script and style sheet are built into this object (.incbin),
+# outside link-time optimization: an LTO object's symbol table does not list
+# what top-level asm defines, and the linker would not take it from the archive.
 $(BUILD)/obj/output/page_assets.o: sim/output/page.js sim/output/page.css
+$(BUILD)/obj/output/page_assets.o: CFLAGS_ALL += -fno-lto
 
 $(BUILD)/libtcpsim.a: $(SIM_OBJS)
 	rm -f $@ && $(AR_CMD) rcs $@ $^

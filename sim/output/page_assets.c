@@ -2,7 +2,8 @@
  * sim/output/page.js and page.css, built into the program as they are
  * (.incbin, each ended by a NUL): the page carries them inline, and they
  * are edited, read and linted as the files they are. The Makefile rebuilds
- * this object when either changes. */
+ * this object when either changes, and builds it without -flto (a
+ * link-time-optimized object would hide these symbols from the linker). */
 __asm__(".pushsection .rodata\n"
 	".global page_js\n"
 	".type page_js, @object\n"
