@@ -104,11 +104,15 @@ static void seg_words(const struct walk *w, size_t send, char *buf, size_t cap)
 		return;
 	}
 	ladder_picture_words(&w->ps->lad, r, words, sizeof words);
-	snprintf(buf, cap, "the %s's %s", w->ps->lad.name[r->side], words);
+	if (r->forged)
+		snprintf(buf, cap, "the forged %s (in the %s's name)", words, w->ps->lad.name[r->side]);
+	else
+		snprintf(buf, cap, "the %s's %s", w->ps->lad.name[r->side], words);
 }
 
 /* Ends the step before a new one: it takes the states, timers and
- * variables as they are now, and the words of the rows it took. */
+ * variables as they are now (a snapshot of TRACE_VARS already given to it
+ * stays: on_vars). */
 static void finish(struct walk *w)
 {
 	struct page_steps *ps = w->ps;
@@ -154,9 +158,9 @@ static struct page_step *begin(struct walk *w, enum page_step_kind kind, int s, 
 	return st;
 }
 
-/* The step an event of side s at time t belongs to: the current one when
- * it is s's input at that instant (or a step of s's begun then), else a
- * new PAGE_STATE step. */
+/* The step a state change or row of side s (log event k) belongs to: the
+ * latest step, when it is s's input (a call, an arrival, a timer) at the
+ * same instant; else a new PAGE_STATE step. */
 static struct page_step *step_for(struct walk *w, int s, size_t k)
 {
 	struct page_steps *ps = w->ps;
@@ -206,13 +210,15 @@ static void on_segment(struct walk *w, size_t k)
 		if (!(st = begin(w, PAGE_SEND, src, k)))
 			return;
 		st->seg = k;
-		seg_words(w, k, words, sizeof words);
+		snprintf(words, sizeof words, "a segment");
+		if (r)
+			ladder_picture_words(lad, r, words, sizeof words);
 		if (r && r->forged) {
-			say(st, "A forged segment is put on the link (inject): %s, as if from the %s.", words + 4,
-			    lad->name[src]);
+			say(st, "A forged segment in the %s's name is put on the link (inject): %s.", lad->name[src],
+			    words);
 			return;
 		}
-		say(st, "The %s sends %s", lad->name[src], strstr(words, "'s ") + 3);
+		say(st, "The %s sends %s", lad->name[src], words);
 		if (r && r->resend) {
 			ladder_resend_text(r, why, sizeof why);
 			say(st, " again: a retransmission (%s).", why);
@@ -398,7 +404,9 @@ int page_steps_build(struct page_steps *ps, const struct trace_log *log)
 		case TRACE_CALL:
 			if (s >= 0) {
 				struct page_step *st = begin(&w, PAGE_CALL, s, k);
-				if (st)
+				if (st && ev->u.call.call == CALL_INJECT)
+					say(st, "The scenario forges a segment in the %s's name (inject).", ps->lad.name[s]);
+				else if (st)
 					say(st, "The %s calls %s%s%s.", ps->lad.name[s], user_call_name(ev->u.call.call),
 					    ev->u.call.error ? ": refused, " : "",
 					    ev->u.call.error ? ev->u.call.error : "");

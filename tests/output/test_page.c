@@ -166,6 +166,25 @@ static void test_host_drop(void)
 	run_close(&r);
 }
 
+/* A forged segment is nobody's send: the words say it is forged, in
+ * whose name, on the link and when it arrives. */
+static void test_forged(void)
+{
+	struct run r;
+	run_open(&r, "scenarios/blind_in_window_attacks.yaml");
+	long i = find_step(&r.ps, 0, PAGE_DELIVER, LADDER_RIGHT, "S11");
+	CU_ASSERT_FATAL(i > 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.ps.steps[i].text, "The server receives the forged R "));
+	long sent = (long)i - 1;
+	while (sent > 0 && r.ps.steps[sent].seg != r.ps.steps[i].seg)
+		sent--;
+	CU_ASSERT_EQUAL(r.ps.steps[sent].kind, PAGE_SEND);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.ps.steps[sent].text, "A forged segment in the client's name"));
+	CU_ASSERT_EQUAL(r.ps.steps[sent - 1].kind, PAGE_CALL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.ps.steps[sent - 1].text, "The scenario forges a segment"));
+	run_close(&r);
+}
+
 /* Replays the log's state and timer events up to event `last` for side
  * s's endpoint, as the trace says them. */
 static void replay_side(const struct trace_log *log, int ep, size_t last, enum tcp_state initial, enum tcp_state *state,
@@ -298,4 +317,5 @@ TCPSIM_SUITE(page,
 	{ "variables only for a sink that asks", test_vars_only_when_asked },
 	{ "every shipped scenario's steps agree with its trace", test_every_scenario_agrees_with_trace },
 	{ "the page: hostile words stay data, nothing fetched", test_page_html },
-	{ "a SYN the full backlog drops: delivered, then dropped", test_host_drop })
+	{ "a SYN the full backlog drops: delivered, then dropped", test_host_drop },
+	{ "a forged segment's words", test_forged })
