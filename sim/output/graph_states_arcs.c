@@ -226,30 +226,11 @@ static bool zero_time_wait(const struct trace_log *log, size_t k)
 	return false;
 }
 
-/* The index of the listener's passive OPEN (CLOSED -> LISTEN) that side
- * s's connection was born of, when its path starts in LISTEN: with several
- * connections (server#1 ...) each is a TCB of its own, made from the
- * listener's when a SYN arrives, and its first event leaves LISTEN; the
- * listener's T01 is then the path's first step, so that every server's
- * path starts CLOSED -> LISTEN. SIZE_MAX when none. */
+/* The listener's passive OPEN that side s's connection was born of
+ * (trace_log_listener_open), SIZE_MAX when none. */
 static size_t listener_open(const struct picture *p, int s)
 {
-	size_t first = SIZE_MAX;
-
-	for (size_t k = 0; p->ep[s] >= 0 && k < p->log->n && first == SIZE_MAX; k++) {
-		const struct trace_event *ev = &p->log->ev[k];
-		if (ev->type == TRACE_STATE && ev->endpoint == p->ep[s] && ev->u.state.from != ev->u.state.to)
-			first = k;
-	}
-	if (first == SIZE_MAX || p->log->ev[first].u.state.from != TCPS_LISTEN)
-		return SIZE_MAX;
-	for (size_t k = first; k-- > 0;) {
-		const struct trace_event *ev = &p->log->ev[k];
-		if (ev->type == TRACE_STATE && ev->endpoint != p->ep[1 - s] && ev->u.state.from == TCPS_CLOSED &&
-		    ev->u.state.to == TCPS_LISTEN)
-			return k;
-	}
-	return SIZE_MAX;
+	return trace_log_listener_open(p->log, p->ep[s], p->ep[1 - s]);
 }
 
 /* Numbers each shown endpoint's state events in trace order and marks the

@@ -177,6 +177,11 @@ static void build_rows(struct ladder *lad, struct seg_numbering *nb, const size_
 	struct seg_line line;
 
 	memset(story, 0, sizeof story);
+	/* A connection born of a listener: the listener's OPEN is its path's
+	 * first step, as the state diagram numbers it. */
+	for (int s = 0; s < 2; s++)
+		if (trace_log_listener_open(log, lad->ep[s], lad->ep[1 - s]) != SIZE_MAX)
+			story[s].steps = 1;
 	add_initial_row(lad);
 	for (size_t k = 0; k < log->n; k++) {
 		const struct trace_event *ev = &log->ev[k];

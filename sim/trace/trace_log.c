@@ -179,6 +179,26 @@ struct trace_sink trace_log_sink(struct trace_log *log)
 	return (struct trace_sink){ .event = trace_log_event, .ctx = log, .mask = log->keep_vars ? TRACE_ALL_BITS : 0 };
 }
 
+size_t trace_log_listener_open(const struct trace_log *log, int ep, int peer)
+{
+	size_t first = SIZE_MAX;
+
+	for (size_t k = 0; ep >= 0 && k < log->n && first == SIZE_MAX; k++) {
+		const struct trace_event *ev = &log->ev[k];
+		if (ev->type == TRACE_STATE && ev->endpoint == ep && ev->u.state.from != ev->u.state.to)
+			first = k;
+	}
+	if (first == SIZE_MAX || log->ev[first].u.state.from != TCPS_LISTEN)
+		return SIZE_MAX;
+	for (size_t k = first; k-- > 0;) {
+		const struct trace_event *ev = &log->ev[k];
+		if (ev->type == TRACE_STATE && ev->endpoint != peer && ev->u.state.from == TCPS_CLOSED &&
+		    ev->u.state.to == TCPS_LISTEN)
+			return k;
+	}
+	return SIZE_MAX;
+}
+
 /* True when a and b are segment events about the same segment. */
 static bool same_segment(const struct trace_event *a, const struct trace_event *b)
 {

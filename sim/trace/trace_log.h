@@ -63,6 +63,16 @@ bool *trace_log_dropped(const struct trace_log *log);
 #define TRACE_LOG_NO_DROP SIZE_MAX
 size_t *trace_log_drops(const struct trace_log *log);
 
+/* The passive OPEN (a CLOSED -> LISTEN state event) that endpoint ep's
+ * connection was born of: with several connections (server#1, ...) each is
+ * a TCB of its own, made from the listener's when a SYN arrives, and its
+ * first state change leaves LISTEN; the listener's OPEN, by an endpoint
+ * other than peer, is then the first step of its path. Its index in the
+ * log, or SIZE_MAX when ep's first change does not leave LISTEN or no such
+ * OPEN came before it. The state diagram and the ladders number ep's steps
+ * from it, so that they agree. */
+size_t trace_log_listener_open(const struct trace_log *log, int ep, int peer);
+
 /* Relative sequence numbers as tcpdump prints them. Each endpoint's base is
  * its configured ISN, replaced by the SEQ of every SYN it sends (a new
  * incarnation). A reset sent with SEQ=0 (the RFC's answer from a port with no

@@ -185,6 +185,24 @@ static void test_forged(void)
 	run_close(&r);
 }
 
+/* A connection of many: server#2 is born of the listener's OPEN, the
+ * first step of its path on the state diagram (T01, 1), so its first change
+ * of its own (T04) is step 2 on the page and the ladder, as on the diagram. */
+static void test_steps_of_a_connection_of_many(void)
+{
+	struct run r;
+	CU_ASSERT_FATAL(fixture_run_scenario_vars("scenarios/flash_crowd.yaml", &r.sc, &r.tr, &r.log) == 0);
+	r.log.shown_connection = 2;
+	CU_ASSERT_FATAL(page_steps_build(&r.ps, &r.log) == 0);
+	long i = find_step(&r.ps, 0, PAGE_DELIVER, LADDER_RIGHT, "T04");
+	CU_ASSERT_FATAL(i > 0);
+	CU_ASSERT_EQUAL(r.ps.steps[i].arc_step[LADDER_RIGHT], 2);
+	long j = find_step(&r.ps, 0, PAGE_CALL, LADDER_LEFT, "T02");
+	CU_ASSERT_FATAL(j > 0);
+	CU_ASSERT_EQUAL(r.ps.steps[j].arc_step[LADDER_LEFT], 1);   /* the client opens its own */
+	run_close(&r);
+}
+
 /* Replays the log's state and timer events up to event `last` for side
  * s's endpoint, as the trace says them. */
 static void replay_side(const struct trace_log *log, int ep, size_t last, enum tcp_state initial, enum tcp_state *state,
@@ -318,4 +336,5 @@ TCPSIM_SUITE(page,
 	{ "every shipped scenario's steps agree with its trace", test_every_scenario_agrees_with_trace },
 	{ "the page: hostile words stay data, nothing fetched", test_page_html },
 	{ "a SYN the full backlog drops: delivered, then dropped", test_host_drop },
-	{ "a forged segment's words", test_forged })
+	{ "a forged segment's words", test_forged },
+	{ "a connection of many numbers its steps as the diagram", test_steps_of_a_connection_of_many })
