@@ -1,5 +1,6 @@
 /* cli_output.c - the files and the ladder of a run or a replay (cli_output.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli/cli_output.h"
 #include "output/graph.h"
@@ -44,30 +45,35 @@ int cli_output_open(struct cli_output *w, const struct scenario *sc, const char 
 }
 
 /* The pictures, into the set: the state diagram as DOT (when asked) and SVG,
- * the ladder, and its pages when asked. */
-static int write_graphs(struct cli_output *w, const struct trace_log *log, char *err, size_t errlen)
+ * the ladder, and its pages when asked. The ladder's SVG is kept in
+ * *ladder (malloc'd; the caller frees it) for the page, which shows the
+ * same picture when it is the whole run (no --from, --to). */
+static int write_graphs(struct cli_output *w, const struct trace_log *log, char **ladder, size_t *ladder_len,
+			char *err, size_t errlen)
 {
-	static const struct {
-		const char *ext, *format;
-		bool ladder, dot;
-	} pictures[] = {
-		{ ".states.dot", "dot", false, true },
-		{ ".states.svg", "svg", false, false },
-		{ ".ladder.svg", "svg", true, false },
-	};
-	for (size_t i = 0; i < sizeof pictures / sizeof pictures[0]; i++) {
-		char name[TMPFILES_NAME_MAX + 1];
-		if (pictures[i].dot && !w->files.dot)
-			continue;
-		snprintf(name, sizeof name, "%s%s%s", w->sc->base, w->files.kind, pictures[i].ext);
-		if ((pictures[i].ladder ? graph_put_ladder(&w->set, name, log, w->files.view, pictures[i].format, err, errlen) :
-		     graph_put_states(&w->set, name, log, w->files.states_view, pictures[i].format, err, errlen)) < 0)
+	char name[TMPFILES_NAME_MAX + 1];
+	const struct graph_ladder_view *v = w->files.view;
+
+	if (w->files.dot) {
+		snprintf(name, sizeof name, "%s%s.states.dot", w->sc->base, w->files.kind);
+		if (graph_put_states(&w->set, name, log, w->files.states_view, "dot", err, errlen) < 0)
 			return -1;
+	}
+	snprintf(name, sizeof name, "%s%s.states.svg", w->sc->base, w->files.kind);
+	if (graph_put_states(&w->set, name, log, w->files.states_view, "svg", err, errlen) < 0)
+		return -1;
+	snprintf(name, sizeof name, "%s%s.ladder.svg", w->sc->base, w->files.kind);
+	if (graph_ladder_render_view(log, GRAPH_BOTH, v, "svg", ladder, ladder_len, err, errlen) < 0 ||
+	    out_set_write(&w->set, name, *ladder, *ladder_len, err, errlen) < 0)
+		return -1;
+	if (v && (v->has_from || v->has_to)) {       /* a stretch: not the page's */
+		free(*ladder);
+		*ladder = NULL;
 	}
 	if (w->files.slides) {
 		char prefix[TMPFILES_NAME_MAX + 1];
 		snprintf(prefix, sizeof prefix, "%s%s.ladder", w->sc->base, w->files.kind);
-		if (graph_put_ladder_pages(&w->set, prefix, log, w->files.view, "svg", err, errlen) < 0)
+		if (graph_put_ladder_pages(&w->set, prefix, log, v, "svg", err, errlen) < 0)
 			return -1;
 	}
 	return 0;
@@ -101,15 +107,21 @@ int cli_output_finish(struct cli_output *w, const struct trace_log *log, char *e
 			return -1;
 		}
 	}
-	if (w->files.graphs && write_graphs(w, log, err, errlen) < 0)
-		return -1;
-	if (w->files.page) {
+	char *ladder = NULL;
+	size_t ladder_len = 0;
+	int rc = 0;
+	if (w->files.graphs)
+		rc = write_graphs(w, log, &ladder, &ladder_len, err, errlen);
+	if (rc == 0 && w->files.page) {
 		char name[TMPFILES_NAME_MAX + 1];
+		struct page_context ctx = w->files.page_ctx;
+		ctx.ladder_svg = ladder;
+		ctx.ladder_len = ladder_len;
 		snprintf(name, sizeof name, "%s%s.html", w->sc->base, w->files.kind);
-		if (page_put(&w->set, name, log, &w->files.page_ctx, err, errlen) < 0)
-			return -1;
+		rc = page_put(&w->set, name, log, &ctx, err, errlen);
 	}
-	return 0;
+	free(ladder);
+	return rc;
 }
 
 void cli_output_close(struct cli_output *w)

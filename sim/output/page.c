@@ -268,8 +268,18 @@ int page_render(const struct trace_log *log, const struct page_context *ctx, cha
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (graph_ladder_render_view(log, GRAPH_BOTH, &lv, "svg", &ladder, &ladder_len, err, errlen) < 0 ||
-	    graph_states_render_view(log, GRAPH_BOTH, NULL, &sv, "svg", &states, &states_len, err, errlen) < 0)
+	if (ctx && ctx->ladder_svg) {
+		if (!(ladder = malloc(ctx->ladder_len + 1))) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		memcpy(ladder, ctx->ladder_svg, ctx->ladder_len);
+		ladder[ctx->ladder_len] = '\0';
+		ladder_len = ctx->ladder_len;
+	} else if (graph_ladder_render_view(log, GRAPH_BOTH, &lv, "svg", &ladder, &ladder_len, err, errlen) < 0) {
+		goto out;
+	}
+	if (graph_states_render_view(log, GRAPH_BOTH, NULL, &sv, "svg", &states, &states_len, err, errlen) < 0)
 		goto out;
 	if (!(f = open_memstream(data, len))) {
 		snprintf(err, errlen, "out of memory");

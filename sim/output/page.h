@@ -21,6 +21,9 @@ struct page_context {
 	uint32_t shown;              /* the one shown, 1..connections */
 	const struct graph_ladder_view *view;   /* the ladder's time axis (NULL: compressed); its
 						   window (--from/--to) is not the page's */
+	const char *ladder_svg;      /* the ladder already rendered as SVG for this log and axis, whole
+					(run's NAME.ladder.svg), or NULL: the page renders it */
+	size_t ladder_len;
 };
 
 /* The page of log (kept with trace_log.keep_vars for the variables table)
