@@ -98,7 +98,17 @@
 	}
 	var reached = [], atNode = [];
 	(function () {
-		var k = [0, 0], node = [steps.length ? steps[0].st[0] : 'CLOSED', steps.length ? steps[0].st[1] : 'CLOSED'];
+		/* A side whose first step is not 1 (a connection of many, born
+		 * of the listener's OPEN, step 1) has taken the steps before it. */
+		var k = [0, 1].map(function (side) {
+			var first = Infinity;
+			steps.forEach(function (s) {
+				if (s.arc[side] && s.arc[side][1] > 0)
+					first = Math.min(first, s.arc[side][1]);
+			});
+			return first === Infinity ? 0 : first - 1;
+		});
+		var node = [steps.length ? steps[0].st[0] : 'CLOSED', steps.length ? steps[0].st[1] : 'CLOSED'];
 		steps.forEach(function (s, i) {
 			for (var side = 0; side < 2; side++) {
 				var arc = s.arc[side];
@@ -127,7 +137,7 @@
 		return (us / 1e3).toFixed(us % 1e3 ? 1 : 0) + ' ms';
 	}
 	function cls(el, name, on) {
-		if (el.classList)
+		if (el && el.classList)
 			el.classList.toggle(name, !!on);
 	}
 
