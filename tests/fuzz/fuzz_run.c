@@ -1,8 +1,10 @@
 /* fuzz_run.c - libFuzzer target for whole runs: every scenario the loader
  * accepts is run through the engine, with the sinks `tcpsim run` attaches
  * (the trace as JSON lines, the pcap, the in-memory log, the streaming
- * checks, the summary), then checked against its `expect` and printed as a
- * ladder; the files go to /dev/null, nothing is left behind.
+ * checks, the summary), then checked against its `expect`, printed as a
+ * ladder and read into the step-through page's steps (the log keeps the
+ * variables' snapshots, as run's does for the page); the files go to
+ * /dev/null, nothing is left behind.
  *
  * The fuzzers of the loader and the packet codec cannot find what only a run
  * shows (an exchange that never ends, times that wrap); this one can. The
@@ -23,6 +25,7 @@
 #include "fuzz_input.h"
 #include "output/json_out.h"
 #include "output/ladder.h"
+#include "output/page_steps.h"
 #include "output/pcap_out.h"
 #include "scenario/scenario.h"
 #include "engine/sim.h"
@@ -76,6 +79,7 @@ static void run(const struct scenario *sc)
 
 	trace_init(&tr);
 	trace_log_init(&log, &tr);
+	log.keep_vars = true;
 	trace_add_sink(&tr, trace_log_sink(&log));
 	if (expect_stream_needed(sc)) {
 		if (!(xs = expect_stream_new(sc, &tr)))
@@ -121,6 +125,16 @@ static void run(const struct scenario *sc)
 	}
 	ladder_write_text(devnull, &log);
 	fflush(devnull);
+	struct page_steps ps;
+	if (page_steps_build(&ps, &log) < 0)
+		die("out of memory", NULL);
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct page_step *st = &ps.steps[i];
+		if ((st->seg != SIZE_MAX && st->seg >= log.n) || (log.n && st->last_ev >= log.n) ||
+		    (i > 0 && (st->ev <= ps.steps[i - 1].last_ev || st->t < ps.steps[i - 1].t)))
+			die("a page step out of order or pointing past the log", st->text);
+	}
+	page_steps_free(&ps);
 	expect_result_free(&res);
 	expect_stream_free(xs);
 	summary_free(sum);
