@@ -262,6 +262,8 @@ static int run_call(struct engine *e, const struct timeline_entry *te, uint32_t 
 	case CALL_INJECT:
 		break;
 	}
+	if (st->trace_vars)      /* the connection's variables after the call (the page's) */
+		stack_trace_vars(st, ep);
 	return err == TCP_ERR_NOMEM ? -1 : 0;
 }
 
@@ -578,7 +580,6 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 		e->st.host.now = ev.at;
 		stats->end_us = ev.at;
 		stats->events++;
-		int touched = -1;        /* the endpoint whose connection the event is for */
 		switch (ev.kind) {
 		case EV_TIMELINE: {
 			/* gen 1: a waiting call released (its next client was scheduled when it came due) */
@@ -597,7 +598,6 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			}
 			if (run_call(e, te, ev.b) < 0)
 				return -1;
-			touched = entry_endpoint(e, te, ev.b);
 			break;
 		}
 		case EV_ARRIVAL: {
@@ -610,20 +610,15 @@ static int engine_loop(struct engine *e, struct sim_stats *stats)
 			/* A copy: what the arrival sends may grow the link's
 			 * slots, which moves the flight f points to. */
 			struct segment seg = f->seg;
-			touched = f->dst_ep;
-			stack_segment_arrives_from(&e->st, &seg, f->src_ep, touched);
+			stack_segment_arrives_from(&e->st, &seg, f->src_ep, f->dst_ep);
 			link_release(&e->link, ev.a);
 			break;
 		}
 		case EV_TIMER:
 		case EV_TW_EXPIRE:
-			touched = stack_timer_event_run(&e->st, &ev);
+			stack_timer_event_run(&e->st, &ev);
 			break;
 		}
-		/* The connection's variables after the event, when a sink
-		 * asks (the page): once per event, not per change. */
-		if (touched >= 0 && trace_wants(e->trace, trace_bit(TRACE_VARS)))
-			stack_trace_vars(&e->st, touched);
 		stack_settle(&e->st);
 		if (e->st.oom || e->oom)
 			return -1;

@@ -88,6 +88,8 @@ struct stack {
 	int arriving_from;            /* the sending endpoint of the segment being processed, or -1 */
 	uint64_t n_host_drops;        /* segments a host discarded (a full listen queue) */
 	bool oom;                     /* an allocation failed: the run reports it */
+	bool trace_vars;              /* a sink wants TRACE_VARS (stack_init asks the trace): after
+					 each call, arrival and timer of an endpoint, its variables */
 };
 
 #define TCB_CHUNK_BITS 8
@@ -154,12 +156,13 @@ static inline bool stack_endpoint_conn_is_record(const struct stack *st, int ep)
  * TCB or record freed, since it was queued. */
 bool stack_timer_event_current(const struct stack *st, const struct event *ev);
 /* Runs a timer event: the timer fires (tcp_timer_fire), if it is still
- * current; a record's 2MSL timer inflates it to a TCB first. Returns the
- * endpoint whose timer fired, or -1 when none did. */
-int stack_timer_event_run(struct stack *st, const struct event *ev);
+ * current; a record's 2MSL timer inflates it to a TCB first. */
+void stack_timer_event_run(struct stack *st, const struct event *ev);
 /* Emits a TRACE_VARS event: endpoint ep's connection variables as they are
  * now (after an event, before stack_settle: a connection in TIME_WAIT is
- * still a TCB), LISTEN when it only listens, CLOSED when it has neither. */
+ * still a TCB), LISTEN when it only listens, CLOSED when it has neither.
+ * The stack calls it after an arrival and a timer when st->trace_vars; the
+ * engine after a call. */
 void stack_trace_vars(struct stack *st, int ep);
 
 /* Emits a `call` trace event for endpoint ep; error NULL when accepted. */

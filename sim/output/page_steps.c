@@ -331,19 +331,19 @@ static void on_row(struct walk *w, size_t k, int s)
 	say_row(st, &w->ps->lad, s, st->arc[s], from, to, change ? ev->u.state.cause : ev->u.arc.cause);
 }
 
-/* A TRACE_VARS snapshot of side s: the variables after the event that
- * began with s's latest input step, for that step and those after it. */
-static void on_vars(struct walk *w, size_t k, int s)
+/* A snapshot of side s's variables (the log's, trace_log_vars): the
+ * variables after the event that began with s's latest input step, for
+ * that step and those after it. */
+static void on_vars(struct walk *w, const struct trace_log_vars *lv, int s)
 {
-	const struct trace_event *ev = &w->log->ev[k];
 	size_t from = w->input[s];
 
-	w->vars[s] = ev->u.vars;
+	w->vars[s] = lv->v;
 	w->has_vars[s] = true;
-	if (from == SIZE_MAX || from >= w->ps->n || w->ps->steps[from].t != ev->t_us)
+	if (from == SIZE_MAX || from >= w->ps->n || w->ps->steps[from].t != lv->t_us)
 		return;
 	for (size_t i = from; i < w->ps->n; i++) {
-		w->ps->steps[i].vars[s] = ev->u.vars;
+		w->ps->steps[i].vars[s] = lv->v;
 		w->ps->steps[i].has_vars[s] = true;
 	}
 }
@@ -394,6 +394,7 @@ int page_steps_build(struct page_steps *ps, const struct trace_log *log)
 		if (ps->lad.rows[i].kind == LADDER_ROW_STATE || ps->lad.rows[i].kind == LADDER_ROW_SEGMENT)
 			w.row_of[ps->lad.rows[i].ev] = i + 1;
 	start(&w);
+	size_t v = 0;                /* the next of the log's variables' snapshots */
 	for (size_t k = 0; k < log->n && !ps->cut; k++) {
 		const struct trace_event *ev = &log->ev[k];
 		int s = ev->type == TRACE_SEGMENT ? -1 : side_of(&ps->lad, ev->endpoint);
@@ -421,15 +422,18 @@ int page_steps_build(struct page_steps *ps, const struct trace_log *log)
 			if (s >= 0)
 				on_timer(&w, k, s);
 			break;
-		case TRACE_VARS:
-			if (s >= 0)
-				on_vars(&w, k, s);
-			break;
 		case TRACE_NOTE:
 			on_note(&w, ev);
 			break;
 		default:
 			break;
+		}
+		/* The snapshots made after event k. */
+		while (v < log->n_vars && log->vars[v].at <= k + 1) {
+			int vs = side_of(&ps->lad, log->vars[v].endpoint);
+			if (vs >= 0)
+				on_vars(&w, &log->vars[v], vs);
+			v++;
 		}
 	}
 	finish(&w);

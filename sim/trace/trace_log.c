@@ -33,6 +33,7 @@ void trace_log_free(struct trace_log *log)
 	for (size_t i = 0; i < log->n; i++)
 		free_event_strings(&log->ev[i]);
 	bigarray_free(log->ev, log->cap * sizeof *log->ev);
+	bigarray_free(log->vars, log->cap_vars * sizeof *log->vars);
 	free(log->summary);
 	free(log->name);
 	free(log->profile);
@@ -154,6 +155,17 @@ static void trace_log_event(void *ctx, const struct trace *tr, const struct trac
 	    (ev->type == TRACE_SEGMENT ? !kept(log, ev->u.segment.src) || !kept(log, ev->u.segment.dst)
 				       : ev->endpoint >= 0 && !kept(log, ev->endpoint)))
 		return;
+	if (ev->type == TRACE_VARS) {
+		struct trace_log_vars *v = bigarray_grow(log->vars, &log->cap_vars, log->n_vars + 1, sizeof *v, 256);
+		if (!v) {
+			log->out_of_memory = true;
+			return;
+		}
+		log->vars = v;
+		v[log->n_vars++] = (struct trace_log_vars){ .at = log->n, .endpoint = ev->endpoint, .t_us = ev->t_us,
+							    .v = ev->u.vars };
+		return;
+	}
 	if (ev->type == TRACE_SCENARIO && remember_scenario(log, ev) < 0)
 		log->out_of_memory = true;
 	if (grow(log) < 0) {

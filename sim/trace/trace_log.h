@@ -40,8 +40,21 @@ struct trace_log {
 	bool abs_seq;
 	size_t n_payloads;           /* sends whose payload's first bytes are kept */
 	bool keep_vars;              /* keep the TRACE_VARS snapshots too (the step-through page);
-					set before trace_log_sink. Every reader of the log
-					passes over them */
+					set before trace_log_sink */
+	/* The snapshots, apart from ev: no other reader sees them, and an
+	 * event's index in ev is the same whether they are kept or not (the
+	 * pictures name their parts by it). */
+	struct trace_log_vars *vars; /* a bigarray of cap_vars */
+	size_t n_vars, cap_vars;
+};
+
+/* A TRACE_VARS snapshot the log kept: it came after ev[at - 1] (at is
+ * log->n then) and before ev[at]. */
+struct trace_log_vars {
+	size_t at;
+	int endpoint;
+	usec_t t_us;
+	struct trace_vars v;
 };
 
 void trace_log_init(struct trace_log *log, const struct trace *tr);
