@@ -264,6 +264,19 @@ static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_ove
 
 /* ---- SYN-SENT, section 3.10.7.3 ----------------------------------------- */
 
+/* The linux profile's SYN,ACK in SYN-SENT, as tcp_rcv_synsent_state_process()
+ * takes it: the open completes (tcp_finish_connect) and the ACK goes out,
+ * and the segment is freed there ("step6 onward by hand" reads only URG):
+ * text or a FIN on it is not taken, and the peer sends it again. The RFC
+ * takes both (T27, section 3.10.7.3, "continue processing at the sixth
+ * step"). */
+static void syn_sent_synack_linux(struct tcp_host *h, struct tcb *tcb)
+{
+	handshake_acked(h, tcb);
+	tcb_set_state(h, tcb, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
+	tcb->ack_now = true;
+}
+
 /* Fourth step in SYN-SENT, the SYN bit (the ACK, if any, was acceptable). */
 static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
@@ -285,6 +298,10 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
 		 * connection state to ESTABLISHED, form an ACK segment ... and
 		 * send it" (T08). A FIN on the SYN,ACK takes the connection on
 		 * to CLOSE-WAIT in one arc (T27). */
+		if (h->profile == PROFILE_LINUX) {
+			syn_sent_synack_linux(h, tcb);
+			return;
+		}
 		handshake_acked(h, tcb);
 		const uint8_t *text = seg->data;
 		bool fin = seg->flags & TH_FIN;

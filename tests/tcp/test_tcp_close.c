@@ -307,6 +307,35 @@ static void test_syn_ack_fin_in_syn_sent_goes_to_close_wait(void)
 	script_free(&s);
 }
 
+/* The linux profile: the SYN,ACK,FIN completes the open, and its FIN is
+ * not taken (tcp_rcv_synsent_state_process frees the segment): ESTABLISHED,
+ * ACK 1; the FIN, sent again, is taken in ESTABLISHED (T13). A SYN,ACK with
+ * text: the text is not taken either. */
+static void test_syn_ack_fin_in_syn_sent_linux(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK | TH_FIN, 0, 1, 0);
+	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
+	CU_ASSERT_EQUAL(script_must_tcb(&s, CLIENT)->rcv_nxt, SERVER_ISN + 1);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	SENT(&s, CLIENT, TH_ACK, 1, 2, 0);
+	STATE(&s, CLIENT, TCPS_CLOSE_WAIT, "T13");
+	script_free(&s);
+
+	script_init(&s, PROFILE_LINUX);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK | TH_PSH, 0, 1, 5);
+	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
+	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
+	script_free(&s);
+}
+
 /* T03: CLOSE in LISTEN deletes the TCB, sends nothing (section 3.10.4); the
  * port is closed afterwards (S02). */
 static void test_close_in_listen(void)
@@ -542,6 +571,7 @@ TCPSIM_SUITE(tcp_close,
 	{ "deferred CLOSE runs after a FIN completes the handshake (U06, T26)", test_deferred_close_runs_after_fin_completes_handshake },
 	{ "FIN completes the handshake: SYN-RECEIVED to CLOSE-WAIT (T26)", test_fin_completes_handshake },
 	{ "SYN,ACK,FIN in SYN-SENT: CLOSE-WAIT (T27)", test_syn_ack_fin_in_syn_sent_goes_to_close_wait },
+	{ "linux: SYN,ACK,FIN in SYN-SENT: ESTABLISHED, the FIN not taken", test_syn_ack_fin_in_syn_sent_linux },
 	{ "CLOSE in LISTEN (T03)", test_close_in_listen },
 	{ "CLOSE in SYN-SENT (T06)", test_close_in_syn_sent },
 	{ "retransmitted FIN in CLOSE-WAIT is ACKed (S15)", test_retransmitted_fin_in_close_wait_is_acked },
