@@ -64,6 +64,20 @@ static bool seg_key_eq(const struct item *a, const struct item *b)
 	       a->l.len == b->l.len && a->l.has_ack == b->l.has_ack && a->l.ack == b->l.ack;
 }
 
+/* Whether it resends earlier, a segment of the same side sent before: the
+ * same segment, or the same sequence space (text, SYN or FIN) whose ack has
+ * moved on since (a FIN resent after the peer's FIN arrived: ack 1, then
+ * ack 2). A pure ACK with a new ack is a new ACK, not a resend. */
+static bool resends(const struct item *it, const struct item *earlier)
+{
+	if (seg_key_eq(earlier, it))
+		return true;
+	bool occupies = it->l.len > 0 || (it->l.flags & (TH_SYN | TH_FIN));
+	return occupies && earlier->src == it->src && earlier->l.flags == it->l.flags && earlier->l.seq == it->l.seq &&
+	       earlier->l.len == it->l.len && earlier->l.has_ack && it->l.has_ack &&
+	       (int32_t)(it->l.ack - earlier->l.ack) > 0;
+}
+
 /* The segments sent between the pair's endpoints, in trace order; src is 0
  * for the client's, 1 for the server's. */
 static int segment_list(const struct trace_log *log, int cl, int sv, struct list *out)
@@ -87,7 +101,7 @@ static int segment_list(const struct trace_log *log, int cl, int sv, struct list
 			continue;
 		it.src = s == cl ? 0 : 1;
 		for (size_t k = 0; k < out->n; k++)
-			if (seg_key_eq(&out->v[k], &it))
+			if (resends(&it, &out->v[k]))
 				it.retrans = true;
 		if (list_push(out, &it) < 0)
 			goto out;

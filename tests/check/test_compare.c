@@ -264,7 +264,32 @@ static void test_early_ack_alone_unexpected(void)
 	early_retransmission(false, "K5 K5 K5 K5 UNEXPECTED");
 }
 
+/* A FIN the simulator resent after the peer's FIN arrived (its ack moved
+ * from 1 to 2) and Linux did not resend: a retransmission at another time,
+ * known K6, not a segment nobody explains (issue 17: abort_in_closing,
+ * simultaneous_close_lost_ack). A new pure ACK is not a resend. */
+static void test_resent_fin_new_ack_known(void)
+{
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+
+	handshake(&ts, &ls);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(&ts, MS(1110), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5002, 0);
+	handshake(&tk, &lk);
+	fixture_segment(&tk, MS(110), 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	expect_tags(&ts, &ls, &tk, &lk, "K6");
+
+	handshake(&ts, &ls);
+	fixture_segment(&ts, MS(110), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+	fixture_segment(&ts, MS(1110), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5002, 0);
+	handshake(&tk, &lk);
+	fixture_segment(&tk, MS(110), 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+	expect_tags(&ts, &ls, &tk, &lk, "UNEXPECTED");
+}
+
 TCPSIM_SUITE(compare,
+	{ "a FIN resent with a new ack is known K6; a new ACK is not a resend", test_resent_fin_new_ack_known },
 	{ "an ACK as early as Linux's earlier retransmission, cut differently, is known K6",
 	  test_early_retransmission_known },
 	{ "an early ACK with no earlier retransmission is UNEXPECTED", test_early_ack_alone_unexpected },
