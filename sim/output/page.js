@@ -151,8 +151,9 @@
 			var future = p.ev > s.last;
 			if (p.part === 'cross' || p.part === 'dropnote')
 				future = !(p.ev in lostAt) || lostAt[p.ev] > i;
-			var now = (p.ev === s.seg && p.part !== 'cross' && p.part !== 'dropnote') ||
-				  (p.ev === s.seg && !future) ||
+			/* The step's segment (its cross once lost), and the states
+			 * and timers its events drew. */
+			var now = (p.ev === s.seg && !future) ||
 				  (p.ev >= s.first && p.ev <= s.last && (p.part === 'state' || p.part === 'mark'));
 			cls(p.el, 'future', future);
 			cls(p.el, 'now', now);
