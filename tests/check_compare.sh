@@ -24,8 +24,14 @@ if [ ! -c /dev/net/tun ]; then
 	exit 0
 fi
 rm -rf "$out" && mkdir -p "$out" || exit 1
+# The last four were UNEXPECTED by the tool's own mistakes (issue 17): the
+# linux profile took a FIN on a SYN,ACK (syn_ack_fin), the replay renumbered
+# forgeries after a forged SYN (blind_in_window_attacks), compare took a FIN
+# resent with a new ack for a new segment (abort_in_closing,
+# simultaneous_close_lost_ack).
 scenarios="normal_open_close simultaneous_close connection_refused lost_syn
-	simultaneous_open half_close lost_final_ack abort sweep_loss lost_data_segment"
+	simultaneous_open half_close lost_final_ack abort sweep_loss lost_data_segment
+	syn_ack_fin blind_in_window_attacks abort_in_closing simultaneous_close_lost_ack"
 bad=0
 for s in $scenarios; do
 	"$tcpsim" compare -o "$out" "scenarios/$s.yaml" > "$out/$s.out" 2>&1
@@ -54,6 +60,18 @@ for ep in client server; do
 		fi
 	done
 done
+
+# close_in_syn_sent: close in SYN-SENT sends nothing on either side; the
+# SYN,ACK that arrives after it draws the RST (the replay's close() at once,
+# not a shutdown() that waited for the open and sent a FIN). Its server's
+# SYN_RECEIVED is a request socket the tracepoint does not show (issue 17).
+"$tcpsim" compare -o "$out" scenarios/close_in_syn_sent.yaml > "$out/close_in_syn_sent.out" 2>&1
+if sed -n '/^segments$/,/^$/p' "$out/close_in_syn_sent.out" | grep -q UNEXPECTED ||
+	! grep -Eq '\| [0-9.]+ client > server R 1:1\(0\)$' "$out/close_in_syn_sent.out"; then
+	echo "check_compare: close_in_syn_sent: the segments differ from the simulator's:" >&2
+	sed -n '/^segments$/,/^$/p' "$out/close_in_syn_sent.out" >&2
+	bad=1
+fi
 
 left=$(ip netns list 2>/dev/null | grep -c '^tcpsim-')
 if [ "$left" -ne 0 ]; then

@@ -86,8 +86,9 @@ static void forward_event(void *ctx, const struct trace *tr, const struct trace_
 	trace_emit(ctx, ev);
 }
 
-/* Our own sink: each endpoint's latest SYN, the time of the last wire or
- * state event. */
+/* Our own sink: each endpoint's latest SYN (its own: a forged one is not a
+ * new incarnation, and inject numbers from the real one, as the engine's
+ * does), the time of the last wire or state event. */
 static void watch_event(void *ctx, const struct trace *tr, const struct trace_event *ev)
 {
 	struct replay *r = ctx;
@@ -95,7 +96,8 @@ static void watch_event(void *ctx, const struct trace *tr, const struct trace_ev
 	if (ev->type == TRACE_SEGMENT || ev->type == TRACE_STATE)
 		r->last_event = ev->t_us;
 	if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND &&
-	    (ev->u.segment.seg.flags & TH_SYN) && ev->u.segment.src >= 0 && ev->u.segment.src < NROLES)
+	    (ev->u.segment.seg.flags & TH_SYN) && !ev->u.segment.forged && ev->u.segment.src >= 0 &&
+	    ev->u.segment.src < NROLES)
 		r->ep[ev->u.segment.src].isn = ev->u.segment.seg.seq;
 }
 
@@ -177,11 +179,19 @@ static void sock_flush(struct sock *s)
 }
 
 /* CLOSE on a connection: shutdown(SHUT_WR) once the queue is written; close()
- * at once when the peer's FIN was read already. */
+ * at once when the peer's FIN was read already, or when the open has not
+ * completed: CLOSE in SYN-SENT deletes the TCB and sends nothing (RFC 9293
+ * 3.10.4), and so does Linux's close() of a connecting socket (tcp_close():
+ * SYN_SENT -> CLOSE, no FIN), where a shutdown() would wait for the open
+ * and send a FIN after it. */
 static void conn_close(struct sock *s)
 {
 	if (s->shut || s->shut_pending)
 		return;
+	if (s->connecting) {
+		sock_close(s);
+		return;
+	}
 	s->shut_pending = true;
 	sock_flush(s);
 	if (s->shut && s->eof)
