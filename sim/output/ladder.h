@@ -77,6 +77,9 @@ void ladder_free(struct ladder *lad);
  * the state columns leave a slide's width to the arrows; the text ladders,
  * without arrows that end anywhere, give every cause. */
 void ladder_for_picture(struct ladder *lad);
+/* Which side endpoint i is on (LADDER_LEFT, LADDER_RIGHT), -1 when it is
+ * not shown. */
+int ladder_side_of(const struct ladder *lad, int i);
 /* The name heading a side's column ("client" when nobody is on that side). */
 const char *ladder_side_name(const struct ladder *lad, int side);
 /* What a side's state column holds on row r ("" for nothing): the state, with

@@ -9,8 +9,7 @@
 
 enum side { LEFT = LADDER_LEFT, RIGHT = LADDER_RIGHT };
 
-/* Which side endpoint i is on, -1 when it is not shown. */
-static int side_of(const struct ladder *lad, int i)
+int ladder_side_of(const struct ladder *lad, int i)
 {
 	if (i >= 0 && i == lad->ep[LEFT])
 		return LEFT;
@@ -185,7 +184,7 @@ static void build_rows(struct ladder *lad, struct seg_numbering *nb, const size_
 	add_initial_row(lad);
 	for (size_t k = 0; k < log->n; k++) {
 		const struct trace_event *ev = &log->ev[k];
-		int s = side_of(lad, ev->endpoint);
+		int s = ladder_side_of(lad, ev->endpoint);
 		if (ev->type == TRACE_STATE && s >= 0) {
 			add_state_row(lad, &story[s], ev, s);
 		} else if (ev->type == TRACE_TIMER && s >= 0) {
@@ -197,8 +196,8 @@ static void build_rows(struct ladder *lad, struct seg_numbering *nb, const size_
 		} else if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND) {
 			size_t n = lad->n_rows;
 			seg_numbering_line(nb, log->trace, ev, drops[k] != TRACE_LOG_NO_DROP, &line);
-			s = side_of(lad, ev->u.segment.src);
-			if (s < 0 || side_of(lad, ev->u.segment.dst) != 1 - s)
+			s = ladder_side_of(lad, ev->u.segment.src);
+			if (s < 0 || ladder_side_of(lad, ev->u.segment.dst) != 1 - s)
 				continue;
 			add_segment_row(lad, &story[s], ev, &line, s);
 			if (drops[k] != TRACE_LOG_NO_DROP && log->ev[drops[k]].u.segment.reason) {

@@ -37,16 +37,6 @@ const char *page_timer_words(enum timer_kind k)
 	return "timer";
 }
 
-/* Which side endpoint i is on, -1 when it is not shown. */
-static int side_of(const struct ladder *lad, int i)
-{
-	if (i >= 0 && i == lad->ep[LADDER_LEFT])
-		return LADDER_LEFT;
-	if (i >= 0 && i == lad->ep[LADDER_RIGHT])
-		return LADDER_RIGHT;
-	return -1;
-}
-
 /* Appends printf-style text to a step's words (cut at PAGE_TEXT_MAX). */
 static void say(struct page_step *st, const char *fmt, ...)
 {
@@ -197,7 +187,7 @@ static void on_segment(struct walk *w, size_t k)
 {
 	const struct trace_event *ev = &w->log->ev[k];
 	const struct ladder *lad = &w->ps->lad;
-	int src = side_of(lad, ev->u.segment.src), dst = side_of(lad, ev->u.segment.dst);
+	int src = ladder_side_of(lad, ev->u.segment.src), dst = ladder_side_of(lad, ev->u.segment.dst);
 	char words[600], why[64];
 	struct page_step *st;
 	size_t send;
@@ -397,7 +387,7 @@ int page_steps_build(struct page_steps *ps, const struct trace_log *log)
 	size_t v = 0;                /* the next of the log's variables' snapshots */
 	for (size_t k = 0; k < log->n && !ps->cut; k++) {
 		const struct trace_event *ev = &log->ev[k];
-		int s = ev->type == TRACE_SEGMENT ? -1 : side_of(&ps->lad, ev->endpoint);
+		int s = ev->type == TRACE_SEGMENT ? -1 : ladder_side_of(&ps->lad, ev->endpoint);
 		switch (ev->type) {
 		case TRACE_SEGMENT:
 			on_segment(&w, k);
@@ -430,7 +420,7 @@ int page_steps_build(struct page_steps *ps, const struct trace_log *log)
 		}
 		/* The snapshots made after event k. */
 		while (v < log->n_vars && log->vars[v].at <= k + 1) {
-			int vs = side_of(&ps->lad, log->vars[v].endpoint);
+			int vs = ladder_side_of(&ps->lad, log->vars[v].endpoint);
 			if (vs >= 0)
 				on_vars(&w, &log->vars[v], vs);
 			v++;
