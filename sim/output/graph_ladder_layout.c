@@ -9,15 +9,6 @@
 
 /* ---- arrows and deliveries ------------------------------------------------ */
 
-/* True when two segment events are about the same segment. */
-static bool same_segment(const struct trace_event *a, const struct trace_event *b)
-{
-	const struct segment *x = &a->u.segment.seg, *y = &b->u.segment.seg;
-
-	return a->u.segment.src == b->u.segment.src && a->u.segment.dst == b->u.segment.dst &&
-	       x->seq == y->seq && x->ack == y->ack && x->flags == y->flags && x->len == y->len;
-}
-
 /* True when ev is a segment event of kind e between the two shown endpoints. */
 static bool pair_event(const struct layout *L, const struct trace_event *ev, enum seg_event e)
 {
@@ -72,7 +63,7 @@ static struct arrow *dup_arrow(struct layout *L, size_t n_sent, const struct tra
 
 	for (size_t i = n_sent; i-- > 0;) {
 		struct arrow *a = &L->arrows[i];
-		if (!a->dropped && same_segment(&log_ev[a->row->ev], ev))
+		if (!a->dropped && trace_log_same_segment(&log_ev[a->row->ev], ev))
 			return a;
 	}
 	return NULL;
@@ -89,7 +80,7 @@ static struct arrow *delivered_arrow(struct layout *L, size_t n_sent, size_t *fi
 		(*first)++;
 	for (size_t i = *first; i < n_sent; i++) {
 		struct arrow *a = &L->arrows[i];
-		if (a->pending > 0 && same_segment(&log_ev[a->row->ev], ev))
+		if (a->pending > 0 && trace_log_same_segment(&log_ev[a->row->ev], ev))
 			return a;
 	}
 	return NULL;

@@ -69,9 +69,7 @@ static size_t send_of_pending(struct walk *w, size_t k, bool pending)
 		const struct trace_event *b = &w->log->ev[j];
 		if (b->type != TRACE_SEGMENT || b->u.segment.event != SEGEV_SEND || (pending && !w->arrivals[j]))
 			continue;
-		const struct segment *x = &a->u.segment.seg, *y = &b->u.segment.seg;
-		if (a->u.segment.src == b->u.segment.src && a->u.segment.dst == b->u.segment.dst &&
-		    x->seq == y->seq && x->ack == y->ack && x->flags == y->flags && x->len == y->len)
+		if (trace_log_same_segment(a, b))
 			return j;
 	}
 	return SIZE_MAX;

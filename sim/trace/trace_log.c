@@ -211,8 +211,7 @@ size_t trace_log_listener_open(const struct trace_log *log, int ep, int peer)
 	return SIZE_MAX;
 }
 
-/* True when a and b are segment events about the same segment. */
-static bool same_segment(const struct trace_event *a, const struct trace_event *b)
+bool trace_log_same_segment(const struct trace_event *a, const struct trace_event *b)
 {
 	const struct segment *x = &a->u.segment.seg, *y = &b->u.segment.seg;
 
@@ -232,7 +231,8 @@ static void pair_drop(const struct trace_log *log, size_t drop, size_t *pair)
 {
 	for (size_t i = drop; i-- > 0;) {
 		const struct trace_event *ev = &log->ev[i];
-		if (is_seg_event(ev, SEGEV_SEND) && pair[i] == TRACE_LOG_NO_DROP && same_segment(ev, &log->ev[drop])) {
+		if (is_seg_event(ev, SEGEV_SEND) && pair[i] == TRACE_LOG_NO_DROP &&
+		    trace_log_same_segment(ev, &log->ev[drop])) {
 			pair[i] = drop;
 			return;
 		}

@@ -65,6 +65,10 @@ struct trace_sink trace_log_sink(struct trace_log *log);
  * listener, client#K and server#K, and the log stays small. */
 void trace_log_keep(struct trace_log *log, const int *eps, int n);
 
+/* True when a and b (segment events) are about the same segment: the same
+ * ends, SEQ, ACK, flags and length (a send, its drop, its deliveries). */
+bool trace_log_same_segment(const struct trace_event *a, const struct trace_event *b);
+
 /* Which events are sends that were dropped (by the link, or by the host they
  * reached: a drop with a reason): a SEGEV_SEND followed later by a SEGEV_DROP
  * of the same segment (src, dst, seq, ack, flags, len), each drop paired with
