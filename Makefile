@@ -85,8 +85,9 @@ $(BUILD)/tcpsim_tests: $(TEST_OBJS) $(BUILD)/libtcpsim.a
 run: $(BUILD)/tcpsim
 	$(BUILD)/tcpsim run scenarios/simultaneous_close.yaml -o out
 	@echo
-	@echo "Written to out/: simultaneous_close.pcap (open it in Wireshark), .trace.jsonl,"
-	@echo "  .states.svg (the state diagram with both paths), .ladder.svg (the time-sequence diagram), .states.dot"
+	@echo "Written to out/: simultaneous_close.pcap (open it in Wireshark), .pcapng (the capture at each end,"
+	@echo "  with comments), .trace.jsonl, .states.svg (the state diagram with both paths), .ladder.svg (the"
+	@echo "  time-sequence diagram), .states.dot, .html (the run step by step: open it in a browser)"
 
 # Unit tests (CUnit), then every shipped scenario against its own `expect`,
 # then every pcap through tshark's checksum and malformed-frame checks.
