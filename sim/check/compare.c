@@ -198,14 +198,43 @@ static void seg_text(const struct item *it, char *buf, size_t cap)
 	seg_line_format(&l, buf, cap);
 }
 
-static void count(struct compare_result *res, const struct cmp_row *r)
+/* The row's last word, then its count: a difference no rule explains, at
+ * or after the first call Linux cannot make (less the tolerance: the
+ * replay's call comes a few microseconds after the simulator's), is "Linux
+ * cannot". */
+static void settle(struct compare_result *res, struct cmp_row *r)
 {
 	if (!cmp_row_differs(r))
 		return;
+	if (!r->known && res->n_cannot_calls) {
+		usec_t from = res->cannot[0].t > res->tolerance_us ? res->cannot[0].t - res->tolerance_us : 0;
+		r->cannot = (r->has_sim && r->sim_t >= from) || (r->has_kernel && r->kernel_t >= from);
+	}
 	if (r->known)
 		res->n_known++;
+	else if (r->cannot)
+		res->n_cannot++;
 	else
 		res->n_unexpected++;
+}
+
+/* The kernel log's calls that Linux cannot make, of the compared pair. */
+static void find_cannot(const struct trace_log *kernel, const int pair[2], struct compare_result *res)
+{
+	for (size_t i = 0; i < kernel->n; i++) {
+		const struct trace_event *ev = &kernel->ev[i];
+		if (ev->type != TRACE_CALL || !ev->u.call.cannot ||
+		    (ev->endpoint != pair[0] && ev->endpoint != pair[1]))
+			continue;
+		if (res->n_cannot_calls < CMP_CANNOT_MAX)
+			res->cannot[res->n_cannot_calls] = (struct cmp_cannot){
+				.t = ev->t_us,
+				.endpoint = ev->endpoint == pair[0] ? "client" : "server",
+				.call = ev->u.call.call,
+				.why = ev->u.call.cannot,
+			};
+		res->n_cannot_calls++;
+	}
 }
 
 static int compare_states(const struct list *s, const struct list *k, usec_t tol, struct cmp_section *sec,
@@ -247,7 +276,7 @@ static int compare_states(const struct list *s, const struct list *k, usec_t tol
 			    k->v[ki + 1].t - k->v[ki].t <= tol)
 				r.known = "K9";
 		}
-		count(res, &r);
+		settle(res, &r);
 		if (push_row(sec, &r) < 0) {
 			free(p);
 			return -1;
@@ -558,7 +587,7 @@ static int compare_segments(const struct list *s, const struct list *k, usec_t d
 		classify(&r, q, s, k, delay, tol, &shift, &shift_rule);
 		if (r.kind == CMP_SAME)
 			shift_rule = NULL;
-		count(res, &r);
+		settle(res, &r);
 		if (push_row(sec, &r) < 0)
 			goto out;
 	}
@@ -594,6 +623,7 @@ int compare_logs(const struct trace_log *sim, const struct trace_log *kernel, us
 		if (segment_list(logs[i], pair[i][0], pair[i][1], &sg[i]) < 0)
 			goto out;
 	}
+	find_cannot(kernel, pair[1], res);
 	for (int e = 0; e < 2; e++)
 		if (compare_states(&st[0][e], &st[1][e], res->tolerance_us, &res->sec[e], res) < 0)
 			goto out;
@@ -620,7 +650,7 @@ void compare_free(struct compare_result *res)
 
 static const char *tag(const struct cmp_row *r)
 {
-	return !cmp_row_differs(r) ? "" : r->known ? r->known : "UNEXPECTED";
+	return !cmp_row_differs(r) ? "" : r->known ? r->known : r->cannot ? "Linux cannot" : "UNEXPECTED";
 }
 
 /* "1.050" for whole milliseconds, else six decimals, as the ladder. */
@@ -644,11 +674,25 @@ static void cell(const struct cmp_row *r, bool kernel, char *buf, size_t cap)
 	snprintf(buf, cap, "%s %s", t, kernel ? r->kernel : r->sim);
 }
 
+/* The calls Linux cannot make, one line each after lead. */
+static void print_cannot(FILE *out, const struct compare_result *res, const char *lead)
+{
+	char t[32];
+
+	for (size_t i = 0; i < res->n_cannot_calls && i < CMP_CANNOT_MAX; i++) {
+		const struct cmp_cannot *c = &res->cannot[i];
+		fmt_time(c->t, t, sizeof t);
+		fprintf(out, "%s%s the %s's %s: %s\n", lead, t, c->endpoint, user_call_name(c->call), c->why);
+	}
+	if (res->n_cannot_calls > CMP_CANNOT_MAX)
+		fprintf(out, "%sand %zu more\n", lead, res->n_cannot_calls - CMP_CANNOT_MAX);
+}
+
 static void print_summary(FILE *out, const char *name, const struct compare_result *res, const char *pre)
 {
-	fprintf(out, "%s%s: %zu known differences, %zu unexpected (time tolerance %.1f ms; "
+	fprintf(out, "%s%s: %zu known differences, %zu Linux cannot, %zu unexpected (time tolerance %.1f ms; "
 		     "windows and options not compared: K2, K5): %s\n",
-		pre, name, res->n_known, res->n_unexpected, (double)res->tolerance_us / 1e3,
+		pre, name, res->n_known, res->n_cannot, res->n_unexpected, (double)res->tolerance_us / 1e3,
 		res->n_unexpected ? "DIFFERENT" : "ok");
 }
 
@@ -674,11 +718,16 @@ void compare_print_text(FILE *out, const char *name, const struct compare_result
 				long long d = (long long)r->kernel_t - (long long)r->sim_t;
 				snprintf(c, sizeof c, "%s (%+.1f ms)", b, (double)d / 1e3);
 			}
-			fprintf(out, "%c %-48s | %-56s %s%s\n", r->known ? '~' : '!', a, c,
+			fprintf(out, "%c %-48s | %-56s %s%s\n", r->known || r->cannot ? '~' : '!', a, c,
 				r->known ? "known " : "", tag(r));
 		}
 	}
 	putc('\n', out);
+	if (res->n_cannot_calls) {
+		fprintf(out, "Linux cannot (from here on the two runs tell different stories):\n");
+		print_cannot(out, res, "  ");
+		putc('\n', out);
+	}
 	print_summary(out, name, res, "");
 }
 
@@ -690,7 +739,8 @@ void compare_print_markdown(FILE *out, const char *name, const char *summary,
 	fprintf(out, "# %s: simulator and Linux\n\n", name);
 	if (summary)
 		fprintf(out, "%s\n\n", summary);
-	fprintf(out, "Differences are tagged with their rule in docs/linux-differences.md, or UNEXPECTED.\n");
+	fprintf(out, "Differences are tagged with their rule in docs/linux-differences.md, \"Linux cannot\" "
+		     "(after a call Linux cannot make as the scenario means it, listed below), or UNEXPECTED.\n");
 	for (int s = 0; s < CMP_SECTIONS; s++) {
 		const struct cmp_section *sec = &res->sec[s];
 		fprintf(out, "\n## %s\n\n| simulator | kernel | difference |\n|---|---|---|\n", sec->title);
@@ -701,13 +751,18 @@ void compare_print_markdown(FILE *out, const char *name, const char *summary,
 			char d[64] = "";
 			if (cmp_row_differs(r)) {
 				if (r->kind == CMP_TIME)
-					snprintf(d, sizeof d, "%s (%+.1f ms)", r->known ? r->known : "UNEXPECTED",
+					snprintf(d, sizeof d, "%s (%+.1f ms)", tag(r),
 						 ((double)r->kernel_t - (double)r->sim_t) / 1e3);
 				else
 					snprintf(d, sizeof d, "%s", tag(r));
 			}
 			fprintf(out, "| %s | %s | %s |\n", a, b, d);
 		}
+	}
+	if (res->n_cannot_calls) {
+		fprintf(out, "\n## Linux cannot\n\nFrom the first of these calls on, the two runs tell different "
+			     "stories.\n\n");
+		print_cannot(out, res, "- ");
 	}
 	putc('\n', out);
 	print_summary(out, name, res, "");

@@ -1,7 +1,8 @@
 /* compare.h - the simulator's trace and the kernel's side by side: each
  * endpoint's state sequence and the segments, aligned (a longest common
  * subsequence), each difference classified as known (a rule of
- * docs/linux-differences.md, K1 ...) or unexpected. Reads two trace_logs
+ * docs/linux-differences.md, K1 ...), "Linux cannot" (after a call the
+ * replay could not make as the scenario means it) or unexpected. Reads two trace_logs
  * only; nothing here runs anything. */
 #ifndef TCPSIM_COMPARE_H
 #define TCPSIM_COMPARE_H
@@ -22,6 +23,8 @@ enum cmp_kind {
 struct cmp_row {
 	enum cmp_kind kind;
 	const char *known;           /* "K1" ... for a known difference, NULL otherwise */
+	bool cannot;                 /* no rule, but after a call Linux cannot make
+					(compare_result.cannot) */
 	bool has_sim, has_kernel;
 	usec_t sim_t, kernel_t;
 	char sim[96], kernel[96];    /* the state name, or the segment without time */
@@ -35,10 +38,24 @@ struct cmp_section {
 	size_t n, cap;
 };
 
+/* A call the replay could not make as the scenario means it (the kernel
+ * log's call events with `cannot`): from the first one on the two runs tell
+ * different stories, and a difference no rule explains is "Linux cannot". */
+struct cmp_cannot {
+	usec_t t;
+	const char *endpoint;        /* "client", "server" */
+	enum user_call call;
+	const char *why;             /* the event's, static storage */
+};
+
+#define CMP_CANNOT_MAX 8         /* the calls kept; n_cannot_calls counts all */
+
 struct compare_result {
 	struct cmp_section sec[CMP_SECTIONS];
-	size_t n_known, n_unexpected;
+	size_t n_known, n_cannot, n_unexpected;
 	usec_t tolerance_us;
+	struct cmp_cannot cannot[CMP_CANNOT_MAX];
+	size_t n_cannot_calls;
 };
 
 /* Compares sim (the simulator's log) with kernel (the replay's). link_delay_us
@@ -52,7 +69,8 @@ void compare_free(struct compare_result *res);
 bool cmp_row_differs(const struct cmp_row *row);
 
 /* The two-column text (simulator | kernel), each difference tagged
- * `known Kn` or `UNEXPECTED`, then the summary line. */
+ * `known Kn`, `Linux cannot` or `UNEXPECTED`, then the calls Linux cannot
+ * make and the summary line. */
 void compare_print_text(FILE *out, const char *name, const struct compare_result *res);
 /* The same as markdown tables. */
 void compare_print_markdown(FILE *out, const char *name, const char *summary,

@@ -183,6 +183,10 @@ static void put_call(struct json_out *jo, const struct trace *tr, const struct t
 		PUT_LIT(jo, ",\"error\":");
 		put_str(jo, ev->u.call.error);
 	}
+	if (ev->u.call.cannot) {
+		PUT_LIT(jo, ",\"cannot\":");
+		put_str(jo, ev->u.call.cannot);
+	}
 }
 
 static void put_state(struct json_out *jo, const struct trace *tr, const struct trace_event *ev)

@@ -48,6 +48,8 @@ struct sock {
 	bool shut;                    /* shutdown(SHUT_WR) done */
 	bool shut_pending;            /* close called with bytes still queued */
 	bool eof;                     /* the peer's FIN was read */
+	bool full_close;              /* close() where others shut down: a half-duplex endpoint */
+	bool abort_pending;           /* abort called before the connection was accepted */
 	struct sendq q;               /* bytes send() has not taken yet */
 };
 
@@ -68,6 +70,7 @@ struct replay {
 	bool br_ok;
 	struct kstate *ks;
 	struct rep_ep ep[NROLES];
+	const char *cannot;           /* the call being made: what Linux cannot do of it */
 	usec_t last_event;            /* t_us of the last segment or state event */
 	uint64_t n_states;
 	bool failed;                  /* out of memory or a read error: err set */
@@ -120,6 +123,9 @@ static void oom(struct replay *r)
 
 /* ---- sockets ------------------------------------------------------------------- */
 
+static void service_sockets(struct replay *r);
+static void conn_read(struct replay *r, int role);
+
 static void sock_close(struct sock *s)
 {
 	if (s->fd >= 0)
@@ -157,6 +163,40 @@ static int bound_socket(struct replay *r, int role)
 	return fd;
 }
 
+struct request_query {
+	uint16_t port;
+	bool found;
+};
+
+static int find_request(void *ctx, const struct kstate_sock *s)
+{
+	struct request_query *q = ctx;
+
+	if (s->state == TCPS_SYN_RECEIVED && s->sport == q->port) {
+		q->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether role's listener holds a connection no accept() has returned: a
+ * request socket (TCP_NEW_SYN_RECV, tcp_conn_request()) on its port, which
+ * sock_diag lists as TCP_SYN_RECV (inet_req_diag_fill()) and no call
+ * reaches. The simulator's endpoint is then in SYN-RECEIVED. (A connection
+ * the kernel completed is in the accept queue: run_entry accepts it first.) */
+static bool request_pending(struct replay *r, int role)
+{
+	struct rep_ep *e = &r->ep[role];
+	struct request_query q = { .port = r->sc->ep[role].port };
+	char err[256];
+
+	if (e->lst.fd < 0)
+		return false;
+	int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
+	return kstate_sockets(ns, KSTATE_MASK(TCPS_SYN_RECEIVED), find_request, &q, err, sizeof(err)) >= 0 &&
+	       q.found;
+}
+
 /* Writes what the queue holds; then the pending shutdown once it is empty. */
 static void sock_flush(struct sock *s)
 {
@@ -172,6 +212,10 @@ static void sock_flush(struct sock *s)
 		sendq_consume(&s->q, (size_t)n);   /* an offset advances: no copy per send */
 	}
 	if (!sendq_len(&s->q) && s->shut_pending && !s->shut) {
+		if (s->full_close) {
+			sock_close(s);    /* the FIN follows what the kernel holds */
+			return;
+		}
 		shutdown(s->fd, SHUT_WR);
 		s->shut = true;
 		s->shut_pending = false;
@@ -183,7 +227,10 @@ static void sock_flush(struct sock *s)
  * completed: CLOSE in SYN-SENT deletes the TCB and sends nothing (RFC 9293
  * 3.10.4), and so does Linux's close() of a connecting socket (tcp_close():
  * SYN_SENT -> CLOSE, no FIN), where a shutdown() would wait for the open
- * and send a FIN after it. */
+ * and send a FIN after it. A half-duplex endpoint close()s once the queue is
+ * written: it reads no more, and Linux resets data that arrives after a
+ * close() as the simulator does after a half-duplex CLOSE (T30;
+ * tcp_rcv_state_process(), RCV_SHUTDOWN in FIN_WAIT1/2: TCPABORTONDATA). */
 static void conn_close(struct sock *s)
 {
 	if (s->shut || s->shut_pending)
@@ -224,8 +271,12 @@ static const char *call_connect(struct replay *r, int role)
 
 	if (e->conn.fd >= 0)
 		return "connection already exists";
-	if (e->lst.fd >= 0)
-		sock_close(&e->lst);      /* Linux cannot connect a listener: it gives its port up */
+	if (e->lst.fd >= 0) {
+		sock_close(&e->lst);
+		r->cannot = "Linux cannot connect a listening socket (an active OPEN on LISTEN, "
+			    "RFC 9293 3.10.1): the replay closed the listener and connected a new socket "
+			    "from its port";
+	}
 	int fd = bound_socket(r, role);
 	if (fd < 0)
 		return strerror(errno);
@@ -237,6 +288,7 @@ static const char *call_connect(struct replay *r, int role)
 	}
 	e->conn.fd = fd;
 	e->conn.connecting = true;
+	e->conn.full_close = r->sc->ep[role].half_duplex;
 	return NULL;
 }
 
@@ -245,9 +297,14 @@ static const char *call_send(struct replay *r, int role, const struct timeline_e
 	struct rep_ep *e = &r->ep[role];
 	struct sock *s = &e->conn;
 
-	if (s->fd < 0)
+	if (s->fd < 0 && e->lst.fd < 0)
 		return "connection does not exist";
-	if (s->shut || s->shut_pending)
+	if (s->fd < 0 && !request_pending(r, role)) {
+		r->cannot = "Linux cannot send on a listening socket (SEND in LISTEN turns the "
+			    "connection active, RFC 9293 3.10.2): the replay sent nothing";
+		return NULL;
+	}
+	if (s->shut || s->shut_pending || s->abort_pending)
 		return "connection closing";
 	size_t n = (size_t)te->bytes;
 	uint8_t *q = sendq_extend(&s->q, n);
@@ -262,12 +319,28 @@ static const char *call_send(struct replay *r, int role, const struct timeline_e
 	return NULL;
 }
 
+/* ABORT of a socket: close() with a zero linger, which sends RST. */
+static void sock_abort(struct sock *s)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	sock_close(s);
+}
+
 static const char *call_close(struct replay *r, int role)
 {
 	struct rep_ep *e = &r->ep[role];
-	if (e->conn.fd >= 0)
+	if (e->conn.fd >= 0) {
+		if (e->conn.full_close)
+			conn_read(r, role);   /* close() with unread bytes would send RST */
 		conn_close(&e->conn);
-	else if (e->lst.fd >= 0)
+	} else if (e->lst.fd >= 0 && request_pending(r, role)) {
+		r->cannot = "Linux cannot close a connection not yet accepted (CLOSE in SYN-RECEIVED, "
+			    "RFC 9293 3.10.4): its request socket is out of the application's reach; "
+			    "the replay closed it once accept() returned it";
+		e->conn.shut_pending = true;
+	} else if (e->lst.fd >= 0)
 		sock_close(&e->lst);
 	else
 		return "connection does not exist";
@@ -277,13 +350,18 @@ static const char *call_close(struct replay *r, int role)
 static const char *call_abort(struct replay *r, int role)
 {
 	struct rep_ep *e = &r->ep[role];
-	struct sock *s = e->conn.fd >= 0 ? &e->conn : &e->lst;
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
-	if (s->fd < 0)
+	if (e->conn.fd >= 0)
+		sock_abort(&e->conn);
+	else if (e->lst.fd >= 0 && request_pending(r, role)) {
+		r->cannot = "Linux cannot abort a connection not yet accepted (ABORT in SYN-RECEIVED, "
+			    "RFC 9293 3.10.5): its request socket is out of the application's reach; "
+			    "the replay aborted it once accept() returned it";
+		e->conn.abort_pending = true;
+	} else if (e->lst.fd >= 0)
+		sock_abort(&e->lst);
+	else
 		return "connection does not exist";
-	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	sock_close(s);
 	return NULL;
 }
 
@@ -322,6 +400,9 @@ static void run_entry(struct replay *r, const struct timeline_entry *te)
 		call_inject(r, &te->inject);
 		return;
 	}
+	r->cannot = NULL;
+	if (r->ep[role].conn.fd < 0 && r->ep[role].lst.fd >= 0)
+		service_sockets(r);   /* a connection the kernel completed is accepted first */
 	switch (te->call) {
 	case CALL_LISTEN: why = call_listen(r, role); break;
 	case CALL_CONNECT: why = call_connect(r, role); break;
@@ -334,6 +415,8 @@ static void run_entry(struct replay *r, const struct timeline_entry *te)
 	ev.u.call.call = te->call;
 	ev.u.call.bytes = te->call == CALL_SEND ? te->bytes : 0;
 	ev.u.call.error = why;
+	ev.u.call.cannot = r->cannot;
+	r->cannot = NULL;
 	trace_emit(r->tr, &ev);
 }
 
@@ -380,8 +463,14 @@ static void service_sockets(struct replay *r)
 		if (e->lst.fd >= 0 && e->conn.fd < 0) {
 			int fd = accept4(e->lst.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd >= 0) {
-				memset(&e->conn, 0, sizeof(e->conn));
+				/* What was asked of it before: bytes to send,
+				 * a close or an abort (call_close). */
 				e->conn.fd = fd;
+				e->conn.full_close = r->sc->ep[role].half_duplex;
+				if (e->conn.abort_pending) {
+					sock_abort(&e->conn);
+					continue;
+				}
 			}
 		}
 		if (e->conn.fd >= 0 && e->conn.connecting) {

@@ -75,6 +75,9 @@ struct trace_event {
 			enum user_call call;
 			uint64_t bytes;        /* send */
 			const char *error;     /* NULL, or why the call failed */
+			const char *cannot;    /* replay: NULL, or why Linux cannot make the
+						  call as the scenario means it and what the
+						  replay did instead */
 		} call;
 		struct {
 			enum tcp_state from, to;

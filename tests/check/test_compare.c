@@ -1,5 +1,7 @@
 /* test_compare.c - the alignment and classification of compare.c, on
  * hand-made pairs of traces. */
+#include <stdlib.h>
+#include <string.h>
 #include "check/compare.h"
 #include "proto/segment.h"
 #include "testing.h"
@@ -268,6 +270,53 @@ static void test_early_ack_alone_unexpected(void)
  * from 1 to 2) and Linux did not resend: a retransmission at another time,
  * known K6, not a segment nobody explains (issue 17: abort_in_closing,
  * simultaneous_close_lost_ack). A new pure ACK is not a resend. */
+/* listen_then_send as the replay has it: the server's SEND in LISTEN is a
+ * call Linux cannot make, so what the simulator does from there (the SYN,
+ * the state) is "Linux cannot"; an extra RST the kernel sent before it stays
+ * UNEXPECTED. */
+static void test_linux_cannot(void)
+{
+	static const char why[] = "Linux cannot send on a listening socket";
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+	struct compare_result res;
+	const int c = 0, sv = 1;
+
+	fixture_init(&ts, &ls);
+	fixture_state(&ts, 0, sv, TCPS_CLOSED, TCPS_LISTEN, "listen");
+	fixture_call(&ts, MS(100), sv, CALL_SEND, NULL);
+	fixture_state(&ts, MS(100), sv, TCPS_LISTEN, TCPS_SYN_SENT, "send");
+	fixture_segment(&ts, MS(100), sv, c, SEGEV_SEND, TH_SYN, 5000, 0, 0);
+
+	fixture_init(&tk, &lk);
+	fixture_state(&tk, 0, sv, TCPS_CLOSED, TCPS_LISTEN, "kernel");
+	fixture_segment(&tk, MS(50), c, sv, SEGEV_SEND, TH_RST, 1000, 0, 0);
+	fixture_call(&tk, MS(100) + 5, sv, CALL_SEND, why);
+
+	CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+	CU_ASSERT_EQUAL_FATAL(res.n_cannot_calls, 1);
+	CU_ASSERT_PTR_EQUAL(res.cannot[0].why, why);
+	CU_ASSERT_STRING_EQUAL(res.cannot[0].endpoint, "server");
+	CU_ASSERT_EQUAL(res.n_cannot, 2);       /* SYN_SENT, the SYN: before the call's own time */
+	CU_ASSERT_EQUAL(res.n_unexpected, 1);   /* the RST at 50 ms */
+	CU_ASSERT_EQUAL(res.n_known, 0);
+	CU_ASSERT_TRUE(res.sec[2].rows[0].kind == CMP_KERNEL_ONLY && !res.sec[2].rows[0].cannot);
+	CU_ASSERT_TRUE(res.sec[2].rows[1].kind == CMP_SIM_ONLY && res.sec[2].rows[1].cannot);
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	compare_print_text(f, "t", &res);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "0.100005 the server's send: Linux cannot send on a listening socket\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "t: 0 known differences, 2 Linux cannot, 1 unexpected"));
+	free(text);
+	compare_free(&res);
+	fixture_free(&ts, &ls);
+	fixture_free(&tk, &lk);
+}
+
 static void test_resent_fin_new_ack_known(void)
 {
 	struct trace ts, tk;
@@ -290,6 +339,7 @@ static void test_resent_fin_new_ack_known(void)
 
 TCPSIM_SUITE(compare,
 	{ "a FIN resent with a new ack is known K6; a new ACK is not a resend", test_resent_fin_new_ack_known },
+	{ "differences from a call Linux cannot make on are \"Linux cannot\", not before", test_linux_cannot },
 	{ "an ACK as early as Linux's earlier retransmission, cut differently, is known K6",
 	  test_early_retransmission_known },
 	{ "an early ACK with no earlier retransmission is UNEXPECTED", test_early_ack_alone_unexpected },

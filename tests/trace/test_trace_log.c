@@ -59,6 +59,15 @@ void fixture_arc(struct trace *tr, usec_t t, int ep, enum tcp_state in, const ch
 	trace_emit(tr, &ev);
 }
 
+void fixture_call(struct trace *tr, usec_t t, int ep, enum user_call call, const char *cannot)
+{
+	struct trace_event ev = { .type = TRACE_CALL, .t_us = t, .endpoint = ep };
+
+	ev.u.call.call = call;
+	ev.u.call.cannot = cannot;
+	trace_emit(tr, &ev);
+}
+
 /* A segment event with window 65535 and, on a SYN, the MSS option 1460. */
 void fixture_segment(struct trace *tr, usec_t t, int src, int dst, enum seg_event e,
 		     uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
