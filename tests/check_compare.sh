@@ -2,7 +2,7 @@
 # tests/check_compare.sh TCPSIM OUTDIR
 #
 # Runs `tcpsim compare` (simulator, linux profile, against the replay on the
-# machine's own kernel) on ten shipped scenarios; each must exit 0 (every
+# machine's own kernel) on 17 shipped scenarios; each must exit 0 (every
 # difference known, docs/linux-differences.md) and write NAME.compare.md. For
 # simultaneous_close the kernel column must show both endpoints going through
 # CLOSING and TIME_WAIT as the simulator does. Then no tcpsim- namespace may
@@ -28,10 +28,13 @@ rm -rf "$out" && mkdir -p "$out" || exit 1
 # linux profile took a FIN on a SYN,ACK (syn_ack_fin), the replay renumbered
 # forgeries after a forged SYN (blind_in_window_attacks), compare took a FIN
 # resent with a new ack for a new segment (abort_in_closing,
-# simultaneous_close_lost_ack).
+# simultaneous_close_lost_ack), the replay shut down a half-duplex endpoint
+# (half_duplex_close), and compare had no word for a call Linux cannot make
+# (listen_then_send, close_in_syn_received).
 scenarios="normal_open_close simultaneous_close connection_refused lost_syn
 	simultaneous_open half_close lost_final_ack abort sweep_loss lost_data_segment
-	syn_ack_fin blind_in_window_attacks abort_in_closing simultaneous_close_lost_ack"
+	syn_ack_fin blind_in_window_attacks abort_in_closing simultaneous_close_lost_ack
+	half_duplex_close listen_then_send close_in_syn_received"
 bad=0
 for s in $scenarios; do
 	"$tcpsim" compare -o "$out" "scenarios/$s.yaml" > "$out/$s.out" 2>&1
@@ -59,6 +62,16 @@ for ep in client server; do
 			bad=1
 		fi
 	done
+done
+
+# The calls Linux cannot make are listed, and what follows them is tagged so.
+for c in "listen_then_send:the server's send: Linux cannot send on a listening socket" \
+	"close_in_syn_received:the server's close: Linux cannot close a connection not yet accepted"; do
+	s=${c%%:*}
+	if ! grep -qF "${c#*:}" "$out/$s.out" || ! grep -q ' Linux cannot$' "$out/$s.out"; then
+		echo "check_compare: $s: no Linux cannot rows or call: ${c#*:}" >&2
+		bad=1
+	fi
 done
 
 # close_in_syn_sent: close in SYN-SENT sends nothing on either side; the

@@ -84,8 +84,8 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 	if (!o->quiet)
 		compare_print_text(stdout, sc.name, &res);
 	else
-		printf("%s: %zu known differences, %zu unexpected: %s\n", sc.name, res.n_known,
-		       res.n_unexpected, res.n_unexpected ? "DIFFERENT" : "ok");
+		printf("%s: %zu known differences, %zu Linux cannot, %zu unexpected: %s\n", sc.name, res.n_known,
+		       res.n_cannot, res.n_unexpected, res.n_unexpected ? "DIFFERENT" : "ok");
 	/* The replay's files and the comparison, in place together. */
 	if (write_markdown(&sc, &rp.out.set, &res, err, sizeof err) < 0 ||
 	    out_set_commit(&rp.out.set, err, sizeof err) < 0)

@@ -212,6 +212,10 @@ int kstate_open(struct kstate **out, const char *run_id, uint32_t ip_a, uint32_t
 	}
 	/* Wake a poller as soon as anything is there (where the knob exists). */
 	write_file(ks->dir, "buffer_percent", "0");
+	/* Every field, the socket's address among them, where the kernel has
+	 * the option (Linux 6.5 on): it tells this run's sockets from another
+	 * namespace's with the same addresses (kstate_change.skaddr). */
+	write_file(ks->dir, "options/fields", "1");
 	snprintf(filter, sizeof(filter),
 		 "protocol == 6 && family == 2 && (saddr == 0x%x || saddr == 0x%x || daddr == 0x%x || daddr == 0x%x)",
 		 htonl(ip_a), htonl(ip_b), htonl(ip_a), htonl(ip_b));
@@ -339,28 +343,44 @@ static int parse_linux_state(const char *v, size_t len)
 	return *end == '\0' && n >= 1 && n < (long)N_LINUX_STATES ? (int)n : -1;
 }
 
+/* A number in decimal or, as the `fields` format writes it, "0x" hex. */
+static int parse_num(const char *v, size_t len, uint64_t *out)
+{
+	char tmp[24], *end;
+
+	if (len == 0 || len >= sizeof(tmp) || v[0] < '0' || v[0] > '9')
+		return -1;
+	memcpy(tmp, v, len);
+	tmp[len] = '\0';
+	errno = 0;
+	*out = strtoull(tmp, &end, 0);
+	return *end == '\0' && errno == 0 ? 0 : -1;
+}
+
 static int parse_u16(const char *v, size_t len, uint16_t *out)
 {
-	unsigned long n = 0;
+	uint64_t n;
 
-	if (len == 0 || len > 5)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		n = n * 10 + (unsigned long)(v[i] - '0');
-	}
-	if (n > 0xffff)
+	if (parse_num(v, len, &n) < 0 || n > 0xffff)
 		return -1;
 	*out = (uint16_t)n;
 	return 0;
 }
 
+/* "10.0.0.1", or the `fields` format's raw __u8[4] read as a native u32
+ * ("0x100000a"): the bytes are in network order either way. */
 static int parse_ip4(const char *v, size_t len, uint32_t *out)
 {
 	char tmp[INET_ADDRSTRLEN];
 	struct in_addr a;
+	uint64_t raw;
 
+	if (len > 2 && v[0] == '0' && v[1] == 'x') {
+		if (parse_num(v, len, &raw) < 0 || raw > 0xffffffffu)
+			return -1;
+		*out = ntohl((uint32_t)raw);
+		return 0;
+	}
 	if (len == 0 || len >= sizeof(tmp))
 		return -1;
 	memcpy(tmp, v, len);
@@ -371,9 +391,46 @@ static int parse_ip4(const char *v, size_t len, uint32_t *out)
 	return 0;
 }
 
-static bool value_is(const char *v, size_t len, const char *s)
+/* Whether the value is the name s or the number n. */
+static bool value_is(const char *v, size_t len, const char *s, uint64_t n)
 {
-	return strlen(s) == len && memcmp(v, s, len) == 0;
+	uint64_t got;
+
+	return (strlen(s) == len && memcmp(v, s, len) == 0) || (parse_num(v, len, &got) == 0 && got == n);
+}
+
+/* The task that was running: the line's "COMM-PID" before " [CPU] ";
+ * COMM may hold spaces and '-'. Leaves c's pid 0 and comm "" when the line
+ * has no such field. */
+static void parse_task(const char *line, const char *end, struct kstate_change *c)
+{
+	for (const char *p = line; (p = strstr(p, " [")) && p < end; p++) {
+		const char *q = p + 2;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q == p + 2 || *q != ']')
+			continue;
+		const char *first = line, *last = p, *dash = NULL;
+		while (first < last && *first == ' ')
+			first++;
+		while (last > first && last[-1] == ' ')
+			last--;
+		for (const char *d = first; d < last; d++)
+			if (*d == '-')
+				dash = d;
+		if (!dash)
+			return;
+		uint64_t pid;
+		if (parse_num(dash + 1, (size_t)(last - dash - 1), &pid) < 0 || pid > 0x7fffffff)
+			return;
+		c->pid = (int)pid;
+		size_t n = (size_t)(dash - first);
+		if (n >= sizeof(c->comm))
+			n = sizeof(c->comm) - 1;
+		memcpy(c->comm, first, n);
+		c->comm[n] = '\0';
+		return;
+	}
 }
 
 /* The timestamp "SECONDS.FRACTION" that ends just before `end` (which points
@@ -415,6 +472,7 @@ int kstate_parse_line(const char *line, struct kstate_change *c)
 	/* "... 6746.657482: inet_sock_set_state: " */
 	if (tag == line || tag[-1] != ':' || parse_stamp(line, tag - 1, &c->t_ns) < 0)
 		return -1;
+	parse_task(line, tag, c);
 	for (const char *p = tag + strlen(EVENT_TAG); *p && *p != '\n';) {
 		while (*p == ' ')
 			p++;
@@ -431,10 +489,10 @@ int kstate_parse_line(const char *line, struct kstate_change *c)
 #define KEY(s) (klen == sizeof(s) - 1 && memcmp(key, s, klen) == 0)
 		int bad = 0;
 		if (KEY("family")) {
-			ipv4 = value_is(v, vlen, "AF_INET") || value_is(v, vlen, "2");
+			ipv4 = value_is(v, vlen, "AF_INET", 2);
 			seen |= 1;
 		} else if (KEY("protocol")) {
-			tcp = value_is(v, vlen, "IPPROTO_TCP") || value_is(v, vlen, "6");
+			tcp = value_is(v, vlen, "IPPROTO_TCP", 6);
 			seen |= 2;
 		} else if (KEY("sport")) {
 			bad = parse_u16(v, vlen, &c->sport);
@@ -448,6 +506,8 @@ int kstate_parse_line(const char *line, struct kstate_change *c)
 		} else if (KEY("daddr")) {
 			bad = parse_ip4(v, vlen, &c->daddr);
 			seen |= 32;
+		} else if (KEY("skaddr")) {
+			bad = parse_num(v, vlen, &c->skaddr);
 		} else if (KEY("oldstate")) {
 			from = parse_linux_state(v, vlen);
 			seen |= 64;

@@ -45,6 +45,11 @@ enum kstate_linux {
  * CLOCK_MONOTONIC, with the text trace's microsecond resolution. */
 struct kstate_change {
 	uint64_t t_ns;
+	uint64_t skaddr;              /* the socket's address (hashed or not), 0 when the
+					 trace does not give it (no `fields` option) */
+	int pid;                      /* the task running when it changed (0: unknown); a
+					 softirq's is whichever task it interrupted */
+	char comm[16];                /* that task's name, "" when unknown */
 	uint32_t saddr, daddr;
 	uint16_t sport, dport;
 	enum tcp_state from, to;

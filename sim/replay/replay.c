@@ -34,50 +34,9 @@
 #include "replay/replay.h"
 #include "replay/replay_setup.h"
 #include "replay/replay_timers.h"
-#include "replay/sendq.h"
 #include "scenario/inject.h"
 
-#define LOOP_MS 5                     /* longest bridge_poll turn */
-#define SETTLE_US (200 * USEC_PER_MS) /* quiet time before ending with every socket done */
-#define CAP_US (30 * USEC_PER_SEC)    /* after the last timeline entry, at most */
-#define READ_BUF 65536
-
-struct sock {
-	int fd;                       /* -1: none */
-	bool connecting;              /* non-blocking connect not finished */
-	bool shut;                    /* shutdown(SHUT_WR) done */
-	bool shut_pending;            /* close called with bytes still queued */
-	bool eof;                     /* the peer's FIN was read */
-	bool full_close;              /* close() where others shut down: a half-duplex endpoint */
-	bool abort_pending;           /* abort called before the connection was accepted */
-	struct sendq q;               /* bytes send() has not taken yet */
-};
-
-struct rep_ep {
-	struct sock lst, conn;
-	uint64_t sent;                /* bytes queued so far: the pattern's offset */
-	enum tcp_state state;         /* where the endpoint's last state event went */
-	uint32_t isn;                 /* SEQ of its latest SYN */
-};
-
-struct replay {
-	const struct scenario *sc;
-	struct tcp_params params;
-	struct trace own;             /* the replay's trace: the watcher, then the caller's */
-	struct trace *tr;             /* &own: where events are emitted */
-	struct hosts *hosts;          /* replay_setup's; NULL until made */
-	struct bridge br;
-	bool br_ok;
-	struct kstate *ks;
-	struct rep_ep ep[NROLES];
-	const char *cannot;           /* the call being made: what Linux cannot do of it */
-	usec_t last_event;            /* t_us of the last segment or state event */
-	uint64_t n_states;
-	bool failed;                  /* out of memory or a read error: err set */
-	char *err;
-	size_t errlen;
-	uint8_t buf[READ_BUF];
-};
+#include "replay/replay_int.h"
 
 /* ---- the trace ----------------------------------------------------------------- */
 
@@ -98,6 +57,11 @@ static void watch_event(void *ctx, const struct trace *tr, const struct trace_ev
 
 	if (ev->type == TRACE_SEGMENT || ev->type == TRACE_STATE)
 		r->last_event = ev->t_us;
+	if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_DELIVER && ev->u.segment.dst >= 0 &&
+	    ev->u.segment.dst < NROLES) {
+		r->ep[ev->u.segment.dst].arrivals++;
+		r->ep[ev->u.segment.dst].last_arrival = ev->t_us;
+	}
 	if (ev->type == TRACE_SEGMENT && ev->u.segment.event == SEGEV_SEND &&
 	    (ev->u.segment.seg.flags & TH_SYN) && !ev->u.segment.forged && ev->u.segment.src >= 0 &&
 	    ev->u.segment.src < NROLES)
@@ -161,40 +125,6 @@ static int bound_socket(struct replay *r, int role)
 		return -1;
 	}
 	return fd;
-}
-
-struct request_query {
-	uint16_t port;
-	bool found;
-};
-
-static int find_request(void *ctx, const struct kstate_sock *s)
-{
-	struct request_query *q = ctx;
-
-	if (s->state == TCPS_SYN_RECEIVED && s->sport == q->port) {
-		q->found = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* Whether role's listener holds a connection no accept() has returned: a
- * request socket (TCP_NEW_SYN_RECV, tcp_conn_request()) on its port, which
- * sock_diag lists as TCP_SYN_RECV (inet_req_diag_fill()) and no call
- * reaches. The simulator's endpoint is then in SYN-RECEIVED. (A connection
- * the kernel completed is in the accept queue: run_entry accepts it first.) */
-static bool request_pending(struct replay *r, int role)
-{
-	struct rep_ep *e = &r->ep[role];
-	struct request_query q = { .port = r->sc->ep[role].port };
-	char err[256];
-
-	if (e->lst.fd < 0)
-		return false;
-	int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
-	return kstate_sockets(ns, KSTATE_MASK(TCPS_SYN_RECEIVED), find_request, &q, err, sizeof(err)) >= 0 &&
-	       q.found;
 }
 
 /* Writes what the queue holds; then the pending shutdown once it is empty. */
@@ -299,7 +229,7 @@ static const char *call_send(struct replay *r, int role, const struct timeline_e
 
 	if (s->fd < 0 && e->lst.fd < 0)
 		return "connection does not exist";
-	if (s->fd < 0 && !request_pending(r, role)) {
+	if (s->fd < 0 && !replay_request_pending(r, role)) {
 		r->cannot = "Linux cannot send on a listening socket (SEND in LISTEN turns the "
 			    "connection active, RFC 9293 3.10.2): the replay sent nothing";
 		return NULL;
@@ -335,7 +265,7 @@ static const char *call_close(struct replay *r, int role)
 		if (e->conn.full_close)
 			conn_read(r, role);   /* close() with unread bytes would send RST */
 		conn_close(&e->conn);
-	} else if (e->lst.fd >= 0 && request_pending(r, role)) {
+	} else if (e->lst.fd >= 0 && replay_request_pending(r, role)) {
 		r->cannot = "Linux cannot close a connection not yet accepted (CLOSE in SYN-RECEIVED, "
 			    "RFC 9293 3.10.4): its request socket is out of the application's reach; "
 			    "the replay closed it once accept() returned it";
@@ -353,7 +283,7 @@ static const char *call_abort(struct replay *r, int role)
 
 	if (e->conn.fd >= 0)
 		sock_abort(&e->conn);
-	else if (e->lst.fd >= 0 && request_pending(r, role)) {
+	else if (e->lst.fd >= 0 && replay_request_pending(r, role)) {
 		r->cannot = "Linux cannot abort a connection not yet accepted (ABORT in SYN-RECEIVED, "
 			    "RFC 9293 3.10.5): its request socket is out of the application's reach; "
 			    "the replay aborted it once accept() returned it";
@@ -493,66 +423,6 @@ static void service_sockets(struct replay *r)
 	}
 }
 
-/* ---- the kernel's states --------------------------------------------------------- */
-
-struct tw_query {
-	const struct kstate_change *c;
-	bool found;
-};
-
-static int find_tw(void *ctx, const struct kstate_sock *s)
-{
-	struct tw_query *q = ctx;
-
-	if (s->saddr == q->c->saddr && s->sport == q->c->sport && s->daddr == q->c->daddr &&
-	    s->dport == q->c->dport) {
-		q->found = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* One kernel change: the state event of the endpoint it belongs to. */
-static int on_change(void *ctx, const struct kstate_change *c)
-{
-	struct replay *r = ctx;
-	int role = -1;
-
-	for (int i = 0; i < NROLES; i++) {
-		const struct endpoint_spec *sp = &r->sc->ep[i], *peer = &r->sc->ep[!i];
-		if (c->saddr == sp->ip && c->sport == sp->port &&
-		    ((c->daddr == 0 && c->dport == 0) || (c->daddr == peer->ip && c->dport == peer->port)))
-			role = i;
-	}
-	if (role < 0 || c->t_ns < r->br.origin_ns)
-		return 0;
-	enum tcp_state to = c->to;
-	if (to == TCPS_CLOSED && (c->linux_from == KSTATE_L_FIN_WAIT2 || c->linux_from == KSTATE_L_CLOSING)) {
-		struct tw_query q = { .c = c };
-		char err[256];
-		int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
-		if (kstate_sockets(ns, KSTATE_MASK(TCPS_TIME_WAIT), find_tw, &q, err, sizeof(err)) >= 0 && q.found)
-			to = TCPS_TIME_WAIT;
-	}
-	struct rep_ep *e = &r->ep[role];
-	if (to == e->state)
-		return 0;
-	/* A listener's change while the endpoint follows its connection (the
-	 * listener closed at the end) is not the endpoint's. */
-	if (c->daddr == 0 && c->linux_from == KSTATE_L_LISTEN && e->state != TCPS_LISTEN)
-		return 0;
-	struct trace_event ev = { .type = TRACE_STATE, .endpoint = role };
-	ev.t_us = (c->t_ns - r->br.origin_ns) / 1000u;
-	ev.u.state.from = e->state;
-	ev.u.state.to = to;
-	ev.u.state.cause = "kernel";
-	ev.u.state.arc = NULL;
-	e->state = to;
-	r->n_states++;
-	trace_emit(r->tr, &ev);
-	return 0;
-}
-
 /* ---- the run --------------------------------------------------------------------- */
 
 static bool done_state(enum tcp_state s)
@@ -652,7 +522,7 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 		}
 		/* The changes the calls made, before the segments they send are
 		 * read from the TUNs. */
-		if (ran && kstate_read(r->ks, on_change, r) < 0) {
+		if (ran && kstate_read(r->ks, replay_on_change, r) < 0) {
 			snprintf(r->err, r->errlen, "%s: reading the kernel's states: %s", sc->path, strerror(errno));
 			r->failed = true;
 			break;
@@ -695,14 +565,15 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 			break;
 		}
 		service_sockets(r);
-		if (kstate_read(r->ks, on_change, r) < 0) {
+		if (kstate_read(r->ks, replay_on_change, r) < 0) {
 			snprintf(r->err, r->errlen, "%s: reading the kernel's states: %s", sc->path, strerror(errno));
 			r->failed = true;
 		}
+		replay_watch_requests(r);
 	}
 	/* Whatever the kernel reported up to now. */
 	if (!r->failed)
-		kstate_read(r->ks, on_change, r);
+		kstate_read(r->ks, replay_on_change, r);
 	st->end_us = bridge_now(&r->br);
 	free(order);
 	free(parked);

@@ -102,6 +102,40 @@ static void test_parse(void)
 	CU_ASSERT_EQUAL(c.to, TCPS_SYN_RECEIVED);
 	CU_ASSERT_EQUAL(c.linux_to, KSTATE_L_NEW_SYN_RECV);
 
+	/* The `fields` format (options/fields): every field in hex and
+	 * decimal, the socket's address, addresses as raw network-order
+	 * bytes read as a native u32; the task before the CPU. */
+	{
+		uint32_t a = htonl(IP_A), b = htonl(IP_B);
+		char line[512];
+		snprintf(line, sizeof line,
+			 "     tcpsim-21335   [001] ..s2. 33942.099776: inet_sock_set_state: "
+			 "skaddr=0xffff88810522ef00 (-131387258376448) oldstate=0xa (10) newstate=0x3 (3) "
+			 "sport=0x50 (80) dport=0x9c40 (40000) family=0x2 (2) protocol=0x6 (6) "
+			 "saddr=0x%x (%u) daddr=0x%x (%u) saddr_v6=<INVALID-SIZE> daddr_v6=<INVALID-SIZE>\n",
+			 b, b, a, a);
+		CU_ASSERT_EQUAL(kstate_parse_line(line, &c), 1);
+		CU_ASSERT_EQUAL(c.skaddr, 0xffff88810522ef00ull);
+		CU_ASSERT_EQUAL(c.pid, 21335);
+		CU_ASSERT_STRING_EQUAL(c.comm, "tcpsim");
+		CU_ASSERT_EQUAL(c.t_ns, 33942099776000ull);
+		CU_ASSERT_EQUAL(c.saddr, IP_B);
+		CU_ASSERT_EQUAL(c.daddr, IP_A);
+		CU_ASSERT_EQUAL(c.sport, 80);
+		CU_ASSERT_EQUAL(c.dport, 40000);
+		CU_ASSERT_EQUAL(c.linux_from, KSTATE_L_LISTEN);
+		CU_ASSERT_EQUAL(c.linux_to, KSTATE_L_SYN_RECV);
+		CU_ASSERT_EQUAL(c.to, TCPS_SYN_RECEIVED);
+	}
+	/* The text format has no socket address; a task name with '-'. */
+	CU_ASSERT_EQUAL(kstate_parse_line("  kworker/u4:1-123 [000] ..... 1.000000: inet_sock_set_state: "
+					  "family=AF_INET protocol=IPPROTO_TCP sport=80 dport=1 "
+					  "saddr=10.0.0.2 daddr=10.0.0.1 saddrv6=:: daddrv6=:: "
+					  "oldstate=TCP_CLOSE newstate=TCP_LISTEN", &c), 1);
+	CU_ASSERT_EQUAL(c.skaddr, 0);
+	CU_ASSERT_EQUAL(c.pid, 123);
+	CU_ASSERT_STRING_EQUAL(c.comm, "kworker/u4:1");
+
 	/* Not ours: headers, lost events, IPv6, another protocol. */
 	CU_ASSERT_EQUAL(kstate_parse_line("# tracer: nop", &c), 0);
 	CU_ASSERT_EQUAL(kstate_parse_line("CPU:1 [LOST 3 EVENTS]", &c), 0);
