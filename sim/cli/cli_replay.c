@@ -66,5 +66,6 @@ void cli_replay_print_summary(FILE *out, const struct scenario *sc, const struct
 		     "ended at %s s%s: ok\n",
 		sc->name, (unsigned long long)st->segments_sent, (unsigned long long)st->segments_dropped,
 		(unsigned long long)st->states, t,
-		st->stopped_by_until ? " (until)" : st->quiet_end ? " (quiet)" : "");
+		st->stopped_by_until ? " (until)" : st->quiet_end ? " (quiet)" :
+		st->stopped_by_limit ? " (the scenario's timers' bound; the kernel was still retrying)" : "");
 }

@@ -26,7 +26,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
+#include <netinet/tcp.h>
 #include "proto/payload.h"
 #include "replay/bridge.h"
 #include "replay/hosts.h"
@@ -175,6 +178,27 @@ static void conn_close(struct sock *s)
 		sock_close(s);
 }
 
+/* The scenario's user timeout (RFC 9293 3.8.3, TCP_USER_TIMEOUT in ms) on
+ * a connection's socket; an accepted one inherits its listener's. */
+static void set_user_timeout(struct replay *r, int fd)
+{
+	unsigned ms = (unsigned)((r->params.user_timeout + USEC_PER_MS - 1) / USEC_PER_MS);
+
+	if (r->params.user_timeout)
+		setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+}
+
+/* Bytes the kernel holds for the peer: sent and not acknowledged, or not
+ * sent yet (SIOCOUTQ, tcp_ioctl()); the kernel retransmits while any. */
+static int bytes_held(const struct sock *s)
+{
+	int n = 0;
+
+	if (s->fd < 0 || s->connecting || ioctl(s->fd, SIOCOUTQ, &n) < 0)
+		return 0;
+	return n;
+}
+
 static const char *call_listen(struct replay *r, int role)
 {
 	struct rep_ep *e = &r->ep[role];
@@ -184,6 +208,7 @@ static const char *call_listen(struct replay *r, int role)
 	int backlog = r->sc->ep[role].backlog ? (int)r->sc->ep[role].backlog : 128;
 	if (fd < 0)
 		return strerror(errno);
+	set_user_timeout(r, fd);
 	if (listen(fd, backlog) < 0) {
 		const char *why = strerror(errno);
 		close(fd);
@@ -219,6 +244,7 @@ static const char *call_connect(struct replay *r, int role)
 	e->conn.fd = fd;
 	e->conn.connecting = true;
 	e->conn.full_close = r->sc->ep[role].half_duplex;
+	set_user_timeout(r, fd);
 	return NULL;
 }
 
@@ -507,6 +533,7 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 		if (sc->link.dir[i].delay + sc->link.dir[i].jitter > delay)
 			delay = sc->link.dir[i].delay + sc->link.dir[i].jitter;
 	usec_t quiet = 3 * delay + USEC_PER_SEC;
+	usec_t limit = last_at + replay_timers_bound(&r->params) + quiet;
 
 	while (!r->failed) {
 		usec_t now = bridge_now(&r->br);
@@ -537,7 +564,7 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 			bool done = true, waiting = false;
 			for (int i = 0; i < NROLES; i++) {
 				done &= done_state(r->ep[i].state) && r->ep[i].conn.fd < 0;
-				waiting |= waiting_state(r->ep[i].state);
+				waiting |= waiting_state(r->ep[i].state) || bytes_held(&r->ep[i].conn) > 0;
 			}
 			done &= n_parked == 0;
 			usec_t idle = now > r->last_event ? now - r->last_event : 0;
@@ -547,8 +574,8 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 				st->quiet_end = true;
 				break;
 			}
-			if (now >= last_at + CAP_US) {
-				st->quiet_end = true;
+			if (now >= limit && !sc->has_until) {
+				st->stopped_by_limit = true;
 				break;
 			}
 		}

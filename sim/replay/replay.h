@@ -16,6 +16,8 @@ struct replay_stats {
 	uint64_t segments_sent, segments_dropped, states;
 	usec_t end_us;               /* bridge clock when the replay stopped */
 	bool stopped_by_until, quiet_end;   /* ended by `until` / by the quiet period */
+	bool stopped_by_limit;              /* ended by the bound of the scenario's timers
+					       (replay_timers_bound), the kernel still busy */
 	char cannot_follow[512];     /* the settings Linux cannot follow, "a, b, ..."; "" none */
 };
 

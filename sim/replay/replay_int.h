@@ -16,7 +16,6 @@
 
 #define LOOP_MS 5                     /* longest bridge_poll turn */
 #define SETTLE_US (200 * USEC_PER_MS) /* quiet time before ending with every socket done */
-#define CAP_US (30 * USEC_PER_SEC)    /* after the last timeline entry, at most */
 #define READ_BUF 65536
 #define OWN_SOCKETS 64                /* sockets of one run known at once (the oldest goes) */
 

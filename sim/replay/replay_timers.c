@@ -65,17 +65,33 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
 		hosts_leave(hosts);
 	}
 	cant[0] = '\0';
+	/* The RTO's bounds are per-namespace sysctls since Linux 6.11
+	 * (tcp_rto_min_us) and 6.15 (tcp_rto_max_ms, 1 to 120 s); where the
+	 * kernel has no such file, or refuses the value, they stay fixed. */
+	long rto_max_ms = (long)(p->rto_max / USEC_PER_MS);
+	bool rto_min_set = p->rto_min >= 1 && p->rto_min <= 0x7fffffff;
+	bool rto_max_set = p->rto_max % USEC_PER_MS == 0 && rto_max_ms >= 1000 && rto_max_ms <= 120000;
+	for (int h = 0; h < 2; h++) {
+		if (hosts_enter(hosts, h) < 0) {
+			snprintf(err, errlen, "entering %s: %s", hosts->name[h], strerror(errno));
+			return -1;
+		}
+		rto_min_set = rto_min_set && write_sysctl("tcp_rto_min_us", (long)p->rto_min) == 0;
+		rto_max_set = rto_max_set && write_sysctl("tcp_rto_max_ms", rto_max_ms) == 0;
+		hosts_leave(hosts);
+	}
 	const struct {
 		const char *name;
 		usec_t v, linux_v;
+		bool set;
 	} fixed[] = {
-		{ "rto_initial", p->rto_initial, 1 * USEC_PER_SEC },
-		{ "rto_min", p->rto_min, 200 * USEC_PER_MS },
-		{ "rto_max", p->rto_max, 120 * USEC_PER_SEC },
-		{ "time_wait", p->time_wait, 60 * USEC_PER_SEC },
+		{ "rto_initial", p->rto_initial, 1 * USEC_PER_SEC, false },
+		{ "rto_min", p->rto_min, 200 * USEC_PER_MS, rto_min_set },
+		{ "rto_max", p->rto_max, 120 * USEC_PER_SEC, rto_max_set },
+		{ "time_wait", p->time_wait, 60 * USEC_PER_SEC, false },
 	};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (fixed[i].v != fixed[i].linux_v) {
+		if (!fixed[i].set && fixed[i].v != fixed[i].linux_v) {
 			time_format(fixed[i].v, a);
 			time_format(fixed[i].linux_v, b);
 			snprintf(item, sizeof(item), "%s %ss (Linux: %ss)", fixed[i].name, a, b);
@@ -85,10 +101,36 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
 		add_item(cant, cantlen, "retry counts beyond Linux's range");
 	if (!p->fin_wait_2_timeout)
 		add_item(cant, cantlen, "no FIN_WAIT_2 timeout (Linux: 60s for orphans)");
-	if (p->user_timeout)
-		add_item(cant, cantlen, "user_timeout");
 	if (p->mss != 1460 || p->window != 65535)
 		add_item(cant, cantlen, "mss/window (the kernel's own)");
 	return 0;
 }
 
+
+/* Sum of the backed-off timeouts of n + 1 tries from first, each at most max. */
+static usec_t backoff_sum(usec_t first, usec_t max, unsigned n)
+{
+	usec_t sum = 0, t = first;
+
+	for (unsigned i = 0; i <= n && sum < REPLAY_LIMIT_US; i++) {
+		sum += t < max ? t : max;
+		if (t < max)
+			t *= 2;
+	}
+	return sum;
+}
+
+usec_t replay_timers_bound(const struct tcp_params *p)
+{
+	usec_t first = p->rto_initial ? p->rto_initial : USEC_PER_SEC;
+	usec_t syn = backoff_sum(first, p->rto_max, p->syn_retries);
+	usec_t synack = backoff_sum(first, p->rto_max, p->synack_retries);
+	usec_t data = p->user_timeout ? p->user_timeout : backoff_sum(first, p->rto_max, p->retries);
+	usec_t b = syn > synack ? syn : synack;
+
+	if (data > b)
+		b = data;
+	if (p->fin_wait_2_timeout > b)
+		b = p->fin_wait_2_timeout;
+	return b < REPLAY_LIMIT_US ? b : REPLAY_LIMIT_US;
+}

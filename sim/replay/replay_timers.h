@@ -11,8 +11,20 @@
 /* Writes the retry counts and the FIN_WAIT_2 timeout of p into both hosts'
  * namespaces (clamped to Linux's ranges); lists in cant, "a, b, ...", what
  * Linux cannot follow (its fixed RTO bounds and TIME_WAIT, counts beyond its
- * range, user_timeout, mss and window). Returns 0, or -1 with err set. */
+ * range, mss and window). The RTO's bounds are set too where the kernel
+ * has the sysctls. Returns 0, or -1 with err set. */
 int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *cant, size_t cantlen, char *err,
 			size_t errlen);
+
+/* The longest a replay waits after its last timeline entry (without
+ * `until`): 5 minutes. */
+#define REPLAY_LIMIT_US (300 * USEC_PER_SEC)
+
+/* How long the kernel can go on under p once the timeline is done: the
+ * longest of the SYN's and SYN,ACK's retries, the data's (or the user
+ * timeout), and the FIN_WAIT_2 timeout, each backed off from rto_initial up
+ * to rto_max (Linux's linear SYN timeouts make its own shorter); at most
+ * REPLAY_LIMIT_US. */
+usec_t replay_timers_bound(const struct tcp_params *p);
 
 #endif
