@@ -65,6 +65,19 @@ for ep in client server; do
 	done
 done
 
+# An orphan's FIN_WAIT_2 (the client's close is its last word: a real
+# close()): Linux discards it when its tcp_fin_timeout (2 s here) runs out,
+# as the linux profile does; a shutdown() socket would wait for ever. The
+# kernel's CLOSED must come with the timer, not at once.
+"$tcpsim" compare -o "$out" tests/replay/scenarios/orphan_fin_wait_2.yaml > "$out/orphan_fin_wait_2.out" 2>&1
+rc=$?
+closed=$(sed -n '/^client states$/,/^$/p' "$out/orphan_fin_wait_2.out" | sed -nE 's/.*\| ([0-9.]+) CLOSED$/\1/p' | tail -1)
+if [ $rc -ne 0 ] || ! awk -v t="${closed:-0}" 'BEGIN { exit !(t >= 2.6 && t < 3.0) }'; then
+	echo "check_compare: orphan_fin_wait_2: exit $rc, the kernel's client CLOSED at '${closed}' s, not 2.6 to 3.0 s:" >&2
+	sed -n '/^client states$/,/^$/p' "$out/orphan_fin_wait_2.out" >&2
+	bad=1
+fi
+
 # The calls Linux cannot make are listed, and what follows them is tagged so.
 for c in "listen_then_send:the server's send: Linux cannot send on a listening socket" \
 	"close_in_syn_received:the server's close: Linux cannot close a connection not yet accepted"; do

@@ -155,15 +155,18 @@ static void sock_flush(struct sock *s)
 	}
 }
 
-/* CLOSE on a connection: shutdown(SHUT_WR) once the queue is written; close()
- * at once when the peer's FIN was read already, or when the open has not
- * completed: CLOSE in SYN-SENT deletes the TCB and sends nothing (RFC 9293
- * 3.10.4), and so does Linux's close() of a connecting socket (tcp_close():
- * SYN_SENT -> CLOSE, no FIN), where a shutdown() would wait for the open
- * and send a FIN after it. A half-duplex endpoint close()s once the queue is
- * written: it reads no more, and Linux resets data that arrives after a
- * close() as the simulator does after a half-duplex CLOSE (T30;
- * tcp_rcv_state_process(), RCV_SHUTDOWN in FIN_WAIT1/2: TCPABORTONDATA). */
+/* CLOSE on a connection: shutdown(SHUT_WR) once the queue is written; the
+ * descriptor stays open, so that a later ABORT reaches the connection (an
+ * orphan's would not). close() at once while the open has not completed:
+ * CLOSE in SYN-SENT deletes the TCB and sends nothing (RFC 9293 3.10.4), and
+ * so does Linux's close() of a connecting socket (tcp_close(): SYN_SENT ->
+ * CLOSE, no FIN), where a shutdown() would wait for the open and send a FIN
+ * after it. close() once the queue is written when the socket is full_close:
+ * a half-duplex endpoint reads no more, and Linux resets data that arrives
+ * after a close() as the simulator does after a half-duplex CLOSE (T30;
+ * tcp_rcv_state_process(), RCV_SHUTDOWN in FIN_WAIT1/2: TCPABORTONDATA); and
+ * an endpoint that has its last word (last_word()) becomes an orphan, whose
+ * FIN_WAIT_2 has Linux's timer. */
 static void conn_close(struct sock *s)
 {
 	if (s->shut || s->shut_pending)
@@ -174,8 +177,6 @@ static void conn_close(struct sock *s)
 	}
 	s->shut_pending = true;
 	sock_flush(s);
-	if (s->shut && s->eof)
-		sock_close(s);
 }
 
 /* The scenario's user timeout (RFC 9293 3.8.3, TCP_USER_TIMEOUT in ms) on
@@ -189,7 +190,8 @@ static void set_user_timeout(struct replay *r, int fd)
 }
 
 /* Bytes the kernel holds for the peer: sent and not acknowledged, or not
- * sent yet (SIOCOUTQ, tcp_ioctl()); the kernel retransmits while any. */
+ * sent yet (SIOCOUTQ, tcp_ioctl()); the kernel retransmits while any, on
+ * a connection that is not closed (a reset one keeps its count). */
 static int bytes_held(const struct sock *s)
 {
 	int n = 0;
@@ -284,10 +286,34 @@ static void sock_abort(struct sock *s)
 	sock_close(s);
 }
 
-static const char *call_close(struct replay *r, int role)
+/* Whether role, closing in entry te, will read nothing more: no later call
+ * of its own, no later `send` of the peer's, and no bytes of the peer's
+ * still to come. Linux's close() then gives what the profile models: an
+ * orphan, whose FIN_WAIT_2 ends after tcp_fin_timeout (tcp_close(),
+ * tcp_fin_time()), where a shutdown() socket would wait there for ever; the
+ * peer's FIN or RST reaches an orphan as any socket. */
+static bool last_word(struct replay *r, int role, const struct timeline_entry *te)
+{
+	const struct scenario *sc = r->sc;
+	const struct rep_ep *peer = &r->ep[!role];
+
+	if (sendq_len(&peer->conn.q) || bytes_held(&peer->conn))
+		return false;
+	for (size_t i = 0; i < sc->n_timeline; i++) {
+		const struct timeline_entry *o = &sc->timeline[i];
+		bool later = o->at > te->at || (o->at == te->at && o > te);
+		if (later && o->call != CALL_INJECT && ((int)o->who == role || o->call == CALL_SEND))
+			return false;
+	}
+	return true;
+}
+
+static const char *call_close(struct replay *r, int role, const struct timeline_entry *te)
 {
 	struct rep_ep *e = &r->ep[role];
 	if (e->conn.fd >= 0) {
+		if (!e->conn.connecting && last_word(r, role, te))
+			e->conn.full_close = true;
 		if (e->conn.full_close)
 			conn_read(r, role);   /* close() with unread bytes would send RST */
 		conn_close(&e->conn);
@@ -363,7 +389,7 @@ static void run_entry(struct replay *r, const struct timeline_entry *te)
 	case CALL_LISTEN: why = call_listen(r, role); break;
 	case CALL_CONNECT: why = call_connect(r, role); break;
 	case CALL_SEND: why = call_send(r, role, te); break;
-	case CALL_CLOSE: why = call_close(r, role); break;
+	case CALL_CLOSE: why = call_close(r, role, te); break;
 	case CALL_ABORT: why = call_abort(r, role); break;
 	case CALL_INJECT: break;
 	}
@@ -405,8 +431,6 @@ static void conn_read(struct replay *r, int role)
 			emit_call(r, role, CALL_CLOSE, 0, NULL);
 			conn_close(s);
 		}
-		if (s->shut)
-			sock_close(s);
 	}
 }
 
@@ -563,8 +587,9 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 			bridge_stats(&r->br, &bs);
 			bool done = true, waiting = false;
 			for (int i = 0; i < NROLES; i++) {
-				done &= done_state(r->ep[i].state) && r->ep[i].conn.fd < 0;
-				waiting |= waiting_state(r->ep[i].state) || bytes_held(&r->ep[i].conn) > 0;
+				done &= done_state(r->ep[i].state);
+				waiting |= waiting_state(r->ep[i].state) || r->ep[i].orphan_fin_wait_2 ||
+					   (!done_state(r->ep[i].state) && bytes_held(&r->ep[i].conn) > 0);
 			}
 			done &= n_parked == 0;
 			usec_t idle = now > r->last_event ? now - r->last_event : 0;
@@ -596,7 +621,7 @@ static int run_loop(struct replay *r, struct replay_stats *st)
 			snprintf(r->err, r->errlen, "%s: reading the kernel's states: %s", sc->path, strerror(errno));
 			r->failed = true;
 		}
-		replay_watch_requests(r);
+		replay_watch_sockets(r);
 	}
 	/* Whatever the kernel reported up to now. */
 	if (!r->failed)

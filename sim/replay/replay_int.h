@@ -40,6 +40,9 @@ struct rep_ep {
 	uint64_t looked;              /* arrivals when its request sockets were last looked for */
 	uint64_t request_arrivals;    /* arrivals when a request socket made it SYN_RECEIVED */
 	bool by_request;              /* in SYN_RECEIVED because of a request socket */
+	bool orphan_fin_wait_2;       /* its FIN_WAIT_2 is a time-wait socket's (an orphan's) */
+	usec_t orphan_looked;         /* when that socket was last looked for */
+	uint64_t orphan_arrivals;     /* arrivals then */
 };
 
 struct replay {
@@ -71,9 +74,12 @@ int replay_on_change(void *ctx, const struct kstate_change *c);
  * request socket): the simulator's endpoint is in SYN-RECEIVED. */
 bool replay_request_pending(struct replay *r, int role);
 
-/* The listeners' request sockets as state events: LISTEN -> SYN_RECEIVED
- * when one appears, back to LISTEN when it goes without a connection. Called
- * once per loop turn, after the tracepoint's changes were read. */
-void replay_watch_requests(struct replay *r);
+/* What the tracepoint does not show, as state events: the listeners'
+ * request sockets (LISTEN -> SYN_RECEIVED when one appears, back to LISTEN
+ * when it goes without a connection), and an orphan's FIN_WAIT_2 kept by a
+ * time-wait socket (to TIME_WAIT on the peer's FIN, to CLOSED when its
+ * timer ends it). Called once per loop turn, after the tracepoint's changes
+ * were read. */
+void replay_watch_sockets(struct replay *r);
 
 #endif

@@ -7,20 +7,37 @@
 #include "replay/replay_int.h"
 
 struct tw_query {
-	const struct kstate_change *c;
-	bool found;
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	int linux_state;              /* the time-wait socket's (tw_substate), 0: none */
 };
 
 static int find_tw(void *ctx, const struct kstate_sock *s)
 {
 	struct tw_query *q = ctx;
 
-	if (s->saddr == q->c->saddr && s->sport == q->c->sport && s->daddr == q->c->daddr &&
-	    s->dport == q->c->dport) {
-		q->found = true;
+	if (s->saddr == q->saddr && s->sport == q->sport && s->daddr == q->daddr && s->dport == q->dport) {
+		q->linux_state = s->linux_state;
 		return 1;
 	}
 	return 0;
+}
+
+/* The state of the time-wait socket of role's connection: KSTATE_L_TIME_WAIT,
+ * KSTATE_L_FIN_WAIT2 (an orphan's FIN_WAIT_2 that tcp_time_wait() handed to
+ * one: sock_diag lists it by its tw_substate), or 0 when there is none. */
+static int tw_state(struct replay *r, int role)
+{
+	const struct endpoint_spec *sp = &r->sc->ep[role], *peer = &r->sc->ep[!role];
+	struct tw_query q = { .saddr = sp->ip, .sport = sp->port, .daddr = peer->ip, .dport = peer->port };
+	char err[256];
+	int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
+
+	/* sock_diag filters a time-wait socket by its substate (inet_diag_dump_icsk()). */
+	if (kstate_sockets(ns, KSTATE_MASK(TCPS_TIME_WAIT) | KSTATE_MASK(TCPS_FIN_WAIT_2), find_tw, &q, err,
+			   sizeof(err)) < 0)
+		return 0;
+	return q.linux_state;
 }
 
 /* The endpoint's state event: from where its last one went, to `to`. */
@@ -111,14 +128,22 @@ int replay_on_change(void *ctx, const struct kstate_change *c)
 	if (role < 0 || c->t_ns < r->br.origin_ns || !socket_ours(r, c))
 		return 0;
 	enum tcp_state to = c->to;
-	if (to == TCPS_CLOSED && (c->linux_from == KSTATE_L_FIN_WAIT2 || c->linux_from == KSTATE_L_CLOSING)) {
-		struct tw_query q = { .c = c };
-		char err[256];
-		int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
-		if (kstate_sockets(ns, KSTATE_MASK(TCPS_TIME_WAIT), find_tw, &q, err, sizeof(err)) >= 0 && q.found)
+	struct rep_ep *e = &r->ep[role];
+	if (to == TCPS_CLOSED && (c->linux_from == KSTATE_L_FIN_WAIT2 || c->linux_from == KSTATE_L_CLOSING) &&
+	    c->daddr != 0) {
+		int tw = tw_state(r, role);
+		if (tw == KSTATE_L_FIN_WAIT2) {
+			/* An orphan's FIN_WAIT_2 goes on in a time-wait socket
+			 * (tcp_rcv_state_process(): tcp_time_wait(sk,
+			 * TCP_FIN_WAIT2, tmo)); replay_watch_sockets follows it. */
+			e->orphan_fin_wait_2 = true;
+			e->orphan_looked = (c->t_ns - r->br.origin_ns) / 1000u;
+			e->orphan_arrivals = e->arrivals;
+			return 0;
+		}
+		if (tw)
 			to = TCPS_TIME_WAIT;
 	}
-	struct rep_ep *e = &r->ep[role];
 	if (to == e->state)
 		return 0;
 	/* A listener's change while the endpoint follows its connection (the
@@ -187,10 +212,8 @@ bool replay_request_pending(struct replay *r, int role)
  * embryonic reset, the SYN,ACK's retries spent), at the arrival that ended
  * it or, with none, now. The connection the final ACK makes is the
  * tracepoint's (SYN_RECV -> ESTABLISHED). */
-void replay_watch_requests(struct replay *r)
+static void watch_requests(struct replay *r, usec_t now)
 {
-	usec_t now = bridge_now(&r->br);
-
 	for (int role = 0; role < NROLES; role++) {
 		struct rep_ep *e = &r->ep[role];
 		if (e->lst.fd < 0 || e->conn.fd >= 0)
@@ -207,4 +230,37 @@ void replay_watch_requests(struct replay *r)
 			emit_state(r, role, TCPS_LISTEN, e->arrivals != e->request_arrivals ? e->last_arrival : now);
 		}
 	}
+}
+
+/* How often an orphan's FIN_WAIT_2 is looked at without an arrival. */
+#define ORPHAN_LOOK_US (100 * USEC_PER_MS)
+
+/* An orphan's FIN_WAIT_2 in a time-wait socket: TIME_WAIT at the arrival
+ * that made it so (the peer's FIN, tcp_timewait_state_process()), CLOSED
+ * when the socket is gone (its tcp_fin_timeout ran out), looked at after
+ * each arrival and every ORPHAN_LOOK_US. */
+static void watch_orphans(struct replay *r, usec_t now)
+{
+	for (int role = 0; role < NROLES; role++) {
+		struct rep_ep *e = &r->ep[role];
+		if (!e->orphan_fin_wait_2 ||
+		    (e->arrivals == e->orphan_arrivals && now - e->orphan_looked < ORPHAN_LOOK_US))
+			continue;
+		bool arrived = e->arrivals != e->orphan_arrivals;
+		e->orphan_looked = now;
+		e->orphan_arrivals = e->arrivals;
+		int tw = tw_state(r, role);
+		if (tw == KSTATE_L_FIN_WAIT2)
+			continue;
+		e->orphan_fin_wait_2 = false;
+		emit_state(r, role, tw ? TCPS_TIME_WAIT : TCPS_CLOSED, tw && arrived ? e->last_arrival : now);
+	}
+}
+
+void replay_watch_sockets(struct replay *r)
+{
+	usec_t now = bridge_now(&r->br);
+
+	watch_requests(r, now);
+	watch_orphans(r, now);
 }
