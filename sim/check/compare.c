@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/bigarray.h"
+#include "base/role.h"
 #include "check/compare.h"
 #include "proto/segment.h"
 
@@ -40,16 +41,38 @@ static int list_push(struct list *l, const struct item *it)
 }
 
 /* The state sequence of endpoint ep: CLOSED at 0, then each change's `to`. */
+/* The listener a connection of many was accepted from: the plain server
+ * when ep is server#K, else -1. The replay's server is one endpoint that
+ * listens and then follows its connection, so the simulator's server#K is
+ * compared with the listener's states before its own. */
+static int listener_of(const struct trace *tr, int ep)
+{
+	uint32_t k;
+
+	if (ep < 0 || trace_endpoint_role(tr, ep, &k) != ROLE_SERVER || k == 0)
+		return -1;
+	for (size_t i = 0; i < tr->n_endpoints; i++)
+		if (trace_endpoint_role(tr, (int)i, &k) == ROLE_SERVER && k == 0)
+			return (int)i;
+	return -1;
+}
+
+/* CLOSED, then the state of each of ep's state events; for server#K, the
+ * listener's up to server#K's first (listener_of()). */
 static int state_list(const struct trace_log *log, int ep, struct list *out)
 {
 	struct item it = { .t = 0, .state = TCPS_CLOSED };
+	int lst = listener_of(log->trace, ep);
+	bool own = lst < 0;
 
 	if (list_push(out, &it) < 0)
 		return -1;
 	for (size_t i = 0; ep >= 0 && i < log->n; i++) {
 		const struct trace_event *ev = &log->ev[i];
-		if (ev->type != TRACE_STATE || ev->endpoint != ep)
+		if (ev->type != TRACE_STATE || (ev->endpoint != ep && (own || ev->endpoint != lst)))
 			continue;
+		if (ev->endpoint == ep)
+			own = true;
 		it.t = ev->t_us;
 		it.state = ev->u.state.to;
 		if (list_push(out, &it) < 0)

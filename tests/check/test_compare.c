@@ -317,6 +317,44 @@ static void test_linux_cannot(void)
 	fixture_free(&tk, &lk);
 }
 
+/* A connection of many: the simulator's server#1 has no LISTEN of its own
+ * (its first event goes from the listener's LISTEN), the replay's server
+ * listens and then follows the connection; the listener's LISTEN counts for
+ * server#1, so they are the same. */
+static void test_connection_of_many(void)
+{
+	struct trace ts, tk;
+	struct trace_log ls, lk;
+	struct compare_result res;
+	const char *known = NULL;
+
+	trace_init(&ts);
+	trace_add_instance(&ts, "server", 0, 0x0a000002, 80, 5000);      /* 0: the listener */
+	trace_add_instance(&ts, "client", 1, 0x0a000001, 40000, 1000);   /* 1 */
+	trace_add_instance(&ts, "server", 1, 0x0a000002, 80, 5000);      /* 2 */
+	trace_log_init(&ls, &ts);
+	trace_add_sink(&ts, trace_log_sink(&ls));
+	fixture_state(&ts, 0, 0, TCPS_CLOSED, TCPS_LISTEN, "listen");
+	fixture_state(&ts, MS(10), 1, TCPS_CLOSED, TCPS_SYN_SENT, "connect");
+	fixture_state(&ts, MS(60), 2, TCPS_LISTEN, TCPS_SYN_RECEIVED, "rcv SYN");
+	fixture_state(&ts, MS(110), 1, TCPS_SYN_SENT, TCPS_ESTABLISHED, "rcv SYN,ACK");
+	fixture_state(&ts, MS(160), 2, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "rcv ACK");
+
+	fixture_init(&tk, &lk);
+	fixture_state(&tk, 0, 1, TCPS_CLOSED, TCPS_LISTEN, "kernel");
+	fixture_state(&tk, MS(10), 0, TCPS_CLOSED, TCPS_SYN_SENT, "kernel");
+	fixture_state(&tk, MS(60), 1, TCPS_LISTEN, TCPS_SYN_RECEIVED, "kernel");
+	fixture_state(&tk, MS(110), 0, TCPS_SYN_SENT, TCPS_ESTABLISHED, "kernel");
+	fixture_state(&tk, MS(160), 1, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, "kernel");
+
+	CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+	CU_ASSERT_EQUAL(differing(&res, &known), 0);
+	CU_ASSERT_EQUAL(res.sec[1].n, 4);   /* CLOSED LISTEN SYN_RECEIVED ESTABLISHED */
+	compare_free(&res);
+	fixture_free(&ts, &ls);
+	fixture_free(&tk, &lk);
+}
+
 static void test_resent_fin_new_ack_known(void)
 {
 	struct trace ts, tk;
@@ -339,6 +377,7 @@ static void test_resent_fin_new_ack_known(void)
 
 TCPSIM_SUITE(compare,
 	{ "a FIN resent with a new ack is known K6; a new ACK is not a resend", test_resent_fin_new_ack_known },
+	{ "server#1 of many is compared from its listener's LISTEN on", test_connection_of_many },
 	{ "differences from a call Linux cannot make on are \"Linux cannot\", not before", test_linux_cannot },
 	{ "an ACK as early as Linux's earlier retransmission, cut differently, is known K6",
 	  test_early_retransmission_known },
