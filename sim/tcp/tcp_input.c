@@ -446,6 +446,24 @@ static bool check_rst(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	return true;
 }
 
+/* The linux profile's SYN in the window of a passive SYN-RECEIVED (not the
+ * retransmitted one, N2), as tcp_check_req() (net/ipv4/tcp_minisocks.c)
+ * takes it: "fourth, check the SYN bit" jumps to embryonic_reset, which
+ * answers the segment with a reset (tcp_v4_send_reset(): <SEQ=0>
+ * <ACK=SEG.SEQ+1><CTL=RST,ACK> for a SYN without ACK, <SEQ=SEG.ACK>
+ * <CTL=RST> for one with) and drops the request: back to LISTEN (T23). The
+ * RFC's T23 returns to LISTEN without a word. tcp_check_req() tests the ACK
+ * before the SYN: an ACK other than ISS+1 hands the segment to the listener,
+ * which answers it with the same reset and leaves the request be (S07). */
+static void syn_received_syn_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	send_reset_reply(h, tcb->ep, seg);
+	if ((seg->flags & TH_ACK) && seg->ack != tcb->iss + 1)
+		tcp_note_arc(h, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
+	else
+		tcb_set_state(h, tcb, TCPS_LISTEN, "rcv SYN", "T23");
+}
+
 /* Fourth step, the SYN bit (RFC 5961 section 4.2). Returns true when the
  * segment was consumed. */
 static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
@@ -455,7 +473,9 @@ static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	/* "If the SYN bit is set, irrespective of the sequence number, TCP
 	 * endpoints MUST send a challenge ACK" (S12); a passive SYN-RECEIVED
 	 * returns to LISTEN instead (T23). */
-	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive) {
+	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive && h->profile == PROFILE_LINUX) {
+		syn_received_syn_linux(h, tcb, seg);
+	} else if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive) {
 		tcb_set_state(h, tcb, TCPS_LISTEN, "rcv SYN", "T23");
 	} else {
 		tcp_note_arc(h, tcb->ep, tcb->state, "S12", "rcv SYN");
