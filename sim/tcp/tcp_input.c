@@ -571,6 +571,22 @@ static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segmen
 	return true;
 }
 
+/* The linux profile's ACK of our SYN that carries the peer's FIN, in
+ * SYN-RECEIVED, as tcp_rcv_state_process() (net/ipv4/tcp_input.c) takes it:
+ * case TCP_SYN_RECV sets TCP_ESTABLISHED once tcp_ack() found the ACK
+ * acceptable (T09), and step 7 hands the segment to tcp_data_queue(), whose
+ * tcp_fin() moves ESTABLISHED to CLOSE_WAIT (T13, in the eighth step): two
+ * state changes, both reported by the tracepoint. The RFC's reading goes
+ * SYN_RECEIVED -> CLOSE_WAIT in one (T26). Returns false when the segment
+ * was consumed. */
+static bool syn_recv_ack_fin_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg,
+				   const char *cause, const char *arc)
+{
+	if (!ack_in_syn_received(h, tcb, seg, cause, arc, false))
+		return false;
+	return process_ack(h, tcb, seg);
+}
+
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
  * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
  * trimmed off with text beyond the window as receive_text() does (section
@@ -680,6 +696,11 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 	const char *fin_arc = NULL;
 	switch (tcb->state) {
 	case TCPS_SYN_RECEIVED:
+		if (fin_now && h->profile == PROFILE_LINUX) {
+			if (!syn_recv_ack_fin_linux(h, tcb, &s, established_cause, established_arc))
+				return;
+			break;
+		}
 		if (!ack_in_syn_received(h, tcb, &s, established_cause, established_arc, fin_now))
 			return;
 		if (fin_now) {

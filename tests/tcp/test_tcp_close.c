@@ -268,6 +268,32 @@ static void test_reopen_from_time_wait_iss_above_old_incarnation(void)
 	script_free(&s);
 }
 
+/* The linux profile passes ESTABLISHED on the way, as
+ * tcp_rcv_state_process() does: T09 for the ACK, then T13 for the FIN, one
+ * ACK sent. */
+static void test_fin_completes_handshake_linux(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
+	int mark = s.n_states;
+	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
+	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_CLOSE_WAIT, "T13");
+	CU_ASSERT_EQUAL_FATAL(s.n_states, mark + 2);
+	CU_ASSERT_EQUAL(s.states[mark].from, TCPS_SYN_RECEIVED);
+	CU_ASSERT_EQUAL(s.states[mark].to, TCPS_ESTABLISHED);
+	CU_ASSERT_STRING_EQUAL(s.states[mark].arc, "T09");
+	CU_ASSERT_EQUAL(s.states[mark + 1].from, TCPS_ESTABLISHED);
+	CU_ASSERT_EQUAL(s.states[mark + 1].to, TCPS_CLOSE_WAIT);
+	ARCS(&s, SERVER, "T01 T04 T09 T13");
+	script_close(&s, SERVER);
+	SENT(&s, SERVER, TH_FIN | TH_ACK, 1, 2, 0);
+	STATE(&s, SERVER, TCPS_LAST_ACK, "T18");
+	script_free(&s);
+}
+
 /* T26: a FIN carrying the ACK of our SYN: SYN-RECEIVED to CLOSE-WAIT in one
  * state event (RFC 9293 section 3.10.7.4 fifth+eighth steps). */
 static void test_fin_completes_handshake(void)
@@ -570,6 +596,7 @@ TCPSIM_SUITE(tcp_close,
 	{ "CLOSE in SYN-RECEIVED with data waits for ESTABLISHED (U06)", test_close_in_syn_received_with_data_is_deferred },
 	{ "deferred CLOSE runs after a FIN completes the handshake (U06, T26)", test_deferred_close_runs_after_fin_completes_handshake },
 	{ "FIN completes the handshake: SYN-RECEIVED to CLOSE-WAIT (T26)", test_fin_completes_handshake },
+	{ "linux: FIN completes the handshake: ESTABLISHED, then CLOSE-WAIT (T09, T13)", test_fin_completes_handshake_linux },
 	{ "SYN,ACK,FIN in SYN-SENT: CLOSE-WAIT (T27)", test_syn_ack_fin_in_syn_sent_goes_to_close_wait },
 	{ "linux: SYN,ACK,FIN in SYN-SENT: ESTABLISHED, the FIN not taken", test_syn_ack_fin_in_syn_sent_linux },
 	{ "CLOSE in LISTEN (T03)", test_close_in_listen },
