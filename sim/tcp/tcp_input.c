@@ -587,6 +587,27 @@ static bool syn_recv_ack_fin_linux(struct tcp_host *h, struct tcb *tcb, const st
 	return process_ack(h, tcb, seg);
 }
 
+/* The linux profile's retransmitted FIN in CLOSING that acknowledges our
+ * FIN, as tcp_rcv_state_process() (net/ipv4/tcp_input.c) takes it:
+ * tcp_sequence() accepts a segment that ends at RCV.NXT (it drops only one
+ * that ends before rcv_wup), tcp_ack() takes the ACK, and case TCP_CLOSING
+ * calls tcp_time_wait() and `goto consume`: TIME-WAIT (T19), and the FIN,
+ * received already, is never queued, so no ACK answers it. The RFC's first
+ * step finds the segment unacceptable and ACKs it (S15), and CLOSING waits
+ * for an ACK that comes alone. Returns false, having done nothing, for any
+ * other segment. */
+static bool closing_fin_again_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
+	if (!retransmitted_fin || (seg->flags & (TH_SYN | TH_RST)) || !(seg->flags & TH_ACK) ||
+	    !tcb->fin_sent || !seq_gt(seg->ack, tcb->fin_seq) || seq_gt(seg->ack, tcb->snd_nxt))
+		return false;
+	if (!process_ack(h, tcb, seg))
+		return true;
+	tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
+	return true;
+}
+
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
  * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
  * trimmed off with text beyond the window as receive_text() does (section
@@ -672,6 +693,8 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		input_time_wait_linux(h, tcb, seg);
 		return;
 	}
+	if (tcb->state == TCPS_CLOSING && h->profile == PROFILE_LINUX && closing_fin_again_linux(h, tcb, seg))
+		return;
 
 	struct segment s = *seg;
 	s.seq = seq;

@@ -445,6 +445,31 @@ static void test_retransmitted_fin_in_closing_is_acked(void)
 	script_free(&s);
 }
 
+/* The linux profile: a retransmitted FIN in CLOSING that acknowledges our
+ * FIN takes the connection to TIME-WAIT (T19) and draws no ACK
+ * (tcp_rcv_state_process(), case TCP_CLOSING: tcp_time_wait(), then
+ * consume); one that does not acknowledge it is ACKed, as in the RFC (S15). */
+static void test_retransmitted_fin_acking_ours_in_closing_linux(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, CLIENT, TCPS_CLOSING);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_CLOSING, "T15");
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T19");
+	/* Our FIN is acknowledged: nothing is resent, and 2MSL runs. */
+	script_advance(&s, 59 * SEC);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T19");
+	script_advance(&s, 2 * SEC);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
+	script_free(&s);
+}
+
 /* S17: in CLOSING an ACK that does not cover our FIN is ignored (section
  * 3.10.7.4 fifth step, "otherwise, ignore the segment"). */
 static void test_closing_ignores_ack_not_covering_fin(void)
@@ -604,6 +629,7 @@ TCPSIM_SUITE(tcp_close,
 	{ "retransmitted FIN in CLOSE-WAIT is ACKed (S15)", test_retransmitted_fin_in_close_wait_is_acked },
 	{ "retransmitted FIN in LAST-ACK is ACKed (S15)", test_retransmitted_fin_in_last_ack_is_acked },
 	{ "retransmitted FIN in CLOSING is ACKed (S15)", test_retransmitted_fin_in_closing_is_acked },
+	{ "linux: retransmitted FIN that ACKs ours in CLOSING: TIME-WAIT, no ACK (T19)", test_retransmitted_fin_acking_ours_in_closing_linux },
 	{ "CLOSING ignores an ACK not covering our FIN (S17)", test_closing_ignores_ack_not_covering_fin },
 	{ "SEND after CLOSE: connection closing (U04)", test_send_after_close_is_closing_error },
 	{ "SEND in CLOSING and LAST-ACK: connection closing (U04)", test_send_in_closing_and_last_ack_is_closing_error },
