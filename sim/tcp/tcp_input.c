@@ -324,6 +324,24 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
 	tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 }
 
+/* TCP_TIMEOUT_MIN (include/net/tcp.h): 2 jiffies, 8 ms at CONFIG_HZ=250,
+ * Debian's kernels' and the compared machine's. */
+#define LINUX_TCP_TIMEOUT_MIN (8 * USEC_PER_MS)
+
+/* The linux profile's unacceptable ACK in SYN-SENT, after the RFC's answer
+ * (the reset of S05, or nothing for a RST, T33): tcp_rcv_synsent_state_process()
+ * (net/ipv4/tcp_input.c) re-arms the retransmission timer to TCP_TIMEOUT_MIN
+ * when the SYN has not been retransmitted yet ("Previous FIN/ACK or RST/ACK
+ * might be ignored": the peer may have held an old connection, which the
+ * reset has just cleared), so the SYN goes again at once, not an RTO later.
+ * The RTO is kept: that retransmission is a timeout like any (T52a), it
+ * counts against syn_retries and backs the RTO off. */
+static void syn_sent_bad_ack_linux(struct tcp_host *h, struct tcb *tcb)
+{
+	if (tcb->rtx_count == 0)
+		tcb_timer_set(h, tcb, TIMER_RTO, LINUX_TCP_TIMEOUT_MIN);
+}
+
 static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	bool ack = seg->flags & TH_ACK;
@@ -333,10 +351,12 @@ static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct seg
 	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
 		if (seg->flags & TH_RST) {
 			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
-			return;
+		} else {
+			tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
+			send_reset_reply(h, tcb->ep, seg);
 		}
-		tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
-		send_reset_reply(h, tcb->ep, seg);
+		if (h->profile == PROFILE_LINUX)
+			syn_sent_bad_ack_linux(h, tcb);
 		return;
 	}
 	/* Second, check the RST bit: "If the ACK was acceptable, then signal

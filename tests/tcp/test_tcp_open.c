@@ -62,6 +62,64 @@ static void test_syn_sent_bad_ack(void)
 	script_free(&s);
 }
 
+/* The linux profile: after an unacceptable ACK in SYN-SENT (S05, and a RST
+ * with one, T33) the SYN goes again TCP_TIMEOUT_MIN (8 ms) later when it was
+ * not retransmitted yet (tcp_rcv_synsent_state_process()); that
+ * retransmission is a timeout (T52a) and backs the RTO off. */
+static void test_syn_sent_bad_ack_linux_resends_syn_soon(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	script_advance(&s, 100 * USEC_PER_MS);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 77, 0);
+	SENT(&s, CLIENT, TH_RST, 77, 0, 0);
+	struct tcb *c = script_must_tcb(&s, CLIENT);
+	CU_ASSERT_TRUE(c->timer_on[TIMER_RTO]);
+	CU_ASSERT_EQUAL(c->timer_due[TIMER_RTO], s.host->now + 8 * USEC_PER_MS);
+	script_advance(&s, 8 * USEC_PER_MS - 1);
+	NOTHING_SENT(&s);
+	script_advance(&s, 1);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	CU_ASSERT_EQUAL(c->rtx_count, 1);
+	/* The next SYN comes an RTO after this one, backed off. */
+	CU_ASSERT_EQUAL(c->rto, 2 * USEC_PER_SEC);
+	CU_ASSERT_EQUAL(c->timer_due[TIMER_RTO], s.host->now + c->rto);
+	/* Retransmitted once now: a second bad ACK keeps the timer. */
+	script_advance(&s, 100 * USEC_PER_MS);
+	usec_t due = c->timer_due[TIMER_RTO];
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 77, 0);
+	SENT(&s, CLIENT, TH_RST, 77, 0, 0);
+	CU_ASSERT_EQUAL(c->timer_due[TIMER_RTO], due);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, "T02");
+	script_free(&s);
+
+	/* A RST with an unacceptable ACK is dropped, and re-arms the timer. */
+	script_init(&s, PROFILE_LINUX);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_RST | TH_ACK, 0, 77, 0);
+	NOTHING_SENT(&s);
+	script_advance(&s, 8 * USEC_PER_MS);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	STATE(&s, CLIENT, TCPS_SYN_SENT, "T02");
+	script_free(&s);
+
+	/* The rfc9293 profile waits for the RTO. */
+	script_init(&s, PROFILE_RFC9293);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 77, 0);
+	SENT(&s, CLIENT, TH_RST, 77, 0, 0);
+	script_advance(&s, 1 * USEC_PER_SEC - 1);
+	NOTHING_SENT(&s);
+	script_advance(&s, 1);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	script_free(&s);
+}
+
 /* T25: RST,ACK acknowledging our SYN: connection refused. */
 static void test_refused(void)
 {
@@ -159,6 +217,7 @@ TCPSIM_SUITE(tcp_open,
 	{ "active open: SYN-SENT, ESTABLISHED", test_active_open },
 	{ "simultaneous open completes on the crossing SYN,ACK (T28)", test_simultaneous_open },
 	{ "SYN-SENT resets an unacceptable ACK (S05)", test_syn_sent_bad_ack },
+	{ "linux: unacceptable ACK in SYN-SENT: SYN again 8 ms later", test_syn_sent_bad_ack_linux_resends_syn_soon },
 	{ "RST,ACK in SYN-SENT: refused (T25)", test_refused },
 	{ "RST without ACK in SYN-SENT is dropped (T33)", test_syn_sent_rst_without_ack },
 	{ "closed port answers RST,ACK (S02) and ignores RST (T41)", test_closed_port },
