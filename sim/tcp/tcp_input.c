@@ -335,7 +335,8 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
  * might be ignored": the peer may have held an old connection, which the
  * reset has just cleared), so the SYN goes again at once, not an RTO later.
  * The RTO is kept: that retransmission is a timeout like any (T52a), it
- * counts against syn_retries and backs the RTO off. */
+ * counts against the SYN's retries and is backed off as the timer's are
+ * (tcp_timer.c: one of the linear timeouts while there are any). */
 static void syn_sent_bad_ack_linux(struct tcp_host *h, struct tcb *tcb)
 {
 	if (tcb->rtx_count == 0)
