@@ -71,6 +71,7 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
 	long rto_max_ms = (long)(p->rto_max / USEC_PER_MS);
 	bool rto_min_set = p->rto_min >= 1 && p->rto_min <= 0x7fffffff;
 	bool rto_max_set = p->rto_max % USEC_PER_MS == 0 && rto_max_ms >= 1000 && rto_max_ms <= 120000;
+	bool linear_set = true;
 	for (int h = 0; h < 2; h++) {
 		if (hosts_enter(hosts, h) < 0) {
 			snprintf(err, errlen, "entering %s: %s", hosts->name[h], strerror(errno));
@@ -78,6 +79,7 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
 		}
 		rto_min_set = rto_min_set && write_sysctl("tcp_rto_min_us", (long)p->rto_min) == 0;
 		rto_max_set = rto_max_set && write_sysctl("tcp_rto_max_ms", rto_max_ms) == 0;
+		linear_set = linear_set && write_sysctl("tcp_syn_linear_timeouts", (long)p->syn_linear_timeouts) == 0;
 		hosts_leave(hosts);
 	}
 	const struct {
@@ -97,6 +99,10 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
 			snprintf(item, sizeof(item), "%s %ss (Linux: %ss)", fixed[i].name, a, b);
 			add_item(cant, cantlen, item);
 		}
+	if (!linear_set && p->syn_linear_timeouts) {
+		snprintf(item, sizeof(item), "syn_linear_timeouts %u (Linux: none)", (unsigned)p->syn_linear_timeouts);
+		add_item(cant, cantlen, item);
+	}
 	if (p->syn_retries != set[0].v || p->synack_retries != set[1].v || p->retries != set[2].v)
 		add_item(cant, cantlen, "retry counts beyond Linux's range");
 	if (!p->fin_wait_2_timeout)
@@ -123,7 +129,10 @@ static usec_t backoff_sum(usec_t first, usec_t max, unsigned n)
 usec_t replay_timers_bound(const struct tcp_params *p)
 {
 	usec_t first = p->rto_initial ? p->rto_initial : USEC_PER_SEC;
-	usec_t syn = backoff_sum(first, p->rto_max, p->syn_retries);
+	/* Linux's linear SYN timeouts come on top of the retries, at the RTO
+	 * itself (tcp_write_timeout(), tcp_retransmit_timer()). */
+	usec_t syn = backoff_sum(first, p->rto_max, p->syn_retries) +
+		     (usec_t)(p->syn_linear_timeouts > 0 ? p->syn_linear_timeouts : 0) * first;
 	usec_t synack = backoff_sum(first, p->rto_max, p->synack_retries);
 	usec_t data = p->user_timeout ? p->user_timeout : backoff_sum(first, p->rto_max, p->retries);
 	usec_t b = syn > synack ? syn : synack;

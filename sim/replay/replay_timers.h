@@ -21,10 +21,9 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
 #define REPLAY_LIMIT_US (300 * USEC_PER_SEC)
 
 /* How long the kernel can go on under p once the timeline is done: the
- * longest of the SYN's and SYN,ACK's retries, the data's (or the user
- * timeout), and the FIN_WAIT_2 timeout, each backed off from rto_initial up
- * to rto_max (Linux's linear SYN timeouts make its own shorter); at most
- * REPLAY_LIMIT_US. */
+ * longest of the SYN's retries (and its linear timeouts) and SYN,ACK's,
+ * the data's (or the user timeout), and the FIN_WAIT_2 timeout, each backed
+ * off from rto_initial up to rto_max; at most REPLAY_LIMIT_US. */
 usec_t replay_timers_bound(const struct tcp_params *p);
 
 #endif

@@ -5,8 +5,9 @@
 #include "scenario/scenario.h"
 
 /* RFC 9293: RTO 1s initial and minimum (RFC 6298), 60s maximum; MSL 2 min;
- * SYNs at 0,1,3,7,15,31,63,123,183s keep MUST-23's three minutes; R2 of at
- * least 100s; no FIN_WAIT_2 timeout. */
+ * SYNs at 0,1,3,7,15,31,63,123,183s keep MUST-23's three minutes (backed
+ * off from the first timeout, RFC 6298 (5.5)); R2 of at least 100s; no
+ * FIN_WAIT_2 timeout. */
 static const struct tcp_params rfc9293_defaults = {
 	.rto_initial = 1 * USEC_PER_SEC,
 	.rto_min = 1 * USEC_PER_SEC,
@@ -14,6 +15,7 @@ static const struct tcp_params rfc9293_defaults = {
 	.msl = 120 * USEC_PER_SEC,
 	.time_wait = 240 * USEC_PER_SEC,
 	.syn_retries = 8,
+	.syn_linear_timeouts = 0,
 	.synack_retries = 8,
 	.retries = 15,
 	.fin_wait_2_timeout = 0,
@@ -21,8 +23,10 @@ static const struct tcp_params rfc9293_defaults = {
 	.window = 65535,
 };
 
-/* Linux: TCP_RTO_MIN 200ms, TCP_RTO_MAX 120s, TCP_TIMEWAIT_LEN 60s,
- * tcp_syn_retries 6, tcp_synack_retries 5, tcp_retries2 15, tcp_fin_timeout 60s. */
+/* Linux 6.18's defaults (docs/decisions.md names the sysctl of each):
+ * TCP_TIMEOUT_INIT 1s, tcp_rto_min_us 200ms, tcp_rto_max_ms 120s,
+ * TCP_TIMEWAIT_LEN 60s, tcp_syn_retries 6, tcp_syn_linear_timeouts 4 (since
+ * 6.5; 0 before), tcp_synack_retries 5, tcp_retries2 15, tcp_fin_timeout 60s. */
 static const struct tcp_params linux_defaults = {
 	.rto_initial = 1 * USEC_PER_SEC,
 	.rto_min = 200 * USEC_PER_MS,
@@ -30,6 +34,7 @@ static const struct tcp_params linux_defaults = {
 	.msl = 30 * USEC_PER_SEC,
 	.time_wait = 60 * USEC_PER_SEC,
 	.syn_retries = 6,
+	.syn_linear_timeouts = 4,
 	.synack_retries = 5,
 	.retries = 15,
 	.fin_wait_2_timeout = 60 * USEC_PER_SEC,
@@ -60,6 +65,8 @@ void tcp_params_resolve(enum profile profile, const struct tcp_overrides *ov, st
 		out->syn_retries = ov->v.syn_retries;
 		out->synack_retries = ov->v.syn_retries;
 	}
+	if (ov->has_syn_linear_timeouts)
+		out->syn_linear_timeouts = ov->v.syn_linear_timeouts;
 	if (ov->has_retries)
 		out->retries = ov->v.retries;
 	if (ov->has_fin_wait_2_timeout)

@@ -27,6 +27,8 @@ struct tcp_params {
 	usec_t msl;
 	usec_t time_wait;            /* 2*msl unless `time_wait` was given */
 	int syn_retries;             /* SYN retransmissions before giving up */
+	int syn_linear_timeouts;     /* Linux's tcp_syn_linear_timeouts: SYN timeouts not backed
+					off, and as many SYN retransmissions more */
 	int synack_retries;          /* SYN-ACK retransmissions before giving up */
 	int retries;                 /* data/FIN retransmissions before giving up (R2) */
 	usec_t fin_wait_2_timeout;   /* 0: none */
@@ -39,7 +41,7 @@ struct tcp_params {
 struct tcp_overrides {
 	bool has_rto_initial, has_rto_min, has_rto_max, has_msl, has_time_wait;
 	bool has_syn_retries, has_retries, has_fin_wait_2_timeout, has_mss, has_window;
-	bool has_user_timeout;
+	bool has_user_timeout, has_syn_linear_timeouts;
 	struct tcp_params v;
 };
 

@@ -9,8 +9,8 @@
 /* ---- tcp: -------------------------------------------------------------- */
 
 const char *const tcp_keys[] = {
-	"rto_initial", "rto_min", "rto_max", "msl", "time_wait", "syn_retries", "retries",
-	"fin_wait_2_timeout", "user_timeout", "mss", "window", NULL,
+	"rto_initial", "rto_min", "rto_max", "msl", "time_wait", "syn_retries", "syn_linear_timeouts",
+	"retries", "fin_wait_2_timeout", "user_timeout", "mss", "window", NULL,
 };
 
 /* One key of `tcp:` into the overrides; ctx is the struct tcp_overrides. */
@@ -43,6 +43,10 @@ int tcp_pair(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
 	if (strcmp(key, "syn_retries") == 0) {
 		ov->has_syn_retries = true;
 		return get_int(ld, key, v, 0, RETRIES_MAX, &ov->v.syn_retries);
+	}
+	if (strcmp(key, "syn_linear_timeouts") == 0) {
+		ov->has_syn_linear_timeouts = true;
+		return get_int(ld, key, v, 0, RETRIES_MAX, &ov->v.syn_linear_timeouts);
 	}
 	if (strcmp(key, "retries") == 0) {
 		ov->has_retries = true;

@@ -324,6 +324,25 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
 	tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 }
 
+/* TCP_TIMEOUT_MIN (include/net/tcp.h): 2 jiffies, 8 ms at CONFIG_HZ=250,
+ * Debian's kernels' and the compared machine's. */
+#define LINUX_TCP_TIMEOUT_MIN (8 * USEC_PER_MS)
+
+/* The linux profile's unacceptable ACK in SYN-SENT, after the RFC's answer
+ * (the reset of S05, or nothing for a RST, T33): tcp_rcv_synsent_state_process()
+ * (net/ipv4/tcp_input.c) re-arms the retransmission timer to TCP_TIMEOUT_MIN
+ * when the SYN has not been retransmitted yet ("Previous FIN/ACK or RST/ACK
+ * might be ignored": the peer may have held an old connection, which the
+ * reset has just cleared), so the SYN goes again at once, not an RTO later.
+ * The RTO is kept: that retransmission is a timeout like any (T52a), it
+ * counts against the SYN's retries and is backed off as the timer's are
+ * (tcp_timer.c: one of the linear timeouts while there are any). */
+static void syn_sent_bad_ack_linux(struct tcp_host *h, struct tcb *tcb)
+{
+	if (tcb->rtx_count == 0)
+		tcb_timer_set(h, tcb, TIMER_RTO, LINUX_TCP_TIMEOUT_MIN);
+}
+
 static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	bool ack = seg->flags & TH_ACK;
@@ -333,10 +352,12 @@ static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct seg
 	if (ack && (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
 		if (seg->flags & TH_RST) {
 			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
-			return;
+		} else {
+			tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
+			send_reset_reply(h, tcb->ep, seg);
 		}
-		tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
-		send_reset_reply(h, tcb->ep, seg);
+		if (h->profile == PROFILE_LINUX)
+			syn_sent_bad_ack_linux(h, tcb);
 		return;
 	}
 	/* Second, check the RST bit: "If the ACK was acceptable, then signal
@@ -446,6 +467,24 @@ static bool check_rst(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	return true;
 }
 
+/* The linux profile's SYN in the window of a passive SYN-RECEIVED (not the
+ * retransmitted one, N2), as tcp_check_req() (net/ipv4/tcp_minisocks.c)
+ * takes it: "fourth, check the SYN bit" jumps to embryonic_reset, which
+ * answers the segment with a reset (tcp_v4_send_reset(): <SEQ=0>
+ * <ACK=SEG.SEQ+1><CTL=RST,ACK> for a SYN without ACK, <SEQ=SEG.ACK>
+ * <CTL=RST> for one with) and drops the request: back to LISTEN (T23). The
+ * RFC's T23 returns to LISTEN without a word. tcp_check_req() tests the ACK
+ * before the SYN: an ACK other than ISS+1 hands the segment to the listener,
+ * which answers it with the same reset and leaves the request be (S07). */
+static void syn_received_syn_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	send_reset_reply(h, tcb->ep, seg);
+	if ((seg->flags & TH_ACK) && seg->ack != tcb->iss + 1)
+		tcp_note_arc(h, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
+	else
+		tcb_set_state(h, tcb, TCPS_LISTEN, "rcv SYN", "T23");
+}
+
 /* Fourth step, the SYN bit (RFC 5961 section 4.2). Returns true when the
  * segment was consumed. */
 static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
@@ -455,7 +494,9 @@ static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	/* "If the SYN bit is set, irrespective of the sequence number, TCP
 	 * endpoints MUST send a challenge ACK" (S12); a passive SYN-RECEIVED
 	 * returns to LISTEN instead (T23). */
-	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive) {
+	if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive && h->profile == PROFILE_LINUX) {
+		syn_received_syn_linux(h, tcb, seg);
+	} else if (tcb->state == TCPS_SYN_RECEIVED && tcb->passive) {
 		tcb_set_state(h, tcb, TCPS_LISTEN, "rcv SYN", "T23");
 	} else {
 		tcp_note_arc(h, tcb->ep, tcb->state, "S12", "rcv SYN");
@@ -551,6 +592,43 @@ static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segmen
 	return true;
 }
 
+/* The linux profile's ACK of our SYN that carries the peer's FIN, in
+ * SYN-RECEIVED, as tcp_rcv_state_process() (net/ipv4/tcp_input.c) takes it:
+ * case TCP_SYN_RECV sets TCP_ESTABLISHED once tcp_ack() found the ACK
+ * acceptable (T09), and step 7 hands the segment to tcp_data_queue(), whose
+ * tcp_fin() moves ESTABLISHED to CLOSE_WAIT (T13, in the eighth step): two
+ * state changes, both reported by the tracepoint. The RFC's reading goes
+ * SYN_RECEIVED -> CLOSE_WAIT in one (T26). Returns false when the segment
+ * was consumed. */
+static bool syn_recv_ack_fin_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg,
+				   const char *cause, const char *arc)
+{
+	if (!ack_in_syn_received(h, tcb, seg, cause, arc, false))
+		return false;
+	return process_ack(h, tcb, seg);
+}
+
+/* The linux profile's retransmitted FIN in CLOSING that acknowledges our
+ * FIN, as tcp_rcv_state_process() (net/ipv4/tcp_input.c) takes it:
+ * tcp_sequence() accepts a segment that ends at RCV.NXT (it drops only one
+ * that ends before rcv_wup), tcp_ack() takes the ACK, and case TCP_CLOSING
+ * calls tcp_time_wait() and `goto consume`: TIME-WAIT (T19), and the FIN,
+ * received already, is never queued, so no ACK answers it. The RFC's first
+ * step finds the segment unacceptable and ACKs it (S15), and CLOSING waits
+ * for an ACK that comes alone. Returns false, having done nothing, for any
+ * other segment. */
+static bool closing_fin_again_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+{
+	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
+	if (!retransmitted_fin || (seg->flags & (TH_SYN | TH_RST)) || !(seg->flags & TH_ACK) ||
+	    !tcb->fin_sent || !seq_gt(seg->ack, tcb->fin_seq) || seq_gt(seg->ack, tcb->snd_nxt))
+		return false;
+	if (!process_ack(h, tcb, seg))
+		return true;
+	tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
+	return true;
+}
+
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
  * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
  * trimmed off with text beyond the window as receive_text() does (section
@@ -636,6 +714,8 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		input_time_wait_linux(h, tcb, seg);
 		return;
 	}
+	if (tcb->state == TCPS_CLOSING && h->profile == PROFILE_LINUX && closing_fin_again_linux(h, tcb, seg))
+		return;
 
 	struct segment s = *seg;
 	s.seq = seq;
@@ -660,6 +740,11 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 	const char *fin_arc = NULL;
 	switch (tcb->state) {
 	case TCPS_SYN_RECEIVED:
+		if (fin_now && h->profile == PROFILE_LINUX) {
+			if (!syn_recv_ack_fin_linux(h, tcb, &s, established_cause, established_arc))
+				return;
+			break;
+		}
 		if (!ack_in_syn_received(h, tcb, &s, established_cause, established_arc, fin_now))
 			return;
 		if (fin_now) {

@@ -2,6 +2,27 @@
  * retransmission timer and section 3.8.3 for giving up. */
 #include "tcp/tcp.h"
 
+/* The SYN retransmissions SYN-SENT makes before it gives up: syn_retries,
+ * plus syn_linear_timeouts, as Linux's tcp_write_timeout()
+ * (net/ipv4/tcp_timer.c) counts them (max_retransmits = tcp_syn_retries +
+ * tcp_syn_linear_timeouts in TCP_SYN_SENT). 0 more in the rfc9293 profile. */
+static int syn_sent_retries(const struct tcp_params *p)
+{
+	return p->syn_retries + p->syn_linear_timeouts;
+}
+
+/* Whether the timeout that made tcb's rtx_count-th retransmission keeps the
+ * RTO instead of doubling it: in SYN-SENT, the first syn_linear_timeouts
+ * ones do, as Linux's tcp_retransmit_timer() (net/ipv4/tcp_timer.c) backs
+ * off only once tp->total_rto > tcp_syn_linear_timeouts (default 4 since
+ * Linux 6.5), so its SYNs go at 0, 1, 2, 3, 4, 5, 7, 11 ... s. Never in the
+ * rfc9293 profile (0: RFC 6298 (5.5) from the first timeout), nor for a
+ * SYN,ACK (Linux's request sockets back off at once). */
+static bool syn_timeout_linear(const struct tcp_params *p, const struct tcb *tcb)
+{
+	return tcb->state == TCPS_SYN_SENT && tcb->rtx_count <= p->syn_linear_timeouts;
+}
+
 /* RETRANSMISSION TIMEOUT: "send the segment at the front of the
  * retransmission queue again, reinitialize the retransmission timer, and
  * return" (T52a-f); after the profile's retries, give up (T53a, T53b). */
@@ -10,7 +31,7 @@ static void rto_expired(struct tcp_host *h, struct tcb *tcb)
 	const struct tcp_params *p = h->params;
 	bool handshake = tcb->state == TCPS_SYN_SENT ||
 			 (tcb->state == TCPS_SYN_RECEIVED && tcb->snd_una == tcb->iss);
-	int limit = tcb->state == TCPS_SYN_SENT ? p->syn_retries :
+	int limit = tcb->state == TCPS_SYN_SENT ? syn_sent_retries(p) :
 		    tcb->state == TCPS_SYN_RECEIVED ? p->synack_retries : p->retries;
 	if (tcb->rtx_count >= limit) {
 		/* Section 3.8.3: R2 reached, "close the connection". For a SYN
@@ -33,7 +54,8 @@ static void rto_expired(struct tcp_host *h, struct tcb *tcb)
 	if (handshake)
 		tcb->syn_retransmitted = true;
 	/* (5.5): back off, within the maximum of (2.5). */
-	tcb->rto = tcb->rto * 2 > p->rto_max ? p->rto_max : tcb->rto * 2;
+	if (!syn_timeout_linear(p, tcb))
+		tcb->rto = tcb->rto * 2 > p->rto_max ? p->rto_max : tcb->rto * 2;
 	tcb->recover = tcb->snd_max;
 	tcp_retransmit_front(h, tcb);
 	tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);        /* (5.6) */

@@ -88,11 +88,12 @@ static void check_data(struct observed *o, const struct trace *tr, const struct 
 	o->delivered[ep] = off + n;
 }
 
-/* The retransmissions a give-up leaving `from` comes after. */
+/* The retransmissions a give-up leaving `from` comes after (a SYN's
+ * syn_linear_timeouts count on top, as in Linux's tcp_write_timeout()). */
 static int retry_limit(const struct tcp_params *p, enum tcp_state from)
 {
 	if (from == TCPS_SYN_SENT)
-		return p->syn_retries;
+		return p->syn_retries + p->syn_linear_timeouts;
 	if (from == TCPS_SYN_RECEIVED)
 		return p->synack_retries;
 	return p->retries;

@@ -16,7 +16,11 @@ static void test_linux_syn_retries(void)
 	ov.v.retries = 3;
 	tcp_params_resolve(PROFILE_LINUX, &ov, &p);
 	p.fin_wait_2_timeout = 0;
-	/* 6 SYN retries: 1 + 2 + 4 + ... + 64 s; the data's 3: 1 + 2 + 4 + 8. */
+	/* 6 SYN retries: 1 + 2 + 4 + ... + 64 s, and 4 linear timeouts of
+	 * 1 s before them (SYNs at 0 1 2 3 4 5 7 11 19 35 67 s, given up at
+	 * 131 s); the data's 3 retries: 1 + 2 + 4 + 8. */
+	CU_ASSERT_EQUAL(replay_timers_bound(&p), S(131));
+	p.syn_linear_timeouts = 0;
 	CU_ASSERT_EQUAL(replay_timers_bound(&p), S(127));
 }
 
@@ -26,6 +30,7 @@ static void test_user_timeout_and_fin_wait_2(void)
 
 	tcp_params_resolve(PROFILE_LINUX, NULL, &p);
 	p.syn_retries = p.synack_retries = 1;   /* 1 + 2 s */
+	p.syn_linear_timeouts = 0;
 	p.retries = 2;                          /* 1 + 2 + 4 s */
 	p.fin_wait_2_timeout = 0;
 	CU_ASSERT_EQUAL(replay_timers_bound(&p), S(7));
@@ -49,6 +54,6 @@ static void test_limit(void)
 }
 
 TCPSIM_SUITE(replay_timers,
-	{ "the linux profile's 6 SYN retries: 127 s", test_linux_syn_retries },
+	{ "the linux profile's 6 SYN retries and 4 linear timeouts: 131 s", test_linux_syn_retries },
 	{ "the user timeout replaces the data's retries; FIN_WAIT_2's timeout counts", test_user_timeout_and_fin_wait_2 },
 	{ "backed off to rto_max, at most the 5-minute limit", test_limit })

@@ -226,6 +226,7 @@ static const char every_key_yaml[] =
 	"  msl: 2min\n"
 	"  time_wait: 60s\n"
 	"  syn_retries: 6\n"
+	"  syn_linear_timeouts: 2\n"
 	"  retries: 15\n"
 	"  fin_wait_2_timeout: 60s\n"
 	"  mss: 1460\n"
@@ -271,7 +272,7 @@ static void test_every_key(void)
 
 	CU_ASSERT_TRUE(sc.tcp.has_rto_initial && sc.tcp.has_rto_min && sc.tcp.has_rto_max &&
 		       sc.tcp.has_msl && sc.tcp.has_time_wait && sc.tcp.has_syn_retries &&
-		       sc.tcp.has_retries && sc.tcp.has_fin_wait_2_timeout && sc.tcp.has_mss &&
+		       sc.tcp.has_syn_linear_timeouts && sc.tcp.has_retries && sc.tcp.has_fin_wait_2_timeout && sc.tcp.has_mss &&
 		       sc.tcp.has_window);
 	tcp_params_resolve(sc.profile, &sc.tcp, &p);
 	CU_ASSERT_EQUAL(p.rto_initial, SEC(1));
@@ -281,6 +282,7 @@ static void test_every_key(void)
 	CU_ASSERT_EQUAL(p.time_wait, SEC(60));   /* time_wait wins over 2*msl */
 	CU_ASSERT_EQUAL(p.syn_retries, 6);
 	CU_ASSERT_EQUAL(p.synack_retries, 6);
+	CU_ASSERT_EQUAL(p.syn_linear_timeouts, 2);
 	CU_ASSERT_EQUAL(p.retries, 15);
 	CU_ASSERT_EQUAL(p.fin_wait_2_timeout, SEC(60));
 	CU_ASSERT_EQUAL(p.mss, 1460);
@@ -295,7 +297,7 @@ static void test_every_key(void)
 	CU_ASSERT_TRUE(sc.link.drops[0].has_flags);
 	CU_ASSERT_EQUAL(sc.link.drops[0].flags, TH_FIN | TH_ACK);
 	CU_ASSERT_EQUAL(sc.link.drops[0].nth, 1);
-	CU_ASSERT_EQUAL(sc.link.drops[0].pos.line, 24);
+	CU_ASSERT_EQUAL(sc.link.drops[0].pos.line, 25);
 	CU_ASSERT_EQUAL(sc.link.drops[0].pos.col, 7);
 
 	CU_ASSERT_EQUAL(sc.ep[ROLE_CLIENT].ip, IP(10, 0, 0, 1));
@@ -330,7 +332,7 @@ static void test_every_key(void)
 	CU_ASSERT_FALSE(t[6].inject.has_win);
 	CU_ASSERT_EQUAL(t[6].inject.len, 0);
 	CU_ASSERT_PTR_NULL(t[6].inject.data);
-	CU_ASSERT_EQUAL(t[6].pos.line, 35);
+	CU_ASSERT_EQUAL(t[6].pos.line, 36);
 
 	CU_ASSERT_TRUE(sc.has_until);
 	CU_ASSERT_EQUAL(sc.until, SEC(600));
@@ -345,7 +347,7 @@ static void test_every_key(void)
 	CU_ASSERT_TRUE(sc.expect.segments[1].time_relative);
 	CU_ASSERT_EQUAL(sc.expect.segments[1].time_us, MS(50));
 	CU_ASSERT_EQUAL(sc.expect.segments[1].win, 65535);
-	CU_ASSERT_EQUAL(sc.expect.segments_pos[1].line, 41);
+	CU_ASSERT_EQUAL(sc.expect.segments_pos[1].line, 42);
 	CU_ASSERT_EQUAL(sc.expect.segments_pos[1].col, 43);
 	scenario_free(&sc);
 }
@@ -521,6 +523,7 @@ static void test_profiles(void)
 	CU_ASSERT_EQUAL(p.time_wait, SEC(240));
 	CU_ASSERT_EQUAL(p.syn_retries, 8);
 	CU_ASSERT_EQUAL(p.synack_retries, 8);
+	CU_ASSERT_EQUAL(p.syn_linear_timeouts, 0);
 	CU_ASSERT_EQUAL(p.retries, 15);
 	CU_ASSERT_EQUAL(p.fin_wait_2_timeout, 0);
 	CU_ASSERT_EQUAL(p.mss, 1460);
@@ -534,6 +537,7 @@ static void test_profiles(void)
 	CU_ASSERT_EQUAL(p.time_wait, SEC(60));
 	CU_ASSERT_EQUAL(p.syn_retries, 6);
 	CU_ASSERT_EQUAL(p.synack_retries, 5);
+	CU_ASSERT_EQUAL(p.syn_linear_timeouts, 4);
 	CU_ASSERT_EQUAL(p.retries, 15);
 	CU_ASSERT_EQUAL(p.fin_wait_2_timeout, SEC(60));
 	CU_ASSERT_EQUAL(p.mss, 1460);
@@ -545,7 +549,10 @@ static void test_profiles(void)
 	ov.v.syn_retries = 2;
 	ov.has_mss = true;
 	ov.v.mss = 536;
+	ov.has_syn_linear_timeouts = true;
+	ov.v.syn_linear_timeouts = 0;
 	tcp_params_resolve(PROFILE_LINUX, &ov, &p);
+	CU_ASSERT_EQUAL(p.syn_linear_timeouts, 0);
 	CU_ASSERT_EQUAL(p.msl, SEC(5));
 	CU_ASSERT_EQUAL(p.time_wait, SEC(10));
 	CU_ASSERT_EQUAL(p.syn_retries, 2);
@@ -621,7 +628,7 @@ static const struct bad_case {
 	{ "until:\n", "1:7: until must be a duration with a unit (us, ms, s, min) such as 250ms, not an empty value" },
 	/* tcp: */
 	{ "tcp: 5\n", "1:6: tcp must be a mapping of keys, not 5" },
-	{ "tcp:\n  rto: 1s\n", "2:3: unknown key 'rto' in tcp (expected rto_initial, rto_min, rto_max, msl, time_wait, syn_retries, retries, fin_wait_2_timeout, user_timeout, mss, window)" },
+	{ "tcp:\n  rto: 1s\n", "2:3: unknown key 'rto' in tcp (expected rto_initial, rto_min, rto_max, msl, time_wait, syn_retries, syn_linear_timeouts, retries, fin_wait_2_timeout, user_timeout, mss, window)" },
 	{ "tcp: { msl: 5 }\n", "1:13: msl must be a duration with a unit (us, ms, s, min), not 5: write the unit, e.g. 5ms" },
 	{ "tcp: { msl: 2 min }\n", "1:13: msl must be a duration with a unit" },
 	{ "tcp: { time_wait: 1h }\n", "1:19: time_wait must be a duration with a unit" },
@@ -636,6 +643,9 @@ static const struct bad_case {
 	{ "tcp: { rto_max: 1s, rto_min: 1001ms }\n", "1:30: rto_min (1.001s) is greater than rto_max (1.000s)" },
 	{ "tcp: { retries: 101 }\n", "1:17: retries must be an integer between 0 and 100, not 101" },
 	{ "tcp: { syn_retries: [1] }\n", "1:21: syn_retries must be an integer between 0 and 100, not a list" },
+	{ "tcp: { syn_linear_timeouts: 101 }\n", "1:29: syn_linear_timeouts must be an integer between 0 and 100, not 101" },
+	{ "tcp: { syn_linear_timeouts: -1 }\n", "1:29: syn_linear_timeouts must be an integer between 0 and 100, not -1" },
+	{ "tcp:\n  syn_linear_timeouts: 1s\n", "2:24: syn_linear_timeouts must be an integer between 0 and 100, not 1s" },
 	{ "tcp: { mss: 0 }\n", "1:13: mss must be an integer between 1 and 65495, not 0" },
 	{ "tcp: { mss: 65496 }\n", "1:13: mss must be an integer between 1 and 65495, not 65496" },
 	{ "tcp: { window: 70000 }\n", "1:16: window must be an integer between 1 and 65535, not 70000" },

@@ -65,7 +65,7 @@ static const struct {
 	/* No guess when none is close, or two are: the list instead. */
 	{ "tcp: { mls: 1s }\n",
 	  "1:8: unknown key 'mls' in tcp (expected rto_initial, rto_min, rto_max, msl, time_wait, "
-	  "syn_retries, retries, fin_wait_2_timeout, user_timeout, mss, window)" },
+	  "syn_retries, syn_linear_timeouts, retries, fin_wait_2_timeout, user_timeout, mss, window)" },
 	{ "timeline:\n  - { at: 1s, server: accept }\n",
 	  "2:23: unknown call accept (calls are listen, connect, send, close, abort)" },
 	/* Units. */

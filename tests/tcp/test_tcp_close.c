@@ -268,6 +268,32 @@ static void test_reopen_from_time_wait_iss_above_old_incarnation(void)
 	script_free(&s);
 }
 
+/* The linux profile passes ESTABLISHED on the way, as
+ * tcp_rcv_state_process() does: T09 for the ACK, then T13 for the FIN, one
+ * ACK sent. */
+static void test_fin_completes_handshake_linux(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
+	int mark = s.n_states;
+	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
+	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_CLOSE_WAIT, "T13");
+	CU_ASSERT_EQUAL_FATAL(s.n_states, mark + 2);
+	CU_ASSERT_EQUAL(s.states[mark].from, TCPS_SYN_RECEIVED);
+	CU_ASSERT_EQUAL(s.states[mark].to, TCPS_ESTABLISHED);
+	CU_ASSERT_STRING_EQUAL(s.states[mark].arc, "T09");
+	CU_ASSERT_EQUAL(s.states[mark + 1].from, TCPS_ESTABLISHED);
+	CU_ASSERT_EQUAL(s.states[mark + 1].to, TCPS_CLOSE_WAIT);
+	ARCS(&s, SERVER, "T01 T04 T09 T13");
+	script_close(&s, SERVER);
+	SENT(&s, SERVER, TH_FIN | TH_ACK, 1, 2, 0);
+	STATE(&s, SERVER, TCPS_LAST_ACK, "T18");
+	script_free(&s);
+}
+
 /* T26: a FIN carrying the ACK of our SYN: SYN-RECEIVED to CLOSE-WAIT in one
  * state event (RFC 9293 section 3.10.7.4 fifth+eighth steps). */
 static void test_fin_completes_handshake(void)
@@ -416,6 +442,31 @@ static void test_retransmitted_fin_in_closing_is_acked(void)
 	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, CLIENT, TCPS_CLOSING, "T15");
+	script_free(&s);
+}
+
+/* The linux profile: a retransmitted FIN in CLOSING that acknowledges our
+ * FIN takes the connection to TIME-WAIT (T19) and draws no ACK
+ * (tcp_rcv_state_process(), case TCP_CLOSING: tcp_time_wait(), then
+ * consume); one that does not acknowledge it is ACKed, as in the RFC (S15). */
+static void test_retransmitted_fin_acking_ours_in_closing_linux(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, CLIENT, TCPS_CLOSING);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_CLOSING, "T15");
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T19");
+	/* Our FIN is acknowledged: nothing is resent, and 2MSL runs. */
+	script_advance(&s, 59 * SEC);
+	NOTHING_SENT(&s);
+	STATE(&s, CLIENT, TCPS_TIME_WAIT, "T19");
+	script_advance(&s, 2 * SEC);
+	STATE(&s, CLIENT, TCPS_CLOSED, "T21");
 	script_free(&s);
 }
 
@@ -570,6 +621,7 @@ TCPSIM_SUITE(tcp_close,
 	{ "CLOSE in SYN-RECEIVED with data waits for ESTABLISHED (U06)", test_close_in_syn_received_with_data_is_deferred },
 	{ "deferred CLOSE runs after a FIN completes the handshake (U06, T26)", test_deferred_close_runs_after_fin_completes_handshake },
 	{ "FIN completes the handshake: SYN-RECEIVED to CLOSE-WAIT (T26)", test_fin_completes_handshake },
+	{ "linux: FIN completes the handshake: ESTABLISHED, then CLOSE-WAIT (T09, T13)", test_fin_completes_handshake_linux },
 	{ "SYN,ACK,FIN in SYN-SENT: CLOSE-WAIT (T27)", test_syn_ack_fin_in_syn_sent_goes_to_close_wait },
 	{ "linux: SYN,ACK,FIN in SYN-SENT: ESTABLISHED, the FIN not taken", test_syn_ack_fin_in_syn_sent_linux },
 	{ "CLOSE in LISTEN (T03)", test_close_in_listen },
@@ -577,6 +629,7 @@ TCPSIM_SUITE(tcp_close,
 	{ "retransmitted FIN in CLOSE-WAIT is ACKed (S15)", test_retransmitted_fin_in_close_wait_is_acked },
 	{ "retransmitted FIN in LAST-ACK is ACKed (S15)", test_retransmitted_fin_in_last_ack_is_acked },
 	{ "retransmitted FIN in CLOSING is ACKed (S15)", test_retransmitted_fin_in_closing_is_acked },
+	{ "linux: retransmitted FIN that ACKs ours in CLOSING: TIME-WAIT, no ACK (T19)", test_retransmitted_fin_acking_ours_in_closing_linux },
 	{ "CLOSING ignores an ACK not covering our FIN (S17)", test_closing_ignores_ack_not_covering_fin },
 	{ "SEND after CLOSE: connection closing (U04)", test_send_after_close_is_closing_error },
 	{ "SEND in CLOSING and LAST-ACK: connection closing (U04)", test_send_in_closing_and_last_ack_is_closing_error },

@@ -414,6 +414,45 @@ static void test_bad_ack_in_syn_received_draws_rst(void)
 	script_free(&s);
 }
 
+/* T23 in the linux profile: tcp_check_req()'s embryonic reset answers an
+ * in-window SYN that is not the original one, <SEQ=0><ACK=SEG.SEQ+1>
+ * <CTL=RST,ACK>, before the request is dropped. */
+static void test_syn_in_passive_syn_received_linux_resets(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
+	RECV(&s, SERVER, TH_SYN, 50, 0, 0);
+	SENT(&s, SERVER, TH_RST | TH_ACK, 0, 51, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_LISTEN, "T23");
+	CU_ASSERT_PTR_NULL(s.eps[SERVER].conn);
+	script_advance(&s, 300 * SEC);
+	NOTHING_SENT(&s);
+	script_free(&s);
+
+	/* With the ACK of our SYN: the reset is <SEQ=SEG.ACK><CTL=RST>. */
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
+	RECV(&s, SERVER, TH_SYN | TH_ACK, 50, 1, 0);
+	SENT(&s, SERVER, TH_RST, 1, 0, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_LISTEN, "T23");
+	script_free(&s);
+
+	/* With another ACK the listener answers it (the same reset) and the
+	 * request stays: the real ACK still completes it. */
+	script_init(&s, PROFILE_LINUX);
+	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
+	RECV(&s, SERVER, TH_SYN | TH_ACK, 50, 77, 0);
+	SENT(&s, SERVER, TH_RST, 77, 0, 0);
+	NOTHING_SENT(&s);
+	STATE(&s, SERVER, TCPS_SYN_RECEIVED, "T04");
+	RECV(&s, SERVER, TH_ACK, 1, 1, 0);
+	STATE(&s, SERVER, TCPS_ESTABLISHED, "T09");
+	script_free(&s);
+}
+
 /* S08: a retransmitted SYN in SYN-RECEIVED fails Table 6 (SEQ = RCV.NXT-1,
  * section 3.10.7.4 first step): the rfc9293 profile answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
 static void test_retransmitted_syn_in_syn_received_draws_ack(void)
@@ -501,6 +540,7 @@ TCPSIM_SUITE(tcp_reset,
 	{ "SYN in FIN-WAIT-2 and TIME-WAIT: challenge ACK (S12)", test_syn_in_closing_states_draws_challenge_ack },
 	{ "SYN in active SYN-RECEIVED: challenge ACK (S12)", test_syn_in_active_syn_received_draws_challenge_ack },
 	{ "SYN in passive SYN-RECEIVED: LISTEN (T23)", test_syn_in_passive_syn_received_returns_to_listen },
+	{ "linux: SYN in passive SYN-RECEIVED: RST,ACK, LISTEN (T23)", test_syn_in_passive_syn_received_linux_resets },
 	{ "ACK beyond SND.NXT: ACK, segment dropped (S13)", test_ack_beyond_snd_nxt_draws_ack },
 	{ "ACK below SND.UNA-MAX.SND.WND: ACK (S13, RFC 5961 5.2)", test_ack_below_max_window_draws_ack },
 	{ "segment without ACK is dropped (S18)", test_segment_without_ack_is_dropped },
