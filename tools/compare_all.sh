@@ -55,5 +55,7 @@ for f in "$@"; do
 	printf '%-36s %4s %6s %6s %10s\n' "$name" "$rc" "$known" "$cannot" "$unexpected"
 	n=$((n + 1))
 done
+python3 tools/compare_table.py "$out" > "$out/table.md" &&
+	echo "compare_all: the table by rule is $out/table.md (tools/compare_table.py $out --write docs/linux-differences.md puts it in the docs)"
 echo "compare_all: $n scenarios, $with with UNEXPECTED rows (or no result), $unexpected_all UNEXPECTED rows, $known_all known, $cannot_all Linux cannot, in $(( $(date +%s) - start )) s"
 [ "$with" -eq 0 ]

@@ -31,7 +31,7 @@ const struct arc_row arc_table[] = {
 	T("T21", "TIME_WAIT", "2MSL timeout", "CLOSED", "delete the TCB", "3.10.8"),
 	/* arcs the event-processing text adds */
 	T("T22", "LISTEN", "active OPEN (connect)", "SYN_SENT", "turn active: send SYN", "3.10.1"),
-	T("T23", "SYN_RECEIVED (passive)", "rcv SYN in window", "LISTEN", "drop the connection; nothing sent", "3.10.7.4 (4)"),
+	T("T23", "SYN_RECEIVED (passive)", "rcv SYN in window", "LISTEN", "drop the connection; nothing sent (linux: RST,ACK)", "3.10.7.4 (4)"),
 	T("T24", "SYN_RECEIVED (active)", "rcv RST", "CLOSED", "connection refused", "3.10.7.4 (2)"),
 	T("T25", "SYN_SENT", "rcv RST with an acceptable ACK", "CLOSED", "connection refused", "3.10.7.3"),
 	T("T26", "SYN_RECEIVED", "rcv FIN that ACKs our SYN", "CLOSE_WAIT", "send ACK", "3.10.7.4 (5)(8)"),
