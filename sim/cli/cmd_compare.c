@@ -7,6 +7,7 @@
 #include "base/out_set.h"
 #include "check/compare.h"
 #include "cli/cli_replay.h"
+#include "replay/replay_timers.h"
 #include "trace/trace_log.h"
 
 static const char compare_help[] =
@@ -68,6 +69,17 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 
 	if (!sc.has_profile)
 		sc.profile = PROFILE_LINUX;
+	/* The linux profile's kernel-dependent values, as this kernel has them
+	 * (docs/decisions.md): without tcp_syn_linear_timeouts (before Linux
+	 * 6.5, e.g. Debian 12's 6.1) SYN timeouts back off from the first. */
+	if (sc.profile == PROFILE_LINUX && !sc.tcp.has_syn_linear_timeouts &&
+	    !replay_kernel_has_sysctl("tcp_syn_linear_timeouts")) {
+		sc.tcp.has_syn_linear_timeouts = true;
+		sc.tcp.v.syn_linear_timeouts = 0;
+		if (!o->quiet)
+			printf("%s: this kernel has no tcp_syn_linear_timeouts: the simulator runs with "
+			       "syn_linear_timeouts 0\n", sc.name);
+	}
 	trace_init(&str);
 	trace_log_init(&slog, &str);
 	trace_add_sink(&str, trace_log_sink(&slog));

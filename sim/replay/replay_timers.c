@@ -143,3 +143,11 @@ usec_t replay_timers_bound(const struct tcp_params *p)
 		b = p->fin_wait_2_timeout;
 	return b < REPLAY_LIMIT_US ? b : REPLAY_LIMIT_US;
 }
+
+bool replay_kernel_has_sysctl(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	return access(path, F_OK) == 0;
+}

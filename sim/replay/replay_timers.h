@@ -4,6 +4,7 @@
 #ifndef TCPSIM_REPLAY_TIMERS_H
 #define TCPSIM_REPLAY_TIMERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "replay/hosts.h"
 #include "scenario/scenario.h"
@@ -25,5 +26,9 @@ int replay_apply_timers(struct hosts *hosts, const struct tcp_params *p, char *c
  * the data's (or the user timeout), and the FIN_WAIT_2 timeout, each backed
  * off from rto_initial up to rto_max; at most REPLAY_LIMIT_US. */
 usec_t replay_timers_bound(const struct tcp_params *p);
+
+/* Whether this kernel has the sysctl net.ipv4.NAME (in the caller's
+ * namespace; a new namespace has the same ones). */
+bool replay_kernel_has_sysctl(const char *name);
 
 #endif
