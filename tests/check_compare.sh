@@ -2,7 +2,7 @@
 # tests/check_compare.sh TCPSIM OUTDIR
 #
 # Runs `tcpsim compare` (simulator, linux profile, against the replay on the
-# machine's own kernel) on 18 shipped scenarios; each must exit 0 (every
+# machine's own kernel) on 19 shipped scenarios; each must exit 0 (every
 # difference known, docs/linux-differences.md) and write NAME.compare.md. For
 # simultaneous_close the kernel column must show both endpoints going through
 # CLOSING and TIME_WAIT as the simulator does. Then no tcpsim- namespace may
@@ -32,10 +32,14 @@ rm -rf "$out" && mkdir -p "$out" || exit 1
 # (half_duplex_close), and compare had no word for a call Linux cannot make
 # (listen_then_send, close_in_syn_received), and the replay ended before the
 # kernel had given up its data (user_timeout: TCP_USER_TIMEOUT, SIOCOUTQ).
+# reconnect_into_time_wait: a connection whose descriptor the replay keeps
+# open after both FINs (for a later abort) must not stop the next connect or
+# accept of that endpoint.
 scenarios="normal_open_close simultaneous_close connection_refused lost_syn
 	simultaneous_open half_close lost_final_ack abort sweep_loss lost_data_segment
 	syn_ack_fin blind_in_window_attacks abort_in_closing simultaneous_close_lost_ack
-	half_duplex_close listen_then_send close_in_syn_received user_timeout"
+	half_duplex_close listen_then_send close_in_syn_received user_timeout
+	reconnect_into_time_wait"
 bad=0
 for s in $scenarios; do
 	"$tcpsim" compare -o "$out" "scenarios/$s.yaml" > "$out/$s.out" 2>&1

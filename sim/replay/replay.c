@@ -201,9 +201,21 @@ static int bytes_held(const struct sock *s)
 	return n;
 }
 
+/* Whether role's connection is over for its application: it shut down and
+ * read the peer's FIN, or the kernel closed it (CLOSED, TIME_WAIT). Its
+ * descriptor stays open for a later abort until a new connection needs the
+ * endpoint (a connect, a listen, an accept). */
+static bool conn_over(const struct rep_ep *e)
+{
+	return e->conn.fd >= 0 && !e->conn.connecting &&
+	       ((e->conn.shut && e->conn.eof) || e->state == TCPS_CLOSED || e->state == TCPS_TIME_WAIT);
+}
+
 static const char *call_listen(struct replay *r, int role)
 {
 	struct rep_ep *e = &r->ep[role];
+	if (conn_over(e))
+		sock_close(&e->conn);
 	if (e->lst.fd >= 0 || e->conn.fd >= 0)
 		return "connection already exists";
 	int fd = bound_socket(r, role);
@@ -226,6 +238,8 @@ static const char *call_connect(struct replay *r, int role)
 	const struct endpoint_spec *peer = &r->sc->ep[!role];
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(peer->port) };
 
+	if (conn_over(e))
+		sock_close(&e->conn);
 	if (e->conn.fd >= 0)
 		return "connection already exists";
 	if (e->lst.fd >= 0) {
@@ -440,11 +454,14 @@ static void service_sockets(struct replay *r)
 	for (int role = 0; role < NROLES; role++) {
 		struct rep_ep *e = &r->ep[role];
 
-		if (e->lst.fd >= 0 && e->conn.fd < 0) {
+		if (e->lst.fd >= 0 && (e->conn.fd < 0 || conn_over(e))) {
 			int fd = accept4(e->lst.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd >= 0) {
 				/* What was asked of it before: bytes to send,
-				 * a close or an abort (call_close). */
+				 * a close or an abort (call_close); or the
+				 * connection before, over. */
+				if (e->conn.fd >= 0)
+					sock_close(&e->conn);
 				e->conn.fd = fd;
 				e->conn.full_close = r->sc->ep[role].half_duplex;
 				if (e->conn.abort_pending) {
