@@ -292,12 +292,6 @@ static int compare_states(const struct list *s, const struct list *k, usec_t tol
 				r.known = "K4";
 		} else {
 			r.kind = CMP_KERNEL_ONLY;
-			/* K9: Linux passes FIN_WAIT_2 on a FIN that acknowledges its FIN. */
-			long ki = p[i][1];
-			if (k->v[ki].state == TCPS_FIN_WAIT_2 && ki > 0 && (size_t)ki + 1 < k->n &&
-			    k->v[ki - 1].state == TCPS_FIN_WAIT_1 && k->v[ki + 1].state == TCPS_TIME_WAIT &&
-			    k->v[ki + 1].t - k->v[ki].t <= tol)
-				r.known = "K9";
 		}
 		settle(res, &r);
 		if (push_row(sec, &r) < 0) {

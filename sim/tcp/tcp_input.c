@@ -629,6 +629,18 @@ static bool closing_fin_again_linux(struct tcp_host *h, struct tcb *tcb, const s
 	return true;
 }
 
+/* FIN-WAIT-1 -> FIN-WAIT-2 on the ACK of our FIN (T14). In the linux
+ * profile also when the same segment carries the peer's FIN:
+ * tcp_rcv_state_process()'s case TCP_FIN_WAIT1 (net/ipv4/tcp_input.c) sets
+ * TCP_FIN_WAIT2 once tcp_ack() has taken the ACK, and only then does
+ * tcp_data_queue()'s tcp_fin() see the FIN, in FIN_WAIT2 (T17), where the
+ * RFC's eighth step goes from FIN-WAIT-1 to TIME-WAIT in one (T16). The
+ * tracepoint reports both changes (compare's K9 before this). */
+static void fin_wait_1_acked(struct tcp_host *h, struct tcb *tcb)
+{
+	tcb_set_state(h, tcb, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+}
+
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
  * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
  * trimmed off with text beyond the window as receive_text() does (section
@@ -765,9 +777,10 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 			return;
 		/* "if the FIN segment is now acknowledged, then enter
 		 * FIN-WAIT-2" (T14), unless this segment's FIN takes us
-		 * straight to TIME-WAIT in the eighth step (T16). */
-		if (our_fin_acked(tcb) && !fin_now)
-			tcb_set_state(h, tcb, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+		 * straight to TIME-WAIT in the eighth step (T16); the linux
+		 * profile passes FIN-WAIT-2 then too (fin_wait_1_acked()). */
+		if (our_fin_acked(tcb) && (!fin_now || h->profile == PROFILE_LINUX))
+			fin_wait_1_acked(h, tcb);
 		break;
 	case TCPS_CLOSING:
 		/* "If the ACK acknowledges our FIN, then enter the TIME-WAIT

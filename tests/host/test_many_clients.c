@@ -217,7 +217,7 @@ static void test_time_wait_records(void)
 		"  - { at: 1400us, client: close }\n"
 		"until: 30s\n"
 		"expect:\n"
-		"  client: [CLOSED, SYN_SENT, ESTABLISHED, FIN_WAIT_1, TIME_WAIT]\n"
+		"  client: [CLOSED, SYN_SENT, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT]\n"
 		"  delivered: { server: 100 }\n"
 		"  final: { TIME_WAIT: 1000 }\n";
 	struct run r;

@@ -238,6 +238,27 @@ static void test_deferred_close_acks_the_text_that_completes_handshake(void)
 	script_free(&s);
 }
 
+/* A FIN,ACK that acknowledges our FIN in FIN-WAIT-1: RFC 9293's eighth
+ * step goes to TIME-WAIT in one (T16); Linux sets FIN_WAIT2 on the ACK and
+ * then takes the FIN there (T14, T17), as its tracepoint shows (compare's
+ * K9 before the profile did). */
+static void test_fin_ack_in_fin_wait_1(void)
+{
+	static const char *const want[] = { "T02 T08 T12 T16", "T02 T08 T12 T14 T17" };
+	static const enum profile prof[] = { PROFILE_RFC9293, PROFILE_LINUX };
+
+	for (int i = 0; i < 2; i++) {
+		struct script s;
+		script_init(&s, prof[i]);
+		script_to_state(&s, CLIENT, TCPS_FIN_WAIT_1);
+		RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
+		SENT(&s, CLIENT, TH_ACK, 2, 2, 0);
+		NOTHING_SENT(&s);
+		ARCS(&s, CLIENT, want[i]);
+		script_free(&s);
+	}
+}
+
 /* T29, MAY-2 (1): a SYN that reopens TIME-WAIT gets an ISS above every
  * sequence number of the old incarnation (Linux: SND.NXT + 65535 + 2), even
  * when the ISN clock has not moved past them. */
@@ -253,7 +274,7 @@ static void test_reopen_from_time_wait_iss_above_old_incarnation(void)
 	RECV(&s, SERVER, TH_ACK, 1, 60001, 0);
 	script_close(&s, SERVER);
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 60002, 0);
-	STATE(&s, SERVER, TCPS_TIME_WAIT, "T16");
+	STATE(&s, SERVER, TCPS_TIME_WAIT, "T17");   /* linux: through FIN-WAIT-2 */
 	s.next_out = s.n_out;
 	uint32_t old_snd_nxt = SERVER_ISN + 60002;
 	/* A new SYN beyond RCV.NXT, 10 ms in: the clock alone would give
@@ -608,6 +629,7 @@ static void test_calls_without_connection_are_noconn_error(void)
 }
 
 TCPSIM_SUITE(tcp_close,
+	{ "a FIN,ACK of our FIN in FIN-WAIT-1: T16; linux through FIN-WAIT-2 (T14, T17)", test_fin_ack_in_fin_wait_1 },
 	{ "U06: deferred CLOSE's FIN acks the text that completed the handshake",
 	  test_deferred_close_acks_the_text_that_completes_handshake },
 	{ "T29: reopened ISS above the old incarnation's SND.NXT",

@@ -614,8 +614,9 @@ static void test_ack_restarts_and_stops_rto(void)
 	script_free(&s);
 }
 
-/* The client, linux profile, in TIME-WAIT at t = 0 via T16: our FIN is
- * 1:1, theirs 1:1, both ACKed. */
+/* The client, linux profile, in TIME-WAIT at t = 0 via T14 and T17 (Linux
+ * passes FIN-WAIT-2 on the FIN,ACK): our FIN is 1:1, theirs 1:1, both
+ * ACKed. */
 static void linux_client_in_time_wait(struct script *s)
 {
 	script_init(s, PROFILE_LINUX);
@@ -623,7 +624,7 @@ static void linux_client_in_time_wait(struct script *s)
 	RECV(s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
 	script_close(s, CLIENT);
 	RECV(s, CLIENT, TH_FIN | TH_ACK, 1, 2, 0);
-	STATE(s, CLIENT, TCPS_TIME_WAIT, "T16");
+	STATE(s, CLIENT, TCPS_TIME_WAIT, "T17");
 	s->next_out = s->n_out;
 }
 
