@@ -92,6 +92,13 @@ for c in "listen_then_send:the server's send: Linux cannot send on a listening s
 	fi
 done
 
+# replay alone says it too, before its summary.
+if ! "$tcpsim" replay -o "$out/replay" scenarios/listen_then_send.yaml 2>&1 |
+	grep -q "^tcpsim replay: listen_then_send: at 0\.1[0-9]* s the server's send: Linux cannot send on a listening socket"; then
+	echo "check_compare: tcpsim replay scenarios/listen_then_send.yaml does not say the send Linux cannot make" >&2
+	bad=1
+fi
+
 # close_in_syn_sent: close in SYN-SENT sends nothing on either side; the
 # SYN,ACK that arrives after it draws the RST (the replay's close() at once,
 # not a shutdown() that waited for the open and sent a FIN). Its server's

@@ -69,3 +69,18 @@ void cli_replay_print_summary(FILE *out, const struct scenario *sc, const struct
 		st->stopped_by_until ? " (until)" : st->quiet_end ? " (quiet)" :
 		st->stopped_by_limit ? " (the scenario's timers' bound; the kernel was still retrying)" : "");
 }
+
+void cli_replay_print_cannot(FILE *out, const struct scenario *sc, const struct trace_log *log)
+{
+	char t[32], name[TRACE_NAME_MAX];
+
+	for (size_t i = 0; i < log->n; i++) {
+		const struct trace_event *ev = &log->ev[i];
+		if (ev->type != TRACE_CALL || !ev->u.call.cannot)
+			continue;
+		time_format(ev->t_us, t);
+		fprintf(out, "tcpsim replay: %s: at %s s the %s's %s: %s\n", sc->name, t,
+			trace_endpoint_name(log->trace, ev->endpoint, name), user_call_name(ev->u.call.call),
+			ev->u.call.cannot);
+	}
+}

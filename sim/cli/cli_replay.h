@@ -35,6 +35,10 @@ int cli_replay_run(struct cli_replay *rp, const struct scenario *sc, const struc
 /* Frees what rp holds; the files not committed are dropped. */
 void cli_replay_free(struct cli_replay *rp);
 
+/* One line for each call of the replay's that Linux cannot make as the
+ * scenario means it (a call event's `cannot`): when, whose, and what the
+ * replay did instead. */
+void cli_replay_print_cannot(FILE *out, const struct scenario *sc, const struct trace_log *log);
 /* The closing line of a replay: its counts, how it ended. */
 void cli_replay_print_summary(FILE *out, const struct scenario *sc, const struct replay_stats *st);
 

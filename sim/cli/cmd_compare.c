@@ -93,6 +93,8 @@ static int compare_one(const struct scenario *orig, const struct cli_opts *o)
 		snprintf(err, sizeof err, "%s: out of memory", sc.path);
 		goto out;
 	}
+	if (!o->quiet && rp.st.cannot_follow[0])
+		printf("%s: the replay: Linux cannot follow: %s\n", sc.name, rp.st.cannot_follow);
 	if (!o->quiet)
 		compare_print_text(stdout, sc.name, &res);
 	else

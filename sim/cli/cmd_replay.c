@@ -73,6 +73,7 @@ static int replay_one(const struct scenario *sc, const struct cli_opts *o, char 
 		printf("tcpsim replay: %s: Linux cannot follow: %s\n", sc->name, rp.st.cannot_follow);
 	if (rc == 0 && !o->quiet) {
 		cli_print_ladder(stdout, &rp.log, false);
+		cli_replay_print_cannot(stdout, sc, &rp.log);
 		cli_replay_print_summary(stdout, sc, &rp.st);
 	}
 	if (rc == 0)
