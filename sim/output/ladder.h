@@ -44,7 +44,8 @@ struct ladder_row {
 	uint32_t payload_len;        /* how many of them */
 	enum resend_kind resend;     /* segment: sent again, and why (output/resend.h) */
 	unsigned resend_n;           /* then: the how-many-th time (RTO 2, SYN retry 3) */
-	enum timer_kind timer;       /* timer: which (TIME_WAIT or FIN_WAIT_2 set) */
+	bool delayed_ack;            /* segment: the ACK the delayed-ACK timer (linux) sent */
+	enum timer_kind timer;       /* timer: which (TIME_WAIT, FIN_WAIT_2 or DELACK set) */
 	bool restarted;              /* timer: it was running already */
 	usec_t timer_len;            /* timer: how long it was set for */
 	const char *timer_cause;     /* timer: the response that restarted it ("rcv FIN again") */
@@ -121,7 +122,8 @@ void ladder_step_badge(unsigned n, char *buf, size_t cap);
 /* The mark of a timer on a lifeline (U+25F7, a clock face). */
 #define LADDER_TIMER_MARK "\u25F7"
 /* What a timer row says: "◷ 2MSL started (4 s)", "◷ 2MSL restarted: rcv
- * FIN again (S16)", "◷ FIN_WAIT_2 timer started (60 s)". */
+ * FIN again (S16)", "◷ FIN_WAIT_2 timer started (60 s)", "◷ delayed-ACK timer started
+ * (40 ms)". */
 void ladder_timer_text(const struct ladder_row *r, char *buf, size_t cap);
 
 #endif

@@ -78,7 +78,8 @@ static void add_state_row(struct ladder *lad, struct side_story *st, const struc
 }
 
 /* A timer event of a shown side: remembered, and a row for the timers a
- * lecture speaks of (TIME_WAIT's 2MSL started or restarted, FIN_WAIT_2's).
+ * lecture speaks of (TIME_WAIT's 2MSL started or restarted, FIN_WAIT_2's,
+ * the linux profile's delayed ACK: its ACK's row says it, add_segment_row).
  * The retransmission and user timers are told otherwise: by the segment
  * resent, by the state change their expiry causes. */
 static void timer_event(struct ladder *lad, struct side_story *st, const struct trace_event *ev, int s)
@@ -101,7 +102,7 @@ static void timer_event(struct ladder *lad, struct side_story *st, const struct 
 	usec_t len = ev->u.timer.due > ev->t_us ? ev->u.timer.due - ev->t_us : 0;
 	if (k == TIMER_TIME_WAIT)
 		st->time_wait = len;
-	if ((k != TIMER_TIME_WAIT && k != TIMER_FIN_WAIT_2) || len == 0)
+	if ((k != TIMER_TIME_WAIT && k != TIMER_FIN_WAIT_2 && k != TIMER_DELACK) || len == 0)
 		return;     /* a time-wait of 0 closes at once: no 2MSL to speak of */
 	struct ladder_row *r = new_row(lad, ev, LADDER_ROW_TIMER, s);
 	r->timer = k;
@@ -146,6 +147,10 @@ static void add_segment_row(struct ladder *lad, struct side_story *st, const str
 	r->line = *line;
 	r->line.has_time = false;
 	r->resend = resend_classify(&st->resends, ev, &r->resend_n);
+	if (st->fired && st->fired_kind == TIMER_DELACK && st->fired_t == ev->t_us) {
+		r->delayed_ack = true;       /* the ACK the delayed-ACK timer sent */
+		st->fired = false;
+	}
 	if (seg->data && seg->len > 0) {
 		uint32_t n = seg->len < TRACE_LOG_PAYLOAD_MAX ? seg->len : TRACE_LOG_PAYLOAD_MAX;
 		uint32_t offset = seg->seq - st->resends.syn_seq - 1;   /* the stream's offset of the first byte */

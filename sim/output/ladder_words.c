@@ -64,7 +64,8 @@ static void duration_text(usec_t d, char *buf, size_t cap)
 void ladder_timer_text(const struct ladder_row *r, char *buf, size_t cap)
 {
 	char len[32];
-	const char *name = r->timer == TIMER_TIME_WAIT ? "2MSL" : "FIN_WAIT_2 timer";
+	const char *name = r->timer == TIMER_TIME_WAIT ? "2MSL" :
+			   r->timer == TIMER_DELACK ? "delayed-ACK timer" : "FIN_WAIT_2 timer";
 
 	duration_text(r->timer_len, len, sizeof len);
 	if (r->restarted && r->timer_cause && r->timer_arc)
@@ -140,6 +141,8 @@ void ladder_state_cell(const struct ladder_row *r, int side, char *buf, size_t c
 			 cause[0] ? " (" : "", cause, cause[0] ? ")" : "");
 	} else if (r->kind == LADDER_ROW_TIMER && r->side == side) {
 		ladder_timer_text(r, buf, cap);
+	} else if (r->kind == LADDER_ROW_SEGMENT && r->side == side && r->delayed_ack && !r->resend && !r->forged) {
+		snprintf(buf, cap, "%s delayed ACK", LADDER_TIMER_MARK);
 	} else if (r->kind == LADDER_ROW_SEGMENT && r->side == side && (r->forged || r->resend || r->payload)) {
 		char payload[64];
 		ladder_resend_text(r, cause, sizeof cause);

@@ -33,6 +33,7 @@ const char *page_timer_words(enum timer_kind k)
 	case TIMER_TIME_WAIT: return "2MSL timer";
 	case TIMER_FIN_WAIT_2: return "FIN_WAIT_2 timer";
 	case TIMER_USER: return "user timeout";
+	case TIMER_DELACK: return "delayed-ACK timer";
 	}
 	return "timer";
 }

@@ -53,6 +53,8 @@ struct held {
 struct endpoint_state {
 	uint16_t next_ip_id;
 	struct resend_state resends;
+	bool delack_fired;           /* its delayed-ACK timer expired at delack_t (linux) */
+	usec_t delack_t;
 };
 
 struct pcapng_trace {
@@ -258,6 +260,9 @@ static void on_send(struct pcapng_trace *pt, const struct trace *tr, const struc
 	enum resend_kind kind = resend_classify(&e->resends, ev, &times);
 	if (ev->u.segment.forged)
 		comment(pt, "forged (inject)");
+	if (e->delack_fired && e->delack_t == ev->t_us && kind == RESEND_NONE)
+		comment(pt, "delayed ACK: the delayed-ACK timer expired");
+	e->delack_fired = false;
 	if (kind != RESEND_NONE) {
 		resend_words(kind, times, why, sizeof why);
 		snprintf(text, sizeof text, kind == RESEND_OTHER ? "%s" : "retransmission (%s)", why);
@@ -378,6 +383,16 @@ static void pcapng_trace_event(void *ctx, const struct trace *tr, const struct t
 		on_reaction(pt, tr, ev);
 		return;
 	}
+	/* The linux profile's delayed-ACK timer expired: the ACK it sends
+	 * next says so (its expiries only are asked for, not every set). */
+	if (ev->type == TRACE_TIMER) {
+		struct endpoint_state *e = kept(pt, ev->endpoint) ? endpoint(pt, ev->endpoint) : NULL;
+		if (e && ev->u.timer.event == TIMER_FIRE && ev->u.timer.timer == TIMER_DELACK) {
+			e->delack_fired = true;
+			e->delack_t = ev->t_us;
+		}
+		return;
+	}
 	if (ev->type != TRACE_SEGMENT)
 		return;
 	start(pt, NULL, NULL);
@@ -423,7 +438,7 @@ struct trace_sink pcapng_trace_sink(struct pcapng_trace *pt)
 		.ctx = pt,
 		.mask = trace_bit(TRACE_SCENARIO) | trace_bit(TRACE_STATE) | trace_bit(TRACE_ARC) |
 			trace_seg_bit(SEGEV_SEND) | trace_seg_bit(SEGEV_DELIVER) | trace_seg_bit(SEGEV_DROP) |
-			trace_seg_bit(SEGEV_DUPLICATE),
+			trace_seg_bit(SEGEV_DUPLICATE) | trace_timer_fire_bit(),
 		.n_only = pt->n_keep,
 	};
 	for (int i = 0; i < pt->n_keep; i++)

@@ -32,6 +32,20 @@ struct ooo_seg {
 	uint8_t data[];
 };
 
+/* The linux profile's delayed-ACK state (tcp_delack.c), as Linux keeps it in
+ * icsk->icsk_ack and tp->rcv_wup; all zero in the rfc9293 profile, which
+ * acknowledges at once. */
+struct tcp_delack {
+	usec_t ato;                   /* icsk_ack.ato: the delay estimate; 0 until the first data */
+	usec_t lrcvtime;              /* icsk_ack.lrcvtime: when data last arrived */
+	uint32_t rcv_wup;             /* tp->rcv_wup: RCV.NXT when our last ACK went */
+	uint32_t rcv_mss;             /* icsk_ack.rcv_mss: the peer's segment size as seen (0: not yet) */
+	uint32_t last_seg_size;       /* icsk_ack.last_seg_size */
+	uint8_t quick;                /* icsk_ack.quick: ACKs still sent at once (quick-ack mode) */
+	uint8_t pingpong;             /* icsk_ack.pingpong: interactive, ACKs wait for a reply */
+	uint8_t pending;              /* DACK_* bits of tcp_delack.c (icsk_ack.pending) */
+};
+
 /* A member added here must be named in TCB_IN_TIME_WAIT (host/tw_rec.h), with
  * what a connection in TIME_WAIT keeps of it: the build fails until it is. */
 struct tcb {
@@ -84,6 +98,7 @@ struct tcb {
 	uint32_t oow_ack_ms;          /* linux: its last out-of-window ACK, in ms + 1 (0: none);
 					 fills a hole: the TCB is the hot path's */
 	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
+	struct tcp_delack dack;       /* linux: delayed ACKs (tcp_delack.c) */
 };
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */
@@ -153,6 +168,27 @@ bool tcp_oow_rate_limited_any(struct tcp_host *h, struct tcb *tcb);
 /* tcp_oow_rate_limited(): the same for the ACK of an unacceptable segment,
  * which is limited only when seg carries no data or a SYN. */
 bool tcp_oow_rate_limited(struct tcp_host *h, struct tcb *tcb, const struct segment *seg);
+
+/* tcp_delack.c: the linux profile's delayed ACK ---------------------------
+ * Each does nothing in the rfc9293 profile, which acknowledges at once. */
+
+/* tcp_event_data_recv(): in-order text of len bytes (psh: its PSH bit)
+ * arrived and was read; the ACK it owes is scheduled. */
+void tcp_delack_data_recv(struct tcp_host *h, struct tcb *tcb, uint32_t len, bool psh);
+/* Text arrived out of order, or filled the gap before the out-of-order
+ * queue: the ACK goes at once (tcp_data_queue_ofo(), ICSK_ACK_NOW). */
+void tcp_delack_ack_now(struct tcp_host *h, struct tcb *tcb);
+/* tcp_fin(): the peer's FIN, taken in state `from`. */
+void tcp_delack_fin(struct tcp_host *h, struct tcb *tcb, enum tcp_state from);
+/* __tcp_ack_snd_check(), once a segment is processed: the ACK it owes
+ * (tcb->ack_now) goes at once, or waits for the delayed-ACK timer or for
+ * the next segment tcb sends (tcb->ack_now cleared). */
+void tcp_delack_check(struct tcp_host *h, struct tcb *tcb);
+/* tcb sends a segment with flags and len bytes: tcp_event_ack_sent() (it
+ * carries the ACK: the timer stops) and tcp_event_data_sent(). */
+void tcp_delack_sent(struct tcp_host *h, struct tcb *tcb, uint8_t flags, uint32_t len);
+/* The delayed-ACK timer fired: tcp_delack_timer_handler(). */
+void tcp_delack_timeout(struct tcp_host *h, struct tcb *tcb);
 
 /* tcp_timer.c: timeouts, section 3.10.8 ---------------------------------- */
 

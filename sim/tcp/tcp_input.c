@@ -192,7 +192,7 @@ static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_ove
  * RCV.NXT wait in the out-of-order queue, and the FIN counts once every
  * byte before it has arrived. */
 static void receive_text(struct tcp_host *h, struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
-			 bool fin, const char *fin_arc)
+			 bool fin, bool psh, const char *fin_arc)
 {
 	uint32_t wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
 	if (len || fin)
@@ -204,11 +204,16 @@ static void receive_text(struct tcp_host *h, struct tcb *tcb, uint32_t seq, cons
 	}
 	if (seq_gt(seq, tcb->rcv_nxt)) {
 		ooo_insert(tcb, seq, data, len, fin);
+		tcp_delack_ack_now(h, tcb);            /* linux: a hole, ACKed at once */
 		return;
 	}
 	uint32_t skip = tcb->rcv_nxt - seq;
-	if (skip < len)
+	if (skip < len) {
 		deliver(h, tcb, data + skip, len - skip);
+		tcp_delack_data_recv(h, tcb, len, psh);
+		if (tcb->ooo)
+			tcp_delack_ack_now(h, tcb);    /* linux: into the hole, ACKed at once */
+	}
 	else if (skip > len)
 		fin = false;                            /* an old FIN: already counted */
 	/* Pull what the out-of-order queue now continues. */
@@ -234,6 +239,7 @@ static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_ove
 	tcb->rcv_nxt += 1;
 	tcb->peer_fin = true;
 	tcb->ack_now = true;
+	tcp_delack_fin(h, tcb, tcb->state);
 	while (tcb->ooo) {                       /* nothing can follow a FIN */
 		struct ooo_seg *o = tcb->ooo;
 		tcb->ooo = o->next;
@@ -307,11 +313,11 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
 		bool fin = seg->flags & TH_FIN;
 		if (fin && seg->len == 0) {
 			tcb->ack_now = true;
-			receive_text(h, tcb, seg->seq + 1, text, 0, true, "T27");
+			receive_text(h, tcb, seg->seq + 1, text, 0, true, false, "T27");
 		} else {
 			tcb_set_state(h, tcb, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
 			tcb->ack_now = true;
-			receive_text(h, tcb, seg->seq + 1, text, seg->len, fin, NULL);
+			receive_text(h, tcb, seg->seq + 1, text, seg->len, fin, false, NULL);
 		}
 		return;
 	}
@@ -826,7 +832,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		tcb_set_state(h, tcb, TCPS_CLOSED, "rcv data after close", "T30");
 		return;
 	}
-	receive_text(h, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, fin_arc);
+	receive_text(h, tcb, s.seq, s.data, s.len, (s.flags & TH_FIN) != 0, (s.flags & TH_PSH) != 0, fin_arc);
 	/* U06: the CLOSE queued in SYN-RECEIVED runs once ESTABLISHED was
 	 * reached (section 3.10.4: "queue for processing after entering
 	 * ESTABLISHED state"), after this segment's text and FIN, so that its
@@ -866,6 +872,9 @@ void tcp_input(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 	/* The TCB may be gone (CLOSED, or back to LISTEN). */
 	if (!still_there(tcb, gen))
 		return;
+	/* linux: the ACK owed goes now, or waits (tcp_delack.c), before the
+	 * application runs: its reply, or its FIN, may carry it. */
+	tcp_delack_check(h, tcb);
 	/* An application that closes on EOF does so as soon as it has read
 	 * the FIN, before the ACK owed for it goes out: one FIN,ACK carries
 	 * both, as from a real stack whose app closes at once. */

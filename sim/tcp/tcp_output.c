@@ -21,6 +21,8 @@ static void send_segment(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint
 	if (flags & TH_SYN)
 		s.mss = (uint16_t)h->params->mss;
 	h->ops->output(h, tcb->ep, &s);
+	/* linux: any segment carries the ACK a delayed ACK owes. */
+	tcp_delack_sent(h, tcb, flags, len);
 }
 
 void tcp_send_control(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags)

@@ -77,6 +77,11 @@ static void timeout(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
 		 * FIN-WAIT-2 (T31); the RFC has no such timer. */
 		tcb_set_state(h, tcb, TCPS_CLOSED, "timeout FIN_WAIT_2", "T31");
 		break;
+	case TIMER_DELACK:
+		/* The linux profile's delayed ACK (tcp_delack.c); no state
+		 * changes, no row of the table. */
+		tcp_delack_timeout(h, tcb);
+		break;
 	case TIMER_USER:
 		/* "USER TIMEOUT: For any state if the user timeout expires,
 		 * flush all queues, signal the user 'error: connection aborted

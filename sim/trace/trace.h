@@ -26,8 +26,9 @@ enum trace_type {
 
 enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
 
-enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER };
-#define TIMER_KINDS 4
+/* TIMER_DELACK: the linux profile's delayed-ACK timer (tcp_delack.c). */
+enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER, TIMER_DELACK };
+#define TIMER_KINDS 5
 enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
 
 /* A name the trace speaks of: "client", "server", "client#3". The name is
@@ -139,12 +140,18 @@ struct trace_sink {
 };
 
 /* The bit of an event kind in a sink's mask: one per type, and one per
- * segment event (send, deliver, drop, duplicate) instead of TRACE_SEGMENT's. */
+ * segment event (send, deliver, drop, duplicate) instead of TRACE_SEGMENT's.
+ * A timer's expiry has a bit of its own (trace_timer_fire_bit), so that a
+ * sink may follow expiries without having every set and cancel built:
+ * trace_bit(TRACE_TIMER) is theirs. */
 static inline uint32_t trace_bit(enum trace_type type) { return 1u << type; }
 static inline uint32_t trace_seg_bit(enum seg_event e) { return 1u << (16 + e); }
+static inline uint32_t trace_timer_fire_bit(void) { return 1u << 24; }
 #define TRACE_ALL_BITS 0xffffffffu
 static inline uint32_t trace_event_bit(const struct trace_event *ev)
 {
+	if (ev->type == TRACE_TIMER && ev->u.timer.event == TIMER_FIRE)
+		return trace_timer_fire_bit();
 	return ev->type == TRACE_SEGMENT ? trace_seg_bit(ev->u.segment.event) : trace_bit(ev->type);
 }
 

@@ -38,6 +38,7 @@ static const char *const may_forget[] = {
 	"srtt", "rttvar", "rto", "have_rtt", "rtt_timing", "rtt_seq", "rtt_start", "rtx_count",
 	"syn_retransmitted", "recover", /* retransmission: nothing is left to resend */
 	"tw_order",                   /* read in the event that (re)started 2MSL only */
+	"dack",                       /* linux: no ACK waits in TIME_WAIT */
 };
 
 /* A failure that says what failed (CU_FAIL would print its argument's

@@ -154,7 +154,7 @@ static void test_segment(void)
 
 static void test_timer(void)
 {
-	struct trace_event evs[4] = {
+	struct trace_event evs[5] = {
 		{ .type = TRACE_TIMER, .t_us = 10000, .endpoint = 0,
 		  .u.timer = { .timer = TIMER_RTO, .event = TIMER_SET, .due = 1010000 } },
 		{ .type = TRACE_TIMER, .t_us = 60000, .endpoint = 0,
@@ -163,13 +163,16 @@ static void test_timer(void)
 		  .u.timer = { .timer = TIMER_TIME_WAIT, .event = TIMER_FIRE } },
 		{ .type = TRACE_TIMER, .t_us = 5, .endpoint = 2,
 		  .u.timer = { .timer = TIMER_FIN_WAIT_2, .event = TIMER_SET, .due = 60000005 } },
+		{ .type = TRACE_TIMER, .t_us = 350000, .endpoint = 1,
+		  .u.timer = { .timer = TIMER_DELACK, .event = TIMER_SET, .due = 390000 } },
 	};
 
-	expect_lines(evs, 4,
+	expect_lines(evs, 5,
 		"{\"t_us\":10000,\"type\":\"timer\",\"endpoint\":\"client\",\"timer\":\"rto\",\"event\":\"set\",\"due_us\":1010000}\n"
 		"{\"t_us\":60000,\"type\":\"timer\",\"endpoint\":\"client\",\"timer\":\"rto\",\"event\":\"cancel\"}\n"
 		"{\"t_us\":120000000,\"type\":\"timer\",\"endpoint\":\"server\",\"timer\":\"time_wait\",\"event\":\"fire\"}\n"
-		"{\"t_us\":5,\"type\":\"timer\",\"endpoint\":\"client#2\",\"timer\":\"fin_wait_2\",\"event\":\"set\",\"due_us\":60000005}\n");
+		"{\"t_us\":5,\"type\":\"timer\",\"endpoint\":\"client#2\",\"timer\":\"fin_wait_2\",\"event\":\"set\",\"due_us\":60000005}\n"
+		"{\"t_us\":350000,\"type\":\"timer\",\"endpoint\":\"server\",\"timer\":\"delack\",\"event\":\"set\",\"due_us\":390000}\n");
 }
 
 static void test_data_and_result(void)

@@ -550,6 +550,39 @@ static void test_text_time_wait_zero(void)
 	fixture_free(&tr, &log);
 }
 
+/* The linux profile's delayed ACK: its timer's row when set, and the ACK
+ * its expiry sends marked as such (not a resend); an ACK sent at another
+ * time is not. */
+static void test_text_delayed_ack(void)
+{
+	static const char want[] =
+		"    time  client                         segment                                        server\n"
+		"   0.000  ESTABLISHED                                                                   ESTABLISHED\n"
+		"   0.000  ❶ FIN_WAIT_1 (close)\n"
+		"   0.000                                 client > server F. 1:1(0) ack 1 win 65535 ──▶\n"
+		"   0.050                                                                                ❶ CLOSE_WAIT (rcv FIN)\n"
+		"   0.050                                                                                ◷ delayed-ACK timer started (4 ms)\n"
+		"   0.054                                 ◀─── server > client . 1:1(0) ack 2 win 65535  ◷ delayed ACK\n"
+		"   0.104  ❷ FIN_WAIT_2 (rcv ACK of FIN)\n"
+		"   0.200                                 ◀─── server > client . 1:1(0) ack 2 win 65535\n";
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_state(&tr, 0, 0, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, "close");
+	fixture_segment(&tr, 0, 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(&tr, MS(50), 0, 1, SEGEV_DELIVER, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_state(&tr, MS(50), 1, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, "rcv FIN");
+	timer_ev(&tr, MS(50), 1, TIMER_DELACK, TIMER_SET, MS(54));
+	timer_ev(&tr, MS(54), 1, TIMER_DELACK, TIMER_FIRE, 0);
+	fixture_segment(&tr, MS(54), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1002, 0);
+	fixture_segment(&tr, MS(104), 1, 0, SEGEV_DELIVER, TH_ACK, 5001, 1002, 0);
+	fixture_state(&tr, MS(104), 0, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, "rcv ACK of FIN");
+	fixture_segment(&tr, MS(200), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1002, 0);
+	assert_renders(ladder_write_text, &log, want);
+	fixture_free(&tr, &log);
+}
+
 /* --labels short: words for a slide; data as its first and last byte. */
 static void test_text_short_labels(void)
 {
@@ -677,6 +710,7 @@ TCPSIM_SUITE(ladder,
 	{ "text: what a data: send carries", test_text_payload },
 	{ "text: the story (causes, steps, RFC rows, resends, 2MSL restarted)", test_text_story },
 	{ "text: a time-wait of 0 is no 2MSL", test_text_time_wait_zero },
+	{ "text: the linux profile's delayed ACK, its timer and its ACK", test_text_delayed_ack },
 	{ "text: --labels short", test_text_short_labels },
 	{ "markdown: --abs-seq", test_markdown_abs_seq },
 	{ "text: a challenge ACK before the new ISN is a negative offset", test_text_challenge_ack },

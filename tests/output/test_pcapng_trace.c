@@ -87,6 +87,36 @@ static void test_frames_and_comments(void)
 	free(out);
 }
 
+/* The linux profile's delayed-ACK timer expires and the server's ACK goes:
+ * that frame says so; the ACK the server sends later, at no expiry, does
+ * not. */
+static void test_delayed_ack(void)
+{
+	struct capture c;
+
+	capture_open(&c, NULL, 0);
+	struct trace *tr = &c.tr;
+	struct trace_event fire = { .type = TRACE_TIMER, .t_us = MS(54), .endpoint = 1 };
+	fire.u.timer.timer = TIMER_DELACK;
+	fire.u.timer.event = TIMER_FIRE;
+	fixture_segment(tr, 0, 0, 1, SEGEV_SEND, TH_FIN | TH_ACK, 1001, 5001, 0);
+	fixture_segment(tr, MS(50), 0, 1, SEGEV_DELIVER, TH_FIN | TH_ACK, 1001, 5001, 0);
+	trace_emit(tr, &fire);
+	fixture_segment(tr, MS(54), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1002, 0);
+	fixture_segment(tr, MS(200), 1, 0, SEGEV_SEND, TH_ACK, 5001, 1002, 0);
+	char *out = capture_read(&c, "tshark -r %s -T fields -E separator='|' -e frame.number -e frame.comment "
+				     "2>/dev/null");
+	static const char want[] =
+		"1|\n"
+		"2|copy of frame 1, 50.0 ms on the link\n"
+		"3|delayed ACK: the delayed-ACK timer expired\n"
+		"4|\n";
+	CU_ASSERT_STRING_EQUAL(out, want);
+	if (strcmp(out, want) != 0)
+		printf("\n%s", out);
+	free(out);
+}
+
 /* Only the endpoints kept are captured: a segment between others is left
  * out, and a run without a packet still gives a file tshark reads. */
 static void test_keep_and_empty(void)
@@ -141,4 +171,5 @@ TCPSIM_SUITE(pcapng_trace,
 	{ "a kernel's state change 100 us after the arrival", test_reaction_window },
 	{ "a SYN delivered and dropped by the receiving host", test_host_drop },
 	{ "frames at each end and their comments", test_frames_and_comments },
+	{ "the linux profile's delayed ACK says so", test_delayed_ack },
 	{ "only the kept endpoints; an empty run's file reads", test_keep_and_empty })

@@ -299,6 +299,8 @@ static void test_fin_completes_handshake_linux(void)
 	script_to_state(&s, SERVER, TCPS_SYN_RECEIVED);
 	int mark = s.n_states;
 	RECV(&s, SERVER, TH_FIN | TH_ACK, 1, 1, 0);
+	NOTHING_SENT(&s);                         /* the FIN's ACK is delayed (tcp_delack.c) */
+	script_advance(&s, 4 * USEC_PER_MS);
 	SENT(&s, SERVER, TH_ACK, 1, 2, 0);
 	NOTHING_SENT(&s);
 	STATE(&s, SERVER, TCPS_CLOSE_WAIT, "T13");
@@ -370,6 +372,8 @@ static void test_syn_ack_fin_in_syn_sent_linux(void)
 	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T08");
 	CU_ASSERT_EQUAL(script_must_tcb(&s, CLIENT)->rcv_nxt, SERVER_ISN + 1);
 	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	NOTHING_SENT(&s);                         /* the FIN's ACK is delayed (tcp_delack.c) */
+	script_advance(&s, 4 * USEC_PER_MS);
 	SENT(&s, CLIENT, TH_ACK, 1, 2, 0);
 	STATE(&s, CLIENT, TCPS_CLOSE_WAIT, "T13");
 	script_free(&s);
