@@ -14,7 +14,6 @@
 #include "check/compare.h"
 #include "proto/segment.h"
 
-#define DELACK_MAX_US (200 * USEC_PER_MS)   /* Linux's TCP_DELACK_MAX (HZ/5) */
 
 /* One item of a list: a state, or a segment with its relative numbers. */
 struct item {
@@ -199,19 +198,6 @@ static bool pure_ack(const struct item *it)
 	return it->l.flags == TH_ACK && it->l.len == 0;
 }
 
-/* K1: an ACK the simulator sends alone, which Linux delays and sends with
- * its next segment (same sender, acknowledging as much or more, within
- * TCP_DELACK_MAX). */
-static bool ack_rode_along(const struct item *s, const struct list *k, usec_t tol)
-{
-	for (size_t j = 0; j < k->n; j++) {
-		const struct item *x = &k->v[j];
-		if (x->src == s->src && x->l.has_ack && x->l.ack >= s->l.ack && x->t + tol >= s->t &&
-		    x->t <= s->t + DELACK_MAX_US + tol)
-			return true;
-	}
-	return false;
-}
 
 static void seg_text(const struct item *it, char *buf, size_t cap)
 {
@@ -370,6 +356,40 @@ static bool carries_data(const struct item *it)
 	return it->l.len > 0 && !(it->l.flags & (TH_SYN | TH_RST));
 }
 
+/* K12: how much longer Linux took to send one direction's data than the
+ * simulator: the span from its first data segment to its last, less the
+ * simulator's (retransmissions aside, K6). Linux's congestion window lets
+ * 10 segments out at first (TCP_INIT_CWND) and the rest once they are
+ * acknowledged, a round trip later or more; the simulator has none. Returns
+ * the larger of the two directions' excess, 0 when neither is longer by
+ * more than tol. */
+static long long flight_excess(const struct list *s, const struct list *k, usec_t tol)
+{
+	long long most = 0;
+
+	for (int src = 0; src < 2; src++) {
+		long long span[2] = { 0, 0 };
+		const struct list *l[2] = { s, k };
+		for (int side = 0; side < 2; side++) {
+			usec_t first = 0, last = 0;
+			bool any = false;
+			for (size_t i = 0; i < l[side]->n; i++) {
+				const struct item *it = &l[side]->v[i];
+				if (it->src != src || !carries_data(it) || it->retrans)
+					continue;
+				if (!any)
+					first = it->t;
+				last = it->t;
+				any = true;
+			}
+			span[side] = any ? (long long)(last - first) : 0;
+		}
+		if (span[1] - span[0] > most)
+			most = span[1] - span[0];
+	}
+	return most > (long long)tol ? most : 0;
+}
+
 /* K5: a data segment whose bytes the other side sent too, cut differently
  * (Linux's segments carry 12 bytes of timestamps: MSS - 12 of data); the
  * other side's bytes may be on its FIN segment (K10). */
@@ -495,8 +515,7 @@ static bool retrans_diff(const struct item *it, const struct list *other, bool k
 }
 
 /* A segment of the simulator's that Linux did not send. */
-static void classify_sim_only(struct cmp_row *r, const struct item *si, const struct list *s, const struct list *k,
-			      usec_t tol)
+static void classify_sim_only(struct cmp_row *r, const struct item *si, const struct list *s, const struct list *k)
 {
 	r->kind = CMP_SIM_ONLY;
 	if (data_seg(si) && bytes_covered(si, k))
@@ -507,8 +526,6 @@ static void classify_sim_only(struct cmp_row *r, const struct item *si, const st
 		r->known = "K10";
 	else if (si->retrans)
 		r->known = "K6";
-	else if (pure_ack(si) && ack_rode_along(si, k, tol))
-		r->known = "K1";
 }
 
 /* A segment of Linux's that the simulator did not send. */
@@ -533,7 +550,7 @@ static void classify_kernel_only(struct cmp_row *r, const struct item *ki, const
 /* Classifies one aligned pair. *shift and *shift_rule carry the time
  * difference of the last known difference, which later pairs may keep. */
 static void classify(struct cmp_row *r, const struct pair *q, const struct list *s, const struct list *k,
-		     usec_t delay, usec_t tol, long long *shift, const char **shift_rule)
+		     usec_t delay, usec_t tol, long long excess, long long *shift, const char **shift_rule)
 {
 	const struct item *si = q->s, *ki = q->k;
 
@@ -546,10 +563,10 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 		}
 		if (*shift_rule && (usec_t)llabs(d - *shift) <= tol)
 			r->known = *shift_rule;      /* follows an earlier known delay */
-		else if (pure_ack(si) && d > 0 && (usec_t)d <= DELACK_MAX_US + tol)
-			r->known = "K1";
 		else if (si->retrans || ki->retrans)
 			r->known = "K6";
+		else if (excess && d > 0 && d <= excess + (long long)tol)
+			r->known = "K12";
 		if (r->known) {
 			*shift = d;
 			*shift_rule = r->known;
@@ -562,7 +579,7 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 	if (kernel)
 		classify_kernel_only(r, ki, s, k, delay, tol);
 	else
-		classify_sim_only(r, si, s, k, tol);
+		classify_sim_only(r, si, s, k);
 	/* K6: a retransmission at another time than the other side's, cut
 	 * differently (K5), so never paired with it: what follows keeps the
 	 * difference between the two. */
@@ -587,6 +604,7 @@ static int compare_segments(const struct list *s, const struct list *k, usec_t d
 
 	if (align_direction(s, k, 0, &d[0]) < 0 || align_direction(s, k, 1, &d[1]) < 0)
 		goto out;
+	long long excess = flight_excess(s, k, tol);
 	for (size_t i = 0, j = 0; i < d[0].n || j < d[1].n;) {
 		bool first = j == d[1].n || (i < d[0].n && pair_time(&d[0].v[i]) <= pair_time(&d[1].v[j]));
 		const struct pair *q = first ? &d[0].v[i++] : &d[1].v[j++];
@@ -601,7 +619,7 @@ static int compare_segments(const struct list *s, const struct list *k, usec_t d
 			r.kernel_t = q->k->t;
 			seg_text(q->k, r.kernel, sizeof r.kernel);
 		}
-		classify(&r, q, s, k, delay, tol, &shift, &shift_rule);
+		classify(&r, q, s, k, delay, tol, excess, &shift, &shift_rule);
 		if (r.kind == CMP_SAME)
 			shift_rule = NULL;
 		settle(res, &r);
