@@ -33,7 +33,7 @@ enum ev_kind {
 	EV_TW_EXPIRE,     /* a = time-wait record id, gen = its generation */
 };
 
-#define EVQ_TIMER_KINDS 5
+#define EVQ_TIMER_KINDS 6
 #define EVQ_LANES 3
 /* The lanes: TIME_WAIT expiries, then the arrivals of each direction
  * (EVQ_LANE_ARRIVAL + the sender's role). */

@@ -98,7 +98,9 @@
 	KEEP(uint32_t, oow_ack_ms)      /* linux: tcp_time_wait() keeps tw_last_oow_ack_time */        \
 	NONE(tw_order)                  /* read only by the deflation after the 2MSL timer's (re)start, \
 					   in the same event */                                         \
-	NONE_AGG(dack)                  /* linux: no ACK is delayed in TIME_WAIT (its timer is off) */
+	NONE_AGG(dack)                  /* linux: no ACK is delayed in TIME_WAIT (its timer is off) */  \
+	NONE(tlp_out)                   /* linux: nothing is left to probe for */                       \
+	NONE(tlp_high_seq)
 
 /* Expands to nothing: an entry kind a pass over the list skips. */
 #define TW_SKIP(...)

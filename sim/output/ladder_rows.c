@@ -95,6 +95,8 @@ static void timer_event(struct ladder *lad, struct side_story *st, const struct 
 			st->fired_kind = k;
 			if (k == TIMER_RTO)
 				resend_rto_fired(&st->resends);
+			else if (k == TIMER_TLP)
+				resend_tlp_fired(&st->resends);
 		}
 		return;
 	}

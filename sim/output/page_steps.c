@@ -34,6 +34,7 @@ const char *page_timer_words(enum timer_kind k)
 	case TIMER_FIN_WAIT_2: return "FIN_WAIT_2 timer";
 	case TIMER_USER: return "user timeout";
 	case TIMER_DELACK: return "delayed-ACK timer";
+	case TIMER_TLP: return "loss-probe timer";
 	}
 	return "timer";
 }

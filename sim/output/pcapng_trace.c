@@ -384,12 +384,15 @@ static void pcapng_trace_event(void *ctx, const struct trace *tr, const struct t
 		return;
 	}
 	/* The linux profile's delayed-ACK timer expired: the ACK it sends
-	 * next says so (its expiries only are asked for, not every set). */
+	 * next says so; its loss-probe timer: the resend is a TLP (their
+	 * expiries only are asked for, not every set). */
 	if (ev->type == TRACE_TIMER) {
 		struct endpoint_state *e = kept(pt, ev->endpoint) ? endpoint(pt, ev->endpoint) : NULL;
 		if (e && ev->u.timer.event == TIMER_FIRE && ev->u.timer.timer == TIMER_DELACK) {
 			e->delack_fired = true;
 			e->delack_t = ev->t_us;
+		} else if (e && ev->u.timer.event == TIMER_FIRE && ev->u.timer.timer == TIMER_TLP) {
+			resend_tlp_fired(&e->resends);
 		}
 		return;
 	}

@@ -10,6 +10,11 @@ void resend_rto_fired(struct resend_state *st)
 	st->rto_fired = true;
 }
 
+void resend_tlp_fired(struct resend_state *st)
+{
+	st->tlp_fired = true;
+}
+
 enum resend_kind resend_classify(struct resend_state *st, const struct trace_event *ev, unsigned *n)
 {
 	const struct segment *seg = &ev->u.segment.seg;
@@ -41,10 +46,12 @@ enum resend_kind resend_classify(struct resend_state *st, const struct trace_eve
 	if (resent) {
 		st->resend_n = st->resend_n && st->resend_seq == seg->seq ? st->resend_n + 1 : 1;
 		st->resend_seq = seg->seq;
-		kind = syn ? (ack ? RESEND_SYN_ACK : RESEND_SYN) : st->rto_fired ? RESEND_RTO : RESEND_OTHER;
+		kind = syn ? (ack ? RESEND_SYN_ACK : RESEND_SYN) : st->rto_fired ? RESEND_RTO :
+		       st->tlp_fired ? RESEND_TLP : RESEND_OTHER;
 		*n = st->resend_n;
 	}
 	st->rto_fired = false;
+	st->tlp_fired = false;
 	return kind;
 }
 
@@ -65,6 +72,9 @@ void resend_words(enum resend_kind kind, unsigned n, char *buf, size_t cap)
 		break;
 	case RESEND_OTHER:
 		snprintf(buf, cap, "retransmission");
+		break;
+	case RESEND_TLP:
+		snprintf(buf, cap, "TLP");
 		break;
 	}
 }

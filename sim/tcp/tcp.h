@@ -99,6 +99,8 @@ struct tcb {
 					 fills a hole: the TCB is the hot path's */
 	uint64_t tw_order;            /* the order stamp its 2MSL timer was set with */
 	struct tcp_delack dack;       /* linux: delayed ACKs (tcp_delack.c) */
+	bool tlp_out;                 /* linux: a loss probe is unacknowledged (tcp_tlp.c) ... */
+	uint32_t tlp_high_seq;        /* ... SND.NXT when it went (tp->tlp_high_seq) */
 };
 
 /* tcp_tcb.c: state and timers -------------------------------------------- */
@@ -190,6 +192,19 @@ void tcp_delack_sent(struct tcp_host *h, struct tcb *tcb, uint8_t flags, uint32_
 /* The delayed-ACK timer fired: tcp_delack_timer_handler(). */
 void tcp_delack_timeout(struct tcp_host *h, struct tcb *tcb);
 
+/* tcp_tlp.c: the linux profile's tail loss probe (RFC 8985) ---------------
+ * Each does nothing in the rfc9293 profile. */
+
+/* tcp_schedule_loss_probe(): new data or a FIN went out (advancing false),
+ * or an ACK of new data came with more outstanding (true): the loss-probe
+ * timer, PTO from now, when the connection is not recovering from a
+ * timeout. */
+void tcp_tlp_schedule(struct tcp_host *h, struct tcb *tcb, bool advancing);
+/* The loss-probe timer fired: tcp_send_loss_probe(). */
+void tcp_tlp_timeout(struct tcp_host *h, struct tcb *tcb);
+/* SND.UNA advanced to ack: a probe it covers is done (tcp_process_tlp_ack()). */
+void tcp_tlp_acked(struct tcp_host *h, struct tcb *tcb, uint32_t ack);
+
 /* tcp_timer.c: timeouts, section 3.10.8 ---------------------------------- */
 
 /* Timer k of tcb fires (the host calls it when the timer it was given comes
@@ -204,6 +219,9 @@ void tcp_timer_fire(struct tcp_host *h, struct tcb *tcb, enum timer_kind k);
 void tcp_output(struct tcp_host *h, struct tcb *tcb);
 /* Sends <SEQ=seq><ACK=ack><CTL=flags> from tcb's addresses. */
 void tcp_send_control(struct tcp_host *h, struct tcb *tcb, uint32_t seq, uint32_t ack, uint8_t flags);
+/* Sends the last segment sent again (its last MSS of data, with the FIN
+ * if that was sent): the linux profile's loss probe. */
+void tcp_retransmit_tail(struct tcp_host *h, struct tcb *tcb);
 /* Sends the segment that starts at seq again (SYN, SYN-ACK, data, FIN). */
 void tcp_retransmit_front(struct tcp_host *h, struct tcb *tcb);
 /* RFC 6298: a new RTT sample, in microseconds. */

@@ -574,6 +574,7 @@ static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segmen
 			tcb_timer_cancel(h, tcb, TIMER_USER);   /* data got through */
 			tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);
 		}
+		tcp_tlp_acked(h, tcb, seg->ack);       /* linux (tcp_tlp.c) */
 		/* After a timeout, resend one segment per ACK until everything
 		 * sent before the timeout is acknowledged (docs/decisions.md). */
 		if (seq_lt(tcb->snd_una, tcb->recover) && seq_lt(tcb->snd_una, tcb->snd_max))
@@ -583,6 +584,8 @@ static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segmen
 			 * bytes a stale value (the ISS, or an old timeout's)
 			 * never reads as ahead of it in sequence space. */
 			tcb->recover = tcb->snd_una;
+		if (tcb->snd_una != tcb->snd_max)
+			tcp_tlp_schedule(h, tcb, true);  /* linux: tcp_set_xmit_timer() */
 	}
 	/* (S14: a duplicate ACK changes nothing but the window.) Window
 	 * update: "If SND.UNA =< SEG.ACK =< SND.NXT ... if (SND.WL1 < SEG.SEQ

@@ -97,6 +97,7 @@ void tcp_output(struct tcp_host *h, struct tcb *tcb)
 	 * a FIN may also leave SYN-RECEIVED (T10). */
 	bool may_send = tcps_synchronized(tcb->state) ||
 			(tcb->state == TCPS_SYN_RECEIVED && tcb->fin_queued);
+	bool sent = false;
 	while (may_send && tcb->state != TCPS_TIME_WAIT) {
 		/* What the window allows (section 3.8.6) of what is queued. */
 		uint32_t wnd_edge = tcb->snd_una + tcb->snd_wnd;
@@ -122,11 +123,25 @@ void tcp_output(struct tcp_host *h, struct tcb *tcb)
 		}
 		arm_rto(h, tcb);
 		tcb->ack_now = false;
+		sent = true;
 	}
+	if (sent)
+		tcp_tlp_schedule(h, tcb, false);      /* linux: the tail loss probe (tcp_tlp.c) */
 	if (tcb->ack_now) {
 		tcb->ack_now = false;
 		tcp_send_control(h, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
 	}
+}
+
+void tcp_retransmit_tail(struct tcp_host *h, struct tcb *tcb)
+{
+	uint32_t end = tcb->fin_sent && seq_ge(tcb->fin_seq, tcb->snd_una) ? tcb->snd_max - 1 : tcb->snd_max;
+	uint32_t bytes = end - tcb->snd_una, last = bytes % tcb->snd_mss;
+	if (bytes && !last)
+		last = tcb->snd_mss;
+	h->n_retransmits++;
+	tcb->rtt_timing = false;           /* Karn: no sample from a retransmission */
+	send_data_at(h, tcb, end - last, last);
 }
 
 void tcp_retransmit_front(struct tcp_host *h, struct tcb *tcb)

@@ -128,6 +128,7 @@ void tcb_set_state(struct tcp_host *h, struct tcb *tcb, enum tcp_state to, const
 		tcb_timer_cancel(h, tcb, TIMER_RTO);
 		tcb_timer_cancel(h, tcb, TIMER_FIN_WAIT_2);
 		tcb_timer_cancel(h, tcb, TIMER_DELACK);
+		tcb_timer_cancel(h, tcb, TIMER_TLP);
 		tcb_timer_set(h, tcb, TIMER_TIME_WAIT, h->params->time_wait);
 		break;
 	case TCPS_FIN_WAIT_2:

@@ -57,6 +57,8 @@ static void rto_expired(struct tcp_host *h, struct tcb *tcb)
 	if (!syn_timeout_linear(p, tcb))
 		tcb->rto = tcb->rto * 2 > p->rto_max ? p->rto_max : tcb->rto * 2;
 	tcb->recover = tcb->snd_max;
+	tcb_timer_cancel(h, tcb, TIMER_TLP);           /* linux: recovering from the timeout */
+	tcb->tlp_out = false;
 	tcp_retransmit_front(h, tcb);
 	tcb_timer_set(h, tcb, TIMER_RTO, tcb->rto);        /* (5.6) */
 }
@@ -76,6 +78,10 @@ static void timeout(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
 		/* The linux profile's tcp_fin_timeout for an orphaned
 		 * FIN-WAIT-2 (T31); the RFC has no such timer. */
 		tcb_set_state(h, tcb, TCPS_CLOSED, "timeout FIN_WAIT_2", "T31");
+		break;
+	case TIMER_TLP:
+		/* The linux profile's tail loss probe (tcp_tlp.c). */
+		tcp_tlp_timeout(h, tcb);
 		break;
 	case TIMER_DELACK:
 		/* The linux profile's delayed ACK (tcp_delack.c); no state

@@ -180,7 +180,7 @@ const char *seg_event_name(enum seg_event e)
 
 const char *timer_kind_name(enum timer_kind k)
 {
-	static const char *const names[] = { "rto", "time_wait", "fin_wait_2", "user", "delack" };
+	static const char *const names[] = { "rto", "time_wait", "fin_wait_2", "user", "delack", "tlp" };
 	return (unsigned)k < TIMER_KINDS ? names[k] : "?";
 }
 

@@ -26,9 +26,10 @@ enum trace_type {
 
 enum seg_event { SEGEV_SEND, SEGEV_DELIVER, SEGEV_DROP, SEGEV_DUPLICATE };
 
-/* TIMER_DELACK: the linux profile's delayed-ACK timer (tcp_delack.c). */
-enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER, TIMER_DELACK };
-#define TIMER_KINDS 5
+/* TIMER_DELACK: the linux profile's delayed-ACK timer (tcp_delack.c);
+ * TIMER_TLP: its tail loss probe (tcp_tlp.c). */
+enum timer_kind { TIMER_RTO, TIMER_TIME_WAIT, TIMER_FIN_WAIT_2, TIMER_USER, TIMER_DELACK, TIMER_TLP };
+#define TIMER_KINDS 6
 enum timer_event { TIMER_SET, TIMER_FIRE, TIMER_CANCEL };
 
 /* A name the trace speaks of: "client", "server", "client#3". The name is

@@ -39,6 +39,7 @@ static const char *const may_forget[] = {
 	"syn_retransmitted", "recover", /* retransmission: nothing is left to resend */
 	"tw_order",                   /* read in the event that (re)started 2MSL only */
 	"dack",                       /* linux: no ACK waits in TIME_WAIT */
+	"tlp_out", "tlp_high_seq",    /* linux: no loss probe in TIME_WAIT */
 };
 
 /* A failure that says what failed (CU_FAIL would print its argument's

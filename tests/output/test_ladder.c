@@ -583,6 +583,30 @@ static void test_text_delayed_ack(void)
 	fixture_free(&tr, &log);
 }
 
+/* The linux profile's tail loss probe: the resend its timer made says
+ * TLP, the RTO's after it RTO. */
+static void test_text_tlp(void)
+{
+	struct trace tr;
+	struct trace_log log;
+
+	fixture_init(&tr, &log);
+	fixture_segment(&tr, 0, 0, 1, SEGEV_SEND, TH_ACK | TH_PSH, 1001, 5001, 100);
+	fixture_segment(&tr, 0, 0, 1, SEGEV_DROP, TH_ACK | TH_PSH, 1001, 5001, 100);
+	timer_ev(&tr, MS(300), 0, TIMER_TLP, TIMER_FIRE, 0);
+	fixture_segment(&tr, MS(300), 0, 1, SEGEV_SEND, TH_ACK | TH_PSH, 1001, 5001, 100);
+	fixture_segment(&tr, MS(300), 0, 1, SEGEV_DROP, TH_ACK | TH_PSH, 1001, 5001, 100);
+	timer_ev(&tr, MS(600), 0, TIMER_RTO, TIMER_FIRE, 0);
+	fixture_segment(&tr, MS(600), 0, 1, SEGEV_SEND, TH_ACK | TH_PSH, 1001, 5001, 100);
+	char *text = render(ladder_write_text, &log);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "   0.300  (TLP)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "   0.600  (RTO 2)"));
+	if (!strstr(text, "(TLP)"))
+		printf("\n%s", text);
+	free(text);
+	fixture_free(&tr, &log);
+}
+
 /* --labels short: words for a slide; data as its first and last byte. */
 static void test_text_short_labels(void)
 {
@@ -711,6 +735,7 @@ TCPSIM_SUITE(ladder,
 	{ "text: the story (causes, steps, RFC rows, resends, 2MSL restarted)", test_text_story },
 	{ "text: a time-wait of 0 is no 2MSL", test_text_time_wait_zero },
 	{ "text: the linux profile's delayed ACK, its timer and its ACK", test_text_delayed_ack },
+	{ "text: the linux profile's loss probe says TLP", test_text_tlp },
 	{ "text: --labels short", test_text_short_labels },
 	{ "markdown: --abs-seq", test_markdown_abs_seq },
 	{ "text: a challenge ACK before the new ISN is a negative offset", test_text_challenge_ack },

@@ -117,6 +117,32 @@ static void test_delayed_ack(void)
 	free(out);
 }
 
+/* The linux profile's loss-probe timer expires and the client's last
+ * segment goes again: a retransmission, the TLP. */
+static void test_tlp(void)
+{
+	struct capture c;
+
+	capture_open(&c, NULL, 0);
+	struct trace *tr = &c.tr;
+	struct trace_event fire = { .type = TRACE_TIMER, .t_us = MS(300), .endpoint = 0 };
+	fire.u.timer.timer = TIMER_TLP;
+	fire.u.timer.event = TIMER_FIRE;
+	fixture_segment(tr, 0, 0, 1, SEGEV_SEND, TH_ACK | TH_PSH, 1001, 5001, 100);
+	fixture_segment(tr, 0, 0, 1, SEGEV_DROP, TH_ACK | TH_PSH, 1001, 5001, 100);
+	trace_emit(tr, &fire);
+	fixture_segment(tr, MS(300), 0, 1, SEGEV_SEND, TH_ACK | TH_PSH, 1001, 5001, 100);
+	char *out = capture_read(&c, "tshark -r %s -T fields -E separator='|' -e frame.number -e frame.comment "
+				     "2>/dev/null");
+	static const char want[] =
+		"1|dropped by the link\n"
+		"2|retransmission (TLP)\n";
+	CU_ASSERT_STRING_EQUAL(out, want);
+	if (strcmp(out, want) != 0)
+		printf("\n%s", out);
+	free(out);
+}
+
 /* Only the endpoints kept are captured: a segment between others is left
  * out, and a run without a packet still gives a file tshark reads. */
 static void test_keep_and_empty(void)
@@ -172,4 +198,5 @@ TCPSIM_SUITE(pcapng_trace,
 	{ "a SYN delivered and dropped by the receiving host", test_host_drop },
 	{ "frames at each end and their comments", test_frames_and_comments },
 	{ "the linux profile's delayed ACK says so", test_delayed_ack },
+	{ "the linux profile's loss probe is a TLP", test_tlp },
 	{ "only the kept endpoints; an empty run's file reads", test_keep_and_empty })

@@ -534,6 +534,12 @@ static void test_backoff_doubles_up_to_rto_max(void)
 	CU_ASSERT_EQUAL(t->rto, 200 * MS);
 	script_send(&s, CLIENT, 100);
 	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
+	/* The first resend is the tail loss probe, at the RTO's time (the
+	 * PTO is capped by it): no backoff, the RTO restarts from it. */
+	script_advance(&s, 200 * MS);
+	SENT(&s, CLIENT, TH_PSH | TH_ACK, 1, 1, 100);
+	CU_ASSERT_EQUAL(t->rto, 200 * MS);
+	CU_ASSERT_EQUAL(t->timer_due[TIMER_RTO], s.host->now + 200 * MS);
 	usec_t rto = 200 * MS;
 	for (int i = 0; i < 12; i++) {
 		script_advance(&s, t->rto);
