@@ -425,24 +425,6 @@ static bool acks_own_cut(const struct item *it, const struct list *own, const st
 	return own_cut && !other_cut;
 }
 
-/* K8: the ACK Linux sends in a simultaneous open on the peer's SYN,ACK
- * (already having its SYN, tcp_data_queue acks the "retransmission"). */
-static bool simopen_ack(const struct item *it, const struct list *k, usec_t delay, usec_t tol)
-{
-	bool own_synack = false, peer_synack = false;
-
-	for (size_t j = 0; j < k->n; j++) {
-		const struct item *x = &k->v[j];
-		if (x->l.flags != (TH_SYN | TH_ACK))
-			continue;
-		if (x->src == it->src && x->t <= it->t)
-			own_synack = true;
-		if (x->src != it->src && x->t <= it->t && it->t <= x->t + delay + tol && it->l.ack == x->l.seq + 1)
-			peer_synack = true;
-	}
-	return pure_ack(it) && own_synack && peer_synack;
-}
-
 /* A FIN (no SYN, RST): alone when it carries no data. */
 static bool fin_seg(const struct item *it)
 {
@@ -530,7 +512,7 @@ static void classify_sim_only(struct cmp_row *r, const struct item *si, const st
 
 /* A segment of Linux's that the simulator did not send. */
 static void classify_kernel_only(struct cmp_row *r, const struct item *ki, const struct list *s,
-				 const struct list *k, usec_t delay, usec_t tol)
+				 const struct list *k, usec_t tol)
 {
 	r->kind = CMP_KERNEL_ONLY;
 	if (data_seg(ki) && bytes_covered(ki, s))
@@ -539,8 +521,6 @@ static void classify_kernel_only(struct cmp_row *r, const struct item *ki, const
 		r->known = "K5";
 	else if (fin_moved(ki, s))
 		r->known = "K10";
-	else if (simopen_ack(ki, k, delay, tol))
-		r->known = "K8";
 	else if (handshake_ack_alone(ki, k, s, tol))
 		r->known = "K11";
 	else if (ki->retrans)
@@ -550,7 +530,7 @@ static void classify_kernel_only(struct cmp_row *r, const struct item *ki, const
 /* Classifies one aligned pair. *shift and *shift_rule carry the time
  * difference of the last known difference, which later pairs may keep. */
 static void classify(struct cmp_row *r, const struct pair *q, const struct list *s, const struct list *k,
-		     usec_t delay, usec_t tol, long long excess, long long *shift, const char **shift_rule)
+		     usec_t tol, long long excess, long long *shift, const char **shift_rule)
 {
 	const struct item *si = q->s, *ki = q->k;
 
@@ -577,7 +557,7 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 	const struct item *it = kernel ? ki : si;
 	long long d = 0;
 	if (kernel)
-		classify_kernel_only(r, ki, s, k, delay, tol);
+		classify_kernel_only(r, ki, s, k, tol);
 	else
 		classify_sim_only(r, si, s, k);
 	/* K6: a retransmission at another time than the other side's, cut
@@ -594,7 +574,7 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
  * link is a matter of timing), the two merged by time, then classified in
  * time order: a time difference equal to that of the known difference before
  * it is a consequence of it. */
-static int compare_segments(const struct list *s, const struct list *k, usec_t delay, usec_t tol,
+static int compare_segments(const struct list *s, const struct list *k, usec_t tol,
 			    struct cmp_section *sec, struct compare_result *res)
 {
 	struct pairs d[2] = { 0 };
@@ -619,7 +599,7 @@ static int compare_segments(const struct list *s, const struct list *k, usec_t d
 			r.kernel_t = q->k->t;
 			seg_text(q->k, r.kernel, sizeof r.kernel);
 		}
-		classify(&r, q, s, k, delay, tol, excess, &shift, &shift_rule);
+		classify(&r, q, s, k, tol, excess, &shift, &shift_rule);
 		if (r.kind == CMP_SAME)
 			shift_rule = NULL;
 		settle(res, &r);
@@ -662,7 +642,7 @@ int compare_logs(const struct trace_log *sim, const struct trace_log *kernel, us
 	for (int e = 0; e < 2; e++)
 		if (compare_states(&st[0][e], &st[1][e], res->tolerance_us, &res->sec[e], res) < 0)
 			goto out;
-	if (compare_segments(&sg[0], &sg[1], link_delay_us, res->tolerance_us, &res->sec[2], res) < 0)
+	if (compare_segments(&sg[0], &sg[1], res->tolerance_us, &res->sec[2], res) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -180,6 +180,9 @@ void tcp_delack_data_recv(struct tcp_host *h, struct tcb *tcb, uint32_t len, boo
 /* Text arrived out of order, or filled the gap before the out-of-order
  * queue: the ACK goes at once (tcp_data_queue_ofo(), ICSK_ACK_NOW). */
 void tcp_delack_ack_now(struct tcp_host *h, struct tcb *tcb);
+/* A segment that repeats what was received (a retransmission, or the SYN
+ * of a simultaneous open's SYN,ACK): quick-ack mode (tcp_enter_quickack_mode()). */
+void tcp_delack_quickack(struct tcp_host *h, struct tcb *tcb);
 /* tcp_fin(): the peer's FIN, taken in state `from`. */
 void tcp_delack_fin(struct tcp_host *h, struct tcb *tcb, enum tcp_state from);
 /* __tcp_ack_snd_check(), once a segment is processed: the ACK it owes

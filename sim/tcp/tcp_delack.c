@@ -148,6 +148,20 @@ void tcp_delack_ack_now(struct tcp_host *h, struct tcb *tcb)
 		tcb->dack.pending |= DACK_SCHED | DACK_NOW;
 }
 
+/* tcp_enter_quickack_mode(sk, TCP_MAX_QUICKACKS), which tcp_data_queue()
+ * (a segment all before RCV.NXT: out_of_window) and tcp_send_dupack() call
+ * for a segment that repeats what was received: quick-ack mode, pingpong
+ * left, ATO back to TCP_ATO_MIN, so that the next ACKs go at once and a
+ * later delayed one waits the ATO, not a jiffy. */
+void tcp_delack_quickack(struct tcp_host *h, struct tcb *tcb)
+{
+	if (!linux_profile(h))
+		return;
+	incr_quickack(h, tcb);
+	tcb->dack.pingpong = 0;
+	tcb->dack.ato = TCP_ATO_MIN;
+}
+
 /* tcp_fin(): the ACK of the FIN is owed. ESTABLISHED (and SYN-RECEIVED)
  * moving to CLOSE-WAIT enter pingpong mode, so that it waits for the
  * application's reply, its FIN; FIN-WAIT-1 and FIN-WAIT-2 send it at once

@@ -423,8 +423,13 @@ static void unacceptable(struct tcp_host *h, struct tcb *tcb, const struct segme
 		tcp_note_arc(h, tcb->ep, tcb->state, "S09", "rcv unacceptable segment");
 	/* linux: tcp_validate_incoming() sends this ACK unless
 	 * tcp_oow_rate_limited() (tcp_oow.c); a SYN takes the challenge path. */
-	if (!((seg->flags & TH_SYN) ? tcp_oow_rate_limited_any(h, tcb) : tcp_oow_rate_limited(h, tcb, seg)))
+	if (!((seg->flags & TH_SYN) ? tcp_oow_rate_limited_any(h, tcb) : tcp_oow_rate_limited(h, tcb, seg))) {
+		/* linux: tcp_send_dupack() enters quick-ack mode for a
+		 * segment that repeats received text or a FIN. */
+		if (!(seg->flags & TH_SYN) && seg_seqlen(seg) && seq_lt(seg->seq, tcb->rcv_nxt))
+			tcp_delack_quickack(h, tcb);
 		send_ack_now(h, tcb);
+	}
 	if (tcb->state != TCPS_TIME_WAIT)
 		return;
 	/* TIME-WAIT: "The only thing that can arrive in this state is a
@@ -650,6 +655,19 @@ static void fin_wait_1_acked(struct tcp_host *h, struct tcb *tcb)
 	tcb_set_state(h, tcb, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
 }
 
+/* The linux profile's simultaneous open, on the peer's SYN,ACK in
+ * SYN-RECEIVED: tcp_rcv_state_process() takes the ACK (ESTABLISHED), and
+ * tcp_data_queue() finds the segment all before RCV.NXT (its SYN was
+ * received already): out_of_window, tcp_enter_quickack_mode() and an ACK
+ * at once, which the RFC's reading (the SYN trimmed, N1) does not send
+ * (compare's K8 before this). */
+static void simultaneous_synack_linux(struct tcp_host *h, struct tcb *tcb)
+{
+	tcp_delack_quickack(h, tcb);
+	tcp_delack_ack_now(h, tcb);
+	tcb->ack_now = true;
+}
+
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
  * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
  * trimmed off with text beyond the window as receive_text() does (section
@@ -708,6 +726,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 	uint32_t seq = seg->seq;
 	uint8_t flags = seg->flags;
 	const char *established_cause = "rcv ACK", *established_arc = "T09";
+	bool repeated_syn = false;
 
 	/* N1, simultaneous open: the peer's SYN,ACK reaching SYN-RECEIVED
 	 * repeats its SYN (SEG.SEQ = IRS). As Figure 7 draws it, the SYN is
@@ -719,6 +738,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		flags &= (uint8_t)~TH_SYN;
 		established_cause = "rcv SYN,ACK";
 		established_arc = "T28";
+		repeated_syn = true;
 	}
 	/* N2: the linux profile answers a retransmitted SYN in SYN-RECEIVED
 	 * with the SYN,ACK again (tcp_check_req); the rfc9293 profile sends
@@ -768,6 +788,8 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		}
 		if (!ack_in_syn_received(h, tcb, &s, established_cause, established_arc, fin_now))
 			return;
+		if (repeated_syn && h->profile == PROFILE_LINUX)
+			simultaneous_synack_linux(h, tcb);
 		if (fin_now) {
 			fin_arc = "T26";
 			break;

@@ -190,7 +190,36 @@ static void test_fin_in_fin_wait_2_acked_at_once(void)
 	script_free(&s);
 }
 
+/* Simultaneous open, linux: the peer's SYN,ACK in SYN-RECEIVED repeats its
+ * SYN, so tcp_data_queue() finds it all old: quick-ack mode and an ACK at
+ * once (the ACK the rfc9293 profile does not send). ATO is then 40 ms, and
+ * the peer's FIN later waits that long for its ACK, not a jiffy: Linux 6.18
+ * sends it 40 ms after the FIN (simultaneous_open under compare). */
+static void test_simultaneous_open_quickack(void)
+{
+	struct script s;
+	script_init(&s, PROFILE_LINUX);
+	script_connect(&s, CLIENT);
+	SENT(&s, CLIENT, TH_SYN, 0, 0, 0);
+	RECV(&s, CLIENT, TH_SYN, 0, 0, 0);
+	SENT(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	RECV(&s, CLIENT, TH_SYN | TH_ACK, 0, 1, 0);
+	STATE(&s, CLIENT, TCPS_ESTABLISHED, "T28");
+	SENT(&s, CLIENT, TH_ACK, 1, 1, 0);
+	NOTHING_SENT(&s);
+	script_advance(&s, 400 * MS);
+	RECV(&s, CLIENT, TH_FIN | TH_ACK, 1, 1, 0);
+	STATE(&s, CLIENT, TCPS_CLOSE_WAIT, "T13");
+	NOTHING_SENT(&s);
+	script_advance(&s, 40 * MS - 1);
+	NOTHING_SENT(&s);
+	script_advance(&s, 1);
+	SENT(&s, CLIENT, TH_ACK, 1, 2, 0);
+	script_free(&s);
+}
+
 TCPSIM_SUITE(tcp_delack,
+	{ "simultaneous open: the SYN,ACK in SYN-RECEIVED is ACKed at once, the FIN later after ATO", test_simultaneous_open_quickack },
 	{ "linux: a bare FIN's ACK waits one jiffy", test_fin_ack_waits_a_jiffy },
 	{ "linux: the FIN's ACK rides on the application's FIN", test_fin_ack_rides_on_our_fin },
 	{ "linux: first data ACKed at once, then the FIN waits ATO", test_data_acked_at_once_then_fin_waits_ato },
