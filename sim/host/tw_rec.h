@@ -71,6 +71,7 @@
 	NONE_AGG(snd)                   /* empty: everything sent is acknowledged */                    \
 	SET(snd_buf_seq, t->snd_una)    /* the empty buffer starts at SND.UNA */                        \
 	SET(fin_queued, t->fin_sent)    /* a FIN sent was queued */                                     \
+	NONE(fin_wait_2_passing)        /* set only while FIN-WAIT-2 is entered */                      \
 	FLAG(fin_sent)                                                                                  \
 	KEEP(uint32_t, fin_seq)                                                                         \
 	NONE(close_deferred)            /* only in SYN-RECEIVED (U06) */                                \

@@ -70,6 +70,8 @@ struct tcb {
 	struct sndbuf snd;            /* from SND.UNA's byte on (after the SYN) */
 	uint32_t snd_buf_seq;         /* sequence number of the first byte snd holds */
 	bool fin_queued;              /* CLOSE: a FIN follows the queued data */
+	bool fin_wait_2_passing;      /* linux: FIN-WAIT-2 for an instant, the peer's FIN
+					 in the same segment (no FIN-WAIT-2 timer) */
 	bool fin_sent;
 	uint32_t fin_seq;             /* the FIN's sequence number, once sent */
 	bool close_deferred;          /* CLOSE in SYN-RECEIVED with data queued (U06) */

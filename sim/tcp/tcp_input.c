@@ -650,9 +650,13 @@ static bool closing_fin_again_linux(struct tcp_host *h, struct tcb *tcb, const s
  * tcp_data_queue()'s tcp_fin() see the FIN, in FIN_WAIT2 (T17), where the
  * RFC's eighth step goes from FIN-WAIT-1 to TIME-WAIT in one (T16). The
  * tracepoint reports both changes (compare's K9 before this). */
-static void fin_wait_1_acked(struct tcp_host *h, struct tcb *tcb)
+static void fin_wait_1_acked(struct tcp_host *h, struct tcb *tcb, bool fin_follows)
 {
+	/* Passing through (the FIN is taken below, at this instant), it
+	 * starts no FIN-WAIT-2 timer. */
+	tcb->fin_wait_2_passing = fin_follows;
 	tcb_set_state(h, tcb, TCPS_FIN_WAIT_2, "rcv ACK of FIN", "T14");
+	tcb->fin_wait_2_passing = false;
 }
 
 /* The linux profile's simultaneous open, on the peer's SYN,ACK in
@@ -811,7 +815,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		 * straight to TIME-WAIT in the eighth step (T16); the linux
 		 * profile passes FIN-WAIT-2 then too (fin_wait_1_acked()). */
 		if (our_fin_acked(tcb) && (!fin_now || h->profile == PROFILE_LINUX))
-			fin_wait_1_acked(h, tcb);
+			fin_wait_1_acked(h, tcb, fin_now);
 		break;
 	case TCPS_CLOSING:
 		/* "If the ACK acknowledges our FIN, then enter the TIME-WAIT

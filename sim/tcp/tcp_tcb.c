@@ -134,7 +134,7 @@ void tcb_set_state(struct tcp_host *h, struct tcb *tcb, enum tcp_state to, const
 	case TCPS_FIN_WAIT_2:
 		/* No RFC timer here; the linux profile bounds an orphaned
 		 * FIN-WAIT-2 with tcp_fin_timeout (T31). */
-		if (h->params->fin_wait_2_timeout)
+		if (h->params->fin_wait_2_timeout && !tcb->fin_wait_2_passing)
 			tcb_timer_set(h, tcb, TIMER_FIN_WAIT_2, h->params->fin_wait_2_timeout);
 		break;
 	default:

@@ -33,6 +33,7 @@ static const char *const may_forget[] = {
 	"settle", "tw_rec",           /* the stack's bookkeeping */
 	"snd", "ooo", "snd_mss", "snd_buf_seq", /* no data moves: all sent is acknowledged, the peer's FIN was last */
 	"fin_queued",                 /* a FIN queued is a FIN sent here */
+	"fin_wait_2_passing",         /* linux: set only while FIN-WAIT-2 is entered */
 	"close_deferred", "in_listen_queue", /* SYN-RECEIVED's */
 	"ack_now", "eof_close",       /* cleared by the event that set them */
 	"srtt", "rttvar", "rto", "have_rtt", "rtt_timing", "rtt_seq", "rtt_start", "rtx_count",
