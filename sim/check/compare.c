@@ -538,7 +538,10 @@ static void classify(struct cmp_row *r, const struct pair *q, const struct list 
 		long long d = (long long)ki->t - (long long)si->t;
 		r->kind = (usec_t)llabs(d) <= tol ? CMP_SAME : CMP_TIME;
 		if (r->kind == CMP_SAME) {
-			*shift = 0;
+			/* K7: what follows may carry this pair's lateness on,
+			 * and add up to the tolerance again. */
+			*shift = d;
+			*shift_rule = d ? "K7" : NULL;
 			return;
 		}
 		if (*shift_rule && (usec_t)llabs(d - *shift) <= tol)
@@ -600,8 +603,6 @@ static int compare_segments(const struct list *s, const struct list *k, usec_t t
 			seg_text(q->k, r.kernel, sizeof r.kernel);
 		}
 		classify(&r, q, s, k, tol, excess, &shift, &shift_rule);
-		if (r.kind == CMP_SAME)
-			shift_rule = NULL;
 		settle(res, &r);
 		if (push_row(sec, &r) < 0)
 			goto out;

@@ -6,13 +6,14 @@
 #include <string.h>
 #include "proto/seq.h"
 #include "tcp/tcp.h"
+#include "tcp/tcp_input_int.h"
 
 /* ---- answers that do not need a TCB ------------------------------------ */
 
 /* The reset that answers seg (sections 3.10.7.1 and 3.5.2): <SEQ=SEG.ACK>
  * <CTL=RST> if seg carries an ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
  * <CTL=RST,ACK>. Sent from endpoint ep to seg's sender. */
-static void send_reset_reply(struct tcp_host *h, int ep, const struct segment *seg)
+void tcp_in_reset_reply(struct tcp_host *h, int ep, const struct segment *seg)
 {
 	struct segment r = {
 		.src_ip = seg->dst_ip, .dst_ip = seg->src_ip,
@@ -43,12 +44,12 @@ void tcp_input_closed(struct tcp_host *h, int ep, const struct segment *seg)
 		tcp_note_arc(h, ep, TCPS_CLOSED, "S01", "rcv ACK, no connection");
 	else
 		tcp_note_arc(h, ep, TCPS_CLOSED, "S02", "rcv segment, no connection");
-	send_reset_reply(h, ep, seg);
+	tcp_in_reset_reply(h, ep, seg);
 }
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the answer to an unacceptable segment
  * and the RFC 5961 challenge ACK. */
-static void send_ack_now(struct tcp_host *h, struct tcb *tcb)
+void tcp_in_ack_now(struct tcp_host *h, struct tcb *tcb)
 {
 	tcp_send_control(h, tcb, tcb->snd_nxt, tcb->rcv_nxt, TH_ACK);
 }
@@ -98,7 +99,7 @@ static void input_listen(struct tcp_host *h, struct tcb *listener, const struct 
 	 * (S03). */
 	if (seg->flags & TH_ACK) {
 		tcp_note_arc(h, listener->ep, TCPS_LISTEN, "S03", "rcv ACK");
-		send_reset_reply(h, listener->ep, seg);
+		tcp_in_reset_reply(h, listener->ep, seg);
 		return;
 	}
 	/* Third, check for a SYN (T04). */
@@ -114,7 +115,7 @@ static void input_listen(struct tcp_host *h, struct tcb *listener, const struct 
 
 /* Our SYN is acknowledged: take the handshake's RTT sample and set the RTO
  * that data starts with (RFC 6298 (5.7): 3 s after a SYN was retransmitted). */
-static void handshake_acked(struct tcp_host *h, struct tcb *tcb)
+void tcp_in_handshake_acked(struct tcp_host *h, struct tcb *tcb)
 {
 	if (tcb->rtt_timing && seq_ge(tcb->snd_una, tcb->rtt_seq))
 		tcp_rtt_sample(h, tcb, h->now - tcb->rtt_start);
@@ -270,19 +271,6 @@ static void receive_fin(struct tcp_host *h, struct tcb *tcb, const char *arc_ove
 
 /* ---- SYN-SENT, section 3.10.7.3 ----------------------------------------- */
 
-/* The linux profile's SYN,ACK in SYN-SENT, as tcp_rcv_synsent_state_process()
- * takes it: the open completes (tcp_finish_connect) and the ACK goes out,
- * and the segment is freed there ("step6 onward by hand" reads only URG):
- * text or a FIN on it is not taken, and the peer sends it again. The RFC
- * takes both (T27, section 3.10.7.3, "continue processing at the sixth
- * step"). */
-static void syn_sent_synack_linux(struct tcp_host *h, struct tcb *tcb)
-{
-	handshake_acked(h, tcb);
-	tcb_set_state(h, tcb, TCPS_ESTABLISHED, "rcv SYN,ACK", "T08");
-	tcb->ack_now = true;
-}
-
 /* Fourth step in SYN-SENT, the SYN bit (the ACK, if any, was acceptable). */
 static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
@@ -308,7 +296,7 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
 			syn_sent_synack_linux(h, tcb);
 			return;
 		}
-		handshake_acked(h, tcb);
+		tcp_in_handshake_acked(h, tcb);
 		const uint8_t *text = seg->data;
 		bool fin = seg->flags & TH_FIN;
 		if (fin && seg->len == 0) {
@@ -330,25 +318,6 @@ static void syn_sent_syn(struct tcp_host *h, struct tcb *tcb, const struct segme
 	tcp_send_control(h, tcb, tcb->iss, tcb->rcv_nxt, TH_SYN | TH_ACK);
 }
 
-/* TCP_TIMEOUT_MIN (include/net/tcp.h): 2 jiffies, 8 ms at CONFIG_HZ=250,
- * Debian's kernels' and the compared machine's. */
-#define LINUX_TCP_TIMEOUT_MIN (8 * USEC_PER_MS)
-
-/* The linux profile's unacceptable ACK in SYN-SENT, after the RFC's answer
- * (the reset of S05, or nothing for a RST, T33): tcp_rcv_synsent_state_process()
- * (net/ipv4/tcp_input.c) re-arms the retransmission timer to TCP_TIMEOUT_MIN
- * when the SYN has not been retransmitted yet ("Previous FIN/ACK or RST/ACK
- * might be ignored": the peer may have held an old connection, which the
- * reset has just cleared), so the SYN goes again at once, not an RTO later.
- * The RTO is kept: that retransmission is a timeout like any (T52a), it
- * counts against the SYN's retries and is backed off as the timer's are
- * (tcp_timer.c: one of the linear timeouts while there are any). */
-static void syn_sent_bad_ack_linux(struct tcp_host *h, struct tcb *tcb)
-{
-	if (tcb->rtx_count == 0)
-		tcb_timer_set(h, tcb, TIMER_RTO, LINUX_TCP_TIMEOUT_MIN);
-}
-
 static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	bool ack = seg->flags & TH_ACK;
@@ -360,7 +329,7 @@ static void input_syn_sent(struct tcp_host *h, struct tcb *tcb, const struct seg
 			tcp_note_arc(h, tcb->ep, tcb->state, "T33", "rcv RST with unacceptable ACK");
 		} else {
 			tcp_note_arc(h, tcb->ep, tcb->state, "S05", "rcv unacceptable ACK");
-			send_reset_reply(h, tcb->ep, seg);
+			tcp_in_reset_reply(h, tcb->ep, seg);
 		}
 		if (h->profile == PROFILE_LINUX)
 			syn_sent_bad_ack_linux(h, tcb);
@@ -428,7 +397,7 @@ static void unacceptable(struct tcp_host *h, struct tcb *tcb, const struct segme
 		 * segment that repeats received text or a FIN. */
 		if (!(seg->flags & TH_SYN) && seg_seqlen(seg) && seq_lt(seg->seq, tcb->rcv_nxt))
 			tcp_delack_quickack(h, tcb);
-		send_ack_now(h, tcb);
+		tcp_in_ack_now(h, tcb);
 	}
 	if (tcb->state != TCPS_TIME_WAIT)
 		return;
@@ -453,7 +422,7 @@ static bool check_rst(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	if (seg->seq != tcb->rcv_nxt) {
 		tcp_note_arc(h, tcb->ep, tcb->state, "S11", "rcv RST in window, not at RCV.NXT");
 		if (!tcp_oow_rate_limited_any(h, tcb))   /* linux: tcp_send_challenge_ack() */
-			send_ack_now(h, tcb);
+			tcp_in_ack_now(h, tcb);
 		return true;
 	}
 	switch (tcb->state) {
@@ -478,24 +447,6 @@ static bool check_rst(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	return true;
 }
 
-/* The linux profile's SYN in the window of a passive SYN-RECEIVED (not the
- * retransmitted one, N2), as tcp_check_req() (net/ipv4/tcp_minisocks.c)
- * takes it: "fourth, check the SYN bit" jumps to embryonic_reset, which
- * answers the segment with a reset (tcp_v4_send_reset(): <SEQ=0>
- * <ACK=SEG.SEQ+1><CTL=RST,ACK> for a SYN without ACK, <SEQ=SEG.ACK>
- * <CTL=RST> for one with) and drops the request: back to LISTEN (T23). The
- * RFC's T23 returns to LISTEN without a word. tcp_check_req() tests the ACK
- * before the SYN: an ACK other than ISS+1 hands the segment to the listener,
- * which answers it with the same reset and leaves the request be (S07). */
-static void syn_received_syn_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
-{
-	send_reset_reply(h, tcb->ep, seg);
-	if ((seg->flags & TH_ACK) && seg->ack != tcb->iss + 1)
-		tcp_note_arc(h, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
-	else
-		tcb_set_state(h, tcb, TCPS_LISTEN, "rcv SYN", "T23");
-}
-
 /* Fourth step, the SYN bit (RFC 5961 section 4.2). Returns true when the
  * segment was consumed. */
 static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
@@ -512,7 +463,7 @@ static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment 
 	} else {
 		tcp_note_arc(h, tcb->ep, tcb->state, "S12", "rcv SYN");
 		if (!tcp_oow_rate_limited_any(h, tcb))   /* linux: tcp_send_challenge_ack() */
-			send_ack_now(h, tcb);
+			tcp_in_ack_now(h, tcb);
 	}
 	return true;
 }
@@ -520,7 +471,7 @@ static bool check_syn(struct tcp_host *h, struct tcb *tcb, const struct segment 
 /* Fifth step, SYN-RECEIVED: the ACK of our SYN. Returns false when the
  * segment was consumed. `defer` leaves the move to ESTABLISHED to the
  * eighth step, when the same segment carries the FIN (T26). */
-static bool ack_in_syn_received(struct tcp_host *h, struct tcb *tcb, const struct segment *seg,
+bool tcp_in_ack_in_syn_received(struct tcp_host *h, struct tcb *tcb, const struct segment *seg,
 				const char *cause, const char *arc, bool defer)
 {
 	/* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and
@@ -530,7 +481,7 @@ static bool ack_in_syn_received(struct tcp_host *h, struct tcb *tcb, const struc
 	 * <SEQ=SEG.ACK><CTL=RST> and send it" (S07). */
 	if (!(seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_nxt))) {
 		tcp_note_arc(h, tcb->ep, tcb->state, "S07", "rcv unacceptable ACK");
-		send_reset_reply(h, tcb->ep, seg);
+		tcp_in_reset_reply(h, tcb->ep, seg);
 		return false;
 	}
 	tcb->snd_wnd = seg->win;
@@ -539,7 +490,7 @@ static bool ack_in_syn_received(struct tcp_host *h, struct tcb *tcb, const struc
 	if (seg->win > tcb->max_snd_wnd)
 		tcb->max_snd_wnd = seg->win;
 	tcb->snd_una = seq_lt(tcb->iss + 1, seg->ack) ? tcb->iss + 1 : seg->ack;
-	handshake_acked(h, tcb);
+	tcp_in_handshake_acked(h, tcb);
 	if (!defer)
 		tcb_set_state(h, tcb, TCPS_ESTABLISHED, cause, arc);
 	return true;
@@ -547,7 +498,7 @@ static bool ack_in_syn_received(struct tcp_host *h, struct tcb *tcb, const struc
 
 /* Fifth step in the synchronized states: the ESTABLISHED processing of
  * SEG.ACK. Returns false when the segment was consumed. */
-static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
+bool tcp_in_process_ack(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
 {
 	/* RFC 5961 section 5.2: acceptable only when SND.UNA - MAX.SND.WND =<
 	 * SEG.ACK =< SND.NXT; "If SEG.ACK > SND.NXT then send an ACK, drop
@@ -555,7 +506,7 @@ static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segmen
 	if (seq_gt(seg->ack, tcb->snd_nxt) || seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
 		tcp_note_arc(h, tcb->ep, tcb->state, "S13", "rcv ACK of something not sent");
 		if (!tcp_oow_rate_limited_any(h, tcb))   /* linux: tcp_ack()'s tcp_send_challenge_ack() */
-			send_ack_now(h, tcb);
+			tcp_in_ack_now(h, tcb);
 		return false;
 	}
 	/* S14: a duplicate ACK, SEG.ACK =< SND.UNA, of a segment that carries
@@ -606,43 +557,6 @@ static bool process_ack(struct tcp_host *h, struct tcb *tcb, const struct segmen
 	return true;
 }
 
-/* The linux profile's ACK of our SYN that carries the peer's FIN, in
- * SYN-RECEIVED, as tcp_rcv_state_process() (net/ipv4/tcp_input.c) takes it:
- * case TCP_SYN_RECV sets TCP_ESTABLISHED once tcp_ack() found the ACK
- * acceptable (T09), and step 7 hands the segment to tcp_data_queue(), whose
- * tcp_fin() moves ESTABLISHED to CLOSE_WAIT (T13, in the eighth step): two
- * state changes, both reported by the tracepoint. The RFC's reading goes
- * SYN_RECEIVED -> CLOSE_WAIT in one (T26). Returns false when the segment
- * was consumed. */
-static bool syn_recv_ack_fin_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg,
-				   const char *cause, const char *arc)
-{
-	if (!ack_in_syn_received(h, tcb, seg, cause, arc, false))
-		return false;
-	return process_ack(h, tcb, seg);
-}
-
-/* The linux profile's retransmitted FIN in CLOSING that acknowledges our
- * FIN, as tcp_rcv_state_process() (net/ipv4/tcp_input.c) takes it:
- * tcp_sequence() accepts a segment that ends at RCV.NXT (it drops only one
- * that ends before rcv_wup), tcp_ack() takes the ACK, and case TCP_CLOSING
- * calls tcp_time_wait() and `goto consume`: TIME-WAIT (T19), and the FIN,
- * received already, is never queued, so no ACK answers it. The RFC's first
- * step finds the segment unacceptable and ACKs it (S15), and CLOSING waits
- * for an ACK that comes alone. Returns false, having done nothing, for any
- * other segment. */
-static bool closing_fin_again_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
-{
-	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
-	if (!retransmitted_fin || (seg->flags & (TH_SYN | TH_RST)) || !(seg->flags & TH_ACK) ||
-	    !tcb->fin_sent || !seq_gt(seg->ack, tcb->fin_seq) || seq_gt(seg->ack, tcb->snd_nxt))
-		return false;
-	if (!process_ack(h, tcb, seg))
-		return true;
-	tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
-	return true;
-}
-
 /* FIN-WAIT-1 -> FIN-WAIT-2 on the ACK of our FIN (T14). In the linux
  * profile also when the same segment carries the peer's FIN:
  * tcp_rcv_state_process()'s case TCP_FIN_WAIT1 (net/ipv4/tcp_input.c) sets
@@ -659,19 +573,6 @@ static void fin_wait_1_acked(struct tcp_host *h, struct tcb *tcb, bool fin_follo
 	tcb->fin_wait_2_passing = false;
 }
 
-/* The linux profile's simultaneous open, on the peer's SYN,ACK in
- * SYN-RECEIVED: tcp_rcv_state_process() takes the ACK (ESTABLISHED), and
- * tcp_data_queue() finds the segment all before RCV.NXT (its SYN was
- * received already): out_of_window, tcp_enter_quickack_mode() and an ACK
- * at once, which the RFC's reading (the SYN trimmed, N1) does not send
- * (compare's K8 before this). */
-static void simultaneous_synack_linux(struct tcp_host *h, struct tcb *tcb)
-{
-	tcp_delack_quickack(h, tcb);
-	tcp_delack_ack_now(h, tcb);
-	tcb->ack_now = true;
-}
-
 /* True when seg's FIN will be taken in the eighth step now: it begins at or
  * before RCV.NXT and its FIN lies at or after RCV.NXT, and the FIN is not
  * trimmed off with text beyond the window as receive_text() does (section
@@ -680,49 +581,6 @@ static bool fin_in_sequence(const struct tcb *tcb, const struct segment *seg, ui
 {
 	return (seg->flags & TH_FIN) && seq_le(seq, tcb->rcv_nxt) && seq_ge(seq + seg->len, tcb->rcv_nxt) &&
 	       !seq_gt(seq + seg->len, tcb->rcv_nxt + tcb->rcv_wnd);
-}
-
-/* TIME-WAIT in the linux profile, as tcp_timewait_state_process() handles
- * it (the kernel replaces the socket by a mini-socket with rules of its own):
- *  - a segment at RCV.NXT that is a RST ends TIME-WAIT (T40, tcp_rfc1337=0),
- *    a bare ACK there restarts the timer and draws no answer;
- *  - a SYN (no ACK, no RST) beyond RCV.NXT goes to the endpoint's listener,
- *    if it has one (T29, MAY-2);
- *  - any other segment but a RST is ACKed, and restarts the timer when it
- *    carries an ACK (S16 for the peer's FIN again, S09 otherwise);
- *  - any other RST is dropped silently (S10). */
-static void input_time_wait_linux(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
-{
-	bool rst = seg->flags & TH_RST;
-	if (seg->seq == tcb->rcv_nxt && (rst || seg_seqlen(seg) == 0)) {
-		if (rst)
-			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv RST", "T40");
-		else
-			tcb_timer_set(h, tcb, TIMER_TIME_WAIT, h->params->time_wait);
-		return;
-	}
-	if ((seg->flags & TH_SYN) && !(seg->flags & (TH_ACK | TH_RST)) && seq_gt(seg->seq, tcb->rcv_nxt) &&
-	    h->ops->has_listener(h, tcb->ep)) {
-		/* MAY-2 (1): the new connection's ISS must be "larger than
-		 * the largest sequence number it used on the previous
-		 * connection incarnation"; Linux takes SND.NXT + 65535 + 2. */
-		h->ops->set_iss_floor(h, tcb->ep, tcb->snd_nxt + 65535 + 2);
-		tcb_set_state(h, tcb, TCPS_CLOSED, "rcv SYN", "T29");
-		h->ops->segment_arrives(h, seg);
-		return;
-	}
-	if (rst) {
-		tcp_note_arc(h, tcb->ep, tcb->state, "S10", "rcv RST not at RCV.NXT");
-		return;
-	}
-	bool retransmitted_fin = (seg->flags & TH_FIN) && seg->seq + seg_seqlen(seg) == tcb->rcv_nxt;
-	tcp_note_arc(h, tcb->ep, tcb->state, retransmitted_fin ? "S16" : "S09",
-		     retransmitted_fin ? "rcv FIN again" : "rcv unacceptable segment");
-	if (seg->flags & TH_ACK)
-		tcb_timer_set(h, tcb, TIMER_TIME_WAIT, h->params->time_wait);
-	/* tcp_timewait_check_oow_rate_limit(): tcp_oow_rate_limited() again. */
-	if (!tcp_oow_rate_limited(h, tcb, seg))
-		send_ack_now(h, tcb);
 }
 
 static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct segment *seg)
@@ -790,7 +648,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 				return;
 			break;
 		}
-		if (!ack_in_syn_received(h, tcb, &s, established_cause, established_arc, fin_now))
+		if (!tcp_in_ack_in_syn_received(h, tcb, &s, established_cause, established_arc, fin_now))
 			return;
 		if (repeated_syn && h->profile == PROFILE_LINUX)
 			simultaneous_synack_linux(h, tcb);
@@ -798,17 +656,17 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 			fin_arc = "T26";
 			break;
 		}
-		if (!process_ack(h, tcb, &s))
+		if (!tcp_in_process_ack(h, tcb, &s))
 			return;
 		break;
 	case TCPS_ESTABLISHED:
 	case TCPS_CLOSE_WAIT:
 	case TCPS_FIN_WAIT_2:
-		if (!process_ack(h, tcb, &s))
+		if (!tcp_in_process_ack(h, tcb, &s))
 			return;
 		break;
 	case TCPS_FIN_WAIT_1:
-		if (!process_ack(h, tcb, &s))
+		if (!tcp_in_process_ack(h, tcb, &s))
 			return;
 		/* "if the FIN segment is now acknowledged, then enter
 		 * FIN-WAIT-2" (T14), unless this segment's FIN takes us
@@ -820,7 +678,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 	case TCPS_CLOSING:
 		/* "If the ACK acknowledges our FIN, then enter the TIME-WAIT
 		 * state (T19); otherwise, ignore the segment" (S17). */
-		if (!process_ack(h, tcb, &s))
+		if (!tcp_in_process_ack(h, tcb, &s))
 			return;
 		if (our_fin_acked(tcb))
 			tcb_set_state(h, tcb, TCPS_TIME_WAIT, "rcv ACK of FIN", "T19");
@@ -830,7 +688,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 	case TCPS_LAST_ACK:
 		/* "If our FIN is now acknowledged, delete the TCB, enter the
 		 * CLOSED state, and return" (T20). */
-		if (!process_ack(h, tcb, &s))
+		if (!tcp_in_process_ack(h, tcb, &s))
 			return;
 		if (our_fin_acked(tcb))
 			tcb_set_state(h, tcb, TCPS_CLOSED, "rcv ACK of FIN", "T20");
@@ -855,7 +713,7 @@ static void input_synchronized(struct tcp_host *h, struct tcb *tcb, const struct
 		/* Linux answers the segment itself (tcp_rcv_state_process
 		 * returns 1 and tcp_v4_send_reset replies <SEQ=SEG.ACK>). */
 		if (h->profile == PROFILE_LINUX)
-			send_reset_reply(h, tcb->ep, seg);
+			tcp_in_reset_reply(h, tcb->ep, seg);
 		else
 			tcp_send_control(h, tcb, tcb->snd_nxt, 0, TH_RST);
 		tcb_set_state(h, tcb, TCPS_CLOSED, "rcv data after close", "T30");

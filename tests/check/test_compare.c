@@ -396,6 +396,42 @@ static void test_connection_of_many(void)
 	fixture_free(&tk, &lk);
 }
 
+/* K7: lateness carried down the handshake, each step within the
+ * tolerance of the one before (SYN 9 ms late, SYN,ACK 9.5, ACK 10.5), is
+ * no difference; an ACK 25 ms late after a SYN,ACK 9.5 ms late is. */
+static void handshake_late(struct trace *tr, struct trace_log *log, usec_t syn, usec_t synack, usec_t ack)
+{
+	fixture_init(tr, log);
+	fixture_segment(tr, MS(10) + syn, 0, 1, SEGEV_SEND, TH_SYN, 1000, 0, 0);
+	fixture_segment(tr, MS(60) + synack, 1, 0, SEGEV_SEND, TH_SYN | TH_ACK, 5000, 1001, 0);
+	fixture_segment(tr, MS(110) + ack, 0, 1, SEGEV_SEND, TH_ACK, 1001, 5001, 0);
+}
+
+static void test_lateness_carried(void)
+{
+	for (int far = 0; far < 2; far++) {
+		struct trace ts, tk;
+		struct trace_log ls, lk;
+		struct compare_result res;
+
+		handshake_late(&ts, &ls, 0, 0, 0);
+		handshake_late(&tk, &lk, MS(9), MS(9) + 500, far ? MS(25) : MS(10) + 500);
+		CU_ASSERT_EQUAL_FATAL(compare_logs(&ls, &lk, MS(50), &res), 0);
+		CU_ASSERT_EQUAL_FATAL(res.sec[2].n, 3);
+		CU_ASSERT_EQUAL(res.sec[2].rows[1].kind, CMP_SAME);
+		CU_ASSERT_EQUAL(res.sec[2].rows[2].kind, CMP_TIME);
+		if (far) {
+			CU_ASSERT_EQUAL(res.n_unexpected, 1);
+		} else {
+			CU_ASSERT_EQUAL(res.n_unexpected, 0);
+			CU_ASSERT_TRUE(res.sec[2].rows[2].known && strcmp(res.sec[2].rows[2].known, "K7") == 0);
+		}
+		compare_free(&res);
+		fixture_free(&ts, &ls);
+		fixture_free(&tk, &lk);
+	}
+}
+
 static void test_resent_fin_new_ack_known(void)
 {
 	struct trace ts, tk;
@@ -419,6 +455,7 @@ static void test_resent_fin_new_ack_known(void)
 TCPSIM_SUITE(compare,
 	{ "a FIN resent with a new ack is known K6; a new ACK is not a resend", test_resent_fin_new_ack_known },
 	{ "server#1 of many is compared from its listener's LISTEN on", test_connection_of_many },
+	{ "lateness carried down the handshake is known K7; more is UNEXPECTED", test_lateness_carried },
 	{ "differences from a call Linux cannot make on are \"Linux cannot\", not before", test_linux_cannot },
 	{ "an ACK as early as Linux's earlier retransmission, cut differently, is known K6",
 	  test_early_retransmission_known },
