@@ -207,6 +207,10 @@ void tcp_delack_timeout(struct tcp_host *h, struct tcb *tcb);
 void tcp_tlp_schedule(struct tcp_host *h, struct tcb *tcb, bool advancing);
 /* The loss-probe timer fired: tcp_send_loss_probe(). */
 void tcp_tlp_timeout(struct tcp_host *h, struct tcb *tcb);
+/* The RTO fires: whether a probe due at this same instant goes in its place
+ * (Linux's one timer would hold the probe); if so the probe's own timer is
+ * taken off without a trace event, and the caller fires the probe. */
+bool tcp_tlp_first(struct tcp_host *h, struct tcb *tcb);
 /* SND.UNA advanced to ack: a probe it covers is done (tcp_process_tlp_ack()). */
 void tcp_tlp_acked(struct tcp_host *h, struct tcb *tcb, uint32_t ack);
 

@@ -61,12 +61,21 @@ void tcp_tlp_schedule(struct tcp_host *h, struct tcb *tcb, bool advancing)
 		rto_left = tcb->timer_due[TIMER_RTO] > h->now ? tcb->timer_due[TIMER_RTO] - h->now : 0;
 	if (rto_left > 0 && rto_left < pto)
 		pto = rto_left;
-	tcb_timer_set(h, tcb, TIMER_TLP, pto);
 	/* Linux's one retransmission timer holds the probe instead of the
 	 * RTO; here the RTO keeps running, and one due at the probe's instant
-	 * is set again after it, so that the probe goes first. */
-	if (tcb->timer_on[TIMER_RTO] && tcb->timer_due[TIMER_RTO] == tcb->timer_due[TIMER_TLP])
-		tcb_timer_set(h, tcb, TIMER_RTO, tcb->timer_due[TIMER_RTO] - h->now);
+	 * gives way to it (tcp_tlp_first()). */
+	tcb_timer_set(h, tcb, TIMER_TLP, pto);
+}
+
+bool tcp_tlp_first(struct tcp_host *h, struct tcb *tcb)
+{
+	if (!tcb->timer_on[TIMER_TLP] || tcb->timer_due[TIMER_TLP] != h->now || tcb->tlp_out || !may_probe(tcb))
+		return false;
+	/* The probe's own event, due at this instant, goes unfired. */
+	tcb->timer_gen[TIMER_TLP]++;
+	tcb->timer_on[TIMER_TLP] = false;
+	h->ops->timer_cancel(h, tcb, TIMER_TLP);
+	return true;
 }
 
 void tcp_tlp_timeout(struct tcp_host *h, struct tcb *tcb)
