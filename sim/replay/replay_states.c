@@ -1,7 +1,8 @@
 /* replay_states.c - the kernel's states as the replay's state events: the
- * tracepoint's changes (kstate.c), TIME_WAIT asked of sock_diag where the
- * tracepoint says CLOSE, and the listener's request sockets, which the
- * tracepoint does not show. */
+ * tracepoint's changes of this run's sockets (kstate.c), TIME_WAIT asked of
+ * sock_diag where the tracepoint says CLOSE, and what the tracepoint does
+ * not show: the listener's request sockets, and an orphan's FIN_WAIT_2 kept
+ * by a time-wait socket. */
 #include <string.h>
 #include <unistd.h>
 #include "replay/replay_int.h"
@@ -82,8 +83,9 @@ static bool softirq_task(const struct kstate_change *c)
  * child (LISTEN -> SYN_RECV, in the softirq of the final ACK, which runs in
  * this process's write to the TUN, or in ksoftirqd when the kernel deferred
  * it; a child born in another process is that process's). A socket first
- * seen in any other change is not. Without the socket's address (no `fields` option in the
- * kernel: before 6.5) every change with the scenario's addresses counts. */
+ * seen in any other change is not. Without the socket's address (no
+ * `fields` option in the kernel: before 6.5) every change with the
+ * scenario's addresses counts. */
 static bool socket_ours(struct replay *r, const struct kstate_change *c)
 {
 	size_t at;
