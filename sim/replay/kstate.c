@@ -213,7 +213,7 @@ int kstate_open(struct kstate **out, const char *run_id, uint32_t ip_a, uint32_t
 	/* Wake a poller as soon as anything is there (where the knob exists). */
 	write_file(ks->dir, "buffer_percent", "0");
 	/* Every field, the socket's address among them, where the kernel has
-	 * the option (Linux 6.5 on): it tells this run's sockets from another
+	 * the option (6.18 has it): it tells this run's sockets from another
 	 * namespace's with the same addresses (kstate_change.skaddr). */
 	write_file(ks->dir, "options/fields", "1");
 	snprintf(filter, sizeof(filter),

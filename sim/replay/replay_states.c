@@ -84,7 +84,7 @@ static bool softirq_task(const struct kstate_change *c)
  * this process's write to the TUN, or in ksoftirqd when the kernel deferred
  * it; a child born in another process is that process's). A socket first
  * seen in any other change is not. Without the socket's address (no
- * `fields` option in the kernel: before 6.5) every change with the
+ * `fields` option in the kernel) every change with the
  * scenario's addresses counts. */
 static bool socket_ours(struct replay *r, const struct kstate_change *c)
 {
