@@ -123,6 +123,9 @@ void tcb_free_buffers(struct tcb *tcb);
 void tcb_set_state(struct tcp_host *h, struct tcb *tcb, enum tcp_state to, const char *cause, const char *arc);
 void tcb_timer_set(struct tcp_host *h, struct tcb *tcb, enum timer_kind k, usec_t after);
 void tcb_timer_cancel(struct tcp_host *h, struct tcb *tcb, enum timer_kind k);
+/* Takes timer k off without a trace event: another timer's expiry stands
+ * for its (tcp_tlp_first()). */
+void tcb_timer_drop(struct tcp_host *h, struct tcb *tcb, enum timer_kind k);
 void tcb_timers_cancel_all(struct tcp_host *h, struct tcb *tcb);
 /* A row of the state table that keeps the state (S01..S18, T32, T33, T41,
  * T52a-f): emits an `arc` trace event for endpoint ep. */
@@ -209,7 +212,8 @@ void tcp_tlp_schedule(struct tcp_host *h, struct tcb *tcb, bool advancing);
 void tcp_tlp_timeout(struct tcp_host *h, struct tcb *tcb);
 /* The RTO fires: whether a probe due at this same instant goes in its place
  * (Linux's one timer would hold the probe); if so the probe's own timer is
- * taken off without a trace event, and the caller fires the probe. */
+ * taken off without a trace event, and the caller fires the probe, which
+ * always restarts the RTO. */
 bool tcp_tlp_first(struct tcp_host *h, struct tcb *tcb);
 /* SND.UNA advanced to ack: a probe it covers is done (tcp_process_tlp_ack()). */
 void tcp_tlp_acked(struct tcp_host *h, struct tcb *tcb, uint32_t ack);

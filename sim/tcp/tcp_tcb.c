@@ -55,13 +55,18 @@ void tcb_timer_set(struct tcp_host *h, struct tcb *tcb, enum timer_kind k, usec_
 		tcb_timer_set(h, tcb, TIMER_USER, h->params->user_timeout);
 }
 
+void tcb_timer_drop(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
+{
+	tcb->timer_gen[k]++;
+	tcb->timer_on[k] = false;
+	h->ops->timer_cancel(h, tcb, k);
+}
+
 void tcb_timer_cancel(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
 {
 	if (!tcb->timer_on[k])
 		return;
-	tcb->timer_gen[k]++;
-	tcb->timer_on[k] = false;
-	h->ops->timer_cancel(h, tcb, k);
+	tcb_timer_drop(h, tcb, k);
 	emit_timer(h, tcb, k, TIMER_CANCEL, 0);
 	if (k == TIMER_RTO)
 		tcb_timer_cancel(h, tcb, TIMER_USER);

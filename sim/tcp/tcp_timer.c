@@ -101,11 +101,9 @@ static void timeout(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
 void tcp_timer_fire(struct tcp_host *h, struct tcb *tcb, enum timer_kind k)
 {
 	tcb->timer_on[k] = false;
-	if (k == TIMER_RTO && h->profile == PROFILE_LINUX && tcp_tlp_first(h, tcb)) {
-		/* linux: the probe first; the RTO, restarted by it, waits. */
-		tcb->timer_on[TIMER_RTO] = true;
+	/* linux: the probe first; it restarts the RTO (tcp_tlp_timeout()). */
+	if (k == TIMER_RTO && h->profile == PROFILE_LINUX && tcp_tlp_first(h, tcb))
 		k = TIMER_TLP;
-	}
 	struct trace_event tev = { .type = TRACE_TIMER, .t_us = h->now, .endpoint = tcb->ep };
 	tev.u.timer.timer = k;
 	tev.u.timer.event = TIMER_FIRE;

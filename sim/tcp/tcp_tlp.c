@@ -72,9 +72,7 @@ bool tcp_tlp_first(struct tcp_host *h, struct tcb *tcb)
 	if (!tcb->timer_on[TIMER_TLP] || tcb->timer_due[TIMER_TLP] != h->now || tcb->tlp_out || !may_probe(tcb))
 		return false;
 	/* The probe's own event, due at this instant, goes unfired. */
-	tcb->timer_gen[TIMER_TLP]++;
-	tcb->timer_on[TIMER_TLP] = false;
-	h->ops->timer_cancel(h, tcb, TIMER_TLP);
+	tcb_timer_drop(h, tcb, TIMER_TLP);
 	return true;
 }
 
