@@ -329,20 +329,6 @@ int kstate_map_linux(int linux_state, enum tcp_state *out)
 
 /* A state's value as the trace prints it: "TCP_LISTEN", or a number for one
  * __print_symbolic does not know. Returns the Linux number, or -1. */
-static int parse_linux_state(const char *v, size_t len)
-{
-	for (size_t i = 1; i < N_LINUX_STATES; i++)
-		if (strlen(linux_states[i].name) == len && memcmp(linux_states[i].name, v, len) == 0)
-			return (int)i;
-	char tmp[24], *end;
-	if (len == 0 || len >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, v, len);
-	tmp[len] = '\0';
-	long n = strtol(tmp, &end, 0);
-	return *end == '\0' && n >= 1 && n < (long)N_LINUX_STATES ? (int)n : -1;
-}
-
 /* A number in decimal or, as the `fields` format writes it, "0x" hex. */
 static int parse_num(const char *v, size_t len, uint64_t *out)
 {
@@ -355,6 +341,16 @@ static int parse_num(const char *v, size_t len, uint64_t *out)
 	errno = 0;
 	*out = strtoull(tmp, &end, 0);
 	return *end == '\0' && errno == 0 ? 0 : -1;
+}
+
+static int parse_linux_state(const char *v, size_t len)
+{
+	uint64_t n;
+
+	for (size_t i = 1; i < N_LINUX_STATES; i++)
+		if (strlen(linux_states[i].name) == len && memcmp(linux_states[i].name, v, len) == 0)
+			return (int)i;
+	return parse_num(v, len, &n) == 0 && n >= 1 && n < N_LINUX_STATES ? (int)n : -1;
 }
 
 static int parse_u16(const char *v, size_t len, uint16_t *out)

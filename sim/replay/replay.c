@@ -110,7 +110,7 @@ static int bound_socket(struct replay *r, int role)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(sp->port) };
 	int one = 1, e;
 
-	if (hosts_enter(r->hosts, role == ROLE_CLIENT ? HOSTS_A : HOSTS_B) < 0)
+	if (hosts_enter(r->hosts, role_host(role)) < 0)
 		return -1;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	e = errno;

@@ -66,6 +66,12 @@ struct replay {
 	uint8_t buf[READ_BUF];
 };
 
+/* The host (HOSTS_A, HOSTS_B) of the endpoint in role. */
+static inline int role_host(int role)
+{
+	return role == ROLE_CLIENT ? HOSTS_A : HOSTS_B;
+}
+
 /* The kernel's change c (kstate_read's callback, ctx the replay): the state
  * event of the endpoint it belongs to. */
 int replay_on_change(void *ctx, const struct kstate_change *c);

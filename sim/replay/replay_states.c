@@ -32,7 +32,7 @@ static int tw_state(struct replay *r, int role)
 	const struct endpoint_spec *sp = &r->sc->ep[role], *peer = &r->sc->ep[!role];
 	struct tw_query q = { .saddr = sp->ip, .sport = sp->port, .daddr = peer->ip, .dport = peer->port };
 	char err[256];
-	int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
+	int ns = r->hosts->ns_fd[role_host(role)];
 
 	/* sock_diag filters a time-wait socket by its substate (inet_diag_dump_icsk()). */
 	if (kstate_sockets(ns, KSTATE_MASK(TCPS_TIME_WAIT) | KSTATE_MASK(TCPS_FIN_WAIT_2), find_tw, &q, err,
@@ -186,7 +186,7 @@ static enum port_view look_at_port(struct replay *r, int role)
 {
 	struct port_query q = { .port = r->sc->ep[role].port, .view = PORT_EMPTY };
 	char err[256];
-	int ns = r->hosts->ns_fd[role == ROLE_CLIENT ? HOSTS_A : HOSTS_B];
+	int ns = r->hosts->ns_fd[role_host(role)];
 
 	if (kstate_sockets(ns, KSTATE_MASK_ALL, port_socket, &q, err, sizeof(err)) < 0)
 		return PORT_EMPTY;
